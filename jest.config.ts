@@ -12,7 +12,12 @@ const config: Config = {
       },
     ],
   },
-  testMatch: ['<rootDir>/{platform,router,subgraphs,test}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{platform,router,subgraphs,bin,test}/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Two cores: two workers; integration tests wait on PostgreSQL more than on CPU.
+  maxWorkers: 2,
+  testTimeout: 60_000,
 };
 
 export default config;

@@ -1,0 +1,68 @@
+/**
+ * Starts the subgraphs and the router in one process, in dependency order,
+ * and stops them in reverse. Used by the embedded default (`npm start`) and
+ * by the end-to-end tests, so both boot the same way.
+ */
+import type { Config, SubgraphName } from '../platform/config.ts';
+import { InProcessEventBus, type EventBus } from '../platform/event-bus.ts';
+import type { Logger } from '../platform/logger.ts';
+import { startSubgraph, type RunningSubgraph } from '../platform/subgraph.ts';
+import { startRouter } from '../router/src/router.ts';
+import { IMPLEMENTED_SUBGRAPHS, loadSubgraph } from './subgraphs.ts';
+
+export interface StackOptions {
+  config: Config;
+  logger: Logger;
+  /** Listen on free ports instead of the configured ones (tests). */
+  randomPorts?: boolean;
+  seedDemoData?: boolean;
+  bus?: EventBus;
+}
+
+export interface RunningStack {
+  routerUrl: string;
+  subgraphs: Partial<Record<SubgraphName, RunningSubgraph>>;
+  bus: EventBus;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { config, logger } = options;
+  const bus = options.bus ?? new InProcessEventBus();
+  const closers: (() => Promise<void>)[] = [() => bus.close()];
+  const close = async () => {
+    for (const closer of closers.reverse()) {
+      try {
+        await closer();
+      } catch (error) {
+        logger.error({ err: error }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    const subgraphs: Partial<Record<SubgraphName, RunningSubgraph>> = {};
+    for (const name of IMPLEMENTED_SUBGRAPHS) {
+      const running = await startSubgraph(await loadSubgraph(name), {
+        config,
+        logger,
+        bus,
+        seedDemoData: options.seedDemoData ?? false,
+        ...(options.randomPorts ? { port: 0 } : {}),
+      });
+      subgraphs[name] = running;
+      closers.push(() => running.close());
+    }
+    const router = await startRouter({
+      config,
+      logger,
+      ...(options.randomPorts
+        ? { port: 0, subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([n, s]) => [n, s.url])) }
+        : {}),
+    });
+    closers.push(() => router.close());
+    return { routerUrl: router.url, subgraphs, bus, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm start`: the whole bank on one machine with nothing installed but Node.
+ *
+ * Without DATABASE_URL it boots an embedded PostgreSQL under `.data/`,
+ * creates the five databases, migrates, seeds demo users on first run, then
+ * starts every subgraph on its own port and the router on ROUTER_PORT, all in
+ * this process, talking over HTTP as in production. Ctrl-C stops everything,
+ * PostgreSQL included.
+ */
+import path from 'node:path';
+import { DEVELOPMENT_ADMIN, loadConfig, SUBGRAPH_NAMES, withDatabaseUrls, type Config } from '../platform/config.ts';
+import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
+import { withDevelopmentKeys } from '../platform/keys.ts';
+import { createLogger } from '../platform/logger.ts';
+import { DEMO_USERS } from '../subgraphs/identity/src/seed.ts';
+import { startStack, type RunningStack } from './stack.ts';
+import { IMPLEMENTED_SUBGRAPHS } from './subgraphs.ts';
+
+async function main(): Promise<void> {
+  let config: Config = await withDevelopmentKeys(loadConfig());
+  const logger = createLogger(config, 'bank');
+  let postgres: RunningPostgres | undefined;
+  let stack: RunningStack | undefined;
+  let stopping = false;
+
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await stack?.close();
+    await postgres?.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    if (IMPLEMENTED_SUBGRAPHS.some((n) => config.subgraphs[n].databaseUrl === undefined)) {
+      if (config.isProduction) throw new Error('Production needs DATABASE_URL: the embedded PostgreSQL is for development only.');
+      postgres = await startEmbeddedPostgres({
+        dataDir: path.join(config.dataDir, 'postgres'),
+        port: config.embeddedPostgresPort,
+        logger,
+      });
+      await postgres.ensureDatabases(SUBGRAPH_NAMES);
+      const embedded = postgres;
+      config = withDatabaseUrls(config, (name) => embedded.databaseUrl(name));
+    }
+    stack = await startStack({ config, logger, seedDemoData: true });
+  } catch (error) {
+    await stack?.close();
+    await postgres?.stop();
+    throw error;
+  }
+
+  console.log(
+    [
+      '',
+      `  Bank supergraph is up: ${stack.routerUrl}`,
+      `  Apollo Sandbox: open ${stack.routerUrl} in a browser.`,
+      `  Subgraphs: ${IMPLEMENTED_SUBGRAPHS.map((n) => `${n} :${config.subgraphs[n].port}`).join(', ')}`,
+      ...(config.isProduction
+        ? []
+        : [
+            `  Demo users: ${DEMO_USERS.map((u) => u.email).join(', ')}; administrator: ${(config.admin ?? DEVELOPMENT_ADMIN).email}`,
+            '  Their development passwords are in the README.',
+          ]),
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

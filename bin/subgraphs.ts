@@ -1,0 +1,23 @@
+/**
+ * The registry of subgraph implementations, loaded on demand so that one
+ * service process imports only its own code.
+ */
+import { SUBGRAPH_NAMES, type SubgraphName } from '../platform/config.ts';
+import type { SubgraphDefinition } from '../platform/subgraph.ts';
+
+const loaders: Partial<Record<SubgraphName, () => Promise<SubgraphDefinition<unknown>>>> = {
+  identity: async () => (await import('../subgraphs/identity/src/main.ts')).identity as SubgraphDefinition<unknown>,
+};
+
+/** The subgraphs implemented so far, in port order. */
+export const IMPLEMENTED_SUBGRAPHS: SubgraphName[] = SUBGRAPH_NAMES.filter((n) => loaders[n] !== undefined);
+
+export function isSubgraphName(value: unknown): value is SubgraphName {
+  return typeof value === 'string' && (IMPLEMENTED_SUBGRAPHS as string[]).includes(value);
+}
+
+export async function loadSubgraph(name: SubgraphName): Promise<SubgraphDefinition<unknown>> {
+  const load = loaders[name];
+  if (!load) throw new Error(`The ${name} subgraph is not implemented yet.`);
+  return load();
+}

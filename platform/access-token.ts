@@ -1,0 +1,77 @@
+/**
+ * Access tokens: short-lived JWTs that identity signs (ES256, private key)
+ * and the router verifies (public key). Verification pins the algorithm, the
+ * issuer and the audience, so `alg: none`, an HMAC signed with the public key
+ * or a token minted for another service are all refused.
+ */
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { isRole, type Caller, type Role } from './caller.ts';
+import { UnauthenticatedError } from './errors.ts';
+
+export const ACCESS_TOKEN_ISSUER = 'bank-identity';
+export const ACCESS_TOKEN_AUDIENCE = 'bank-api';
+const ALGORITHM = 'ES256';
+
+export interface IssuedAccessToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Signs an access token for `userId` with `roles`, valid `ttlSeconds`. */
+export function issueAccessToken(
+  privateKey: string,
+  subject: { userId: string; roles: readonly Role[] },
+  ttlSeconds: number,
+  now: Date = new Date(),
+): IssuedAccessToken {
+  const iat = Math.floor(now.getTime() / 1000);
+  const token = jwt.sign({ roles: [...subject.roles], iat }, privateKey, {
+    algorithm: ALGORITHM,
+    issuer: ACCESS_TOKEN_ISSUER,
+    audience: ACCESS_TOKEN_AUDIENCE,
+    subject: subject.userId,
+    expiresIn: ttlSeconds,
+    jwtid: randomUUID(),
+  });
+  return { token, expiresAt: new Date((iat + ttlSeconds) * 1000) };
+}
+
+/**
+ * Verifies an access token and returns its caller.
+ * @throws UnauthenticatedError with `reason` TOKEN_EXPIRED or TOKEN_INVALID.
+ */
+export function verifyAccessToken(publicKey: string, token: string): Extract<Caller, { kind: 'user' }> {
+  let claims: jwt.JwtPayload | string;
+  try {
+    claims = jwt.verify(token, publicKey, {
+      algorithms: [ALGORITHM],
+      issuer: ACCESS_TOKEN_ISSUER,
+      audience: ACCESS_TOKEN_AUDIENCE,
+    });
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) {
+      throw new UnauthenticatedError('The access token has expired; refresh it.', { reason: 'TOKEN_EXPIRED' });
+    }
+    throw new UnauthenticatedError('The access token is invalid.', { reason: 'TOKEN_INVALID' });
+  }
+  if (typeof claims === 'string' || typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) {
+    throw new UnauthenticatedError('The access token is invalid.', { reason: 'TOKEN_INVALID' });
+  }
+  return { kind: 'user', userId: claims.sub, roles: claims.roles.filter(isRole) };
+}
+
+/**
+ * Reads `Authorization: Bearer <token>`. No header means an anonymous caller;
+ * a header that is present but not a valid bearer token is an error.
+ */
+export function callerFromAuthorization(publicKey: string, header: string | undefined): Caller {
+  if (header === undefined || header.trim() === '') return { kind: 'anonymous' };
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match?.[1]) {
+    throw new UnauthenticatedError('The Authorization header must be "Bearer <access token>".', {
+      reason: 'TOKEN_INVALID',
+    });
+  }
+  return verifyAccessToken(publicKey, match[1]);
+}

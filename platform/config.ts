@@ -1,0 +1,222 @@
+/**
+ * The one place that reads the environment.
+ *
+ * Every service (router, subgraphs, the embedded all-in-one start) gets its
+ * settings from {@link loadConfig}, which parses the environment with zod,
+ * reports every problem at once and returns one typed, frozen object. Nothing
+ * else in the code base reads `process.env`.
+ */
+import { z } from 'zod';
+
+/** The subgraphs of the supergraph, in port order. */
+export const SUBGRAPH_NAMES = ['identity', 'banking', 'billing', 'lending', 'messaging'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+/** Default ports, as fixed in DESIGN.md. */
+export const DEFAULT_PORTS: Readonly<Record<'router' | SubgraphName, number>> = {
+  router: 4000,
+  identity: 4001,
+  banking: 4002,
+  billing: 4003,
+  lending: 4004,
+  messaging: 4005,
+};
+
+/**
+ * Development administrator used by the embedded default when `ADMIN_EMAIL`
+ * and `ADMIN_PASSWORD` are not set. Documented in the README; production
+ * refuses to start without real values.
+ */
+export const DEVELOPMENT_ADMIN = { email: 'admin@bank.local', password: 'bank-dev-superuser-2026' };
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+const optionalUrl = optionalString.pipe(z.url().optional());
+/** PEM values may arrive with literal `\n` (one-line env files): restore the newlines. */
+const optionalPem = optionalString.transform((v) => v?.replace(/\\n/g, '\n'));
+
+const upper = (name: SubgraphName) => name.toUpperCase();
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    ROUTER_PORT: port.default(DEFAULT_PORTS.router),
+    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_PORT`, port.default(DEFAULT_PORTS[n])])),
+    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_URL`, optionalUrl])),
+    DATABASE_URL: optionalUrl,
+    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_DATABASE_URL`, optionalUrl])),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    REDIS_URL: optionalUrl,
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_POSTGRES_PORT: port.default(5433),
+    JWT_PRIVATE_KEY: optionalPem,
+    JWT_PUBLIC_KEY: optionalPem,
+    ROUTER_SIGNING_PRIVATE_KEY: optionalPem,
+    ROUTER_SIGNING_PUBLIC_KEY: optionalPem,
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+    ADMIN_PASSWORD: optionalString,
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+    ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
+    ARGON2_ITERATIONS: z.coerce.number().int().min(2).default(2),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const required = ['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
+    for (const key of required) {
+      if (env[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+      }
+    }
+  });
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+/** Keys as PEM strings. Absent keys are generated in development (see `dev-keys.ts`). */
+export interface KeyConfig {
+  /** identity signs access tokens with it (ES256). */
+  jwtPrivateKey: string | undefined;
+  /** the router verifies access tokens with it. */
+  jwtPublicKey: string | undefined;
+  /** the router signs the caller header sent to subgraphs with it (ES256). */
+  routerSigningPrivateKey: string | undefined;
+  /** every subgraph verifies the caller header with it. */
+  routerSigningPublicKey: string | undefined;
+}
+
+/** The validated configuration shared by every service. */
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  isProduction: boolean;
+  logLevel: ParsedEnv['LOG_LEVEL'];
+  host: string;
+  router: { port: number; subgraphUrls: Record<SubgraphName, string> };
+  subgraphs: Record<SubgraphName, { port: number; databaseUrl: string | undefined }>;
+  databasePoolMax: number;
+  redisUrl: string | undefined;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  keys: KeyConfig;
+  auth: {
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlDays: number;
+    loginMaxFailures: number;
+    loginLockSeconds: number;
+    argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  };
+  /** The first administrator; undefined means the development default applies. */
+  admin: { email: string; password: string } | undefined;
+}
+
+/** Thrown when the environment is invalid; lists every problem. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Builds a database URL for `name` on the server of `serverUrl`. */
+function databaseOn(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Parses and validates the environment.
+ *
+ * @param env the variables to read; defaults to the process environment and
+ *   is the only read of it in the code base.
+ * @throws ConfigError listing every invalid or missing variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const e = parsed.data as ParsedEnv & Record<string, unknown>;
+  const value = <T>(key: string): T => e[key] as T;
+  const subgraphs = Object.fromEntries(
+    SUBGRAPH_NAMES.map((n) => {
+      const own = value<string | undefined>(`${upper(n)}_DATABASE_URL`);
+      const databaseUrl = own ?? (e.DATABASE_URL ? databaseOn(e.DATABASE_URL, n) : undefined);
+      return [n, { port: value<number>(`${upper(n)}_PORT`), databaseUrl }];
+    }),
+  ) as Config['subgraphs'];
+  const subgraphUrls = Object.fromEntries(
+    SUBGRAPH_NAMES.map((n) => [
+      n,
+      value<string | undefined>(`${upper(n)}_URL`) ?? `http://localhost:${subgraphs[n].port}/graphql`,
+    ]),
+  ) as Record<SubgraphName, string>;
+
+  return Object.freeze({
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    router: { port: e.ROUTER_PORT, subgraphUrls },
+    subgraphs,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    redisUrl: e.REDIS_URL,
+    dataDir: e.DATA_DIR,
+    embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
+    keys: {
+      jwtPrivateKey: e.JWT_PRIVATE_KEY,
+      jwtPublicKey: e.JWT_PUBLIC_KEY,
+      routerSigningPrivateKey: e.ROUTER_SIGNING_PRIVATE_KEY,
+      routerSigningPublicKey: e.ROUTER_SIGNING_PUBLIC_KEY,
+    },
+    auth: {
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+      loginMaxFailures: e.LOGIN_MAX_FAILURES,
+      loginLockSeconds: e.LOGIN_LOCK_SECONDS,
+      argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_ITERATIONS, parallelism: 1 },
+    },
+    admin:
+      e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
+        ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
+        : undefined,
+  });
+}
+
+/**
+ * Checks what one service needs before it starts. Production refuses to run
+ * without real keys and databases; development fills keys in from `.data/`.
+ *
+ * @throws ConfigError listing everything missing for that service.
+ */
+export function requireForService(config: Config, service: 'router' | SubgraphName): void {
+  const problems: string[] = [];
+  const need = (present: unknown, name: string) => {
+    if (present === undefined) problems.push(`${name}: is required for the ${service} service`);
+  };
+  if (service === 'router') {
+    need(config.keys.jwtPublicKey, 'JWT_PUBLIC_KEY');
+    need(config.keys.routerSigningPrivateKey, 'ROUTER_SIGNING_PRIVATE_KEY');
+  } else {
+    need(config.keys.routerSigningPublicKey, 'ROUTER_SIGNING_PUBLIC_KEY');
+    need(config.subgraphs[service].databaseUrl, `DATABASE_URL or ${upper(service)}_DATABASE_URL`);
+    if (service === 'identity') need(config.keys.jwtPrivateKey, 'JWT_PRIVATE_KEY');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** Returns `config` with the database of each subgraph that has none taken from `urlFor`. */
+export function withDatabaseUrls(config: Config, urlFor: (name: SubgraphName) => string): Config {
+  const subgraphs = Object.fromEntries(
+    SUBGRAPH_NAMES.map((n) => [n, { ...config.subgraphs[n], databaseUrl: config.subgraphs[n].databaseUrl ?? urlFor(n) }]),
+  ) as Config['subgraphs'];
+  return Object.freeze({ ...config, subgraphs });
+}

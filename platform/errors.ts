@@ -1,0 +1,148 @@
+/**
+ * The error catalogue of DESIGN.md. Every error a client can see carries a
+ * stable `extensions.code` from {@link ErrorCode}; anything else is masked as
+ * INTERNAL_SERVER_ERROR outside development (see {@link formatError}).
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/** Stable error codes. Clients switch on these, never on messages. */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
+  ACCOUNT_NOT_ACTIVE: 'ACCOUNT_NOT_ACTIVE',
+  CURRENCY_MISMATCH: 'CURRENCY_MISMATCH',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
+  INVALID_STATE_TRANSITION: 'INVALID_STATE_TRANSITION',
+  RATE_LIMITED: 'RATE_LIMITED',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Codes produced by Apollo Server and the gateway themselves before any
+ * resolver runs (malformed documents, unknown fields, bad variables). They
+ * pass through {@link formatError} unchanged.
+ */
+export const PROTOCOL_ERROR_CODES = [
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+] as const;
+
+/** HTTP status sent when an error aborts a whole request (see {@link requestLevel}). */
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+};
+
+/** Extra, client-safe details of an error (which field, when to retry...). */
+export type ErrorDetails = Record<string, string | number | boolean | null>;
+
+/** Base class of every catalogued error. */
+export class BankError extends GraphQLError {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, { extensions: { code, ...details } });
+    this.code = code;
+    this.name = 'BankError';
+  }
+}
+
+/**
+ * The same error with the HTTP status of its code, for errors that refuse a
+ * whole request before execution (context creation: a bad token, a missing
+ * router signature). Errors of single fields keep HTTP 200, so a partial
+ * result and its errors travel together through the gateway.
+ */
+export function requestLevel(error: BankError): GraphQLError {
+  const status = HTTP_STATUS[error.code] ?? 400;
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
+}
+
+/** Runs `check`, turning a catalogued error into a {@link requestLevel} one. */
+export function asRequestLevel<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw error instanceof BankError ? requestLevel(error) : error;
+  }
+}
+
+/** No valid credentials were presented, or they expired. */
+export class UnauthenticatedError extends BankError {
+  constructor(message = 'You must be signed in to do this.', details?: ErrorDetails) {
+    super(ErrorCode.UNAUTHENTICATED, message, details);
+  }
+}
+
+/** The caller is known but may not do this. */
+export class ForbiddenError extends BankError {
+  constructor(message = 'You are not allowed to do this.', details?: ErrorDetails) {
+    super(ErrorCode.FORBIDDEN, message, details);
+  }
+}
+
+/** The thing asked for does not exist, or the caller may not know it exists. */
+export class NotFoundError extends BankError {
+  constructor(what: string, details?: ErrorDetails) {
+    super(ErrorCode.NOT_FOUND, `${what} was not found.`, details);
+  }
+}
+
+/** An input is malformed or breaks a rule; `field` names the input at fault. */
+export class BadUserInputError extends BankError {
+  constructor(message: string, field?: string, details: ErrorDetails = {}) {
+    super(ErrorCode.BAD_USER_INPUT, message, field !== undefined ? { field, ...details } : details);
+  }
+}
+
+/** Too many attempts; `retryAfterSeconds` says when to try again. */
+export class RateLimitedError extends BankError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
+  }
+}
+
+/** A transition the state machine does not allow. */
+export class InvalidStateTransitionError extends BankError {
+  constructor(message: string, details?: ErrorDetails) {
+    super(ErrorCode.INVALID_STATE_TRANSITION, message, details);
+  }
+}
+
+const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), ...PROTOCOL_ERROR_CODES]);
+
+/**
+ * Apollo Server `formatError`: keeps catalogued errors as they are and
+ * replaces anything unexpected with INTERNAL_SERVER_ERROR, hiding its message
+ * and stack unless `exposeDetails` (development) is set.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  options: { exposeDetails: boolean },
+): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) {
+    if (options.exposeDetails) return formatted;
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  if (options.exposeDetails) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  }
+  return {
+    message: 'Internal server error.',
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

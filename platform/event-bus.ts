@@ -1,0 +1,107 @@
+/**
+ * The event bus: how domain events leave the service that wrote them.
+ *
+ * Two kinds of delivery sit behind one interface:
+ * - `publish`/`subscribe`: live fan-out (subscriptions), at most once, to
+ *   whoever listens now;
+ * - `append`/`consume`: a durable stream for consumers that must not miss an
+ *   event (notifications); each event is delivered at least once per
+ *   consumer group and carries an id for idempotent handling.
+ *
+ * This file holds the in-process implementation used by the embedded default
+ * (`npm start` without `REDIS_URL`); the Redis implementation comes with the
+ * messaging subgraph and keeps the same interface.
+ */
+import { EventEmitter } from 'node:events';
+
+/** A domain event as written to an outbox and carried by the bus. */
+export interface DomainEvent<TPayload = Record<string, unknown>> {
+  /** Unique id (UUID): consumers use it to handle each event once. */
+  id: string;
+  /** Dotted name, e.g. `identity.user.registered`. */
+  type: string;
+  /** When the state change happened (ISO 8601). */
+  occurredAt: string;
+  payload: TPayload;
+}
+
+/** Stops a subscription or a consumer. */
+export type Unsubscribe = () => Promise<void>;
+
+export interface EventBus {
+  /** Live fan-out on `topic`. */
+  publish(topic: string, message: unknown): Promise<void>;
+  subscribe(topic: string, listener: (message: unknown) => void): Promise<Unsubscribe>;
+  /** Durable append of a domain event to the stream. */
+  append(event: DomainEvent): Promise<void>;
+  /**
+   * Consumes the durable stream as member of `group`; `handler` must be
+   * idempotent by event id. An event is acknowledged once `handler` resolves.
+   */
+  consume(group: string, handler: (event: DomainEvent) => Promise<void>): Promise<Unsubscribe>;
+  close(): Promise<void>;
+}
+
+/**
+ * In-process bus for one process (the embedded default and tests). Durable
+ * only for the life of the process: events appended before a group starts
+ * consuming are delivered to it when it starts.
+ */
+export class InProcessEventBus implements EventBus {
+  readonly #live = new EventEmitter({ captureRejections: false });
+  readonly #stream: DomainEvent[] = [];
+  readonly #groups = new Map<string, { offset: number; handler: (event: DomainEvent) => Promise<void>; running: boolean }>();
+
+  constructor() {
+    this.#live.setMaxListeners(0);
+  }
+
+  async publish(topic: string, message: unknown): Promise<void> {
+    this.#live.emit(topic, message);
+  }
+
+  async subscribe(topic: string, listener: (message: unknown) => void): Promise<Unsubscribe> {
+    this.#live.on(topic, listener);
+    return async () => {
+      this.#live.off(topic, listener);
+    };
+  }
+
+  async append(event: DomainEvent): Promise<void> {
+    this.#stream.push(event);
+    for (const name of this.#groups.keys()) void this.#drain(name);
+  }
+
+  async consume(group: string, handler: (event: DomainEvent) => Promise<void>): Promise<Unsubscribe> {
+    const existing = this.#groups.get(group);
+    this.#groups.set(group, { offset: existing?.offset ?? 0, handler, running: false });
+    void this.#drain(group);
+    return async () => {
+      this.#groups.delete(group);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#live.removeAllListeners();
+    this.#groups.clear();
+  }
+
+  /** Delivers pending events to `group` in order; a failed handler is retried on the next append. */
+  async #drain(name: string): Promise<void> {
+    const group = this.#groups.get(name);
+    if (!group || group.running) return;
+    group.running = true;
+    try {
+      while (group.offset < this.#stream.length && this.#groups.get(name) === group) {
+        const event = this.#stream[group.offset];
+        if (event === undefined) break;
+        await group.handler(event);
+        group.offset += 1;
+      }
+    } catch {
+      // Left unacknowledged: delivered again with the next event.
+    } finally {
+      group.running = false;
+    }
+  }
+}

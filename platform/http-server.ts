@@ -1,0 +1,170 @@
+/**
+ * The HTTP front of every service: `/graphql` served by Apollo Server, plus
+ * `/healthz` (the process is alive) and `/readyz` (its dependencies answer).
+ * A thin adapter over `node:http` and Apollo's `executeHTTPGraphQLRequest`,
+ * shared by the router and the subgraphs.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from './logger.ts';
+
+/** Largest request body accepted, in bytes. */
+export const MAX_BODY_BYTES = 1_000_000;
+
+/** What the context factory learns about one HTTP request. */
+export interface HttpRequestInfo {
+  req: IncomingMessage;
+  requestId: string;
+  /** The GraphQL operation text, from the body or the query string. */
+  query: string;
+}
+
+export interface HttpServerOptions<TContext extends BaseContext> {
+  host: string;
+  port: number;
+  logger: Logger;
+  apollo: ApolloServer<TContext>;
+  context: (info: HttpRequestInfo) => Promise<TContext>;
+  /** Readiness probe: true when the service can serve traffic. */
+  ready: () => Promise<boolean>;
+  /** Extra routes (path → handler), checked before `/graphql`. */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>>;
+}
+
+/** A listening server; `close()` stops accepting, drains and closes. */
+export interface RunningHttpServer {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+function operationText(body: unknown, search: URLSearchParams): string {
+  if (body !== null && typeof body === 'object' && 'query' in body && typeof body.query === 'string') {
+    return body.query;
+  }
+  return search.get('query') ?? '';
+}
+
+/** Starts the HTTP server and resolves once it listens. */
+export async function startHttpServer<TContext extends BaseContext>(
+  options: HttpServerOptions<TContext>,
+): Promise<RunningHttpServer> {
+  const { apollo, logger } = options;
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      const text = await readBody(req);
+      const type = req.headers['content-type'] ?? '';
+      if (type.includes('application/json')) {
+        try {
+          body = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          sendJson(res, 400, { errors: [{ message: 'Body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+          return;
+        }
+      } else {
+        body = text;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      headers,
+      search: url.search,
+      body,
+    };
+    const query = operationText(body, url.searchParams);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: () => options.context({ req, requestId, query }),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  const server = createServer((req, res) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const handle = async () => {
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/readyz') {
+        const ready = await options.ready();
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
+      }
+      const route = options.routes?.[url.pathname];
+      if (route) return route(req, res, requestId);
+      if (url.pathname === '/graphql' || url.pathname === '/') return handleGraphQL(req, res, url, requestId);
+      return sendJson(res, 404, { error: 'Not found' });
+    };
+    handle().catch((error: unknown) => {
+      if (error instanceof BodyTooLargeError) {
+        sendJson(res, 413, { errors: [{ message: `Request body over ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+      logger.error({ err: error, requestId }, 'request failed');
+      if (!res.headersSent) {
+        sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      } else {
+        res.end();
+      }
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+
+  return {
+    server,
+    port,
+    url: `http://${shownHost}:${port}/graphql`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests in flight get a moment to finish, then their sockets go.
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      });
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Signing keys. Production takes them from the environment and refuses to
+ * start without them (see `requireForService`). Development generates them
+ * once, on first start, into `<DATA_DIR>/keys/` (never committed), so tokens
+ * survive restarts and separate processes on one machine agree.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config, KeyConfig } from './config.ts';
+
+/** An ES256 (P-256) key pair as PEM strings. */
+export interface PemKeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+/** Generates a fresh ES256 key pair. */
+export function generateEs256KeyPair(): PemKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return { privateKey, publicKey };
+}
+
+/** Fresh keys for every role, held in memory only (tests). */
+export function generateKeyConfig(): Required<{ [K in keyof KeyConfig]: string }> {
+  const jwt = generateEs256KeyPair();
+  const router = generateEs256KeyPair();
+  return {
+    jwtPrivateKey: jwt.privateKey,
+    jwtPublicKey: jwt.publicKey,
+    routerSigningPrivateKey: router.privateKey,
+    routerSigningPublicKey: router.publicKey,
+  };
+}
+
+async function loadOrCreatePair(dir: string, name: string): Promise<PemKeyPair> {
+  const privatePath = path.join(dir, `${name}.private.pem`);
+  const publicPath = path.join(dir, `${name}.public.pem`);
+  try {
+    return { privateKey: await readFile(privatePath, 'utf8'), publicKey: await readFile(publicPath, 'utf8') };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const pair = generateEs256KeyPair();
+  await writeFile(privatePath, pair.privateKey, { mode: 0o600 });
+  await writeFile(publicPath, pair.publicKey, { mode: 0o644 });
+  return pair;
+}
+
+/**
+ * Returns `config` with every missing key filled in from `<DATA_DIR>/keys/`,
+ * generating the files on first use. In production it returns `config`
+ * unchanged: missing keys are an error there, never generated.
+ */
+export async function withDevelopmentKeys(config: Config): Promise<Config> {
+  if (config.isProduction) return config;
+  const k = config.keys;
+  if (k.jwtPrivateKey && k.jwtPublicKey && k.routerSigningPrivateKey && k.routerSigningPublicKey) return config;
+  const dir = path.join(config.dataDir, 'keys');
+  // The data folder stays traversable (PostgreSQL runs as its own user under it); only keys/ is private.
+  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const jwt = await loadOrCreatePair(dir, 'jwt');
+  const router = await loadOrCreatePair(dir, 'router-signing');
+  return Object.freeze({
+    ...config,
+    keys: {
+      jwtPrivateKey: k.jwtPrivateKey ?? jwt.privateKey,
+      jwtPublicKey: k.jwtPublicKey ?? jwt.publicKey,
+      routerSigningPrivateKey: k.routerSigningPrivateKey ?? router.privateKey,
+      routerSigningPublicKey: k.routerSigningPublicKey ?? router.publicKey,
+    },
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * Structured logging with pino. Every log line of a request carries its
+ * request id; secrets never reach the log (see {@link REDACTED_PATHS}).
+ */
+import { randomUUID } from 'node:crypto';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.ts';
+
+export type { Logger };
+
+/** Header that carries the request id from the router to the subgraphs. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/**
+ * Fields that must never be written: tokens, passwords, keys, and the caller
+ * header. Account numbers are masked where they are produced, not here.
+ */
+export const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'accessToken',
+  '*.accessToken',
+  'refreshToken',
+  '*.refreshToken',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'headers["x-bank-caller"]',
+  'variables.password',
+  'variables.input.password',
+  'variables.refreshToken',
+];
+
+/** Creates the root logger of a service. */
+export function createLogger(config: Pick<Config, 'logLevel'>, service: string): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { service },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** Keeps a well-formed incoming request id, or makes a new one. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && REQUEST_ID.test(value) ? value : randomUUID();
+}

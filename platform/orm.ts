@@ -1,0 +1,86 @@
+/**
+ * MikroORM bootstrap shared by every subgraph and by the tests.
+ *
+ * Each subgraph owns one database. The ORM is created once per process; each
+ * GraphQL request works on its own EntityManager fork (see the subgraph
+ * server's context). Schemas change only through committed migrations, run
+ * at start under a PostgreSQL advisory lock so that several instances of one
+ * subgraph starting together migrate once.
+ */
+import { type AnyEntity, type EntitySchema, type MigrationObject } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from './logger.ts';
+
+export type { EntityManager } from '@mikro-orm/postgresql';
+export { MikroORM };
+
+/** What a subgraph declares about its database. */
+export interface DatabaseDefinition {
+  /** Entity schemas (`defineEntity`). */
+  entities: EntitySchema<AnyEntity>[] | readonly EntitySchema<any, any>[];
+  /** Migrations in the order they apply. */
+  migrations: MigrationObject[];
+  /** Folder of the migration files, for `npm run migration:create`. */
+  migrationsPath: string;
+}
+
+export interface OrmOptions {
+  databaseUrl: string;
+  definition: DatabaseDefinition;
+  poolMax: number;
+  logger?: Logger;
+}
+
+/** Opens the ORM for one database. Close it with `orm.close()`. */
+export async function createOrm(options: OrmOptions): Promise<MikroORM> {
+  const { databaseUrl, definition, poolMax, logger } = options;
+  return MikroORM.init({
+    clientUrl: databaseUrl,
+    entities: [...definition.entities],
+    extensions: [Migrator],
+    pool: { min: 0, max: poolMax },
+    migrations: {
+      migrationsList: definition.migrations,
+      path: definition.migrationsPath,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: true,
+      // The snapshot is source, written only by `npm run migration:create`, never at run time.
+      snapshotOnMigrate: false,
+      silent: true,
+    },
+    // Entities are plain data; lazy-loading surprises are bugs in a bank.
+    forceUndefined: false,
+    ignoreUndefinedInQuery: false,
+    debug: false,
+    ...(logger ? { logger: (message: string) => logger.debug({ orm: message }) } : {}),
+  });
+}
+
+/** Arbitrary, fixed key of the advisory lock that serialises migrations. */
+const MIGRATION_LOCK_KEY = 727_001;
+
+/**
+ * Applies pending migrations, once even if several instances start at once.
+ * @returns the names of the migrations applied.
+ */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const connection = orm.em.getConnection();
+  return connection.transactional(async (trx) => {
+    await connection.execute('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY], 'all', trx);
+    const applied = await orm.migrator.up();
+    return applied.map((m) => m.name);
+  });
+}
+
+/** True when the database answers; used by `/readyz`. */
+export async function isDatabaseReachable(orm: MikroORM): Promise<boolean> {
+  try {
+    await orm.em.getConnection().execute('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The subgraph bootstrap. A subgraph is a {@link SubgraphDefinition} (its
+ * SDL, resolvers, database and services); {@link startSubgraph} turns one
+ * into a running service the same way for all five: open its database,
+ * migrate, run its start hook, build the federated schema and serve it, with
+ * the router's signature checked on every request.
+ */
+import { readFileSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { parse, type DocumentNode } from 'graphql';
+import { verifyCallerHeader, CALLER_HEADER, type Caller } from './caller.ts';
+import { requireForService, type Config, type SubgraphName } from './config.ts';
+import { asRequestLevel, formatError } from './errors.ts';
+import type { EventBus } from './event-bus.ts';
+import { startHttpServer } from './http-server.ts';
+import type { Logger } from './logger.ts';
+import { createOrm, isDatabaseReachable, migrate, type DatabaseDefinition, type EntityManager, type MikroORM } from './orm.ts';
+
+/** What every resolver of a subgraph receives as context. */
+export interface SubgraphContext<TServices> {
+  caller: Caller;
+  /** This request's own EntityManager fork. */
+  em: EntityManager;
+  services: TServices;
+  logger: Logger;
+  requestId: string;
+}
+
+/** Dependencies handed to a subgraph's service factory for one request. */
+export interface ServiceDeps {
+  em: EntityManager;
+  caller: Caller;
+  config: Config;
+  logger: Logger;
+  bus: EventBus;
+}
+
+/** Dependencies of a subgraph's start hook (seeding, background jobs). */
+export interface StartDeps {
+  orm: MikroORM;
+  config: Config;
+  logger: Logger;
+  bus: EventBus;
+}
+
+/** Everything that makes one subgraph; each subgraph exports one. */
+export interface SubgraphDefinition<TServices> {
+  name: SubgraphName;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<SubgraphContext<TServices>>;
+  database: DatabaseDefinition;
+  /** Builds the request's services around its EntityManager fork and caller. */
+  createServices(deps: ServiceDeps): TServices;
+  /** Runs once after migrations, before the port opens (bootstrap data, jobs). */
+  onStart?(deps: StartDeps): Promise<void>;
+  /** Demo data for the embedded default only (`npm start`); never run in production. */
+  seedDemoData?(deps: StartDeps): Promise<void>;
+}
+
+/** Reads a subgraph's `schema.graphql` next to its `src/` folder. */
+export function loadSchema(url: URL): DocumentNode {
+  return parse(readFileSync(url, 'utf8'));
+}
+
+export interface RunningSubgraph {
+  name: SubgraphName;
+  url: string;
+  port: number;
+  orm: MikroORM;
+  close(): Promise<void>;
+}
+
+export interface StartSubgraphOptions {
+  config: Config;
+  logger: Logger;
+  bus: EventBus;
+  /** Overrides the configured port (0 picks a free one, for tests). */
+  port?: number;
+  /** Seeds demo data after start-up (the embedded default). */
+  seedDemoData?: boolean;
+}
+
+/** Starts one subgraph: database, migrations, start hook, HTTP server. */
+export async function startSubgraph<TServices>(
+  definition: SubgraphDefinition<TServices>,
+  options: StartSubgraphOptions,
+): Promise<RunningSubgraph> {
+  const { config, bus } = options;
+  const logger = options.logger.child({ subgraph: definition.name });
+  requireForService(config, definition.name);
+  const routerPublicKey = config.keys.routerSigningPublicKey as string;
+  const databaseUrl = config.subgraphs[definition.name].databaseUrl as string;
+
+  const orm = await createOrm({ databaseUrl, definition: definition.database, poolMax: config.databasePoolMax, logger });
+  try {
+    const applied = await migrate(orm);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    await definition.onStart?.({ orm, config, logger, bus });
+    if (options.seedDemoData && !config.isProduction) await definition.seedDemoData?.({ orm, config, logger, bus });
+
+    const apollo = new ApolloServer<SubgraphContext<TServices>>({
+      schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
+      formatError: (formatted) => formatError(formatted, { exposeDetails: !config.isProduction }),
+      includeStacktraceInErrorResponses: !config.isProduction,
+      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+      logger,
+    });
+    await apollo.start();
+
+    const http = await startHttpServer({
+      host: config.host,
+      port: options.port ?? config.subgraphs[definition.name].port,
+      logger,
+      apollo,
+      ready: () => isDatabaseReachable(orm),
+      async context({ req, requestId, query }) {
+        const header = req.headers[CALLER_HEADER];
+        const caller = asRequestLevel(() =>
+          verifyCallerHeader(routerPublicKey, Array.isArray(header) ? header[0] : header, query),
+        );
+        const em = orm.em.fork();
+        const requestLogger = logger.child({ requestId });
+        return {
+          caller,
+          em,
+          requestId,
+          logger: requestLogger,
+          services: definition.createServices({ em, caller, config, logger: requestLogger, bus }),
+        };
+      },
+    });
+    logger.info({ url: http.url }, 'subgraph listening');
+    return {
+      name: definition.name,
+      url: http.url,
+      port: http.port,
+      orm,
+      async close() {
+        await http.close();
+        await orm.close();
+      },
+    };
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
+}

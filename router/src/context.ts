@@ -1,0 +1,9 @@
+import type { Caller } from '../../platform/caller.ts';
+import type { Logger } from '../../platform/logger.ts';
+
+/** What the router knows about one client request. */
+export interface RouterContext {
+  caller: Caller;
+  requestId: string;
+  logger: Logger;
+}

@@ -1,0 +1,91 @@
+/**
+ * The router: the only door in. It serves the composed supergraph with
+ * @apollo/gateway over the committed `schema/supergraph.graphql`,
+ * authenticates the access token of each request, and signs the caller for
+ * the subgraphs. Subgraphs authorize.
+ */
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { callerFromAuthorization } from '../../platform/access-token.ts';
+import { requireForService, type Config, type SubgraphName } from '../../platform/config.ts';
+import { asRequestLevel, formatError } from '../../platform/errors.ts';
+import { startHttpServer } from '../../platform/http-server.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { CallerSigningDataSource } from './caller-signing-data-source.ts';
+import type { RouterContext } from './context.ts';
+
+/** The committed supergraph, composed by `npm run compose`. */
+export const SUPERGRAPH_URL = new URL('../../schema/supergraph.graphql', import.meta.url);
+
+export interface RouterOptions {
+  config: Config;
+  logger: Logger;
+  /** Overrides the configured port (0 picks a free one, for tests). */
+  port?: number;
+  /** Overrides subgraph URLs (tests that start subgraphs on free ports). */
+  subgraphUrls?: Partial<Record<SubgraphName, string>>;
+}
+
+export interface RunningRouter {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(1_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
+  const { config } = options;
+  const logger = options.logger.child({ component: 'router' });
+  requireForService(config, 'router');
+  const signingKey = config.keys.routerSigningPrivateKey as string;
+  const tokenKey = config.keys.jwtPublicKey as string;
+  const urls: Record<string, string> = { ...config.router.subgraphUrls, ...options.subgraphUrls };
+  const supergraphSdl = readFileSync(SUPERGRAPH_URL, 'utf8');
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new CallerSigningDataSource(urls[name] ?? url ?? '', signingKey),
+    logger,
+  });
+  const apollo = new ApolloServer<RouterContext>({
+    gateway,
+    // Sandbox is the manual in development; production serves no landing page and no introspection.
+    introspection: !config.isProduction,
+    plugins: [
+      config.isProduction
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ],
+    formatError: (formatted) => formatError(formatted, { exposeDetails: !config.isProduction }),
+    includeStacktraceInErrorResponses: !config.isProduction,
+    logger,
+  });
+  await apollo.start();
+
+  const composed = [...supergraphSdl.matchAll(/@join__graph\(name: "([a-z]+)"/g)].map((m) => m[1] as string);
+  const subgraphUrls = composed.map((name) => urls[name] as string);
+  const http = await startHttpServer({
+    host: config.host,
+    port: options.port ?? config.router.port,
+    logger,
+    apollo,
+    ready: async () => (await Promise.all(subgraphUrls.map(answers))).every(Boolean),
+    async context({ req, requestId }) {
+      const caller = asRequestLevel(() => callerFromAuthorization(tokenKey, req.headers.authorization));
+      return { caller, requestId, logger: logger.child({ requestId }) };
+    },
+  });
+  logger.info({ url: http.url }, 'router listening');
+  return { url: http.url, port: http.port, close: () => http.close() };
+}

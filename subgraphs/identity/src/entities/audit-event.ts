@@ -1,0 +1,32 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/** Kinds of audit events. */
+export const AUDIT_EVENT_TYPES = [
+  'USER_REGISTERED',
+  'STAFF_USER_CREATED',
+  'LOGIN_SUCCEEDED',
+  'LOGIN_FAILED',
+  'LOGIN_LOCKED',
+  'REFRESH_TOKEN_REUSED',
+  'LOGGED_OUT',
+  'ROLES_CHANGED',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** An append-only record of a security-relevant event. */
+export const AuditEventSchema = defineEntity({
+  name: 'AuditEvent',
+  tableName: 'audit_events',
+  indexes: [{ properties: ['occurredAt', 'id'] }, { properties: ['userId', 'occurredAt'] }],
+  properties: {
+    id: p.uuid().primary(),
+    type: p.enum(AUDIT_EVENT_TYPES),
+    userId: p.uuid().nullable(),
+    actorId: p.uuid().nullable(),
+    details: p.json<Record<string, string | number | boolean | null>>(),
+    occurredAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+export class AuditEvent extends AuditEventSchema.class {}
+AuditEventSchema.setClass(AuditEvent);

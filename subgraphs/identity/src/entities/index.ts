@@ -1,0 +1,12 @@
+import { AuditEventSchema } from './audit-event.ts';
+import { LoginThrottleSchema } from './login-throttle.ts';
+import { RefreshTokenSchema } from './refresh-token.ts';
+import { UserSchema } from './user.ts';
+
+export { AuditEvent, type AuditEventType } from './audit-event.ts';
+export { LoginThrottle } from './login-throttle.ts';
+export { RefreshToken } from './refresh-token.ts';
+export { User } from './user.ts';
+
+/** Every entity of the identity database. */
+export const entities = [UserSchema, RefreshTokenSchema, LoginThrottleSchema, AuditEventSchema];

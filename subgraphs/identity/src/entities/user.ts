@@ -1,0 +1,27 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { ROLES } from '../../../../platform/caller.ts';
+
+/** A person who uses the bank, with the profile basics of their role. */
+export const UserSchema = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    id: p.uuid().primary(),
+    /** Lower-cased; unique. */
+    email: p.string().length(320).unique(),
+    passwordHash: p.string().length(200).hidden(),
+    name: p.string().length(200),
+    roles: p.array().$type<(typeof ROLES)[number][]>(),
+    businessName: p.string().length(200).nullable(),
+    registrationNumber: p.string().length(100).nullable(),
+    industry: p.string().length(100).nullable(),
+    institution: p.string().length(200).nullable(),
+    title: p.string().length(200).nullable(),
+    bio: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+
+export class User extends UserSchema.class {}
+UserSchema.setClass(User);

@@ -1,0 +1,28 @@
+/**
+ * The identity subgraph: users, sign-up, sign-in, sessions, roles and the
+ * audit log of security events.
+ */
+import { DEVELOPMENT_ADMIN } from '../../../platform/config.ts';
+import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
+import { entities } from './entities/index.ts';
+import { migrations } from './migrations/index.ts';
+import { resolvers } from './resolvers/index.ts';
+import { seedDemoUsers } from './seed.ts';
+import { createIdentityServices, type IdentityServices } from './services/index.ts';
+
+export const identity: SubgraphDefinition<IdentityServices> = {
+  name: 'identity',
+  typeDefs: loadSchema(new URL('../schema.graphql', import.meta.url)),
+  resolvers,
+  database: { entities, migrations, migrationsPath: new URL('./migrations', import.meta.url).pathname },
+  createServices: createIdentityServices,
+  async onStart({ orm, config, logger, bus }) {
+    const services = createIdentityServices({ em: orm.em.fork(), caller: { kind: 'anonymous' }, config, logger, bus });
+    // Production has no default: config validation requires ADMIN_EMAIL/ADMIN_PASSWORD there.
+    const admin = config.admin ?? DEVELOPMENT_ADMIN;
+    if ((await services.auth.ensureFirstAdmin(admin)) === 'created') {
+      logger.info({ email: admin.email }, 'first administrator created');
+    }
+  },
+  seedDemoData: seedDemoUsers,
+};

@@ -1,0 +1,16 @@
+import { scalarResolvers } from '../../../../platform/scalars.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
+import { AuditEvent } from './audit-event.ts';
+import { AuthPayload } from './auth-payload.ts';
+import { Mutation } from './mutation.ts';
+import { Query } from './query.ts';
+import { User } from './user.ts';
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query,
+  Mutation,
+  User,
+  AuditEvent,
+  AuthPayload,
+};

@@ -1,0 +1,10 @@
+import type { QueryResolvers } from '../generated/resolvers.ts';
+import { requireRole } from '../../../../platform/caller.ts';
+
+export const Query: QueryResolvers = {
+  me: (_parent, _args, { services }) => services.users.me(),
+  auditEvents: (_parent, args, { caller, services }) => {
+    requireRole(caller, 'ADMIN');
+    return services.audit.list(args);
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * Fresh databases for one test file on the run's PostgreSQL (global-setup).
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** URL of the test run's PostgreSQL server (no database). */
+export function testServerUrl(): string {
+  const url = process.env.BANK_TEST_POSTGRES_URL;
+  if (!url) throw new Error('BANK_TEST_POSTGRES_URL is not set: run the tests with `npm test`.');
+  return url;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: `${testServerUrl()}/postgres` });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabases {
+  urls: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** Creates one empty database per name, with a random prefix. */
+export async function createTestDatabases(names: readonly string[]): Promise<TestDatabases> {
+  const prefix = `t_${randomBytes(5).toString('hex')}`;
+  const real = Object.fromEntries(names.map((n) => [n, `${prefix}_${n}`]));
+  await admin(async (client) => {
+    for (const db of Object.values(real)) await client.query(`create database ${client.escapeIdentifier(db)}`);
+  });
+  return {
+    urls: Object.fromEntries(Object.entries(real).map(([n, db]) => [n, `${testServerUrl()}/${db}`])),
+    drop: () =>
+      admin(async (client) => {
+        for (const db of Object.values(real)) {
+          await client.query(`drop database if exists ${client.escapeIdentifier(db)} with (force)`);
+        }
+      }),
+  };
+}
