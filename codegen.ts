@@ -22,7 +22,6 @@ const resolverConfig = (contextType: string, mappers: Record<string, string>) =>
 
 const config: CodegenConfig = {
   overwrite: true,
-  hooks: { afterOneFileWrite: ['prettier --write'] },
   generates: {
     'subgraphs/identity/src/generated/resolvers.ts': {
       schema: 'subgraphs/identity/schema.graphql',

@@ -29,12 +29,34 @@ export const DEFAULT_PORTS: Readonly<Record<'router' | SubgraphName, number>> = 
  */
 export const DEVELOPMENT_ADMIN = { email: 'admin@bank.local', password: 'bank-dev-superuser-2026' };
 
-const port = z.coerce.number().int().min(0).max(65535);
+/** An integer variable; unset or blank (`PORT=` in an env file) means `fallback`. */
+const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (value) => (value === undefined || (typeof value === 'string' && value.trim() === '') ? fallback : value),
+    z.coerce.number().int().min(min).max(max),
+  );
+const port = (fallback: number) => integer(0, 65535, fallback);
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
-const optionalUrl = optionalString.pipe(z.url().optional());
+function hasScheme(value: string, schemes: readonly string[]): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return schemes.includes(url.protocol.replace(/:$/, '')) && url.hostname !== '';
+}
+const urlWithScheme = (schemes: readonly string[]) =>
+  optionalString.pipe(
+    z
+      .string()
+      .refine((u) => hasScheme(u, schemes), {
+        message: `must be a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`,
+      })
+      .optional(),
+  );
+const httpUrl = urlWithScheme(['http', 'https']);
+const postgresUrl = urlWithScheme(['postgres', 'postgresql']);
+const redisUrl = urlWithScheme(['redis', 'rediss']);
 /** PEM values may arrive with literal `\n` (one-line env files): restore the newlines. */
 const optionalPem = optionalString.transform((v) => v?.replace(/\\n/g, '\n'));
 
@@ -45,37 +67,33 @@ const envSchema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HOST: z.string().min(1).default('127.0.0.1'),
-    ROUTER_PORT: port.default(DEFAULT_PORTS.router),
-    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_PORT`, port.default(DEFAULT_PORTS[n])])),
-    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_URL`, optionalUrl])),
-    DATABASE_URL: optionalUrl,
-    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_DATABASE_URL`, optionalUrl])),
-    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
-    REDIS_URL: optionalUrl,
+    ROUTER_PORT: port(DEFAULT_PORTS.router),
+    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_PORT`, port(DEFAULT_PORTS[n])])),
+    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_URL`, httpUrl])),
+    DATABASE_URL: postgresUrl,
+    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_DATABASE_URL`, postgresUrl])),
+    // At least 2: migrations hold an advisory lock on one connection while running on another.
+    DATABASE_POOL_MAX: integer(2, 500, 10),
+    REDIS_URL: redisUrl,
     DATA_DIR: z.string().min(1).default('.data'),
-    EMBEDDED_POSTGRES_PORT: port.default(5433),
+    EMBEDDED_POSTGRES_PORT: port(5433),
     JWT_PRIVATE_KEY: optionalPem,
     JWT_PUBLIC_KEY: optionalPem,
     ROUTER_SIGNING_PRIVATE_KEY: optionalPem,
     ROUTER_SIGNING_PUBLIC_KEY: optionalPem,
-    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
-    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    ACCESS_TOKEN_TTL_SECONDS: integer(60, 3600, 900),
+    REFRESH_TOKEN_TTL_DAYS: integer(1, 365, 30),
     ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
     ADMIN_PASSWORD: optionalString,
-    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-    LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
-    ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
-    ARGON2_ITERATIONS: z.coerce.number().int().min(2).default(2),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    const required = ['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
-    for (const key of required) {
-      if (env[key] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
-      }
-    }
+    LOGIN_MAX_FAILURES: integer(1, 100, 5),
+    LOGIN_LOCK_SECONDS: integer(1, 86_400, 900),
+    // OWASP minimum for argon2id: 19 MiB, 2 passes.
+    ARGON2_MEMORY_KIB: integer(19_456, 4_194_304, 19_456),
+    ARGON2_ITERATIONS: integer(2, 100, 2),
   });
+
+/** Variables production cannot do without, whatever else is wrong. */
+const REQUIRED_IN_PRODUCTION = ['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
 
 type ParsedEnv = z.infer<typeof envSchema>;
 
@@ -141,9 +159,15 @@ function databaseOn(serverUrl: string, name: string): string {
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  if (env.NODE_ENV === 'production') {
+    for (const key of REQUIRED_IN_PRODUCTION) {
+      if (!env[key]?.trim()) problems.push(`${key}: is required in production`);
+    }
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data as ParsedEnv & Record<string, unknown>;
   const value = <T>(key: string): T => e[key] as T;
   const subgraphs = Object.fromEntries(

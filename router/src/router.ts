@@ -69,6 +69,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     ],
     formatError: (formatted) => formatError(formatted, { exposeDetails: !config.isProduction }),
     includeStacktraceInErrorResponses: !config.isProduction,
+    // The process owns shutdown (close HTTP, then Apollo, then the database): no handlers of Apollo's own.
+    stopOnTerminationSignals: false,
     logger,
   });
   await apollo.start();

@@ -1,5 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { ROLES } from '../../../../platform/caller.ts';
+import type { Role } from '../../../../platform/caller.ts';
 
 /** A person who uses the bank, with the profile basics of their role. */
 export const UserSchema = defineEntity({
@@ -11,7 +11,7 @@ export const UserSchema = defineEntity({
     email: p.string().length(320).unique(),
     passwordHash: p.string().length(200).hidden(),
     name: p.string().length(200),
-    roles: p.array().$type<(typeof ROLES)[number][]>(),
+    roles: p.array().$type<Role[]>(),
     businessName: p.string().length(200).nullable(),
     registrationNumber: p.string().length(100).nullable(),
     industry: p.string().length(100).nullable(),

@@ -1,51 +1,42 @@
-import type {
-  GraphQLResolveInfo,
-  GraphQLScalarType,
-  GraphQLScalarTypeConfig,
-} from "graphql";
-import type {
-  User as UserModel,
-  AuditEvent as AuditEventModel,
-} from "../entities/index.ts";
-import type { IdentityContext } from "../context.ts";
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { User as UserModel, AuditEvent as AuditEventModel } from '../entities/index.ts';
+import type { IdentityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
-export type RequireFields<T, K extends keyof T> = Omit<T, K> & {
-  [P in K]-?: NonNullable<T[P]>;
-};
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
-  ID: { input: string; output: string };
-  String: { input: string; output: string };
-  Boolean: { input: boolean; output: boolean };
-  Int: { input: number; output: number };
-  Float: { input: number; output: number };
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
   /** A point in time, as an ISO 8601 string in UTC (for example "2026-11-22T09:30:00.000Z"). */
-  DateTime: { input: Date; output: Date };
-  _FieldSet: { input: unknown; output: unknown };
+  DateTime: { input: Date; output: Date; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 /** A security-relevant event: sign-ups, sign-ins, failed sign-ins, refresh-token reuse, role changes. */
 export type AuditEvent = {
-  __typename?: "AuditEvent";
+  __typename?: 'AuditEvent';
   /** The user who caused it, when different from `userId` (for example the ADMIN who changed roles). */
-  actorId?: Maybe<Scalars["ID"]["output"]>;
+  actorId?: Maybe<Scalars['ID']['output']>;
   /** Event details as JSON text (never secrets). */
-  details: Scalars["String"]["output"];
+  details: Scalars['String']['output'];
   /** Stable identifier (UUID). */
-  id: Scalars["ID"]["output"];
+  id: Scalars['ID']['output'];
   /** When it happened. */
-  occurredAt: Scalars["DateTime"]["output"];
+  occurredAt: Scalars['DateTime']['output'];
   /** What happened, for example USER_REGISTERED, LOGIN_SUCCEEDED, LOGIN_FAILED, REFRESH_TOKEN_REUSED, ROLES_CHANGED. */
-  type: Scalars["String"]["output"];
+  type: Scalars['String']['output'];
   /** The user the event is about, when known. */
-  userId?: Maybe<Scalars["ID"]["output"]>;
+  userId?: Maybe<Scalars['ID']['output']>;
 };
 
 /** A page of audit events, newest first. */
 export type AuditEventConnection = {
-  __typename?: "AuditEventConnection";
+  __typename?: 'AuditEventConnection';
   /** The events of this page. */
   edges: Array<AuditEventEdge>;
   /** Where this page ends. */
@@ -54,68 +45,68 @@ export type AuditEventConnection = {
 
 /** One audit event and its cursor. */
 export type AuditEventEdge = {
-  __typename?: "AuditEventEdge";
+  __typename?: 'AuditEventEdge';
   /** Opaque cursor: pass it as `after` to read the events after this one. */
-  cursor: Scalars["String"]["output"];
+  cursor: Scalars['String']['output'];
   /** The event. */
   node: AuditEvent;
 };
 
 /** The result of signing up, signing in or refreshing a session. */
 export type AuthPayload = {
-  __typename?: "AuthPayload";
+  __typename?: 'AuthPayload';
   /** Short-lived access token (JWT). Send it as `Authorization: Bearer <token>`. */
-  accessToken: Scalars["String"]["output"];
+  accessToken: Scalars['String']['output'];
   /** When the access token expires. */
-  expiresAt: Scalars["DateTime"]["output"];
+  expiresAt: Scalars['DateTime']['output'];
   /** Opaque refresh token. Use it once with `refreshToken` to get a new pair; it is replaced on every use. */
-  refreshToken: Scalars["String"]["output"];
+  refreshToken: Scalars['String']['output'];
   /** The signed-in user. */
   user: User;
 };
 
 /** What a BANKER shows to business owners looking for a banker. */
 export type BankerProfile = {
-  __typename?: "BankerProfile";
+  __typename?: 'BankerProfile';
   /** Short introduction written by the banker. */
-  bio?: Maybe<Scalars["String"]["output"]>;
+  bio?: Maybe<Scalars['String']['output']>;
   /** Bank or institution the banker works for. */
-  institution: Scalars["String"]["output"];
+  institution: Scalars['String']['output'];
   /** Job title, for example "Senior Commercial Lender". */
-  title?: Maybe<Scalars["String"]["output"]>;
+  title?: Maybe<Scalars['String']['output']>;
 };
 
 /** The business a BUSINESS_OWNER runs. */
 export type BusinessProfile = {
-  __typename?: "BusinessProfile";
+  __typename?: 'BusinessProfile';
   /** Legal or trading name of the business. */
-  businessName: Scalars["String"]["output"];
+  businessName: Scalars['String']['output'];
   /** Industry the business works in (free text, for example "Restaurants"). */
-  industry?: Maybe<Scalars["String"]["output"]>;
+  industry?: Maybe<Scalars['String']['output']>;
   /** Company registration number. Visible only to the owner and to staff; null for everyone else. */
-  registrationNumber?: Maybe<Scalars["String"]["output"]>;
+  registrationNumber?: Maybe<Scalars['String']['output']>;
 };
 
 /** A staff user created by an ADMIN. */
 export type CreateStaffUserInput = {
   /** Email address of the new staff member. */
-  email: Scalars["String"]["input"];
+  email: Scalars['String']['input'];
   /** Full name. */
-  name: Scalars["String"]["input"];
+  name: Scalars['String']['input'];
   /** Initial password (same rule as sign-up). */
-  password: Scalars["String"]["input"];
+  password: Scalars['String']['input'];
   /** RISK_OFFICER or ADMIN. */
   role: Role;
 };
 
 export type Mutation = {
-  __typename?: "Mutation";
+  __typename?: 'Mutation';
   /** ADMIN only: creates a RISK_OFFICER or ADMIN. */
   createStaffUser: User;
   /** Signs in. The same error answers an unknown email and a wrong password; repeated failures lock sign-in for that email for a while. */
   login: AuthPayload;
   /** Ends the session the refresh token belongs to. Returns false when the token was unknown or already ended. */
-  logout: Scalars["Boolean"]["output"];
+  logout: Scalars['Boolean']['output'];
   /** Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used one again ends the whole session family. */
   refreshToken: AuthPayload;
   /** Signs up a CUSTOMER, BUSINESS_OWNER or BANKER and signs them in. */
@@ -124,26 +115,32 @@ export type Mutation = {
   setUserRoles: User;
 };
 
+
 export type MutationCreateStaffUserArgs = {
   input: CreateStaffUserInput;
 };
 
+
 export type MutationLoginArgs = {
-  email: Scalars["String"]["input"];
-  password: Scalars["String"]["input"];
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
 };
+
 
 export type MutationLogoutArgs = {
-  refreshToken: Scalars["String"]["input"];
+  refreshToken: Scalars['String']['input'];
 };
 
+
 export type MutationRefreshTokenArgs = {
-  refreshToken: Scalars["String"]["input"];
+  refreshToken: Scalars['String']['input'];
 };
+
 
 export type MutationRegisterArgs = {
   input: RegisterInput;
 };
+
 
 export type MutationSetUserRolesArgs = {
   input: SetUserRolesInput;
@@ -151,87 +148,88 @@ export type MutationSetUserRolesArgs = {
 
 /** Relay pagination state. */
 export type PageInfo = {
-  __typename?: "PageInfo";
+  __typename?: 'PageInfo';
   /** Cursor of the last item of this page; null when the page is empty. */
-  endCursor?: Maybe<Scalars["String"]["output"]>;
+  endCursor?: Maybe<Scalars['String']['output']>;
   /** True when more items follow this page. */
-  hasNextPage: Scalars["Boolean"]["output"];
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 export type Query = {
-  __typename?: "Query";
+  __typename?: 'Query';
   /** ADMIN only: the audit log, newest first. */
   auditEvents: AuditEventConnection;
   /** The signed-in user, or null when the request carries no access token. */
   me?: Maybe<User>;
 };
 
+
 export type QueryAuditEventsArgs = {
-  after?: InputMaybe<Scalars["String"]["input"]>;
-  first?: InputMaybe<Scalars["Int"]["input"]>;
-  userId?: InputMaybe<Scalars["ID"]["input"]>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Sign-up details. Passwords must be 12 to 128 characters long and must not contain the email address. */
 export type RegisterInput = {
   /** BANKER only: short introduction, at most 2,000 characters. */
-  bio?: InputMaybe<Scalars["String"]["input"]>;
+  bio?: InputMaybe<Scalars['String']['input']>;
   /** BUSINESS_OWNER only, and required for it: name of the business. */
-  businessName?: InputMaybe<Scalars["String"]["input"]>;
+  businessName?: InputMaybe<Scalars['String']['input']>;
   /** Email address; used to sign in. Case-insensitive. */
-  email: Scalars["String"]["input"];
+  email: Scalars['String']['input'];
   /** BUSINESS_OWNER only: industry of the business. */
-  industry?: InputMaybe<Scalars["String"]["input"]>;
+  industry?: InputMaybe<Scalars['String']['input']>;
   /** BANKER only, and required for it: the banker's institution. */
-  institution?: InputMaybe<Scalars["String"]["input"]>;
+  institution?: InputMaybe<Scalars['String']['input']>;
   /** Full name, 1 to 200 characters. */
-  name: Scalars["String"]["input"];
+  name: Scalars['String']['input'];
   /** Password: 12 to 128 characters, not containing the email address. */
-  password: Scalars["String"]["input"];
+  password: Scalars['String']['input'];
   /** BUSINESS_OWNER only: company registration number. */
-  registrationNumber?: InputMaybe<Scalars["String"]["input"]>;
+  registrationNumber?: InputMaybe<Scalars['String']['input']>;
   /** CUSTOMER, BUSINESS_OWNER or BANKER. Staff roles are created by an ADMIN with `createStaffUser`. */
   role: Role;
   /** BANKER only: job title. */
-  title?: InputMaybe<Scalars["String"]["input"]>;
+  title?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** What a user may do in the bank. A user holds one or more roles. */
 export type Role =
   /** Staff: creates staff users, freezes accounts, reads the audit log. Created by an ADMIN only. */
-  | "ADMIN"
+  | 'ADMIN'
   /** Offers loans, chats with business owners and makes the commercial review of applications. */
-  | "BANKER"
+  | 'BANKER'
   /** Owns a business: everything a customer does, plus loan applications and chat with bankers. */
-  | "BUSINESS_OWNER"
+  | 'BUSINESS_OWNER'
   /** A retail customer: accounts, payments, bills. */
-  | "CUSTOMER"
+  | 'CUSTOMER'
   /** Staff: makes the final decision on loan applications. Created by an ADMIN only. */
-  | "RISK_OFFICER";
+  | 'RISK_OFFICER';
 
 /** A change of a user's roles by an ADMIN. */
 export type SetUserRolesInput = {
   /** The complete new set of roles (at least one). */
   roles: Array<Role>;
   /** The user whose roles change. */
-  userId: Scalars["ID"]["input"];
+  userId: Scalars['ID']['input'];
 };
 
 /** A person who uses the bank. */
 export type User = {
-  __typename?: "User";
+  __typename?: 'User';
   /** Public profile of a BANKER; null for other users. */
   bankerProfile?: Maybe<BankerProfile>;
   /** The business of a BUSINESS_OWNER; null for other users. */
   businessProfile?: Maybe<BusinessProfile>;
   /** When the user signed up. */
-  createdAt: Scalars["DateTime"]["output"];
+  createdAt: Scalars['DateTime']['output'];
   /** Sign-in email. Visible only to the user themself and to staff (RISK_OFFICER, ADMIN); null for everyone else. */
-  email?: Maybe<Scalars["String"]["output"]>;
+  email?: Maybe<Scalars['String']['output']>;
   /** Stable identifier (UUID). */
-  id: Scalars["ID"]["output"];
+  id: Scalars['ID']['output'];
   /** Full name as given at sign-up. */
-  name: Scalars["String"]["output"];
+  name: Scalars['String']['output'];
   /** The user's roles. */
   roles: Array<Role>;
 };
@@ -242,73 +240,46 @@ export type ResolversObject<TObject> = WithIndex<TObject>;
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
 export type ReferenceResolver<TResult, TReference, TContext> = (
-  reference: TReference,
-  context: TContext,
-  info: GraphQLResolveInfo,
-) => Promise<TResult> | TResult;
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
 
-type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
-type NullableCheck<T, S> =
-  Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
-type ListCheck<T, S> = T extends (infer U)[]
-  ? NullableCheck<U, S>[]
-  : GraphQLRecursivePick<T, S>;
-export type GraphQLRecursivePick<T, S> = {
-  [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]>;
-};
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
 };
-export type Resolver<
-  TResult,
-  TParent = Record<PropertyKey, never>,
-  TContext = Record<PropertyKey, never>,
-  TArgs = Record<PropertyKey, never>,
-> =
-  | ResolverFn<TResult, TParent, TContext, TArgs>
-  | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
 
 export type ResolverFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => Promise<TResult> | TResult;
 
 export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
 
 export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
-export interface SubscriptionSubscriberObject<
-  TResult,
-  TKey extends string,
-  TParent,
-  TContext,
-  TArgs,
-> {
-  subscribe: SubscriptionSubscribeFn<
-    { [key in TKey]: TResult },
-    TParent,
-    TContext,
-    TArgs
-  >;
-  resolve?: SubscriptionResolveFn<
-    TResult,
-    { [key in TKey]: TResult },
-    TContext,
-    TArgs
-  >;
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
 }
 
 export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
@@ -316,60 +287,30 @@ export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
   resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
 }
 
-export type SubscriptionObject<
-  TResult,
-  TKey extends string,
-  TParent,
-  TContext,
-  TArgs,
-> =
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
   | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
   | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
 
-export type SubscriptionResolver<
-  TResult,
-  TKey extends string,
-  TParent = Record<PropertyKey, never>,
-  TContext = Record<PropertyKey, never>,
-  TArgs = Record<PropertyKey, never>,
-> =
-  | ((
-      ...args: any[]
-    ) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
   | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
 
-export type TypeResolveFn<
-  TTypes,
-  TParent = Record<PropertyKey, never>,
-  TContext = Record<PropertyKey, never>,
-> = (
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
   parent: TParent,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
 
-export type IsTypeOfResolverFn<
-  T = Record<PropertyKey, never>,
-  TContext = Record<PropertyKey, never>,
-> = (
-  obj: T,
-  context: TContext,
-  info: GraphQLResolveInfo,
-) => boolean | Promise<boolean>;
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
 
 export type NextResolverFn<T> = () => Promise<T>;
 
-export type DirectiveResolverFn<
-  TResult = Record<PropertyKey, never>,
-  TParent = Record<PropertyKey, never>,
-  TContext = Record<PropertyKey, never>,
-  TArgs = Record<PropertyKey, never>,
-> = (
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
   next: NextResolverFn<TResult>,
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
 /** Mapping of federation types */
@@ -379,37 +320,30 @@ export type FederationTypes = ResolversObject<{
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
-  User: { __typename: "User" } & GraphQLRecursivePick<
-    FederationTypes["User"],
-    { id: true }
-  >;
+  User:
+    ( { __typename: 'User' }
+    & GraphQLRecursivePick<FederationTypes['User'], {"id":true}> );
 }>;
+
+
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AuditEvent: ResolverTypeWrapper<AuditEventModel>;
-  ID: ResolverTypeWrapper<Scalars["ID"]["output"]>;
-  String: ResolverTypeWrapper<Scalars["String"]["output"]>;
-  AuditEventConnection: ResolverTypeWrapper<
-    Omit<AuditEventConnection, "edges"> & {
-      edges: Array<ResolversTypes["AuditEventEdge"]>;
-    }
-  >;
-  AuditEventEdge: ResolverTypeWrapper<
-    Omit<AuditEventEdge, "node"> & { node: ResolversTypes["AuditEvent"] }
-  >;
-  AuthPayload: ResolverTypeWrapper<
-    Omit<AuthPayload, "user"> & { user: ResolversTypes["User"] }
-  >;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
+  AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
+  AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
   BankerProfile: ResolverTypeWrapper<BankerProfile>;
   BusinessProfile: ResolverTypeWrapper<BusinessProfile>;
   CreateStaffUserInput: CreateStaffUserInput;
-  DateTime: ResolverTypeWrapper<Scalars["DateTime"]["output"]>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars["Boolean"]["output"]>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars["Int"]["output"]>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RegisterInput: RegisterInput;
   Role: Role;
   SetUserRolesInput: SetUserRolesInput;
@@ -419,205 +353,95 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AuditEvent: AuditEventModel;
-  ID: Scalars["ID"]["output"];
-  String: Scalars["String"]["output"];
-  AuditEventConnection: Omit<AuditEventConnection, "edges"> & {
-    edges: Array<ResolversParentTypes["AuditEventEdge"]>;
-  };
-  AuditEventEdge: Omit<AuditEventEdge, "node"> & {
-    node: ResolversParentTypes["AuditEvent"];
-  };
-  AuthPayload: Omit<AuthPayload, "user"> & {
-    user: ResolversParentTypes["User"];
-  };
+  ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
+  AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
+  AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
+  AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
   BankerProfile: BankerProfile;
   BusinessProfile: BusinessProfile;
   CreateStaffUserInput: CreateStaffUserInput;
-  DateTime: Scalars["DateTime"]["output"];
+  DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars["Boolean"]["output"];
+  Boolean: Scalars['Boolean']['output'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
-  Int: Scalars["Int"]["output"];
+  Int: Scalars['Int']['output'];
   RegisterInput: RegisterInput;
   SetUserRolesInput: SetUserRolesInput;
   User: UserModel;
 }>;
 
-export type AuditEventResolvers<
-  ContextType = IdentityContext,
-  ParentType extends ResolversParentTypes["AuditEvent"] =
-    ResolversParentTypes["AuditEvent"],
-> = ResolversObject<{
-  actorId?: Resolver<Maybe<ResolversTypes["ID"]>, ParentType, ContextType>;
-  details?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
-  occurredAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
-  type?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  userId?: Resolver<Maybe<ResolversTypes["ID"]>, ParentType, ContextType>;
+export type AuditEventResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
+  actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
-export type AuditEventConnectionResolvers<
-  ContextType = IdentityContext,
-  ParentType extends ResolversParentTypes["AuditEventConnection"] =
-    ResolversParentTypes["AuditEventConnection"],
-> = ResolversObject<{
-  edges?: Resolver<
-    Array<ResolversTypes["AuditEventEdge"]>,
-    ParentType,
-    ContextType
-  >;
-  pageInfo?: Resolver<ResolversTypes["PageInfo"], ParentType, ContextType>;
+export type AuditEventConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
-export type AuditEventEdgeResolvers<
-  ContextType = IdentityContext,
-  ParentType extends ResolversParentTypes["AuditEventEdge"] =
-    ResolversParentTypes["AuditEventEdge"],
-> = ResolversObject<{
-  cursor?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes["AuditEvent"], ParentType, ContextType>;
+export type AuditEventEdgeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
 }>;
 
-export type AuthPayloadResolvers<
-  ContextType = IdentityContext,
-  ParentType extends ResolversParentTypes["AuthPayload"] =
-    ResolversParentTypes["AuthPayload"],
-> = ResolversObject<{
-  accessToken?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
-  refreshToken?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  user?: Resolver<ResolversTypes["User"], ParentType, ContextType>;
+export type AuthPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
+  accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 }>;
 
-export type BankerProfileResolvers<
-  ContextType = IdentityContext,
-  ParentType extends ResolversParentTypes["BankerProfile"] =
-    ResolversParentTypes["BankerProfile"],
-> = ResolversObject<{
-  bio?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
-  institution?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  title?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+export type BankerProfileResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['BankerProfile'] = ResolversParentTypes['BankerProfile']> = ResolversObject<{
+  bio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  institution?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
-export type BusinessProfileResolvers<
-  ContextType = IdentityContext,
-  ParentType extends ResolversParentTypes["BusinessProfile"] =
-    ResolversParentTypes["BusinessProfile"],
-> = ResolversObject<{
-  businessName?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  industry?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
-  registrationNumber?: Resolver<
-    Maybe<ResolversTypes["String"]>,
-    ParentType,
-    ContextType
-  >;
+export type BusinessProfileResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['BusinessProfile'] = ResolversParentTypes['BusinessProfile']> = ResolversObject<{
+  businessName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  industry?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  registrationNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
-export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<
-  ResolversTypes["DateTime"],
-  any
-> {
-  name: "DateTime";
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
 }
 
-export type MutationResolvers<
-  ContextType = IdentityContext,
-  ParentType extends ResolversParentTypes["Mutation"] =
-    ResolversParentTypes["Mutation"],
-> = ResolversObject<{
-  createStaffUser?: Resolver<
-    ResolversTypes["User"],
-    ParentType,
-    ContextType,
-    RequireFields<MutationCreateStaffUserArgs, "input">
-  >;
-  login?: Resolver<
-    ResolversTypes["AuthPayload"],
-    ParentType,
-    ContextType,
-    RequireFields<MutationLoginArgs, "email" | "password">
-  >;
-  logout?: Resolver<
-    ResolversTypes["Boolean"],
-    ParentType,
-    ContextType,
-    RequireFields<MutationLogoutArgs, "refreshToken">
-  >;
-  refreshToken?: Resolver<
-    ResolversTypes["AuthPayload"],
-    ParentType,
-    ContextType,
-    RequireFields<MutationRefreshTokenArgs, "refreshToken">
-  >;
-  register?: Resolver<
-    ResolversTypes["AuthPayload"],
-    ParentType,
-    ContextType,
-    RequireFields<MutationRegisterArgs, "input">
-  >;
-  setUserRoles?: Resolver<
-    ResolversTypes["User"],
-    ParentType,
-    ContextType,
-    RequireFields<MutationSetUserRolesArgs, "input">
-  >;
+export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createStaffUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateStaffUserArgs, 'input'>>;
+  login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
+  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
+  refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
+  register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  setUserRoles?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRolesArgs, 'input'>>;
 }>;
 
-export type PageInfoResolvers<
-  ContextType = IdentityContext,
-  ParentType extends ResolversParentTypes["PageInfo"] =
-    ResolversParentTypes["PageInfo"],
-> = ResolversObject<{
-  endCursor?: Resolver<
-    Maybe<ResolversTypes["String"]>,
-    ParentType,
-    ContextType
-  >;
-  hasNextPage?: Resolver<ResolversTypes["Boolean"], ParentType, ContextType>;
+export type PageInfoResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
-export type QueryResolvers<
-  ContextType = IdentityContext,
-  ParentType extends ResolversParentTypes["Query"] =
-    ResolversParentTypes["Query"],
-> = ResolversObject<{
-  auditEvents?: Resolver<
-    ResolversTypes["AuditEventConnection"],
-    ParentType,
-    ContextType,
-    RequireFields<QueryAuditEventsArgs, "first">
-  >;
-  me?: Resolver<Maybe<ResolversTypes["User"]>, ParentType, ContextType>;
+export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
+  me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
-export type UserResolvers<
-  ContextType = IdentityContext,
-  ParentType extends ResolversParentTypes["User"] =
-    ResolversParentTypes["User"],
-  FederationReferenceType extends FederationReferenceTypes["User"] =
-    FederationReferenceTypes["User"],
-> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<
-    Maybe<ResolversTypes["User"]> | FederationReferenceType,
-    FederationReferenceType,
-    ContextType
-  >;
-  bankerProfile?: Resolver<
-    Maybe<ResolversTypes["BankerProfile"]>,
-    ParentType,
-    ContextType
-  >;
-  businessProfile?: Resolver<
-    Maybe<ResolversTypes["BusinessProfile"]>,
-    ParentType,
-    ContextType
-  >;
-  createdAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
-  email?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
-  roles?: Resolver<Array<ResolversTypes["Role"]>, ParentType, ContextType>;
+export type UserResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  bankerProfile?: Resolver<Maybe<ResolversTypes['BankerProfile']>, ParentType, ContextType>;
+  businessProfile?: Resolver<Maybe<ResolversTypes['BusinessProfile']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
@@ -633,3 +457,4 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
+

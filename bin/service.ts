@@ -1,0 +1,57 @@
+/**
+ * One service per process, the production topology:
+ *
+ *   node bin/service.ts router
+ *   node bin/service.ts subgraph <identity|banking|billing|lending|messaging>
+ *
+ * Configured by environment variables only (see README). Production refuses
+ * to start without its keys, database and first-admin credentials.
+ */
+import { ConfigError, loadConfig } from '../platform/config.ts';
+import { InProcessEventBus } from '../platform/event-bus.ts';
+import { withDevelopmentKeys } from '../platform/keys.ts';
+import { createLogger } from '../platform/logger.ts';
+import { startSubgraph } from '../platform/subgraph.ts';
+import { startRouter } from '../router/src/router.ts';
+import { IMPLEMENTED_SUBGRAPHS, isSubgraphName, loadSubgraph } from './subgraphs.ts';
+
+const USAGE = `usage: node bin/service.ts router | subgraph <${IMPLEMENTED_SUBGRAPHS.join('|')}>`;
+
+async function main(): Promise<void> {
+  const [role, name] = process.argv.slice(2);
+  const config = await withDevelopmentKeys(loadConfig());
+  const logger = createLogger(config, role === 'subgraph' && name ? name : (role ?? 'service'));
+  let close: () => Promise<void>;
+  if (role === 'router') {
+    close = (await startRouter({ config, logger })).close;
+  } else if (role === 'subgraph' && isSubgraphName(name)) {
+    const bus = new InProcessEventBus();
+    const running = await startSubgraph(await loadSubgraph(name), { config, logger, bus });
+    close = async () => {
+      await running.close();
+      await bus.close();
+    };
+  } else {
+    throw new Error(USAGE);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError || error instanceof Error ? error.message : error);
+  process.exit(1);
+});

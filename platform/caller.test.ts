@@ -1,0 +1,279 @@
+import { createHmac, createSecretKey } from 'node:crypto';
+import { jest } from '@jest/globals';
+import { GraphQLError } from 'graphql';
+import jwt from 'jsonwebtoken';
+import {
+  ANONYMOUS,
+  CALLER_HEADER,
+  CALLER_HEADER_TTL_SECONDS,
+  ROLES,
+  hasRole,
+  isRole,
+  operationHash,
+  requireRole,
+  requireUser,
+  signCallerHeader,
+  verifyCallerHeader,
+  type Caller,
+} from './caller.ts';
+import { generateEs256KeyPair } from './keys.ts';
+
+const router = generateEs256KeyPair();
+const USER_ID = '0b7e2a51-93c4-4d1f-a6b8-2c5d7e9f1a3b';
+const QUERY = 'query Me { me { id email } }';
+const customer: Caller = { kind: 'user', userId: USER_ID, roles: ['CUSTOMER'] };
+
+/** Runs `fn` and returns the GraphQLError it throws. */
+function errorOf(fn: () => unknown): GraphQLError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof GraphQLError) return error;
+    throw error;
+  }
+  throw new Error('expected a GraphQLError, nothing was thrown');
+}
+
+function expectUnauthenticated(fn: () => unknown, message: string): void {
+  const error = errorOf(fn);
+  expect(error.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+  expect(error.message).toBe(message);
+}
+
+const INVALID = 'The router signature on this request is invalid or expired.';
+const base64url = (value: string) => Buffer.from(value).toString('base64url');
+
+/** The claims the router puts in a header for `customer` and QUERY, valid for the usual TTL. */
+function routerClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    sub: USER_ID,
+    roles: ['CUSTOMER'],
+    op: operationHash(QUERY),
+    iss: 'bank-router',
+    aud: 'bank-subgraphs',
+    iat: now,
+    exp: now + CALLER_HEADER_TTL_SECONDS,
+    ...overrides,
+  };
+}
+
+const signEs256 = (claims: Record<string, unknown>, privateKey = router.privateKey) =>
+  jwt.sign(claims, privateKey, { algorithm: 'ES256' });
+
+describe('constants', () => {
+  it('names the header, the TTL and the roles of DESIGN.md', () => {
+    expect(CALLER_HEADER).toBe('x-bank-caller');
+    expect(CALLER_HEADER_TTL_SECONDS).toBe(30);
+    expect(ROLES).toEqual(['CUSTOMER', 'BUSINESS_OWNER', 'BANKER', 'RISK_OFFICER', 'ADMIN']);
+  });
+
+  it('hashes the operation text with SHA-256 in base64url', () => {
+    expect(operationHash('')).toBe('47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU');
+    expect(operationHash(QUERY)).not.toBe(operationHash(`${QUERY} `));
+  });
+
+  it('recognises exactly the five roles', () => {
+    expect(ROLES.every(isRole)).toBe(true);
+    expect([isRole('admin'), isRole('SUPERUSER'), isRole(''), isRole(1), isRole(null)]).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+});
+
+describe('signCallerHeader then verifyCallerHeader', () => {
+  it('round-trips a user', () => {
+    const user: Caller = { kind: 'user', userId: USER_ID, roles: ['BANKER', 'RISK_OFFICER'] };
+    const header = signCallerHeader(router.privateKey, user, QUERY);
+    expect(verifyCallerHeader(router.publicKey, header, QUERY)).toEqual(user);
+  });
+
+  it('round-trips the anonymous caller', () => {
+    const header = signCallerHeader(router.privateKey, ANONYMOUS, QUERY);
+    expect(jwt.decode(header, { json: true })?.sub).toBeUndefined();
+    expect(verifyCallerHeader(router.publicKey, header, QUERY)).toEqual({ kind: 'anonymous' });
+  });
+
+  it('signs ES256 claims bound to the operation, expiring after the TTL', () => {
+    const header = signCallerHeader(router.privateKey, customer, QUERY);
+    const decoded = jwt.decode(header, { complete: true });
+    if (decoded === null || typeof decoded.payload === 'string') throw new Error('header did not decode');
+    expect(decoded.header).toEqual({ alg: 'ES256', typ: 'JWT' });
+    const iat = decoded.payload.iat ?? Number.NaN;
+    expect(decoded.payload).toEqual({
+      sub: USER_ID,
+      roles: ['CUSTOMER'],
+      op: operationHash(QUERY),
+      iss: 'bank-router',
+      aud: 'bank-subgraphs',
+      iat,
+      exp: iat + 30,
+    });
+  });
+
+  it('accepts a header built by hand with the router key (control for the forgeries below)', () => {
+    expect(verifyCallerHeader(router.publicKey, signEs256(routerClaims()), QUERY)).toEqual(customer);
+  });
+
+  it('keeps only known roles', () => {
+    const header = signEs256(routerClaims({ roles: ['CUSTOMER', 'GOD', 'ADMIN', 3] }));
+    expect(verifyCallerHeader(router.publicKey, header, QUERY)).toEqual({
+      kind: 'user',
+      userId: USER_ID,
+      roles: ['CUSTOMER', 'ADMIN'],
+    });
+  });
+
+  it('treats roles that are not a list as no roles', () => {
+    const header = signEs256(routerClaims({ roles: 'ADMIN' }));
+    expect(verifyCallerHeader(router.publicKey, header, QUERY)).toEqual({ kind: 'user', userId: USER_ID, roles: [] });
+  });
+});
+
+describe('verifyCallerHeader refuses with UNAUTHENTICATED', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it.each([undefined, ''])('a missing header (%p)', (header) => {
+    expectUnauthenticated(
+      () => verifyCallerHeader(router.publicKey, header, QUERY),
+      'Subgraphs only answer requests that come through the router.',
+    );
+  });
+
+  it('a header signed with another key', () => {
+    const other = generateEs256KeyPair();
+    const header = signCallerHeader(other.privateKey, { kind: 'user', userId: USER_ID, roles: ['ADMIN'] }, QUERY);
+    expect(verifyCallerHeader(other.publicKey, header, QUERY)).toEqual({
+      kind: 'user',
+      userId: USER_ID,
+      roles: ['ADMIN'],
+    });
+    expectUnauthenticated(() => verifyCallerHeader(router.publicKey, header, QUERY), INVALID);
+  });
+
+  it('a header captured for another operation', () => {
+    const header = signCallerHeader(router.privateKey, customer, QUERY);
+    expectUnauthenticated(
+      () => verifyCallerHeader(router.publicKey, header, 'mutation { closeAccount(id: "x") { id } }'),
+      'The router signature on this request does not match its operation.',
+    );
+  });
+
+  it('a header without an operation hash', () => {
+    const { op: _op, ...claims } = routerClaims();
+    expectUnauthenticated(
+      () => verifyCallerHeader(router.publicKey, signEs256(claims), QUERY),
+      'The router signature on this request does not match its operation.',
+    );
+  });
+
+  it('a header once its TTL has passed (fake clock)', () => {
+    const start = new Date('2026-03-01T12:00:00Z');
+    jest.useFakeTimers({ now: start });
+    const header = signCallerHeader(router.privateKey, customer, QUERY);
+
+    jest.setSystemTime(start.getTime() + (CALLER_HEADER_TTL_SECONDS - 1) * 1000);
+    expect(verifyCallerHeader(router.publicKey, header, QUERY)).toEqual(customer);
+
+    jest.setSystemTime(start.getTime() + (CALLER_HEADER_TTL_SECONDS + 1) * 1000);
+    expectUnauthenticated(() => verifyCallerHeader(router.publicKey, header, QUERY), INVALID);
+  });
+
+  it('a header whose exp is in the past (signed with the router key)', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const header = signEs256(routerClaims({ iat: now - 60, exp: now - 30 }));
+    expectUnauthenticated(() => verifyCallerHeader(router.publicKey, header, QUERY), INVALID);
+  });
+
+  it('an unsigned header (alg: none)', () => {
+    const header = `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url(JSON.stringify(routerClaims()))}.`;
+    expectUnauthenticated(() => verifyCallerHeader(router.publicKey, header, QUERY), INVALID);
+  });
+
+  it('an HS256 header keyed with the router public key', () => {
+    const signingInput = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(
+      JSON.stringify(routerClaims({ roles: ['ADMIN'] })),
+    )}`;
+    const header = `${signingInput}.${createHmac('sha256', router.publicKey).update(signingInput).digest('base64url')}`;
+    // A well-formed forgery: it verifies as HS256 under the public key used as a secret.
+    expect(jwt.verify(header, createSecretKey(Buffer.from(router.publicKey)), { algorithms: ['HS256'] })).toMatchObject(
+      { roles: ['ADMIN'] },
+    );
+    expectUnauthenticated(() => verifyCallerHeader(router.publicKey, header, QUERY), INVALID);
+  });
+
+  it('a header from another issuer, even with the right key', () => {
+    const header = signEs256(routerClaims({ iss: 'bank-identity' }));
+    expectUnauthenticated(() => verifyCallerHeader(router.publicKey, header, QUERY), INVALID);
+  });
+
+  it('a header for another audience, even with the right key', () => {
+    const header = signEs256(routerClaims({ aud: 'bank-api' }));
+    expectUnauthenticated(() => verifyCallerHeader(router.publicKey, header, QUERY), INVALID);
+  });
+
+  it('a client access token passed off as the caller header', () => {
+    const identity = generateEs256KeyPair();
+    const accessToken = signEs256(routerClaims({ iss: 'bank-identity', aud: 'bank-api' }), identity.privateKey);
+    expectUnauthenticated(() => verifyCallerHeader(router.publicKey, accessToken, QUERY), INVALID);
+  });
+
+  it('a header whose payload was changed after signing', () => {
+    const [head, payload, signature] = signCallerHeader(router.privateKey, customer, QUERY).split('.') as [
+      string,
+      string,
+      string,
+    ];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const tampered = `${head}.${base64url(JSON.stringify({ ...claims, roles: ['ADMIN'] }))}.${signature}`;
+    expectUnauthenticated(() => verifyCallerHeader(router.publicKey, tampered, QUERY), INVALID);
+  });
+
+  it('a garbage header', () => {
+    expectUnauthenticated(() => verifyCallerHeader(router.publicKey, 'not-a-jwt', QUERY), INVALID);
+  });
+});
+
+describe('requireUser, requireRole and hasRole', () => {
+  const banker: Caller = { kind: 'user', userId: USER_ID, roles: ['BANKER', 'RISK_OFFICER'] };
+
+  it('requireUser returns a signed-in caller', () => {
+    expect(requireUser(banker)).toBe(banker);
+  });
+
+  it('requireUser refuses the anonymous caller with UNAUTHENTICATED', () => {
+    expectUnauthenticated(() => requireUser(ANONYMOUS), 'You must be signed in to do this.');
+  });
+
+  it('requireRole returns a caller holding any of the roles', () => {
+    expect(requireRole(banker, 'RISK_OFFICER')).toBe(banker);
+    expect(requireRole(banker, 'ADMIN', 'BANKER')).toBe(banker);
+  });
+
+  it('requireRole refuses a caller without the roles with FORBIDDEN', () => {
+    const error = errorOf(() => requireRole(customer, 'BANKER', 'ADMIN'));
+    expect(error.extensions).toEqual({ code: 'FORBIDDEN' });
+    expect(error.message).toBe('This needs one of the roles: BANKER, ADMIN.');
+  });
+
+  it('requireRole refuses a user without any role with FORBIDDEN', () => {
+    const error = errorOf(() => requireRole({ kind: 'user', userId: USER_ID, roles: [] }, 'CUSTOMER'));
+    expect(error.extensions['code']).toBe('FORBIDDEN');
+  });
+
+  it('requireRole refuses the anonymous caller with UNAUTHENTICATED, not FORBIDDEN', () => {
+    expectUnauthenticated(() => requireRole(ANONYMOUS, 'CUSTOMER'), 'You must be signed in to do this.');
+  });
+
+  it('hasRole answers for users and is false for the anonymous caller', () => {
+    expect(hasRole(banker, 'BANKER')).toBe(true);
+    expect(hasRole(banker, 'ADMIN')).toBe(false);
+    expect(hasRole(ANONYMOUS, 'CUSTOMER')).toBe(false);
+  });
+});

@@ -1,0 +1,452 @@
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { issueAccessToken, verifyAccessToken } from './access-token.ts';
+import { signCallerHeader, verifyCallerHeader } from './caller.ts';
+import {
+  ConfigError,
+  DEFAULT_PORTS,
+  SUBGRAPH_NAMES,
+  loadConfig,
+  requireForService,
+  withDatabaseUrls,
+  type Config,
+} from './config.ts';
+import { generateEs256KeyPair, generateKeyConfig, withDevelopmentKeys } from './keys.ts';
+
+/** Runs `fn` and returns the problems of the ConfigError it throws. */
+function problemsOf(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, nothing was thrown');
+}
+
+/** The variable names a ConfigError complains about. */
+const variablesOf = (problems: readonly string[]) => problems.map((p) => p.slice(0, p.indexOf(':'))).sort();
+
+const PRODUCTION_ADMIN = { ADMIN_EMAIL: 'ops@bank.example', ADMIN_PASSWORD: 'a-long-production-secret' };
+
+describe('loadConfig defaults', () => {
+  const config = loadConfig({});
+
+  it('runs in development on the ports of DESIGN.md', () => {
+    expect(config.env).toBe('development');
+    expect(config.isProduction).toBe(false);
+    expect(config.router.port).toBe(4000);
+    expect(Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, config.subgraphs[n].port]))).toEqual({
+      identity: 4001,
+      banking: 4002,
+      billing: 4003,
+      lending: 4004,
+      messaging: 4005,
+    });
+    expect(DEFAULT_PORTS).toEqual({
+      router: 4000,
+      identity: 4001,
+      banking: 4002,
+      billing: 4003,
+      lending: 4004,
+      messaging: 4005,
+    });
+  });
+
+  it('routes to the subgraphs on localhost at their ports', () => {
+    expect(config.router.subgraphUrls).toEqual({
+      identity: 'http://localhost:4001/graphql',
+      banking: 'http://localhost:4002/graphql',
+      billing: 'http://localhost:4003/graphql',
+      lending: 'http://localhost:4004/graphql',
+      messaging: 'http://localhost:4005/graphql',
+    });
+  });
+
+  it('uses the documented defaults for everything else', () => {
+    expect(config.logLevel).toBe('info');
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.dataDir).toBe('.data');
+    expect(config.embeddedPostgresPort).toBe(5433);
+    expect(config.databasePoolMax).toBe(10);
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.admin).toBeUndefined();
+    expect(config.auth).toEqual({
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlDays: 30,
+      loginMaxFailures: 5,
+      loginLockSeconds: 900,
+      argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    });
+    expect(config.keys).toEqual({
+      jwtPrivateKey: undefined,
+      jwtPublicKey: undefined,
+      routerSigningPrivateKey: undefined,
+      routerSigningPublicKey: undefined,
+    });
+    for (const name of SUBGRAPH_NAMES) expect(config.subgraphs[name].databaseUrl).toBeUndefined();
+  });
+
+  it('is frozen', () => {
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the values it is given', () => {
+    const custom = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      ROUTER_PORT: '8080',
+      BANKING_PORT: '9002',
+      BILLING_URL: 'https://billing.internal/graphql',
+      ACCESS_TOKEN_TTL_SECONDS: '300',
+      ARGON2_MEMORY_KIB: '65536',
+      ARGON2_ITERATIONS: '3',
+      ...PRODUCTION_ADMIN,
+    });
+    expect(custom.env).toBe('test');
+    expect(custom.logLevel).toBe('warn');
+    expect(custom.router.port).toBe(8080);
+    expect(custom.subgraphs.banking.port).toBe(9002);
+    expect(custom.router.subgraphUrls.banking).toBe('http://localhost:9002/graphql');
+    expect(custom.router.subgraphUrls.billing).toBe('https://billing.internal/graphql');
+    expect(custom.auth.accessTokenTtlSeconds).toBe(300);
+    expect(custom.auth.argon2).toEqual({ memoryCost: 65536, timeCost: 3, parallelism: 1 });
+    expect(custom.admin).toEqual({ email: 'ops@bank.example', password: 'a-long-production-secret' });
+  });
+});
+
+describe('loadConfig refuses an invalid environment', () => {
+  it('reports every problem at once', () => {
+    let thrown: unknown;
+    try {
+      loadConfig({ ROUTER_PORT: '70000', DATABASE_URL: 'not a url', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const error = thrown as ConfigError;
+    expect(error.name).toBe('ConfigError');
+    expect(variablesOf(error.problems)).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'ROUTER_PORT']);
+    for (const variable of ['ROUTER_PORT', 'DATABASE_URL', 'LOG_LEVEL']) {
+      expect(error.message).toContain(`  - ${variable}: `);
+    }
+    expect(error.message.startsWith('Invalid configuration:\n')).toBe(true);
+  });
+
+  it.each(['70000', '65536', '-1', '4000.5', 'abc'])('an invalid port %p', (value) => {
+    expect(variablesOf(problemsOf(() => loadConfig({ IDENTITY_PORT: value })))).toEqual(['IDENTITY_PORT']);
+  });
+
+  it.each(['not a url', 'http://', '://no-scheme'])('an invalid URL %p', (value) => {
+    expect(variablesOf(problemsOf(() => loadConfig({ BANKING_URL: value, REDIS_URL: value })))).toEqual([
+      'BANKING_URL',
+      'REDIS_URL',
+    ]);
+  });
+
+  it.each(['loud', 'INFO', 'verbose'])('an invalid LOG_LEVEL %p', (value) => {
+    expect(problemsOf(() => loadConfig({ LOG_LEVEL: value }))).toEqual([
+      'LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
+    ]);
+  });
+
+  it('an unknown NODE_ENV', () => {
+    expect(variablesOf(problemsOf(() => loadConfig({ NODE_ENV: 'staging' })))).toEqual(['NODE_ENV']);
+  });
+
+  it('an access token TTL outside 60..3600 seconds', () => {
+    expect(variablesOf(problemsOf(() => loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '59' })))).toEqual([
+      'ACCESS_TOKEN_TTL_SECONDS',
+    ]);
+    expect(variablesOf(problemsOf(() => loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '3601' })))).toEqual([
+      'ACCESS_TOKEN_TTL_SECONDS',
+    ]);
+  });
+
+  it('an invalid ADMIN_EMAIL', () => {
+    expect(variablesOf(problemsOf(() => loadConfig({ ADMIN_EMAIL: 'not-an-email' })))).toEqual(['ADMIN_EMAIL']);
+  });
+
+  it('argon2 memory below the OWASP minimum of 19456 KiB', () => {
+    expect(problemsOf(() => loadConfig({ ARGON2_MEMORY_KIB: '19455' }))).toEqual([
+      'ARGON2_MEMORY_KIB: Too small: expected number to be >=19456',
+    ]);
+    expect(loadConfig({ ARGON2_MEMORY_KIB: '19456' }).auth.argon2.memoryCost).toBe(19456);
+  });
+
+  it('argon2 with fewer than 2 iterations', () => {
+    expect(variablesOf(problemsOf(() => loadConfig({ ARGON2_ITERATIONS: '1' })))).toEqual(['ARGON2_ITERATIONS']);
+  });
+
+  it('production without ADMIN_EMAIL and ADMIN_PASSWORD', () => {
+    expect(problemsOf(() => loadConfig({ NODE_ENV: 'production' }))).toEqual([
+      'ADMIN_EMAIL: is required in production',
+      'ADMIN_PASSWORD: is required in production',
+    ]);
+    expect(problemsOf(() => loadConfig({ NODE_ENV: 'production', ADMIN_EMAIL: 'ops@bank.example' }))).toEqual([
+      'ADMIN_PASSWORD: is required in production',
+    ]);
+    expect(problemsOf(() => loadConfig({ NODE_ENV: 'production', ADMIN_EMAIL: ' ', ADMIN_PASSWORD: '' }))).toEqual([
+      'ADMIN_EMAIL: is required in production',
+      'ADMIN_PASSWORD: is required in production',
+    ]);
+  });
+
+  it('production with ADMIN_EMAIL and ADMIN_PASSWORD', () => {
+    const config = loadConfig({ NODE_ENV: 'production', ...PRODUCTION_ADMIN });
+    expect(config.isProduction).toBe(true);
+    expect(config.admin).toEqual({ email: 'ops@bank.example', password: 'a-long-production-secret' });
+  });
+});
+
+describe('database URLs', () => {
+  it('derives one database per subgraph from DATABASE_URL, replacing the path by the subgraph name', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://bank:s3cret@db.internal:5432/bank' });
+    expect(Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, config.subgraphs[n].databaseUrl]))).toEqual({
+      identity: 'postgres://bank:s3cret@db.internal:5432/identity',
+      banking: 'postgres://bank:s3cret@db.internal:5432/banking',
+      billing: 'postgres://bank:s3cret@db.internal:5432/billing',
+      lending: 'postgres://bank:s3cret@db.internal:5432/lending',
+      messaging: 'postgres://bank:s3cret@db.internal:5432/messaging',
+    });
+  });
+
+  it('keeps the query string of DATABASE_URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://u:p@db:6432/postgres?sslmode=require' });
+    expect(config.subgraphs.lending.databaseUrl).toBe('postgresql://u:p@db:6432/lending?sslmode=require');
+  });
+
+  it('lets <NAME>_DATABASE_URL override the derived one', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u:p@db:5432/bank',
+      BILLING_DATABASE_URL: 'postgres://billing:pw@billing-db:5432/invoices',
+    });
+    expect(config.subgraphs.billing.databaseUrl).toBe('postgres://billing:pw@billing-db:5432/invoices');
+    expect(config.subgraphs.identity.databaseUrl).toBe('postgres://u:p@db:5432/identity');
+  });
+
+  it('uses <NAME>_DATABASE_URL alone when DATABASE_URL is not set', () => {
+    const config = loadConfig({ IDENTITY_DATABASE_URL: 'postgres://u:p@db:5432/people', DATABASE_URL: '' });
+    expect(config.subgraphs.identity.databaseUrl).toBe('postgres://u:p@db:5432/people');
+    expect(config.subgraphs.banking.databaseUrl).toBeUndefined();
+  });
+
+  it('withDatabaseUrls fills in only the databases that are missing', () => {
+    const config = loadConfig({ MESSAGING_DATABASE_URL: 'postgres://u:p@db:5432/mail' });
+    const filled = withDatabaseUrls(config, (name) => `postgres://embedded:5433/${name}`);
+    expect(filled.subgraphs.messaging.databaseUrl).toBe('postgres://u:p@db:5432/mail');
+    expect(filled.subgraphs.identity).toEqual({ port: 4001, databaseUrl: 'postgres://embedded:5433/identity' });
+    expect(config.subgraphs.identity.databaseUrl).toBeUndefined();
+  });
+});
+
+describe('PEM keys', () => {
+  it('restores literal \\n in one-line PEM values', () => {
+    const pair = generateEs256KeyPair();
+    const oneLine = (pem: string) => pem.replace(/\n/g, '\\n');
+    expect(oneLine(pair.privateKey)).not.toContain('\n');
+
+    const config = loadConfig({ JWT_PRIVATE_KEY: oneLine(pair.privateKey), JWT_PUBLIC_KEY: oneLine(pair.publicKey) });
+    expect(config.keys.jwtPrivateKey).toBe(pair.privateKey);
+    expect(config.keys.jwtPublicKey).toBe(pair.publicKey);
+
+    const { token } = issueAccessToken(config.keys.jwtPrivateKey ?? '', { userId: 'u-1', roles: ['CUSTOMER'] }, 60);
+    expect(verifyAccessToken(config.keys.jwtPublicKey ?? '', token).userId).toBe('u-1');
+  });
+
+  it('keeps PEM values that already have newlines', () => {
+    const pair = generateEs256KeyPair();
+    expect(loadConfig({ ROUTER_SIGNING_PUBLIC_KEY: pair.publicKey }).keys.routerSigningPublicKey).toBe(pair.publicKey);
+  });
+
+  it('treats blank keys as absent', () => {
+    expect(loadConfig({ JWT_PRIVATE_KEY: '   ' }).keys.jwtPrivateKey).toBeUndefined();
+  });
+});
+
+describe('requireForService', () => {
+  const keys = generateKeyConfig();
+  const withKeys = (config: Config, overrides: Partial<Config['keys']> = {}): Config => ({
+    ...config,
+    keys: { ...keys, ...overrides },
+  });
+  const bare = loadConfig({});
+  const withDatabase = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/bank' });
+
+  it('refuses the router without its keys, listing both', () => {
+    expect(problemsOf(() => requireForService(bare, 'router'))).toEqual([
+      'JWT_PUBLIC_KEY: is required for the router service',
+      'ROUTER_SIGNING_PRIVATE_KEY: is required for the router service',
+    ]);
+  });
+
+  it('starts the router with its keys and no database', () => {
+    expect(() => requireForService(withKeys(bare), 'router')).not.toThrow();
+  });
+
+  it('refuses a subgraph without a database', () => {
+    expect(problemsOf(() => requireForService(withKeys(bare), 'banking'))).toEqual([
+      'DATABASE_URL or BANKING_DATABASE_URL: is required for the banking service',
+    ]);
+  });
+
+  it('refuses a subgraph without ROUTER_SIGNING_PUBLIC_KEY', () => {
+    expect(
+      problemsOf(() => requireForService(withKeys(withDatabase, { routerSigningPublicKey: undefined }), 'lending')),
+    ).toEqual(['ROUTER_SIGNING_PUBLIC_KEY: is required for the lending service']);
+  });
+
+  it('refuses identity without JWT_PRIVATE_KEY', () => {
+    expect(
+      problemsOf(() => requireForService(withKeys(withDatabase, { jwtPrivateKey: undefined }), 'identity')),
+    ).toEqual(['JWT_PRIVATE_KEY: is required for the identity service']);
+  });
+
+  it('lists everything a bare identity is missing', () => {
+    expect(problemsOf(() => requireForService(bare, 'identity'))).toEqual([
+      'ROUTER_SIGNING_PUBLIC_KEY: is required for the identity service',
+      'DATABASE_URL or IDENTITY_DATABASE_URL: is required for the identity service',
+      'JWT_PRIVATE_KEY: is required for the identity service',
+    ]);
+  });
+
+  it('does not ask other subgraphs for the access token private key', () => {
+    expect(() =>
+      requireForService(withKeys(withDatabase, { jwtPrivateKey: undefined, jwtPublicKey: undefined }), 'messaging'),
+    ).not.toThrow();
+  });
+
+  it('starts every subgraph that has its key and database', () => {
+    for (const name of SUBGRAPH_NAMES) expect(() => requireForService(withKeys(withDatabase), name)).not.toThrow();
+  });
+});
+
+describe('withDevelopmentKeys', () => {
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'bank-keys-'));
+  });
+
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
+
+  it('generates the four PEMs on first call, private keys readable by the owner only', async () => {
+    const config = await withDevelopmentKeys(loadConfig({ DATA_DIR: dataDir }));
+    const keysDir = path.join(dataDir, 'keys');
+
+    expect((await readdir(keysDir)).sort()).toEqual([
+      'jwt.private.pem',
+      'jwt.public.pem',
+      'router-signing.private.pem',
+      'router-signing.public.pem',
+    ]);
+    expect(await modeOf(path.join(keysDir, 'jwt.private.pem'))).toBe(0o600);
+    expect(await modeOf(path.join(keysDir, 'router-signing.private.pem'))).toBe(0o600);
+    expect(await modeOf(keysDir)).toBe(0o700);
+
+    expect(config.keys.jwtPrivateKey).toBe(await readFile(path.join(keysDir, 'jwt.private.pem'), 'utf8'));
+    expect(config.keys.jwtPublicKey).toBe(await readFile(path.join(keysDir, 'jwt.public.pem'), 'utf8'));
+    expect(config.keys.routerSigningPrivateKey).toBe(
+      await readFile(path.join(keysDir, 'router-signing.private.pem'), 'utf8'),
+    );
+    expect(config.keys.routerSigningPublicKey).toBe(
+      await readFile(path.join(keysDir, 'router-signing.public.pem'), 'utf8'),
+    );
+    expect(config.keys.jwtPrivateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(config.keys.jwtPublicKey).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(config.keys.jwtPublicKey).not.toBe(config.keys.routerSigningPublicKey);
+  });
+
+  it('generates working pairs', async () => {
+    const { keys } = await withDevelopmentKeys(loadConfig({ DATA_DIR: dataDir }));
+    const { token } = issueAccessToken(keys.jwtPrivateKey ?? '', { userId: 'u-1', roles: ['ADMIN'] }, 60);
+    expect(verifyAccessToken(keys.jwtPublicKey ?? '', token)).toEqual({
+      kind: 'user',
+      userId: 'u-1',
+      roles: ['ADMIN'],
+    });
+    const header = signCallerHeader(keys.routerSigningPrivateKey ?? '', { kind: 'anonymous' }, '{ a }');
+    expect(verifyCallerHeader(keys.routerSigningPublicKey ?? '', header, '{ a }')).toEqual({ kind: 'anonymous' });
+  });
+
+  it('returns the same keys on a second call', async () => {
+    const first = await withDevelopmentKeys(loadConfig({ DATA_DIR: dataDir }));
+    const second = await withDevelopmentKeys(loadConfig({ DATA_DIR: dataDir }));
+    expect(second.keys).toEqual(first.keys);
+  });
+
+  it('keeps keys given in the environment and fills in only the missing ones', async () => {
+    const given = generateEs256KeyPair();
+    const config = await withDevelopmentKeys(
+      loadConfig({ DATA_DIR: dataDir, JWT_PRIVATE_KEY: given.privateKey, JWT_PUBLIC_KEY: given.publicKey }),
+    );
+    expect(config.keys.jwtPrivateKey).toBe(given.privateKey);
+    expect(config.keys.jwtPublicKey).toBe(given.publicKey);
+    expect(config.keys.routerSigningPrivateKey).toBe(
+      await readFile(path.join(dataDir, 'keys', 'router-signing.private.pem'), 'utf8'),
+    );
+  });
+
+  it('returns the config unchanged, writing nothing, when every key is given', async () => {
+    const keys = generateKeyConfig();
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      JWT_PRIVATE_KEY: keys.jwtPrivateKey,
+      JWT_PUBLIC_KEY: keys.jwtPublicKey,
+      ROUTER_SIGNING_PRIVATE_KEY: keys.routerSigningPrivateKey,
+      ROUTER_SIGNING_PUBLIC_KEY: keys.routerSigningPublicKey,
+    });
+    expect(await withDevelopmentKeys(config)).toBe(config);
+    expect(await readdir(dataDir)).toEqual([]);
+  });
+
+  it('in production returns the config unchanged and writes no files', async () => {
+    const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, ...PRODUCTION_ADMIN });
+    const result = await withDevelopmentKeys(config);
+    expect(result).toBe(config);
+    expect(result.keys.jwtPrivateKey).toBeUndefined();
+    expect(await readdir(dataDir)).toEqual([]);
+  });
+});
+
+describe('review fixes', () => {
+  it('reports production requirements together with other problems', () => {
+    const problems = problemsOf(() => loadConfig({ NODE_ENV: 'production', ROUTER_PORT: 'abc' }));
+    expect(variablesOf(problems)).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'ROUTER_PORT']);
+  });
+
+  it('treats a blank number as unset, so the default applies', () => {
+    const config = loadConfig({ ROUTER_PORT: '', ACCESS_TOKEN_TTL_SECONDS: ' ' });
+    expect(config.router.port).toBe(4000);
+    expect(config.auth.accessTokenTtlSeconds).toBe(900);
+  });
+
+  it.each([
+    ['BANKING_URL', 'localhost:4002'],
+    ['BANKING_URL', 'ftp://banking:4002/graphql'],
+    ['DATABASE_URL', 'mysql://db:3306'],
+    ['REDIS_URL', 'http://redis:6379'],
+  ])('refuses %s=%p (wrong scheme)', (name, value) => {
+    expect(variablesOf(problemsOf(() => loadConfig({ [name]: value })))).toEqual([name]);
+  });
+
+  it('two processes creating development keys at once agree on one pair', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'bank-keys-race-'));
+    try {
+      const configs = await Promise.all(
+        Array.from({ length: 8 }, () => withDevelopmentKeys(loadConfig({ DATA_DIR: dataDir }))),
+      );
+      const first = configs[0]!.keys;
+      for (const config of configs) expect(config.keys).toEqual(first);
+      const token = issueAccessToken(first.jwtPrivateKey!, { userId: 'u', roles: [] }, 60);
+      expect(verifyAccessToken(first.jwtPublicKey!, token.token).userId).toBe('u');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
