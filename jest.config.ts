@@ -18,6 +18,7 @@ const config: Config = {
   // Two cores: two workers; integration tests wait on PostgreSQL more than on CPU.
   maxWorkers: 2,
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
 
 export default config;

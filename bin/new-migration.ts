@@ -37,10 +37,18 @@ async function main(): Promise<void> {
   const logger = createLogger(loadConfig(), 'migration');
   const dir = await mkdtemp(path.join(tmpdir(), 'bank-migration-'));
   await chmod(dir, 0o755);
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: 54_400 + Math.floor(Math.random() * 500), logger });
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    port: 54_400 + Math.floor(Math.random() * 500),
+    logger,
+  });
   try {
     await postgres.ensureDatabases([name]);
-    const orm = await createOrm({ databaseUrl: postgres.databaseUrl(name), definition: definition.database, poolMax: 2 });
+    const orm = await createOrm({
+      databaseUrl: postgres.databaseUrl(name),
+      definition: definition.database,
+      poolMax: 2,
+    });
     try {
       await migrate(orm);
       const result = await orm.migrator.create(definition.database.migrationsPath);

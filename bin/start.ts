@@ -37,7 +37,8 @@ async function main(): Promise<void> {
 
   try {
     if (IMPLEMENTED_SUBGRAPHS.some((n) => config.subgraphs[n].databaseUrl === undefined)) {
-      if (config.isProduction) throw new Error('Production needs DATABASE_URL: the embedded PostgreSQL is for development only.');
+      if (config.isProduction)
+        throw new Error('Production needs DATABASE_URL: the embedded PostgreSQL is for development only.');
       postgres = await startEmbeddedPostgres({
         dataDir: path.join(config.dataDir, 'postgres'),
         port: config.embeddedPostgresPort,

@@ -68,9 +68,18 @@ describe('constants', () => {
     expect(ROLES).toEqual(['CUSTOMER', 'BUSINESS_OWNER', 'BANKER', 'RISK_OFFICER', 'ADMIN']);
   });
 
-  it('hashes the operation text with SHA-256 in base64url', () => {
-    expect(operationHash('')).toBe('47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU');
+  it('hashes the operation text and its variables with SHA-256 in base64url', () => {
+    // SHA-256 of "\\0{}": an empty operation with no variables.
+    expect(operationHash('')).toBe('KKOhj2zWQGsIbp_9ofm4oT289EsPPzLLkDGhH9BTrPk');
+    expect(operationHash('', {})).toBe(operationHash(''));
     expect(operationHash(QUERY)).not.toBe(operationHash(`${QUERY} `));
+    expect(operationHash(QUERY, { id: 'a' })).not.toBe(operationHash(QUERY, { id: 'b' }));
+  });
+
+  it('refuses a header whose variables differ from the signed ones', () => {
+    const header = signCallerHeader(router.privateKey, customer, QUERY, { id: 'a' });
+    expect(verifyCallerHeader(router.publicKey, header, QUERY, { id: 'a' })).toEqual(customer);
+    expect(() => verifyCallerHeader(router.publicKey, header, QUERY, { id: 'b' })).toThrow(/does not match/);
   });
 
   it('recognises exactly the five roles', () => {

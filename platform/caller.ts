@@ -3,9 +3,10 @@
  *
  * The router authenticates the client, then sends the caller to subgraphs in
  * the {@link CALLER_HEADER}: a JWT signed with the router's private key
- * (ES256), valid for a few seconds and bound to the operation text by a hash,
- * so a captured header cannot be replayed for another operation nor used
- * after it expires. Subgraphs hold only the public key: they can check the
+ * (ES256), valid for a few seconds and bound by a hash to the operation text
+ * and its variables, so a captured header cannot be replayed for another
+ * operation, nor for the same one with other variables (other `_entities`
+ * representations, say), nor after it expires. Subgraphs hold only the public key: they can check the
  * router's word but cannot forge it, and they refuse every request without
  * it, `_entities` and `_service` included.
  */
@@ -19,8 +20,7 @@ export type Role = (typeof ROLES)[number];
 
 /** A caller that signed in, or nobody. */
 export type Caller =
-  | { readonly kind: 'anonymous' }
-  | { readonly kind: 'user'; readonly userId: string; readonly roles: readonly Role[] };
+  { readonly kind: 'anonymous' } | { readonly kind: 'user'; readonly userId: string; readonly roles: readonly Role[] };
 
 export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
 
@@ -33,9 +33,17 @@ const ALGORITHM = 'ES256';
 /** Seconds a caller header stays valid: long enough for one query plan. */
 export const CALLER_HEADER_TTL_SECONDS = 30;
 
-/** SHA-256 of the operation text, binding a header to one operation. */
-export function operationHash(query: string): string {
-  return createHash('sha256').update(query).digest('base64url');
+/**
+ * SHA-256 of the operation text and its variables, binding a header to one
+ * request. Variables hash as their JSON text, which the subgraph reproduces
+ * exactly by re-serialising the body it parsed.
+ */
+export function operationHash(query: string, variables?: Record<string, unknown> | null): string {
+  return createHash('sha256')
+    .update(query)
+    .update('\0')
+    .update(JSON.stringify(variables ?? {}))
+    .digest('base64url');
 }
 
 interface CallerClaims {
@@ -45,10 +53,15 @@ interface CallerClaims {
 }
 
 /** Signs the caller header for one subgraph request (router side). */
-export function signCallerHeader(privateKey: string, caller: Caller, query: string): string {
+export function signCallerHeader(
+  privateKey: string,
+  caller: Caller,
+  query: string,
+  variables?: Record<string, unknown> | null,
+): string {
   const claims: CallerClaims = {
     roles: caller.kind === 'user' ? [...caller.roles] : [],
-    op: operationHash(query),
+    op: operationHash(query, variables),
   };
   return jwt.sign(claims, privateKey, {
     algorithm: ALGORITHM,
@@ -65,7 +78,12 @@ export function signCallerHeader(privateKey: string, caller: Caller, query: stri
  * @throws UnauthenticatedError when the header is missing, not signed by the
  *   router, expired, or bound to another operation.
  */
-export function verifyCallerHeader(publicKey: string, header: string | undefined, query: string): Caller {
+export function verifyCallerHeader(
+  publicKey: string,
+  header: string | undefined,
+  query: string,
+  variables?: Record<string, unknown> | null,
+): Caller {
   if (header === undefined || header === '') {
     throw new UnauthenticatedError('Subgraphs only answer requests that come through the router.');
   }
@@ -81,7 +99,7 @@ export function verifyCallerHeader(publicKey: string, header: string | undefined
   } catch {
     throw new UnauthenticatedError('The router signature on this request is invalid or expired.');
   }
-  if (claims.op !== operationHash(query)) {
+  if (claims.op !== operationHash(query, variables)) {
     throw new UnauthenticatedError('The router signature on this request does not match its operation.');
   }
   const roles = Array.isArray(claims.roles) ? claims.roles.filter(isRole) : [];

@@ -62,35 +62,34 @@ const optionalPem = optionalString.transform((v) => v?.replace(/\\n/g, '\n'));
 
 const upper = (name: SubgraphName) => name.toUpperCase();
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    ROUTER_PORT: port(DEFAULT_PORTS.router),
-    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_PORT`, port(DEFAULT_PORTS[n])])),
-    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_URL`, httpUrl])),
-    DATABASE_URL: postgresUrl,
-    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_DATABASE_URL`, postgresUrl])),
-    // At least 2: migrations hold an advisory lock on one connection while running on another.
-    DATABASE_POOL_MAX: integer(2, 500, 10),
-    REDIS_URL: redisUrl,
-    DATA_DIR: z.string().min(1).default('.data'),
-    EMBEDDED_POSTGRES_PORT: port(5433),
-    JWT_PRIVATE_KEY: optionalPem,
-    JWT_PUBLIC_KEY: optionalPem,
-    ROUTER_SIGNING_PRIVATE_KEY: optionalPem,
-    ROUTER_SIGNING_PUBLIC_KEY: optionalPem,
-    ACCESS_TOKEN_TTL_SECONDS: integer(60, 3600, 900),
-    REFRESH_TOKEN_TTL_DAYS: integer(1, 365, 30),
-    ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
-    ADMIN_PASSWORD: optionalString,
-    LOGIN_MAX_FAILURES: integer(1, 100, 5),
-    LOGIN_LOCK_SECONDS: integer(1, 86_400, 900),
-    // OWASP minimum for argon2id: 19 MiB, 2 passes.
-    ARGON2_MEMORY_KIB: integer(19_456, 4_194_304, 19_456),
-    ARGON2_ITERATIONS: integer(2, 100, 2),
-  });
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  ROUTER_PORT: port(DEFAULT_PORTS.router),
+  ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_PORT`, port(DEFAULT_PORTS[n])])),
+  ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_URL`, httpUrl])),
+  DATABASE_URL: postgresUrl,
+  ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_DATABASE_URL`, postgresUrl])),
+  // At least 2: migrations hold an advisory lock on one connection while running on another.
+  DATABASE_POOL_MAX: integer(2, 500, 10),
+  REDIS_URL: redisUrl,
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_POSTGRES_PORT: port(5433),
+  JWT_PRIVATE_KEY: optionalPem,
+  JWT_PUBLIC_KEY: optionalPem,
+  ROUTER_SIGNING_PRIVATE_KEY: optionalPem,
+  ROUTER_SIGNING_PUBLIC_KEY: optionalPem,
+  ACCESS_TOKEN_TTL_SECONDS: integer(60, 3600, 900),
+  REFRESH_TOKEN_TTL_DAYS: integer(1, 365, 30),
+  ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  ADMIN_PASSWORD: optionalString,
+  LOGIN_MAX_FAILURES: integer(1, 100, 5),
+  LOGIN_LOCK_SECONDS: integer(1, 86_400, 900),
+  // OWASP minimum for argon2id: 19 MiB, 2 passes.
+  ARGON2_MEMORY_KIB: integer(19_456, 4_194_304, 19_456),
+  ARGON2_ITERATIONS: integer(2, 100, 2),
+});
 
 /** Variables production cannot do without, whatever else is wrong. */
 const REQUIRED_IN_PRODUCTION = ['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
@@ -240,7 +239,10 @@ export function requireForService(config: Config, service: 'router' | SubgraphNa
 /** Returns `config` with the database of each subgraph that has none taken from `urlFor`. */
 export function withDatabaseUrls(config: Config, urlFor: (name: SubgraphName) => string): Config {
   const subgraphs = Object.fromEntries(
-    SUBGRAPH_NAMES.map((n) => [n, { ...config.subgraphs[n], databaseUrl: config.subgraphs[n].databaseUrl ?? urlFor(n) }]),
+    SUBGRAPH_NAMES.map((n) => [
+      n,
+      { ...config.subgraphs[n], databaseUrl: config.subgraphs[n].databaseUrl ?? urlFor(n) },
+    ]),
   ) as Config['subgraphs'];
   return Object.freeze({ ...config, subgraphs });
 }

@@ -269,7 +269,12 @@ describe('masking through Apollo Server', () => {
       const response = await server.executeOperation({ query: '{ boom refused }' });
       const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
       const byPath = Object.fromEntries((body?.errors ?? []).map((e) => [String(e.path?.[0]), e]));
-      expect(byPath.boom).toEqual({ message: 'Internal server error.', locations: expect.any(Array), path: ['boom'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(byPath.boom).toEqual({
+        message: 'Internal server error.',
+        locations: expect.any(Array),
+        path: ['boom'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
       expect(byPath.refused?.message).toBe('No.');
       expect(byPath.refused?.extensions?.code).toBe('FORBIDDEN');
     } finally {

@@ -50,7 +50,10 @@ export interface EventBus {
 export class InProcessEventBus implements EventBus {
   readonly #live = new EventEmitter({ captureRejections: false });
   readonly #stream: DomainEvent[] = [];
-  readonly #groups = new Map<string, { offset: number; handler: (event: DomainEvent) => Promise<void>; running: boolean }>();
+  readonly #groups = new Map<
+    string,
+    { offset: number; handler: (event: DomainEvent) => Promise<void>; running: boolean }
+  >();
 
   constructor() {
     this.#live.setMaxListeners(0);

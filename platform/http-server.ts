@@ -18,6 +18,8 @@ export interface HttpRequestInfo {
   requestId: string;
   /** The GraphQL operation text, from the body or the query string. */
   query: string;
+  /** The operation's variables as sent (the body's, or the query string's JSON). */
+  variables: Record<string, unknown> | undefined;
 }
 
 export interface HttpServerOptions<TContext extends BaseContext> {
@@ -59,11 +61,23 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function operationText(body: unknown, search: URLSearchParams): string {
-  if (body !== null && typeof body === 'object' && 'query' in body && typeof body.query === 'string') {
-    return body.query;
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The operation of a request: from a JSON body, or from the query string of a GET. */
+function operationOf(body: unknown, search: URLSearchParams): Pick<HttpRequestInfo, 'query' | 'variables'> {
+  if (isRecord(body) && typeof body.query === 'string') {
+    return { query: body.query, variables: isRecord(body.variables) ? body.variables : undefined };
   }
-  return search.get('query') ?? '';
+  let variables: Record<string, unknown> | undefined;
+  try {
+    const parsed: unknown = JSON.parse(search.get('variables') ?? 'null');
+    variables = isRecord(parsed) ? parsed : undefined;
+  } catch {
+    variables = undefined; // Apollo refuses the request itself
+  }
+  return { query: search.get('query') ?? '', variables };
 }
 
 /** Starts the HTTP server and resolves once it listens. */
@@ -98,10 +112,10 @@ export async function startHttpServer<TContext extends BaseContext>(
       search: url.search,
       body,
     };
-    const query = operationText(body, url.searchParams);
+    const operation = operationOf(body, url.searchParams);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: () => options.context({ req, requestId, query }),
+      context: () => options.context({ req, requestId, ...operation }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -130,12 +144,16 @@ export async function startHttpServer<TContext extends BaseContext>(
     };
     handle().catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) {
-        sendJson(res, 413, { errors: [{ message: `Request body over ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(res, 413, {
+          errors: [{ message: `Request body over ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }],
+        });
         return;
       }
       logger.error({ err: error, requestId }, 'request failed');
       if (!res.headersSent) {
-        sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        sendJson(res, 500, {
+          errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
       } else {
         res.end();
       }

@@ -248,8 +248,7 @@ export function roundHalfEven(numerator: bigint, denominator: bigint): bigint {
   const quotient = n / d;
   const remainder = n % d;
   const twiceRemainder = 2n * (remainder < 0n ? -remainder : remainder);
-  const awayFromZero =
-    twiceRemainder > d || (twiceRemainder === d && quotient % 2n !== 0n);
+  const awayFromZero = twiceRemainder > d || (twiceRemainder === d && quotient % 2n !== 0n);
   if (!awayFromZero) {
     return quotient;
   }

@@ -3,6 +3,7 @@
  * JSON array of the sort key), and pages are read with keyset pagination so
  * they stay stable while rows are inserted.
  */
+import type { z } from 'zod';
 import { BadUserInputError } from './errors.ts';
 
 export interface PageInfo {
@@ -31,19 +32,18 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor made by {@link encodeCursor}; BAD_USER_INPUT when it is not one. */
-export function decodeCursor(cursor: string, arity: number, field = 'after'): (string | number)[] {
+/**
+ * Decodes a cursor made by {@link encodeCursor} and checks its sort key with
+ * `shape` (for example `z.tuple([z.iso.datetime(), z.uuid()])`);
+ * BAD_USER_INPUT on `field` when it is not one of ours.
+ */
+export function decodeCursor<S extends z.ZodType>(cursor: string, shape: S, field = 'after'): z.infer<S> {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(key) &&
-      key.length === arity &&
-      key.every((k) => typeof k === 'string' || typeof k === 'number')
-    ) {
-      return key as (string | number)[];
-    }
+    const parsed = shape.safeParse(key);
+    if (parsed.success) return parsed.data;
   } catch {
-    // fall through
+    // not JSON: fall through
   }
   throw new BadUserInputError('The cursor is not valid.', field);
 }

@@ -1,11 +1,4 @@
-import {
-  GraphQLError,
-  GraphQLObjectType,
-  GraphQLSchema,
-  GraphQLString,
-  graphql,
-  parseValue,
-} from 'graphql';
+import { GraphQLError, GraphQLObjectType, GraphQLSchema, GraphQLString, graphql, parseValue } from 'graphql';
 import {
   BAD_USER_INPUT,
   DateTimeScalar,
@@ -43,12 +36,9 @@ describe('Decimal', () => {
   });
 
   describe('parseValue', () => {
-    test.each(['0', '-0', '12', '12.50', '-0.05', '1.500', '10000000000000.00'])(
-      'accepts %j unchanged',
-      (input) => {
-        expect(DecimalScalar.parseValue(input)).toBe(input);
-      },
-    );
+    test.each(['0', '-0', '12', '12.50', '-0.05', '1.500', '10000000000000.00'])('accepts %j unchanged', (input) => {
+      expect(DecimalScalar.parseValue(input)).toBe(input);
+    });
 
     test('accepts exactly the maximum length', () => {
       const longest = '1'.repeat(MAX_DECIMAL_LENGTH);
@@ -246,14 +236,19 @@ describe('DateTime', () => {
       expect(DateTimeScalar.serialize('2024-03-01T12:00:00Z')).toBe('2024-03-01T12:00:00.000Z');
     });
 
-    test.each([new Date(Number.NaN), '2024-02-30T00:00:00Z', '2024-03-01T12:00:00', 1709294400000, null, undefined, {}])(
-      'refuses %p without a client error code',
-      (output) => {
-        const error = errorOf(() => DateTimeScalar.serialize(output));
-        expect(error.message).toMatch(/^DateTime cannot represent /);
-        expect(error.extensions['code']).toBeUndefined();
-      },
-    );
+    test.each([
+      new Date(Number.NaN),
+      '2024-02-30T00:00:00Z',
+      '2024-03-01T12:00:00',
+      1709294400000,
+      null,
+      undefined,
+      {},
+    ])('refuses %p without a client error code', (output) => {
+      const error = errorOf(() => DateTimeScalar.serialize(output));
+      expect(error.message).toMatch(/^DateTime cannot represent /);
+      expect(error.extensions['code']).toBeUndefined();
+    });
   });
 
   test('parseDateTime returns null rather than throwing', () => {

@@ -126,8 +126,7 @@ export function parseDateTime(input: string): Date | null {
   if (match === null) {
     return null;
   }
-  const [, year, month, day, hour, minute, second, fraction, offsetSign, offsetHour, offsetMinute] =
-    match;
+  const [, year, month, day, hour, minute, second, fraction, offsetSign, offsetHour, offsetMinute] = match;
   const y = Number(year);
   const mo = Number(month);
   const d = Number(day);

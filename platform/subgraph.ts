@@ -118,8 +118,8 @@ export async function startSubgraph<TServices>(
 
     const apollo = new ApolloServer<SubgraphContext<TServices>>({
       schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
-      formatError: (formatted) => formatError(formatted, { exposeDetails: !config.isProduction }),
-      includeStacktraceInErrorResponses: !config.isProduction,
+      formatError: (formatted) => formatError(formatted, { exposeDetails: config.env === 'development' }),
+      includeStacktraceInErrorResponses: config.env === 'development',
       // The process owns shutdown (close HTTP, then Apollo, then the database): no handlers of Apollo's own.
       stopOnTerminationSignals: false,
       plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
@@ -133,10 +133,10 @@ export async function startSubgraph<TServices>(
       logger,
       apollo,
       ready: () => isDatabaseReachable(orm),
-      async context({ req, requestId, query }) {
+      async context({ req, requestId, query, variables }) {
         const header = req.headers[CALLER_HEADER];
         const caller = asRequestLevel(() =>
-          verifyCallerHeader(routerPublicKey, Array.isArray(header) ? header[0] : header, query),
+          verifyCallerHeader(routerPublicKey, Array.isArray(header) ? header[0] : header, query, variables),
         );
         const em = orm.em.fork();
         const requestLogger = logger.child({ requestId });

@@ -2,7 +2,7 @@
  * Input validation with zod, reported in the error catalogue: the first
  * problem becomes a BAD_USER_INPUT naming the field at fault.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { BadUserInputError } from './errors.ts';
 
 /** Parses `input` with `schema`; BAD_USER_INPUT naming the field on failure. */
@@ -12,4 +12,17 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || undefined;
   throw new BadUserInputError(issue?.message ?? 'Invalid input.', field);
+}
+
+const uuid = z.uuid();
+
+/** True when `value` is a UUID, the shape of every id in the bank. */
+export function isUuid(value: unknown): value is string {
+  return uuid.safeParse(value).success;
+}
+
+/** Checks an id argument: BAD_USER_INPUT naming `field` when it is not a UUID. */
+export function parseId(value: string, field: string): string {
+  if (!isUuid(value)) throw new BadUserInputError(`"${field}" must be an id (a UUID).`, field);
+  return value;
 }

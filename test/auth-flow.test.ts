@@ -2,7 +2,13 @@
  * End to end through the router: sign-up, sign-in, `me`, refresh-token
  * rotation and reuse detection, logout.
  */
-import { LoginDocument, LogoutDocument, MeDocument, RefreshTokenDocument, RegisterDocument } from './generated/operations.ts';
+import {
+  LoginDocument,
+  LogoutDocument,
+  MeDocument,
+  RefreshTokenDocument,
+  RegisterDocument,
+} from './generated/operations.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 let bank: TestStack;

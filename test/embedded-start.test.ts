@@ -85,12 +85,14 @@ async function graphql(url: string, query: string, variables: Record<string, unk
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { data?: Record<string, any> | null; errors?: { extensions: { code: string } }[] };
+  return (await response.json()) as {
+    data?: { login: { user: { email: string; roles: string[] } } } | null;
+    errors?: { extensions: { code: string } }[];
+  };
 }
 
 const LOGIN = 'mutation($e:String!,$p:String!){ login(email:$e,password:$p){ user { email roles } } }';
-const REGISTER =
-  'mutation($i:RegisterInput!){ register(input:$i){ user { id email } } }';
+const REGISTER = 'mutation($i:RegisterInput!){ register(input:$i){ user { id email } } }';
 
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {

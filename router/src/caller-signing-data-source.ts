@@ -21,7 +21,8 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     if (!headers) return;
     // Requests the gateway makes on its own (no client context) act anonymously.
     const caller = 'caller' in context && context.caller ? context.caller : { kind: 'anonymous' as const };
-    headers.set(CALLER_HEADER, signCallerHeader(this.#signingKey, caller, request.query ?? ''));
-    if ('requestId' in context && typeof context.requestId === 'string') headers.set(REQUEST_ID_HEADER, context.requestId);
+    headers.set(CALLER_HEADER, signCallerHeader(this.#signingKey, caller, request.query ?? '', request.variables));
+    if ('requestId' in context && typeof context.requestId === 'string')
+      headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 }

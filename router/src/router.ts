@@ -67,8 +67,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
-    formatError: (formatted) => formatError(formatted, { exposeDetails: !config.isProduction }),
-    includeStacktraceInErrorResponses: !config.isProduction,
+    formatError: (formatted) => formatError(formatted, { exposeDetails: config.env === 'development' }),
+    includeStacktraceInErrorResponses: config.env === 'development',
     // The process owns shutdown (close HTTP, then Apollo, then the database): no handlers of Apollo's own.
     stopOnTerminationSignals: false,
     logger,

@@ -16,7 +16,10 @@ import { createTestDatabases } from './databases.ts';
 export const TEST_ADMIN = { email: 'admin@test.bank', password: 'test-superuser-password-1' };
 
 /** Environment of a test configuration: fresh keys, quiet logs, the cheapest argon2 the rules allow. */
-export function testEnv(databaseUrls: Record<string, string>, overrides: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  databaseUrls: Record<string, string>,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const keys = generateKeyConfig();
   return {
     NODE_ENV: 'test',
@@ -67,7 +70,11 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
     config,
     stack,
     routerUrl: stack.routerUrl,
-    async request<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables: V, token?: string) {
+    async request<T, V extends Record<string, unknown>>(
+      document: TypedDocumentNode<T, V>,
+      variables: V,
+      token?: string,
+    ) {
       const client = new GraphQLClient(stack.routerUrl, {
         errorPolicy: 'all',
         headers: token ? { authorization: `Bearer ${token}` } : {},

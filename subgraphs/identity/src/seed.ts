@@ -28,20 +28,33 @@ export const DEMO_USERS: readonly {
     email: 'banker@bank.local',
     name: 'Beatriz Banker',
     role: 'BANKER',
-    profile: { institution: 'Bank Supergraph', title: 'Commercial Lender', bio: 'Twelve years of small-business lending.' },
+    profile: {
+      institution: 'Bank Supergraph',
+      title: 'Commercial Lender',
+      bio: 'Twelve years of small-business lending.',
+    },
   },
   { email: 'risk@bank.local', name: 'Ravi Risk', role: 'RISK_OFFICER' },
 ];
 
 export async function seedDemoUsers({ orm, config, logger }: StartDeps): Promise<void> {
   const em = orm.em.fork();
-  const existing = new Set((await em.find(User, { email: { $in: DEMO_USERS.map((u) => u.email) } })).map((u) => u.email));
+  const existing = new Set(
+    (await em.find(User, { email: { $in: DEMO_USERS.map((u) => u.email) } })).map((u) => u.email),
+  );
   const missing = DEMO_USERS.filter((u) => !existing.has(u.email));
   if (missing.length === 0) return;
   const hasher = new PasswordHasher(config.auth.argon2);
   const passwordHash = await hasher.hash(DEMO_PASSWORD);
   for (const demo of missing) {
-    em.create(User, { id: randomUUID(), email: demo.email, passwordHash, name: demo.name, roles: [demo.role], ...demo.profile });
+    em.create(User, {
+      id: randomUUID(),
+      email: demo.email,
+      passwordHash,
+      name: demo.name,
+      roles: [demo.role],
+      ...demo.profile,
+    });
   }
   await em.flush();
   logger.info({ users: missing.map((u) => u.email) }, 'demo users created');

@@ -13,7 +13,10 @@ export const LoginThrottleSchema = defineEntity({
     emailKey: p.string().length(64).primary(),
     failures: p.integer().default(0),
     lockedUntil: p.datetime().nullable(),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
+import { parseId } from '../../../../platform/validation.ts';
 import { AuditEvent, type AuditEventType } from '../entities/index.ts';
 
 export interface AuditEntry {
@@ -9,6 +11,9 @@ export interface AuditEntry {
   actorId?: string | null;
   details?: Record<string, string | number | boolean | null>;
 }
+
+/** Sort key of an audit page cursor: time, then id. */
+const CURSOR = z.tuple([z.iso.datetime(), z.uuid()]);
 
 /** The append-only audit log of security events. */
 export class AuditLog {
@@ -31,14 +36,18 @@ export class AuditLog {
   }
 
   /** A page of events, newest first. */
-  async list(args: { first?: number | null; after?: string | null; userId?: string | null }): Promise<Connection<AuditEvent>> {
+  async list(args: {
+    first?: number | null;
+    after?: string | null;
+    userId?: string | null;
+  }): Promise<Connection<AuditEvent>> {
     const limit = pageSize(args.first);
     const where: Record<string, unknown> = {};
-    if (args.userId) where.userId = args.userId;
+    if (args.userId) where.userId = parseId(args.userId, 'userId');
     if (args.after) {
-      const [at, id] = decodeCursor(args.after, 2);
-      const occurredAt = new Date(String(at));
-      where.$or = [{ occurredAt: { $lt: occurredAt } }, { occurredAt, id: { $lt: String(id) } }];
+      const [at, id] = decodeCursor(args.after, CURSOR);
+      const occurredAt = new Date(at);
+      where.$or = [{ occurredAt: { $lt: occurredAt } }, { occurredAt, id: { $lt: id } }];
     }
     const rows = await this.#em.find(AuditEvent, where, {
       orderBy: { occurredAt: 'desc', id: 'desc' },

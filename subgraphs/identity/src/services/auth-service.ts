@@ -13,11 +13,7 @@ import { z } from 'zod';
 import { issueAccessToken } from '../../../../platform/access-token.ts';
 import { requireRole, type Caller, type Role } from '../../../../platform/caller.ts';
 import type { Config } from '../../../../platform/config.ts';
-import {
-  BadUserInputError,
-  RateLimitedError,
-  UnauthenticatedError,
-} from '../../../../platform/errors.ts';
+import { BadUserInputError, RateLimitedError, UnauthenticatedError } from '../../../../platform/errors.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { parseInput } from '../../../../platform/validation.ts';
 import { RefreshToken, User } from '../entities/index.ts';
@@ -50,7 +46,11 @@ const email = z
   .toLowerCase()
   .max(320, 'The email address is too long.')
   .pipe(z.email('Enter a valid email address, like name@example.com.'));
-const name = z.string().trim().min(1, 'The name must not be empty.').max(200, 'The name must be at most 200 characters.');
+const name = z
+  .string()
+  .trim()
+  .min(1, 'The name must not be empty.')
+  .max(200, 'The name must be at most 200 characters.');
 
 const registerSchema = z.object({
   email,
@@ -106,7 +106,14 @@ export class AuthService {
     if (isBanker && !data.institution) {
       throw new BadUserInputError('A BANKER must give their institution.', 'institution');
     }
-    const profileFields = { businessName: isOwner, registrationNumber: isOwner, industry: isOwner, institution: isBanker, title: isBanker, bio: isBanker };
+    const profileFields = {
+      businessName: isOwner,
+      registrationNumber: isOwner,
+      industry: isOwner,
+      institution: isBanker,
+      title: isBanker,
+      bio: isBanker,
+    };
     for (const [field, allowed] of Object.entries(profileFields)) {
       if (!allowed && data[field as keyof typeof profileFields]) {
         throw new BadUserInputError(`"${field}" does not apply to the role ${role}.`, field);
@@ -147,8 +154,19 @@ export class AuthService {
     const passwordHash = await this.#hasher.hash(data.password);
     try {
       return await this.#em.transactional(async (em) => {
-        const user = em.create(User, { id: randomUUID(), email: data.email, passwordHash, name: data.name, roles: [role] });
-        this.#audit.record(em, { type: 'STAFF_USER_CREATED', userId: user.id, actorId: admin.userId, details: { role } });
+        const user = em.create(User, {
+          id: randomUUID(),
+          email: data.email,
+          passwordHash,
+          name: data.name,
+          roles: [role],
+        });
+        this.#audit.record(em, {
+          type: 'STAFF_USER_CREATED',
+          userId: user.id,
+          actorId: admin.userId,
+          details: { role },
+        });
         return user;
       });
     } catch (error) {
@@ -158,9 +176,9 @@ export class AuthService {
 
   /** Creates the first ADMIN when none exists (start-up). */
   async ensureFirstAdmin(admin: { email: string; password: string }): Promise<'created' | 'exists'> {
-    const count = await this.#em.getConnection().execute<{ n: string }[]>(
-      `select count(*)::text as n from users where 'ADMIN' = any(roles)`,
-    );
+    const count = await this.#em
+      .getConnection()
+      .execute<{ n: string }[]>(`select count(*)::text as n from users where 'ADMIN' = any(roles)`);
     if (count[0]?.n !== '0') return 'exists';
     const normalized = parseInput(email, admin.email);
     const problem = passwordProblem(admin.password, normalized);
@@ -168,8 +186,18 @@ export class AuthService {
     const passwordHash = await this.#hasher.hash(admin.password);
     try {
       await this.#em.transactional(async (em) => {
-        const user = em.create(User, { id: randomUUID(), email: normalized, passwordHash, name: 'Administrator', roles: ['ADMIN'] });
-        this.#audit.record(em, { type: 'STAFF_USER_CREATED', userId: user.id, details: { role: 'ADMIN', bootstrap: true } });
+        const user = em.create(User, {
+          id: randomUUID(),
+          email: normalized,
+          passwordHash,
+          name: 'Administrator',
+          roles: ['ADMIN'],
+        });
+        this.#audit.record(em, {
+          type: 'STAFF_USER_CREATED',
+          userId: user.id,
+          details: { role: 'ADMIN', bootstrap: true },
+        });
       });
     } catch (error) {
       // Another instance created it first.
@@ -194,7 +222,9 @@ export class AuthService {
       throw new UnauthenticatedError(INVALID_CREDENTIALS);
     }
     return this.#em.transactional(async (em) => {
-      await em.getConnection().execute('delete from login_throttle where email_key = ?', [emailKey], 'run', em.getTransactionContext());
+      await em
+        .getConnection()
+        .execute('delete from login_throttle where email_key = ?', [emailKey], 'run', em.getTransactionContext());
       this.#audit.record(em, { type: 'LOGIN_SUCCEEDED', userId: user.id });
       return this.#openSession(em, user, randomUUID());
     });
@@ -222,12 +252,17 @@ export class AuthService {
       return { kind: 'ok' as const, payload: await this.#openSession(em, user, row.familyId) };
     });
     if (outcome.kind === 'reused') {
-      throw new UnauthenticatedError('This refresh token was already used; the session has been ended for safety. Sign in again.', {
-        reason: 'REFRESH_TOKEN_REUSED',
-      });
+      throw new UnauthenticatedError(
+        'This refresh token was already used; the session has been ended for safety. Sign in again.',
+        {
+          reason: 'REFRESH_TOKEN_REUSED',
+        },
+      );
     }
     if (outcome.kind === 'invalid') {
-      throw new UnauthenticatedError('The refresh token is invalid or expired. Sign in again.', { reason: 'REFRESH_TOKEN_INVALID' });
+      throw new UnauthenticatedError('The refresh token is invalid or expired. Sign in again.', {
+        reason: 'REFRESH_TOKEN_INVALID',
+      });
     }
     return outcome.payload;
   }
@@ -287,7 +322,11 @@ export class AuthService {
     });
     await em.flush();
     const privateKey = this.#config.keys.jwtPrivateKey as string;
-    const access = issueAccessToken(privateKey, { userId: user.id, roles: user.roles }, this.#config.auth.accessTokenTtlSeconds);
+    const access = issueAccessToken(
+      privateKey,
+      { userId: user.id, roles: user.roles },
+      this.#config.auth.accessTokenTtlSeconds,
+    );
     return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, user };
   }
 
@@ -304,7 +343,10 @@ export class AuthService {
       );
     const seconds = rows[0]?.seconds;
     if (seconds !== undefined) {
-      throw new RateLimitedError(`Too many failed sign-in attempts for this email. Try again in ${seconds} seconds.`, seconds);
+      throw new RateLimitedError(
+        `Too many failed sign-in attempts for this email. Try again in ${seconds} seconds.`,
+        seconds,
+      );
     }
   }
 
@@ -315,26 +357,33 @@ export class AuthService {
   async #recordFailure(emailKey: string, userId: string | null): Promise<void> {
     const { loginMaxFailures, loginLockSeconds } = this.#config.auth;
     await this.#em.transactional(async (em) => {
-      const rows = await em.getConnection().execute<{ failures: number }[]>(
+      // A failure that raced past the lock check while another one set the lock leaves the lock as it is.
+      const rows = await em.getConnection().execute<{ failures: number; already_locked: boolean }[]>(
         `insert into login_throttle (email_key, failures, locked_until, updated_at) values (?, 1, null, now())
          on conflict (email_key) do update set
-           failures = case when login_throttle.locked_until is not null then 1 else login_throttle.failures + 1 end,
-           locked_until = null,
+           failures = case
+             when login_throttle.locked_until is null then login_throttle.failures + 1
+             when login_throttle.locked_until <= now() then 1
+             else login_throttle.failures
+           end,
+           locked_until = case when login_throttle.locked_until > now() then login_throttle.locked_until end,
            updated_at = now()
-         returning failures`,
+         returning failures, locked_until is not null as already_locked`,
         [emailKey],
         'all',
         em.getTransactionContext(),
       );
       const failures = rows[0]?.failures ?? 1;
-      const locked = failures >= loginMaxFailures;
+      const locked = !rows[0]?.already_locked && failures >= loginMaxFailures;
       if (locked) {
-        await em.getConnection().execute(
-          `update login_throttle set failures = 0, locked_until = now() + make_interval(secs => ?) where email_key = ?`,
-          [loginLockSeconds, emailKey],
-          'run',
-          em.getTransactionContext(),
-        );
+        await em
+          .getConnection()
+          .execute(
+            `update login_throttle set failures = 0, locked_until = now() + make_interval(secs => ?) where email_key = ?`,
+            [loginLockSeconds, emailKey],
+            'run',
+            em.getTransactionContext(),
+          );
       }
       this.#audit.record(em, { type: 'LOGIN_FAILED', userId, details: { failures, knownAccount: userId !== null } });
       if (locked) this.#audit.record(em, { type: 'LOGIN_LOCKED', userId, details: { lockSeconds: loginLockSeconds } });

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { requireRole, requireUser, hasRole, isRole, type Caller, type Role } from '../../../../platform/caller.ts';
 import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
+import { isUuid, parseId } from '../../../../platform/validation.ts';
 import { User } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
 
@@ -39,7 +40,8 @@ export class UserService {
    */
   async reference(id: string): Promise<User | null> {
     requireUser(this.#caller);
-    return this.#byId.load(id);
+    // No user has an id that is not a UUID.
+    return isUuid(id) ? this.#byId.load(id) : null;
   }
 
   /** Records that this request signed `userId` in, so its payload shows them their own data. */
@@ -58,6 +60,7 @@ export class UserService {
   /** ADMIN only: replaces a user's roles, audited. An ADMIN cannot drop their own ADMIN role. */
   async setRoles(userId: string, roles: readonly string[]): Promise<User> {
     const admin = requireRole(this.#caller, 'ADMIN');
+    parseId(userId, 'userId');
     const wanted = [...new Set(roles)];
     if (wanted.length === 0) throw new BadUserInputError('A user needs at least one role.', 'roles');
     if (!wanted.every(isRole)) throw new BadUserInputError('Unknown role.', 'roles');
