@@ -153,22 +153,7 @@ export class AuthService {
     await this.#ensureEmailFree(data.email);
     const passwordHash = await this.#hasher.hash(data.password);
     try {
-      return await this.#em.transactional(async (em) => {
-        const user = em.create(User, {
-          id: randomUUID(),
-          email: data.email,
-          passwordHash,
-          name: data.name,
-          roles: [role],
-        });
-        this.#audit.record(em, {
-          type: 'STAFF_USER_CREATED',
-          userId: user.id,
-          actorId: admin.userId,
-          details: { role },
-        });
-        return user;
-      });
+      return await this.#insertStaff({ email: data.email, name: data.name, passwordHash, role }, admin.userId);
     } catch (error) {
       throw this.#duplicateEmailOr(error);
     }
@@ -185,20 +170,7 @@ export class AuthService {
     if (problem) throw new Error(`ADMIN_PASSWORD is not acceptable: ${problem}`);
     const passwordHash = await this.#hasher.hash(admin.password);
     try {
-      await this.#em.transactional(async (em) => {
-        const user = em.create(User, {
-          id: randomUUID(),
-          email: normalized,
-          passwordHash,
-          name: 'Administrator',
-          roles: ['ADMIN'],
-        });
-        this.#audit.record(em, {
-          type: 'STAFF_USER_CREATED',
-          userId: user.id,
-          details: { role: 'ADMIN', bootstrap: true },
-        });
-      });
+      await this.#insertStaff({ email: normalized, name: 'Administrator', passwordHash, role: 'ADMIN' }, null);
     } catch (error) {
       // Another instance created it first.
       if (error instanceof UniqueConstraintViolationException) return 'exists';
@@ -276,6 +248,24 @@ export class AuthService {
       if (revoked === 0) return false;
       this.#audit.record(em, { type: 'LOGGED_OUT', userId: row.userId, details: { familyId: row.familyId } });
       return true;
+    });
+  }
+
+  /** Creates a staff user and its audit event in one transaction; `actorId` is null at bootstrap. */
+  async #insertStaff(
+    staff: { email: string; name: string; passwordHash: string; role: Role },
+    actorId: string | null,
+  ): Promise<User> {
+    return this.#em.transactional(async (em) => {
+      const { role, ...fields } = staff;
+      const user = em.create(User, { id: randomUUID(), ...fields, roles: [role] });
+      this.#audit.record(em, {
+        type: 'STAFF_USER_CREATED',
+        userId: user.id,
+        actorId,
+        details: { role, bootstrap: actorId === null },
+      });
+      return user;
     });
   }
 
