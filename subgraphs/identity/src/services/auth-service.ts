@@ -263,7 +263,7 @@ export class AuthService {
         type: 'STAFF_USER_CREATED',
         userId: user.id,
         actorId,
-        details: { role, bootstrap: actorId === null },
+        details: actorId === null ? { role, bootstrap: true } : { role },
       });
       return user;
     });
