@@ -20,6 +20,7 @@ import { asRequestLevel, formatError } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
 import { startHttpServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
+import { requestLoggingPlugin } from './request-logging.ts';
 import {
   createOrm,
   isDatabaseReachable,
@@ -122,7 +123,11 @@ export async function startSubgraph<TServices>(
       includeStacktraceInErrorResponses: config.env === 'development',
       // The process owns shutdown (close HTTP, then Apollo, then the database): no handlers of Apollo's own.
       stopOnTerminationSignals: false,
-      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+      plugins: [
+        ApolloServerPluginLandingPageDisabled(),
+        ApolloServerPluginInlineTraceDisabled(),
+        requestLoggingPlugin<SubgraphContext<TServices>>(logger, 'debug'),
+      ],
       logger,
     });
     await apollo.start();

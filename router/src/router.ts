@@ -14,6 +14,7 @@ import { requireForService, type Config, type SubgraphName } from '../../platfor
 import { asRequestLevel, formatError } from '../../platform/errors.ts';
 import { startHttpServer } from '../../platform/http-server.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { requestLoggingPlugin } from '../../platform/request-logging.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import type { RouterContext } from './context.ts';
 
@@ -63,6 +64,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     // Sandbox is the manual in development; production serves no landing page and no introspection.
     introspection: !config.isProduction,
     plugins: [
+      requestLoggingPlugin<RouterContext>(logger, 'info'),
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),

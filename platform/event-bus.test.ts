@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { InProcessEventBus, type DomainEvent } from './event-bus.ts';
+
+const event = (type: string): DomainEvent => ({
+  id: randomUUID(),
+  type,
+  occurredAt: new Date().toISOString(),
+  payload: {},
+});
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('InProcessEventBus', () => {
+  test('publish reaches current subscribers of the topic only, until they unsubscribe', async () => {
+    const bus = new InProcessEventBus();
+    const a: unknown[] = [];
+    const b: unknown[] = [];
+    const stopA = await bus.subscribe('t1', (m) => a.push(m));
+    await bus.subscribe('t2', (m) => b.push(m));
+    await bus.publish('t1', 1);
+    await stopA();
+    await bus.publish('t1', 2);
+    await bus.publish('t2', 3);
+    expect(a).toEqual([1]);
+    expect(b).toEqual([3]);
+    await bus.close();
+  });
+
+  test('a consumer group that starts late receives what was appended before, in order', async () => {
+    const bus = new InProcessEventBus();
+    const first = event('x.first');
+    const second = event('x.second');
+    await bus.append(first);
+    await bus.append(second);
+    const seen: string[] = [];
+    await bus.consume('notifications', async (e) => {
+      seen.push(e.id);
+    });
+    await settle();
+    expect(seen).toEqual([first.id, second.id]);
+    await bus.close();
+  });
+
+  test('a failing handler leaves the event unacknowledged: it is delivered again with the next one', async () => {
+    const bus = new InProcessEventBus();
+    const seen: string[] = [];
+    let fail = true;
+    await bus.consume('g', async (e) => {
+      seen.push(e.type);
+      if (fail) {
+        fail = false;
+        throw new Error('down');
+      }
+    });
+    await bus.append(event('one'));
+    await settle();
+    await bus.append(event('two'));
+    await settle();
+    expect(seen).toEqual(['one', 'one', 'two']);
+    await bus.close();
+  });
+
+  test('each group has its own position in the stream', async () => {
+    const bus = new InProcessEventBus();
+    const a: string[] = [];
+    const b: string[] = [];
+    await bus.consume('a', async (e) => void a.push(e.type));
+    await bus.append(event('one'));
+    await settle();
+    await bus.consume('b', async (e) => void b.push(e.type));
+    await bus.append(event('two'));
+    await settle();
+    expect(a).toEqual(['one', 'two']);
+    expect(b).toEqual(['one', 'two']);
+    await bus.close();
+  });
+});
