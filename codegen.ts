@@ -31,6 +31,20 @@ const config: CodegenConfig = {
         AuditEvent: '../entities/index.ts#AuditEvent',
       }),
     },
+    'subgraphs/banking/src/generated/resolvers.ts': {
+      schema: 'subgraphs/banking/schema.graphql',
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: resolverConfig('../context.ts#BankingContext', {
+        User: '../models.ts#UserRef',
+        Account: '../models.ts#Account',
+        Transaction: '../models.ts#TransactionView',
+        Statement: '../models.ts#StatementData',
+        StatementEntry: '../models.ts#StatementLineModel',
+        SpendingSummary: '../models.ts#SpendingData',
+        CategorySpending: '../models.ts#CategorySpendingModel',
+        MonthlySpending: '../models.ts#MonthlySpendingModel',
+      }),
+    },
     'test/generated/operations.ts': {
       schema: 'schema/supergraph.graphql',
       documents: 'test/operations/**/*.graphql',

@@ -19,6 +19,8 @@ const lines = [
   `JWT_PUBLIC_KEY=${pem(keys.jwtPublicKey)}`,
   `ROUTER_SIGNING_PRIVATE_KEY=${pem(keys.routerSigningPrivateKey)}`,
   `ROUTER_SIGNING_PUBLIC_KEY=${pem(keys.routerSigningPublicKey)}`,
+  `SERVICE_SIGNING_PRIVATE_KEY=${pem(keys.serviceSigningPrivateKey)}`,
+  `SERVICE_SIGNING_PUBLIC_KEY=${pem(keys.serviceSigningPublicKey)}`,
   'ADMIN_EMAIL=admin@bank.example',
   `ADMIN_PASSWORD=${randomBytes(24).toString('base64url')}`,
 ];

@@ -18,9 +18,15 @@ import { ForbiddenError, UnauthenticatedError } from './errors.ts';
 export const ROLES = ['CUSTOMER', 'BUSINESS_OWNER', 'BANKER', 'RISK_OFFICER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** A caller that signed in, or nobody. */
+/** Internal services that call other subgraphs directly (sagas), never through the router. */
+export const SERVICES = ['billing', 'lending'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** A caller that signed in, nobody, or an internal service. */
 export type Caller =
-  { readonly kind: 'anonymous' } | { readonly kind: 'user'; readonly userId: string; readonly roles: readonly Role[] };
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'user'; readonly userId: string; readonly roles: readonly Role[] }
+  | { readonly kind: 'service'; readonly service: ServiceName };
 
 export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
 
@@ -28,6 +34,8 @@ export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
 export const CALLER_HEADER = 'x-bank-caller';
 
 const ISSUER = 'bank-router';
+/** Issuer of headers signed by an internal service with the service key (which the router never holds). */
+const SERVICE_ISSUER = 'bank-service';
 const AUDIENCE = 'bank-subgraphs';
 const ALGORITHM = 'ES256';
 /** Seconds a caller header stays valid: long enough for one query plan. */
@@ -104,6 +112,73 @@ export function verifyCallerHeader(
   }
   const roles = Array.isArray(claims.roles) ? claims.roles.filter(isRole) : [];
   return typeof claims.sub === 'string' ? { kind: 'user', userId: claims.sub, roles } : ANONYMOUS;
+}
+
+/**
+ * Signs the caller header of a service-to-service request (billing or lending
+ * calling banking). Signed with the service key, which the router does not
+ * hold: a user's request can never arrive with a service identity.
+ */
+export function signServiceHeader(
+  privateKey: string,
+  service: ServiceName,
+  query: string,
+  variables?: Record<string, unknown> | null,
+): string {
+  return jwt.sign({ svc: service, op: operationHash(query, variables) }, privateKey, {
+    algorithm: ALGORITHM,
+    issuer: SERVICE_ISSUER,
+    audience: AUDIENCE,
+    expiresIn: CALLER_HEADER_TTL_SECONDS,
+  });
+}
+
+/** Public keys a subgraph trusts: the router's, and the services' when it accepts service calls. */
+export interface CallerKeys {
+  router: string;
+  service?: string | undefined;
+}
+
+/**
+ * Authenticates the caller header of a subgraph request, signed either by the
+ * router (users, anonymous) or by an internal service.
+ * @throws UnauthenticatedError as {@link verifyCallerHeader}.
+ */
+export function authenticateCaller(
+  keys: CallerKeys,
+  header: string | undefined,
+  query: string,
+  variables?: Record<string, unknown> | null,
+): Caller {
+  const unverified = header ? jwt.decode(header) : null;
+  const isService = unverified !== null && typeof unverified === 'object' && unverified.iss === SERVICE_ISSUER;
+  if (!isService || keys.service === undefined) return verifyCallerHeader(keys.router, header, query, variables);
+  let claims: jwt.JwtPayload | string;
+  try {
+    claims = jwt.verify(header as string, keys.service, {
+      algorithms: [ALGORITHM],
+      issuer: SERVICE_ISSUER,
+      audience: AUDIENCE,
+    });
+  } catch {
+    throw new UnauthenticatedError('The service signature on this request is invalid or expired.');
+  }
+  if (typeof claims === 'string' || claims.op !== operationHash(query, variables)) {
+    throw new UnauthenticatedError('The service signature on this request does not match its operation.');
+  }
+  const service = claims.svc;
+  if (!(SERVICES as readonly unknown[]).includes(service)) {
+    throw new UnauthenticatedError('The service signature names no known service.');
+  }
+  return { kind: 'service', service: service as ServiceName };
+}
+
+/** The internal service calling, or FORBIDDEN: for operations no user may call. */
+export function requireService(caller: Caller, ...services: ServiceName[]): Extract<Caller, { kind: 'service' }> {
+  if (caller.kind !== 'service' || (services.length > 0 && !services.includes(caller.service))) {
+    throw new ForbiddenError('Only internal services may do this.');
+  }
+  return caller;
 }
 
 export function isRole(value: unknown): value is Role {

@@ -335,7 +335,7 @@ describe('withDevelopmentKeys', () => {
 
   const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
 
-  it('generates the four PEMs on first call, private keys readable by the owner only', async () => {
+  it('generates the six PEMs on first call, private keys readable by the owner only', async () => {
     const config = await withDevelopmentKeys(loadConfig({ DATA_DIR: dataDir }));
     const keysDir = path.join(dataDir, 'keys');
 
@@ -344,9 +344,12 @@ describe('withDevelopmentKeys', () => {
       'jwt.public.pem',
       'router-signing.private.pem',
       'router-signing.public.pem',
+      'service-signing.private.pem',
+      'service-signing.public.pem',
     ]);
     expect(await modeOf(path.join(keysDir, 'jwt.private.pem'))).toBe(0o600);
     expect(await modeOf(path.join(keysDir, 'router-signing.private.pem'))).toBe(0o600);
+    expect(await modeOf(path.join(keysDir, 'service-signing.private.pem'))).toBe(0o600);
     expect(await modeOf(keysDir)).toBe(0o700);
 
     expect(config.keys.jwtPrivateKey).toBe(await readFile(path.join(keysDir, 'jwt.private.pem'), 'utf8'));
@@ -400,6 +403,8 @@ describe('withDevelopmentKeys', () => {
       JWT_PUBLIC_KEY: keys.jwtPublicKey,
       ROUTER_SIGNING_PRIVATE_KEY: keys.routerSigningPrivateKey,
       ROUTER_SIGNING_PUBLIC_KEY: keys.routerSigningPublicKey,
+      SERVICE_SIGNING_PRIVATE_KEY: keys.serviceSigningPrivateKey,
+      SERVICE_SIGNING_PUBLIC_KEY: keys.serviceSigningPublicKey,
     });
     expect(await withDevelopmentKeys(config)).toBe(config);
     expect(await readdir(dataDir)).toEqual([]);

@@ -80,6 +80,8 @@ const envSchema = z.object({
   JWT_PUBLIC_KEY: optionalPem,
   ROUTER_SIGNING_PRIVATE_KEY: optionalPem,
   ROUTER_SIGNING_PUBLIC_KEY: optionalPem,
+  SERVICE_SIGNING_PRIVATE_KEY: optionalPem,
+  SERVICE_SIGNING_PUBLIC_KEY: optionalPem,
   ACCESS_TOKEN_TTL_SECONDS: integer(60, 3600, 900),
   REFRESH_TOKEN_TTL_DAYS: integer(1, 365, 30),
   ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
@@ -106,6 +108,10 @@ export interface KeyConfig {
   routerSigningPrivateKey: string | undefined;
   /** every subgraph verifies the caller header with it. */
   routerSigningPublicKey: string | undefined;
+  /** internal services (billing, lending) sign their calls to other subgraphs with it (ES256). */
+  serviceSigningPrivateKey: string | undefined;
+  /** subgraphs that accept service calls (banking) verify them with it. */
+  serviceSigningPublicKey: string | undefined;
 }
 
 /** The validated configuration shared by every service. */
@@ -199,6 +205,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jwtPublicKey: e.JWT_PUBLIC_KEY,
       routerSigningPrivateKey: e.ROUTER_SIGNING_PRIVATE_KEY,
       routerSigningPublicKey: e.ROUTER_SIGNING_PUBLIC_KEY,
+      serviceSigningPrivateKey: e.SERVICE_SIGNING_PRIVATE_KEY,
+      serviceSigningPublicKey: e.SERVICE_SIGNING_PUBLIC_KEY,
     },
     auth: {
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
@@ -232,6 +240,8 @@ export function requireForService(config: Config, service: 'router' | SubgraphNa
     need(config.keys.routerSigningPublicKey, 'ROUTER_SIGNING_PUBLIC_KEY');
     need(config.subgraphs[service].databaseUrl, `DATABASE_URL or ${upper(service)}_DATABASE_URL`);
     if (service === 'identity') need(config.keys.jwtPrivateKey, 'JWT_PRIVATE_KEY');
+    // Banking accepts holds from the billing and lending sagas, signed with the service key.
+    if (service === 'banking') need(config.keys.serviceSigningPublicKey, 'SERVICE_SIGNING_PUBLIC_KEY');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -29,11 +29,14 @@ export function generateEs256KeyPair(): PemKeyPair {
 export function generateKeyConfig(): Required<{ [K in keyof KeyConfig]: string }> {
   const jwt = generateEs256KeyPair();
   const router = generateEs256KeyPair();
+  const service = generateEs256KeyPair();
   return {
     jwtPrivateKey: jwt.privateKey,
     jwtPublicKey: jwt.publicKey,
     routerSigningPrivateKey: router.privateKey,
     routerSigningPublicKey: router.publicKey,
+    serviceSigningPrivateKey: service.privateKey,
+    serviceSigningPublicKey: service.publicKey,
   };
 }
 
@@ -75,13 +78,14 @@ async function loadOrCreatePair(dir: string, name: string): Promise<PemKeyPair> 
 export async function withDevelopmentKeys(config: Config): Promise<Config> {
   if (config.isProduction) return config;
   const k = config.keys;
-  if (k.jwtPrivateKey && k.jwtPublicKey && k.routerSigningPrivateKey && k.routerSigningPublicKey) return config;
+  if (Object.values(k).every((key) => key !== undefined)) return config;
   const dir = path.join(config.dataDir, 'keys');
   // The data folder stays traversable (PostgreSQL runs as its own user under it); only keys/ is private.
   await mkdir(config.dataDir, { recursive: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const jwt = await loadOrCreatePair(dir, 'jwt');
   const router = await loadOrCreatePair(dir, 'router-signing');
+  const service = await loadOrCreatePair(dir, 'service-signing');
   return Object.freeze({
     ...config,
     keys: {
@@ -89,6 +93,8 @@ export async function withDevelopmentKeys(config: Config): Promise<Config> {
       jwtPublicKey: k.jwtPublicKey ?? jwt.publicKey,
       routerSigningPrivateKey: k.routerSigningPrivateKey ?? router.privateKey,
       routerSigningPublicKey: k.routerSigningPublicKey ?? router.publicKey,
+      serviceSigningPrivateKey: k.serviceSigningPrivateKey ?? service.privateKey,
+      serviceSigningPublicKey: k.serviceSigningPublicKey ?? service.publicKey,
     },
   });
 }

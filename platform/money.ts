@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { BadUserInputError } from './errors.ts';
 
 /**
  * Supported ISO 4217 currencies and the number of decimals of their minor
@@ -280,4 +281,29 @@ function tooLarge(currency: Currency): InvalidAmountError {
     'TOO_LARGE',
     `Amount must not exceed ${MAX_WHOLE_UNITS.toString()} ${currency} in absolute value.`,
   );
+}
+
+const AMOUNT_PROBLEMS: Record<InvalidAmountReason, (currency: Currency) => string> = {
+  FORMAT: () => 'must be a decimal number written as a string, like "12.50"',
+  PRECISION: (c) => `has more decimals than ${c} allows (${CURRENCIES[c]})`,
+  TOO_LARGE: () => `is too large (the limit is ${MAX_WHOLE_UNITS} whole units)`,
+  NOT_POSITIVE: () => 'must be greater than zero',
+};
+
+/**
+ * A client's amount in minor units of `currency`, refused with
+ * BAD_USER_INPUT naming `field` (and `extensions.reason`) when it is not a
+ * positive amount the currency can hold exactly.
+ */
+export function parseAmountInput(amount: string, currency: Currency, field = 'amount'): bigint {
+  try {
+    return toPositiveMinorUnits(amount, currency);
+  } catch (error) {
+    if (error instanceof InvalidAmountError) {
+      throw new BadUserInputError(`"${field}" ${AMOUNT_PROBLEMS[error.reason](currency)}.`, field, {
+        reason: error.reason,
+      });
+    }
+    throw error;
+  }
 }

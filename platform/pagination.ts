@@ -19,11 +19,11 @@ export interface Connection<T> {
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 100;
 
-/** Checks `first` (1..MAX_PAGE_SIZE). */
-export function pageSize(first: number | null | undefined, fallback = 20): number {
+/** Checks `first` (1..max, MAX_PAGE_SIZE unless the connection allows more). */
+export function pageSize(first: number | null | undefined, fallback = 20, max = MAX_PAGE_SIZE): number {
   const size = first ?? fallback;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new BadUserInputError(`"first" must be between 1 and ${MAX_PAGE_SIZE}.`, 'first');
+  if (!Number.isInteger(size) || size < 1 || size > max) {
+    throw new BadUserInputError(`"first" must be between 1 and ${max}.`, 'first');
   }
   return size;
 }

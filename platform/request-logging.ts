@@ -18,6 +18,18 @@ export function requestLoggingPlugin<TContext extends LoggedContext>(
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
+        // Unexpected errors reach clients masked; their details belong in the log.
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const code = error.extensions.code;
+            if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+              logger.error(
+                { requestId: contextValue.requestId, err: error.originalError ?? error, path: error.path },
+                'unexpected error',
+              );
+            }
+          }
+        },
         async willSendResponse({ operationName, errors }) {
           logger[level](
             {

@@ -14,13 +14,14 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type DocumentNode } from 'graphql';
-import { verifyCallerHeader, CALLER_HEADER, type Caller } from './caller.ts';
+import { authenticateCaller, CALLER_HEADER, type Caller } from './caller.ts';
 import { requireForService, type Config, type SubgraphName } from './config.ts';
 import { asRequestLevel, formatError } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
 import { startHttpServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { requestLoggingPlugin } from './request-logging.ts';
+import { startOutboxRelay, type OutboxRelay } from './outbox.ts';
 import {
   createOrm,
   isDatabaseReachable,
@@ -63,6 +64,8 @@ export interface SubgraphDefinition<TServices> {
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<SubgraphContext<TServices>>;
   database: DatabaseDefinition;
+  /** The subgraph writes domain events to its outbox (its entities include OutboxEventSchema): run the relay. */
+  outbox?: boolean;
   /** Builds the request's services around its EntityManager fork and caller. */
   createServices(deps: ServiceDeps): TServices;
   /** Runs once after migrations, before the port opens (bootstrap data, jobs). */
@@ -81,6 +84,8 @@ export interface RunningSubgraph {
   url: string;
   port: number;
   orm: MikroORM;
+  /** The outbox relay, when the subgraph has an outbox. */
+  outbox: OutboxRelay | undefined;
   close(): Promise<void>;
 }
 
@@ -102,7 +107,10 @@ export async function startSubgraph<TServices>(
   const { config, bus } = options;
   const logger = options.logger.child({ subgraph: definition.name });
   requireForService(config, definition.name);
-  const routerPublicKey = config.keys.routerSigningPublicKey as string;
+  const callerKeys = {
+    router: config.keys.routerSigningPublicKey as string,
+    service: config.keys.serviceSigningPublicKey,
+  };
   const databaseUrl = config.subgraphs[definition.name].databaseUrl as string;
 
   const orm = await createOrm({
@@ -141,7 +149,7 @@ export async function startSubgraph<TServices>(
       async context({ req, requestId, query, variables }) {
         const header = req.headers[CALLER_HEADER];
         const caller = asRequestLevel(() =>
-          verifyCallerHeader(routerPublicKey, Array.isArray(header) ? header[0] : header, query, variables),
+          authenticateCaller(callerKeys, Array.isArray(header) ? header[0] : header, query, variables),
         );
         const em = orm.em.fork();
         const requestLogger = logger.child({ requestId });
@@ -154,14 +162,17 @@ export async function startSubgraph<TServices>(
         };
       },
     });
+    const outbox = definition.outbox ? startOutboxRelay({ orm, bus, logger }) : undefined;
     logger.info({ url: http.url }, 'subgraph listening');
     return {
       name: definition.name,
       url: http.url,
       port: http.port,
       orm,
+      outbox,
       async close() {
         await http.close();
+        await outbox?.stop();
         await orm.close();
       },
     };

@@ -29,6 +29,8 @@ export function testEnv(
     JWT_PUBLIC_KEY: keys.jwtPublicKey,
     ROUTER_SIGNING_PRIVATE_KEY: keys.routerSigningPrivateKey,
     ROUTER_SIGNING_PUBLIC_KEY: keys.routerSigningPublicKey,
+    SERVICE_SIGNING_PRIVATE_KEY: keys.serviceSigningPrivateKey,
+    SERVICE_SIGNING_PUBLIC_KEY: keys.serviceSigningPublicKey,
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     DATABASE_POOL_MAX: '5',

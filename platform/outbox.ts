@@ -1,0 +1,136 @@
+/**
+ * The transactional outbox. A service writes its domain event into its own
+ * `outbox_events` table in the same database transaction as the state change
+ * ({@link recordEvent}); the relay ({@link startOutboxRelay}) then hands
+ * committed events to the event bus, at least once, in order of writing.
+ * A crash between commit and publication delays an event, never loses it.
+ *
+ * Every subgraph that emits events lists {@link OutboxEventSchema} among its
+ * entities, so its migrations create the table.
+ */
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p } from '@mikro-orm/core';
+import type { DomainEvent, EventBus } from './event-bus.ts';
+import type { Logger } from './logger.ts';
+import type { EntityManager, MikroORM } from './orm.ts';
+
+export const OutboxEventSchema = defineEntity({
+  name: 'OutboxEvent',
+  tableName: 'outbox_events',
+  indexes: [{ properties: ['publishedAt', 'position'] }],
+  properties: {
+    id: p.uuid().primary(),
+    /** Write order; the relay publishes in this order. */
+    position: p.bigint('number').autoincrement().unique(),
+    type: p.string().length(200),
+    payload: p.json<Record<string, unknown>>(),
+    occurredAt: p.datetime(),
+    publishedAt: p.datetime().nullable(),
+  },
+});
+
+export class OutboxEvent extends OutboxEventSchema.class {}
+OutboxEventSchema.setClass(OutboxEvent);
+
+/** Topic on which the relay publishes each event for live listeners. */
+export const eventTopic = (type: string): string => `event.${type}`;
+
+/**
+ * Adds a domain event to `em`'s unit of work: it is written by the same
+ * flush, in the same database transaction, as the change it describes.
+ */
+export function recordEvent(em: EntityManager, type: string, payload: Record<string, unknown>): DomainEvent {
+  const event = { id: randomUUID(), type, occurredAt: new Date(), payload };
+  em.create(OutboxEvent, { ...event, publishedAt: null });
+  return { ...event, occurredAt: event.occurredAt.toISOString() };
+}
+
+export interface OutboxRelay {
+  /** Publishes what is pending now (tests, and services that just committed). */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Publishes committed outbox events to the bus. Several instances may run:
+ * each batch is claimed with `FOR UPDATE SKIP LOCKED`. An event whose
+ * publication fails stays pending and is retried on the next tick.
+ */
+export function startOutboxRelay(options: {
+  orm: MikroORM;
+  bus: EventBus;
+  logger: Logger;
+  intervalMs?: number;
+  batchSize?: number;
+}): OutboxRelay {
+  const { orm, bus, logger } = options;
+  const intervalMs = options.intervalMs ?? 200;
+  const batchSize = options.batchSize ?? 100;
+  let running: Promise<number> | undefined;
+  let stopped = false;
+
+  const publishBatch = async (): Promise<number> => {
+    const em = orm.em.fork();
+    return em.transactional(async (trx) => {
+      const rows = await trx
+        .getConnection()
+        .execute<{ id: string; type: string; payload: Record<string, unknown>; occurred_at: Date }[]>(
+          `select id, type, payload, occurred_at from outbox_events
+          where published_at is null order by position limit ? for update skip locked`,
+          [batchSize],
+          'all',
+          trx.getTransactionContext(),
+        );
+      for (const row of rows) {
+        const event: DomainEvent = {
+          id: row.id,
+          type: row.type,
+          occurredAt: new Date(row.occurred_at).toISOString(),
+          payload: row.payload,
+        };
+        await bus.append(event);
+        await bus.publish(eventTopic(event.type), event);
+      }
+      if (rows.length > 0) {
+        await trx
+          .getConnection()
+          .execute(
+            'update outbox_events set published_at = now() where id = any(?)',
+            [rows.map((r) => r.id)],
+            'run',
+            trx.getTransactionContext(),
+          );
+      }
+      return rows.length;
+    });
+  };
+
+  const drain = async (): Promise<number> => {
+    // One drain at a time per process; callers share the one in flight.
+    running ??= (async () => {
+      let total = 0;
+      try {
+        for (let n = await publishBatch(); n > 0; n = await publishBatch()) total += n;
+      } finally {
+        running = undefined;
+      }
+      return total;
+    })();
+    return running;
+  };
+
+  const timer = setInterval(() => {
+    if (stopped) return;
+    drain().catch((error: unknown) => logger.warn({ err: error }, 'outbox relay: publication failed, will retry'));
+  }, intervalMs);
+  timer.unref();
+
+  return {
+    drain,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}

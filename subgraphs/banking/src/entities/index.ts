@@ -1,0 +1,19 @@
+import { OutboxEventSchema } from '../../../../platform/outbox.ts';
+import { AccountSchema } from './account.ts';
+import { IdempotencyRecordSchema } from './idempotency-record.ts';
+import { LedgerEntrySchema } from './ledger-entry.ts';
+import { LedgerTransactionSchema } from './ledger-transaction.ts';
+
+export * from './account.ts';
+export * from './idempotency-record.ts';
+export * from './ledger-entry.ts';
+export * from './ledger-transaction.ts';
+
+/** Every entity of the banking database. */
+export const entities = [
+  AccountSchema,
+  LedgerTransactionSchema,
+  LedgerEntrySchema,
+  IdempotencyRecordSchema,
+  OutboxEventSchema,
+];

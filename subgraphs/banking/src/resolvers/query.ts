@@ -1,0 +1,6 @@
+import type { QueryResolvers } from '../generated/resolvers.ts';
+
+export const Query: QueryResolvers = {
+  account: (_parent, { id }, { services }) => services.accounts.get(id),
+  transaction: (_parent, { id }, { services }) => services.history.transaction(id),
+};

@@ -1,0 +1,185 @@
+/**
+ * Accounts: opening, reading (owner or ADMIN only), freezing, alerts.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
+import { z } from 'zod';
+import { hasRole, requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
+import { CURRENCIES, toMinorUnits, InvalidAmountError, type Currency } from '../../../../platform/money.ts';
+import type { EntityManager } from '../../../../platform/orm.ts';
+import { recordEvent } from '../../../../platform/outbox.ts';
+import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
+import { Account, type AccountType } from '../entities/index.ts';
+import { CASH_PURPOSE } from './ledger.ts';
+
+const openSchema = z.object({
+  type: z.enum(['CHECKING', 'SAVINGS', 'BUSINESS']),
+  currency: z.enum(Object.keys(CURRENCIES) as [Currency, ...Currency[]]),
+  nickname: z
+    .string()
+    .trim()
+    .max(60, 'The nickname must be at most 60 characters.')
+    .nullish()
+    .transform((v) => (v ? v : null)),
+});
+
+/** A 12-digit account number; unique by constraint (a clash, one in 10^12, fails the request). */
+function newAccountNumber(): string {
+  return Array.from({ length: 12 }, (_, i) => (i === 0 ? randomInt(1, 10) : randomInt(0, 10))).join('');
+}
+
+export class AccountService {
+  readonly #em: EntityManager;
+  readonly #caller: Caller;
+  /** Every account lookup of one request in one query. */
+  readonly loader: DataLoader<string, Account | null>;
+
+  constructor(em: EntityManager, caller: Caller) {
+    this.#em = em;
+    this.#caller = caller;
+    this.loader = new DataLoader(async (ids) => {
+      const rows = await this.#em.find(Account, { id: { $in: [...ids] } });
+      const byId = new Map(rows.map((a) => [a.id, a]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+  }
+
+  /** May the caller see this account? Its owner and ADMINs (and internal services). */
+  canSee(account: Account): boolean {
+    const caller = this.#caller;
+    if (caller.kind === 'service') return true;
+    if (caller.kind !== 'user') return false;
+    return account.ownerId === caller.userId || hasRole(caller, 'ADMIN');
+  }
+
+  /** The account if the caller may see it; NOT_FOUND otherwise (existence is not revealed). */
+  async get(id: string, field = 'id'): Promise<Account> {
+    requireUserOrService(this.#caller);
+    parseId(id, field);
+    const account = await this.loader.load(id);
+    if (!account || account.type === 'SYSTEM' || !this.canSee(account)) throw new NotFoundError('Account', { field });
+    return account;
+  }
+
+  /** Like {@link get} but null instead of NOT_FOUND (nullable fields, references). */
+  async find(id: string): Promise<Account | null> {
+    if (this.#caller.kind === 'anonymous' || !isUuid(id)) return null;
+    const account = await this.loader.load(id);
+    return account && account.type !== 'SYSTEM' && this.canSee(account) ? account : null;
+  }
+
+  /** A user's accounts, oldest first: the user themself or an ADMIN. */
+  async listForOwner(ownerId: string): Promise<Account[]> {
+    const caller = requireUser(this.#caller);
+    if (caller.userId !== ownerId && !hasRole(caller, 'ADMIN')) {
+      throw new ForbiddenError('You can only see your own accounts.');
+    }
+    const accounts = await this.#em.find(Account, { ownerId }, { orderBy: { openedAt: 'asc', id: 'asc' } });
+    for (const account of accounts) this.loader.prime(account.id, account);
+    return accounts;
+  }
+
+  /** Opens an account for the caller. BUSINESS accounts are for BUSINESS_OWNERs. */
+  async open(input: unknown): Promise<Account> {
+    const caller = requireUser(this.#caller);
+    const data = parseInput(openSchema, input);
+    if (data.type === 'BUSINESS' && !hasRole(caller, 'BUSINESS_OWNER')) {
+      throw new ForbiddenError('BUSINESS accounts are for business owners.', { field: 'type' });
+    }
+    const account = this.#em.create(Account, {
+      id: randomUUID(),
+      ownerId: caller.userId,
+      type: data.type as AccountType,
+      currency: data.currency,
+      number: newAccountNumber(),
+      nickname: data.nickname,
+      status: 'ACTIVE',
+      balance: 0n,
+      held: 0n,
+      lowBalanceThreshold: null,
+      systemPurpose: null,
+    });
+    recordEvent(this.#em, 'banking.account.opened', {
+      accountId: account.id,
+      ownerId: caller.userId,
+      type: data.type,
+      currency: data.currency,
+    });
+    await this.#em.flush();
+    return account;
+  }
+
+  /** Sets or clears the low-balance threshold of one of the caller's accounts. */
+  async setLowBalanceAlert(accountId: string, threshold: string | null | undefined): Promise<Account> {
+    const account = await this.get(accountId, 'accountId');
+    let minor: bigint | null = null;
+    if (threshold !== null && threshold !== undefined) {
+      try {
+        minor = toMinorUnits(threshold, account.currency as Currency);
+      } catch (error) {
+        if (error instanceof InvalidAmountError) {
+          throw new BadUserInputError(`"threshold" is not a valid ${account.currency} amount.`, 'threshold');
+        }
+        throw error;
+      }
+      if (minor < 0n) throw new BadUserInputError('"threshold" must not be negative.', 'threshold');
+    }
+    account.lowBalanceThreshold = minor;
+    await this.#em.flush();
+    return account;
+  }
+
+  /** ADMIN only: freezes (or unfreezes) an account. */
+  async setFrozen(id: string, frozen: boolean): Promise<Account> {
+    const admin = requireRole(this.#caller, 'ADMIN');
+    const account = await this.get(id);
+    if (account.status === 'CLOSED')
+      throw new BadUserInputError('A closed account cannot be frozen or unfrozen.', 'id');
+    const status = frozen ? 'FROZEN' : 'ACTIVE';
+    if (account.status !== status) {
+      account.status = status;
+      recordEvent(this.#em, frozen ? 'banking.account.frozen' : 'banking.account.unfrozen', {
+        accountId: account.id,
+        ownerId: account.ownerId,
+        by: admin.userId,
+      });
+      await this.#em.flush();
+    }
+    return account;
+  }
+
+  /** The per-currency CASH system account (deposits come from it, withdrawals go to it). */
+  async cashAccount(currency: string): Promise<Account> {
+    const account = await this.#em.findOne(Account, { type: 'SYSTEM', systemPurpose: CASH_PURPOSE, currency });
+    if (!account) throw new Error(`no ${CASH_PURPOSE} system account for ${currency}`);
+    return account;
+  }
+}
+
+function requireUserOrService(caller: Caller): void {
+  if (caller.kind !== 'service') requireUser(caller);
+}
+
+/** Creates the system accounts that do not exist yet (start-up; idempotent). */
+export async function ensureSystemAccounts(em: EntityManager): Promise<void> {
+  const existing = await em.find(Account, { type: 'SYSTEM', systemPurpose: CASH_PURPOSE });
+  const have = new Set(existing.map((a) => a.currency));
+  for (const currency of Object.keys(CURRENCIES)) {
+    if (have.has(currency)) continue;
+    em.create(Account, {
+      id: randomUUID(),
+      ownerId: null,
+      type: 'SYSTEM',
+      currency,
+      number: `9${newAccountNumber().slice(1)}`,
+      nickname: `${CASH_PURPOSE} ${currency}`,
+      status: 'ACTIVE',
+      balance: 0n,
+      held: 0n,
+      lowBalanceThreshold: null,
+      systemPurpose: CASH_PURPOSE,
+    });
+  }
+  await em.flush();
+}

@@ -1,0 +1,308 @@
+/**
+ * Reading the ledger: transaction history, single transactions, labels
+ * (category and tags of the caller's side), statements and spending.
+ */
+import { IsolationLevel } from '@mikro-orm/core';
+import { z } from 'zod';
+import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
+import { InvalidAmountError, toMinorUnits, type Currency } from '../../../../platform/money.ts';
+import type { EntityManager } from '../../../../platform/orm.ts';
+import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
+import { isUuid, parseId } from '../../../../platform/validation.ts';
+import type { Account } from '../entities/index.ts';
+import { LedgerEntry, LedgerTransaction, type TransactionCategory, type TransactionKind } from '../entities/index.ts';
+import type { AccountService } from './account-service.ts';
+
+/** A transaction as seen from one account: that side's entry carries its category and tags. */
+export interface TransactionView {
+  tx: LedgerTransaction;
+  /** The account it is seen from; null when seen without one (a service, an ADMIN). */
+  accountId: string | null;
+  entry: LedgerEntry | null;
+}
+
+export interface TransactionFilter {
+  from?: Date | null;
+  to?: Date | null;
+  kind?: TransactionKind | null;
+  category?: TransactionCategory | null;
+  minAmount?: string | null;
+  maxAmount?: string | null;
+}
+
+/** Transaction pages may be larger than other lists: statements and exports read many. */
+export const MAX_TRANSACTIONS_PAGE = 1000;
+
+const CURSOR = z.tuple([z.number().int().positive()]);
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const TAG = z.string().trim().min(1, 'Tags must not be empty.').max(30, 'Tags are at most 30 characters.');
+const TAGS = z.array(TAG).max(10, 'At most 10 tags.');
+
+export interface StatementLine {
+  transactionId: string;
+  postedAt: Date;
+  kind: TransactionKind;
+  description: string | null;
+  amount: bigint;
+  balanceAfter: bigint;
+}
+
+export interface StatementData {
+  month: string;
+  currency: Currency;
+  opening: bigint;
+  credits: bigint;
+  debits: bigint;
+  closing: bigint;
+  lines: StatementLine[];
+}
+
+export interface SpendingData {
+  from: Date;
+  to: Date;
+  byCategory: { currency: Currency; category: TransactionCategory; total: bigint; count: number }[];
+  byMonth: { currency: Currency; month: string; total: bigint; count: number }[];
+}
+
+export class History {
+  readonly #em: EntityManager;
+  readonly #caller: Caller;
+  readonly #accounts: AccountService;
+
+  constructor(em: EntityManager, caller: Caller, accounts: AccountService) {
+    this.#em = em;
+    this.#caller = caller;
+    this.#accounts = accounts;
+  }
+
+  /** An account's transactions, newest first, keyset-paginated on creation order. */
+  async transactions(
+    account: Account,
+    args: { first?: number | null; after?: string | null; filter?: TransactionFilter | null },
+  ): Promise<Connection<TransactionView>> {
+    const limit = pageSize(args.first, 20, MAX_TRANSACTIONS_PAGE);
+    const filter = args.filter ?? {};
+    const currency = account.currency as Currency;
+    const where: string[] = ['(t.from_account_id = ? or t.to_account_id = ?)'];
+    const params: unknown[] = [account.id, account.id, account.id];
+    if (args.after) {
+      const [seq] = decodeCursor(args.after, CURSOR);
+      where.push('t.seq < ?');
+      params.push(seq);
+    }
+    const conditions: [unknown, string, () => unknown][] = [
+      [filter.from, 't.created_at >= ?', () => filter.from],
+      [filter.to, 't.created_at < ?', () => filter.to],
+      [filter.kind, 't.kind = ?', () => filter.kind],
+      [filter.category, 'e.category = ?', () => filter.category],
+      [filter.minAmount, 't.amount >= ?', () => amountFilter(filter.minAmount as string, currency, 'filter.minAmount')],
+      [filter.maxAmount, 't.amount <= ?', () => amountFilter(filter.maxAmount as string, currency, 'filter.maxAmount')],
+    ];
+    for (const [present, condition, value] of conditions) {
+      if (present === null || present === undefined) continue;
+      where.push(condition);
+      params.push(value());
+    }
+    params.push(limit + 1);
+    const page = await this.#em.getConnection().execute<{ id: string }[]>(
+      `select t.id from transactions t
+         left join entries e on e.transaction_id = t.id and e.account_id = ?
+        where ${where.join(' and ')}
+        order by t.seq desc limit ?`,
+      params,
+    );
+    const views = await this.#views(
+      page.map((r) => r.id),
+      account.id,
+    );
+    return toConnection(views, limit, (v) => [v.tx.seq]);
+  }
+
+  /** One transaction touching one of the caller's accounts (ADMINs: any); NOT_FOUND otherwise. */
+  async transaction(id: string): Promise<TransactionView> {
+    const view = await this.#visible(id);
+    if (!view) throw new NotFoundError('Transaction');
+    return view;
+  }
+
+  /** A transaction resolved by reference: null when it does not exist or is not visible. */
+  async reference(id: string): Promise<TransactionView | null> {
+    if (this.#caller.kind === 'anonymous' || !isUuid(id)) return null;
+    return this.#visible(id);
+  }
+
+  /** Sets the category of the caller's side of a posted transaction. */
+  async categorize(id: string, category: TransactionCategory): Promise<TransactionView> {
+    const view = await this.#ownSide(id);
+    (view.entry as LedgerEntry).category = category;
+    await this.#em.flush();
+    return view;
+  }
+
+  /** Replaces the tags of the caller's side of a posted transaction. */
+  async tag(id: string, tags: readonly string[]): Promise<TransactionView> {
+    const parsed = TAGS.safeParse(tags);
+    if (!parsed.success) throw new BadUserInputError(parsed.error.issues[0]?.message ?? 'Invalid tags.', 'tags');
+    const view = await this.#ownSide(id);
+    (view.entry as LedgerEntry).tags = [...new Set(parsed.data)];
+    await this.#em.flush();
+    return view;
+  }
+
+  /**
+   * A calendar month (UTC) of an account, read in one snapshot:
+   * closing = opening + credits - debits, and every line's running balance.
+   */
+  async statement(account: Account, month: string): Promise<StatementData> {
+    const match = MONTH.exec(month);
+    if (!match) throw new BadUserInputError('"month" must be YYYY-MM, for example 2026-11.', 'month');
+    const start = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
+    const end = new Date(Date.UTC(Number(match[1]), Number(match[2]), 1));
+    const currency = account.currency as Currency;
+    return this.#em.transactional(
+      async (em) => {
+        const connection = em.getConnection();
+        const trx = em.getTransactionContext();
+        const [opening] = await connection.execute<{ total: string }[]>(
+          'select coalesce(sum(amount), 0)::text as total from entries where account_id = ? and posted_at < ?',
+          [account.id, start],
+          'all',
+          trx,
+        );
+        const rows = await connection.execute<
+          {
+            transaction_id: string;
+            posted_at: Date;
+            amount: string;
+            kind: TransactionKind;
+            description: string | null;
+          }[]
+        >(
+          `select e.transaction_id, e.posted_at, e.amount::text as amount, t.kind, t.description
+             from entries e join transactions t on t.id = e.transaction_id
+            where e.account_id = ? and e.posted_at >= ? and e.posted_at < ?
+            order by e.seq`,
+          [account.id, start, end],
+          'all',
+          trx,
+        );
+        let balance = BigInt(opening?.total ?? '0');
+        let credits = 0n;
+        let debits = 0n;
+        const lines = rows.map((row) => {
+          const amount = BigInt(row.amount);
+          if (amount > 0n) credits += amount;
+          else debits -= amount;
+          balance += amount;
+          return {
+            transactionId: row.transaction_id,
+            postedAt: new Date(row.posted_at),
+            kind: row.kind,
+            description: row.description,
+            amount,
+            balanceAfter: balance,
+          };
+        });
+        const openingBalance = BigInt(opening?.total ?? '0');
+        return {
+          month,
+          currency,
+          opening: openingBalance,
+          credits,
+          debits,
+          closing: openingBalance + credits - debits,
+          lines,
+        };
+      },
+      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+    );
+  }
+
+  /** Money out of a user's accounts in [from, to), by category and by month, per currency. */
+  async spending(userId: string, from: Date, to: Date): Promise<SpendingData> {
+    const caller = requireUser(this.#caller);
+    if (caller.userId !== userId && !hasRole(caller, 'ADMIN')) {
+      throw new ForbiddenError('You can only see your own spending.');
+    }
+    if (!(from < to)) throw new BadUserInputError('"from" must be before "to".', 'from');
+    const connection = this.#em.getConnection();
+    const base = `from entries e join accounts a on a.id = e.account_id
+                  where a.owner_id = ? and e.amount < 0 and e.posted_at >= ? and e.posted_at < ?`;
+    const [byCategory, byMonth] = await Promise.all([
+      connection.execute<{ currency: Currency; category: TransactionCategory; total: string; count: number }[]>(
+        `select e.currency, e.category, (-sum(e.amount))::text as total, count(*)::int as count ${base}
+          group by e.currency, e.category order by -sum(e.amount) desc, e.category`,
+        [userId, from, to],
+      ),
+      connection.execute<{ currency: Currency; month: string; total: string; count: number }[]>(
+        `select e.currency, to_char(e.posted_at at time zone 'UTC', 'YYYY-MM') as month,
+                (-sum(e.amount))::text as total, count(*)::int as count ${base}
+          group by 1, 2 order by 2, 1`,
+        [userId, from, to],
+      ),
+    ]);
+    return {
+      from,
+      to,
+      byCategory: byCategory.map((r) => ({ ...r, total: BigInt(r.total) })),
+      byMonth: byMonth.map((r) => ({ ...r, total: BigInt(r.total) })),
+    };
+  }
+
+  /** Transactions by id, in the given order, as seen from `accountId`. */
+  async #views(ids: string[], accountId: string | null): Promise<TransactionView[]> {
+    if (ids.length === 0) return [];
+    const [txs, entries] = await Promise.all([
+      this.#em.find(LedgerTransaction, { id: { $in: ids } }),
+      accountId ? this.#em.find(LedgerEntry, { transactionId: { $in: ids }, accountId }) : Promise.resolve([]),
+    ]);
+    const txById = new Map(txs.map((t) => [t.id, t]));
+    const entryByTx = new Map(entries.map((e) => [e.transactionId, e]));
+    return ids.flatMap((id) => {
+      const tx = txById.get(id);
+      return tx ? [{ tx, accountId, entry: entryByTx.get(id) ?? null }] : [];
+    });
+  }
+
+  /** The transaction seen from the caller's own side, or null when it touches none of the caller's accounts. */
+  async #visible(id: string): Promise<TransactionView | null> {
+    parseId(id, 'id');
+    const tx = await this.#em.findOne(LedgerTransaction, { id });
+    if (!tx) return null;
+    const [from, to] = await Promise.all([this.#accounts.find(tx.fromAccountId), this.#accounts.find(tx.toAccountId)]);
+    const own = [from, to].find((a) => a !== null && this.#isOwner(a));
+    if (own) {
+      const entry = await this.#em.findOne(LedgerEntry, { transactionId: tx.id, accountId: own.id });
+      return { tx, accountId: own.id, entry };
+    }
+    if (from || to || this.#caller.kind === 'service') return { tx, accountId: null, entry: null };
+    return null;
+  }
+
+  #isOwner(account: Account): boolean {
+    return this.#caller.kind === 'user' && account.ownerId === this.#caller.userId;
+  }
+
+  async #ownSide(id: string): Promise<TransactionView & { entry: LedgerEntry }> {
+    requireUser(this.#caller);
+    const view = await this.#visible(id);
+    if (!view) throw new NotFoundError('Transaction');
+    if (view.accountId === null)
+      throw new ForbiddenError('Only the owner of an account in the transaction can label it.');
+    if (!view.entry) throw new BadUserInputError('Only posted transactions can be labelled.', 'id');
+    return view as TransactionView & { entry: LedgerEntry };
+  }
+}
+
+function amountFilter(value: string, currency: Currency, field: string): bigint {
+  try {
+    const minor = toMinorUnits(value, currency);
+    if (minor < 0n) throw new BadUserInputError(`"${field}" must not be negative.`, field);
+    return minor;
+  } catch (error) {
+    if (error instanceof InvalidAmountError)
+      throw new BadUserInputError(`"${field}" is not a valid ${currency} amount.`, field);
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+import type { ServiceDeps } from '../../../../platform/subgraph.ts';
+import { AccountService } from './account-service.ts';
+import { History } from './history.ts';
+import { Ledger } from './ledger.ts';
+import { Payments } from './payments.ts';
+
+export interface BankingServices {
+  accounts: AccountService;
+  payments: Payments;
+  history: History;
+}
+
+/** Builds the services of one request. */
+export function createBankingServices({ em, caller }: ServiceDeps): BankingServices {
+  const accounts = new AccountService(em, caller);
+  return {
+    accounts,
+    payments: new Payments(caller, accounts, new Ledger(em, caller)),
+    history: new History(em, caller, accounts),
+  };
+}

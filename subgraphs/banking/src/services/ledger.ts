@@ -1,0 +1,280 @@
+/**
+ * The double-entry ledger: the only code that moves money.
+ *
+ * Every posting runs in one database transaction that
+ * 1. claims the idempotency key (an advisory lock: a concurrent retry of the
+ *    same key gets IDEMPOTENCY_IN_PROGRESS; a later one gets the first result),
+ * 2. locks the accounts involved with SELECT ... FOR UPDATE in ascending id
+ *    order (a fixed order: crossing transfers cannot deadlock),
+ * 3. checks status, currency and funds on the locked rows,
+ * 4. writes the transaction, its two entries (summing to zero), the new
+ *    balances, the idempotency record and the domain events (outbox),
+ * and commits all of it or nothing.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { Caller } from '../../../../platform/caller.ts';
+import {
+  BankError,
+  BadUserInputError,
+  ErrorCode,
+  InvalidStateTransitionError,
+  NotFoundError,
+} from '../../../../platform/errors.ts';
+import { fromMinorUnits, isCurrency, parseAmountInput, type Currency } from '../../../../platform/money.ts';
+import type { EntityManager } from '../../../../platform/orm.ts';
+import { recordEvent } from '../../../../platform/outbox.ts';
+import { parseId } from '../../../../platform/validation.ts';
+import { Account, IdempotencyRecord, LedgerEntry, LedgerTransaction, type TransactionKind } from '../entities/index.ts';
+import { guessCategory } from './categories.ts';
+
+/** Purpose of the per-currency system account through which cash enters and leaves. */
+export const CASH_PURPOSE = 'CASH';
+
+/** What a posting request asks for, before any account is read. */
+export interface PostingRequest {
+  operation: 'deposit' | 'withdraw' | 'transfer' | 'createHold';
+  kind: TransactionKind;
+  fromAccountId: string;
+  toAccountId: string;
+  amount: string;
+  description: string | null;
+  idempotencyKey: string;
+  /** Hold (pending transfer) instead of an immediate posting. */
+  pending: boolean;
+  /** Checks the caller may move money out of `from` (and whatever else the operation needs). */
+  authorize: (from: Account, to: Account) => void;
+}
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
+
+/** The caller's idempotency scope: keys of different callers never collide. */
+export function idempotencyScope(caller: Caller): string {
+  if (caller.kind === 'user') return caller.userId;
+  if (caller.kind === 'service') return `service:${caller.service}`;
+  throw new BankError(ErrorCode.UNAUTHENTICATED, 'You must be signed in to do this.');
+}
+
+export class Ledger {
+  readonly #em: EntityManager;
+  readonly #caller: Caller;
+
+  constructor(em: EntityManager, caller: Caller) {
+    this.#em = em;
+    this.#caller = caller;
+  }
+
+  /**
+   * Posts (or, for a hold, reserves) one movement, exactly once per
+   * idempotency key. Returns the transaction: the new one, or the first one
+   * recorded under this key with the same input.
+   */
+  async post(request: PostingRequest): Promise<LedgerTransaction> {
+    const scope = idempotencyScope(this.#caller);
+    if (!KEY_PATTERN.test(request.idempotencyKey)) {
+      throw new BadUserInputError(
+        '"idempotencyKey" must be 1 to 100 printable ASCII characters without spaces.',
+        'idempotencyKey',
+      );
+    }
+    parseId(request.fromAccountId, request.operation === 'deposit' ? 'accountId' : 'fromAccountId');
+    parseId(request.toAccountId, request.operation === 'withdraw' ? 'accountId' : 'toAccountId');
+    if (request.description !== null && request.description.length > 200) {
+      throw new BadUserInputError('"description" must be at most 200 characters.', 'description');
+    }
+    if (request.fromAccountId === request.toAccountId) {
+      throw new BadUserInputError('The source and destination accounts must differ.', 'toAccountId');
+    }
+    const requestHash = hashRequest(request);
+
+    return this.#em.transactional(async (em) => {
+      const connection = em.getConnection();
+      const trx = em.getTransactionContext();
+      const [{ claimed } = { claimed: false }] = await connection.execute<{ claimed: boolean }[]>(
+        'select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as claimed',
+        [`${scope}\n${request.idempotencyKey}`],
+        'all',
+        trx,
+      );
+      if (!claimed) {
+        throw new BankError(
+          ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+          'A request with this idempotency key is still being processed; retry in a moment.',
+        );
+      }
+      const previous = await em.findOne(IdempotencyRecord, { scope, key: request.idempotencyKey });
+      if (previous) {
+        if (previous.requestHash !== requestHash) {
+          throw new BankError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            'This idempotency key was already used for a different request.',
+            { field: 'idempotencyKey' },
+          );
+        }
+        return em.findOneOrFail(LedgerTransaction, { id: previous.transactionId });
+      }
+
+      const [from, to] = await lockAccounts(em, request.fromAccountId, request.toAccountId);
+      request.authorize(from, to);
+      const currency = from.currency;
+      if (!isCurrency(currency)) throw new Error(`account ${from.id} has unknown currency`);
+      const amount = parseAmountInput(request.amount, currency);
+      if (to.currency !== currency) {
+        throw new BankError(
+          ErrorCode.CURRENCY_MISMATCH,
+          `The accounts are in different currencies (${currency} and ${to.currency}).`,
+        );
+      }
+      requireActive(from, 'send');
+      requireActive(to, 'receive');
+      if (from.type !== 'SYSTEM' && from.balance - from.held < amount) {
+        throw new BankError(ErrorCode.INSUFFICIENT_FUNDS, 'The account does not have enough available funds.', {
+          available: fromMinorUnits(from.balance - from.held, currency),
+        });
+      }
+
+      const now = new Date();
+      const tx = em.create(LedgerTransaction, {
+        id: randomUUID(),
+        kind: request.kind,
+        status: request.pending ? 'PENDING' : 'POSTED',
+        amount,
+        currency,
+        fromAccountId: from.id,
+        toAccountId: to.id,
+        description: request.description,
+        initiatedBy: scope,
+        createdAt: now,
+        postedAt: null,
+        voidedAt: null,
+      });
+      if (request.pending) {
+        from.held += amount;
+        recordEvent(em, 'banking.hold.created', eventPayload(tx, from, to));
+      } else {
+        writeEntries(em, tx, from, to, now);
+      }
+      em.create(IdempotencyRecord, { scope, key: request.idempotencyKey, requestHash, transactionId: tx.id });
+      return tx;
+    });
+  }
+
+  /** Posts a pending hold: moves the reserved money. Posting a posted hold returns it unchanged. */
+  async postHold(id: string): Promise<LedgerTransaction> {
+    return this.#settleHold(id, 'POSTED');
+  }
+
+  /** Voids a pending hold: releases the reserved money. Voiding a voided hold returns it unchanged. */
+  async voidHold(id: string): Promise<LedgerTransaction> {
+    return this.#settleHold(id, 'VOIDED');
+  }
+
+  async #settleHold(id: string, target: 'POSTED' | 'VOIDED'): Promise<LedgerTransaction> {
+    parseId(id, 'id');
+    return this.#em.transactional(async (em) => {
+      const tx = await em.findOne(LedgerTransaction, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (!tx) throw new NotFoundError('Transaction');
+      if (tx.status === target) return tx;
+      if (tx.status !== 'PENDING') {
+        throw new InvalidStateTransitionError(`The hold is ${tx.status}; it cannot become ${target}.`, {
+          status: tx.status,
+        });
+      }
+      const [from, to] = await lockAccounts(em, tx.fromAccountId, tx.toAccountId);
+      from.held -= tx.amount;
+      const now = new Date();
+      if (target === 'POSTED') {
+        writeEntries(em, tx, from, to, now);
+      } else {
+        tx.status = 'VOIDED';
+        tx.voidedAt = now;
+        recordEvent(em, 'banking.hold.voided', eventPayload(tx, from, to));
+      }
+      return tx;
+    });
+  }
+}
+
+/** Locks both accounts, always in ascending id order, and returns them as (from, to). */
+async function lockAccounts(em: EntityManager, fromId: string, toId: string): Promise<[Account, Account]> {
+  const rows = await em.find(
+    Account,
+    { id: { $in: [fromId, toId] } },
+    // `refresh`: the request may have read these rows before; what counts is their locked state.
+    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, refresh: true },
+  );
+  const from = rows.find((a) => a.id === fromId);
+  const to = rows.find((a) => a.id === toId);
+  if (!from) throw new NotFoundError('Account', { field: 'fromAccountId' });
+  if (!to) throw new NotFoundError('Account', { field: 'toAccountId' });
+  return [from, to];
+}
+
+function requireActive(account: Account, direction: 'send' | 'receive'): void {
+  const allowed = account.status === 'ACTIVE' || (direction === 'receive' && account.status === 'FROZEN');
+  if (!allowed) {
+    throw new BankError(
+      ErrorCode.ACCOUNT_NOT_ACTIVE,
+      `The account ${account.type === 'SYSTEM' ? '' : `ending ${account.number.slice(-4)} `}is ${account.status} and cannot ${direction} money.`,
+      { status: account.status },
+    );
+  }
+}
+
+/**
+ * Posts `tx`: two entries summing to zero, the balances, the events. The
+ * caller holds both account rows locked.
+ */
+function writeEntries(em: EntityManager, tx: LedgerTransaction, from: Account, to: Account, now: Date): void {
+  const before = from.balance;
+  from.balance -= tx.amount;
+  to.balance += tx.amount;
+  tx.status = 'POSTED';
+  tx.postedAt = now;
+  const common = { transactionId: tx.id, currency: tx.currency, postedAt: now, tags: [] };
+  em.create(LedgerEntry, {
+    ...common,
+    accountId: from.id,
+    amount: -tx.amount,
+    category: guessCategory(tx.kind, 'debit', tx.description ?? null),
+  });
+  em.create(LedgerEntry, {
+    ...common,
+    accountId: to.id,
+    amount: tx.amount,
+    category: guessCategory(tx.kind, 'credit', tx.description ?? null),
+  });
+  recordEvent(em, 'banking.transaction.posted', eventPayload(tx, from, to));
+  const threshold = from.lowBalanceThreshold ?? null;
+  if (from.type !== 'SYSTEM' && threshold !== null && before >= threshold && from.balance < threshold) {
+    recordEvent(em, 'banking.balance.low', {
+      accountId: from.id,
+      ownerId: from.ownerId ?? null,
+      currency: from.currency,
+      balance: fromMinorUnits(from.balance, from.currency as Currency),
+      threshold: fromMinorUnits(threshold, from.currency as Currency),
+      transactionId: tx.id,
+    });
+  }
+}
+
+function eventPayload(tx: LedgerTransaction, from: Account, to: Account): Record<string, unknown> {
+  return {
+    transactionId: tx.id,
+    kind: tx.kind,
+    status: tx.status,
+    amount: fromMinorUnits(tx.amount, tx.currency as Currency),
+    currency: tx.currency,
+    fromAccountId: from.id,
+    toAccountId: to.id,
+    fromOwnerId: from.ownerId ?? null,
+    toOwnerId: to.ownerId ?? null,
+  };
+}
+
+function hashRequest(request: PostingRequest): string {
+  const { operation, kind, fromAccountId, toAccountId, amount, description, pending } = request;
+  return createHash('sha256')
+    .update(JSON.stringify([operation, kind, fromAccountId, toAccountId, amount, description, pending]))
+    .digest('hex');
+}
