@@ -3,6 +3,7 @@
  * stable `extensions.code` from {@link ErrorCode}; anything else is masked as
  * INTERNAL_SERVER_ERROR outside development (see {@link formatError}).
  */
+import type { ServerResponse } from 'node:http';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /** Stable error codes. Clients switch on these, never on messages. */
@@ -151,3 +152,28 @@ export function formatError(
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
 }
+
+/**
+ * Answers a plain HTTP request (a download) with a catalogued error as a
+ * GraphQL-shaped JSON body and the status of its code (BAD_USER_INPUT 400,
+ * NOT_FOUND 404...); anything unexpected is logged and masked as a 500.
+ */
+export function sendHttpError(
+  res: ServerResponse,
+  error: unknown,
+  logger: { error(details: object, message: string): void },
+): void {
+  const known =
+    error instanceof GraphQLError &&
+    typeof error.extensions.code === 'string' &&
+    PASS_THROUGH_CODES.has(error.extensions.code);
+  if (!known) logger.error({ err: error }, 'unexpected error');
+  const code = known ? (error.extensions.code as string) : ErrorCode.INTERNAL_SERVER_ERROR;
+  const status = known ? (ROUTE_STATUS[code] ?? 400) : 500;
+  const { http: _http, ...extensions } = known ? error.extensions : { code };
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ errors: [{ message: known ? error.message : 'Internal server error.', extensions }] }));
+}
+
+const ROUTE_STATUS: Record<string, number> = { ...HTTP_STATUS, NOT_FOUND: 404, INTERNAL_SERVER_ERROR: 500 };

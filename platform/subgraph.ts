@@ -6,6 +6,7 @@
  * the router's signature checked on every request.
  */
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
@@ -16,7 +17,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { parse, type DocumentNode } from 'graphql';
 import { authenticateCaller, CALLER_HEADER, type Caller } from './caller.ts';
 import { requireForService, type Config, type SubgraphName } from './config.ts';
-import { asRequestLevel, formatError } from './errors.ts';
+import { asRequestLevel, formatError, sendHttpError } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
 import { startHttpServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
@@ -58,6 +59,20 @@ export interface StartDeps {
   bus: EventBus;
 }
 
+/** A plain HTTP endpoint of a subgraph (downloads), reached through the router's proxy. */
+export interface SubgraphHttpRoute<TServices> {
+  contentType: string;
+  /** Builds the body for an authenticated caller; throw catalogued errors as usual. */
+  handle(request: { url: URL; caller: Caller; services: TServices }): Promise<{ body: string; filename?: string }>;
+}
+
+/**
+ * The operation text a caller header is signed for on an HTTP route: the
+ * method and the path with its query string, so a header cannot be replayed
+ * for another download.
+ */
+export const httpRouteOperation = (url: URL): string => `GET ${url.pathname}${url.search}`;
+
 /** Everything that makes one subgraph; each subgraph exports one. */
 export interface SubgraphDefinition<TServices> {
   name: SubgraphName;
@@ -66,6 +81,8 @@ export interface SubgraphDefinition<TServices> {
   database: DatabaseDefinition;
   /** The subgraph writes domain events to its outbox (its entities include OutboxEventSchema): run the relay. */
   outbox?: boolean;
+  /** Plain HTTP routes (path → route), authenticated like GraphQL requests. */
+  httpRoutes?: Record<string, SubgraphHttpRoute<TServices>>;
   /** Builds the request's services around its EntityManager fork and caller. */
   createServices(deps: ServiceDeps): TServices;
   /** Runs once after migrations, before the port opens (bootstrap data, jobs). */
@@ -140,7 +157,35 @@ export async function startSubgraph<TServices>(
     });
     await apollo.start();
 
+    const routes = Object.fromEntries(
+      Object.entries(definition.httpRoutes ?? {}).map(([path, route]) => [
+        path,
+        async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+          const url = new URL(req.url ?? '/', 'http://localhost');
+          const header = req.headers[CALLER_HEADER];
+          const requestLogger = logger.child({ requestId });
+          try {
+            const caller = authenticateCaller(
+              callerKeys,
+              Array.isArray(header) ? header[0] : header,
+              httpRouteOperation(url),
+            );
+            const em = orm.em.fork();
+            const services = definition.createServices({ em, caller, config, logger: requestLogger, bus });
+            const { body, filename } = await route.handle({ url, caller, services });
+            res.statusCode = 200;
+            res.setHeader('content-type', route.contentType);
+            res.setHeader('cache-control', 'no-store');
+            if (filename) res.setHeader('content-disposition', `attachment; filename="${filename}"`);
+            res.end(body);
+          } catch (error) {
+            sendHttpError(res, error, requestLogger);
+          }
+        },
+      ]),
+    );
     const http = await startHttpServer({
+      routes,
       host: config.host,
       port: options.port ?? config.subgraphs[definition.name].port,
       logger,

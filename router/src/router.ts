@@ -16,6 +16,7 @@ import { startHttpServer } from '../../platform/http-server.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { requestLoggingPlugin } from '../../platform/request-logging.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
+import { downloadRoutes } from './downloads.ts';
 import type { RouterContext } from './context.ts';
 
 /** The committed supergraph, composed by `npm run compose`. */
@@ -80,6 +81,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const composed = [...supergraphSdl.matchAll(/@join__graph\(name: "([a-z]+)"/g)].map((m) => m[1] as string);
   const subgraphUrls = composed.map((name) => urls[name] as string);
   const http = await startHttpServer({
+    routes: downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger }),
     host: config.host,
     port: options.port ?? config.router.port,
     logger,

@@ -9,6 +9,7 @@ import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { ensureSystemAccounts } from './services/account-service.ts';
 import { createBankingServices, type BankingServices } from './services/index.ts';
+import { statementCsv } from './services/statement-csv.ts';
 
 export const banking: SubgraphDefinition<BankingServices> = {
   name: 'banking',
@@ -17,6 +18,18 @@ export const banking: SubgraphDefinition<BankingServices> = {
   database: { entities, migrations, migrationsPath: new URL('./migrations', import.meta.url).pathname },
   outbox: true,
   createServices: createBankingServices,
+  httpRoutes: {
+    '/statement.csv': {
+      contentType: 'text/csv; charset=utf-8',
+      async handle({ url, services }) {
+        const accountId = url.searchParams.get('accountId') ?? '';
+        const month = url.searchParams.get('month') ?? '';
+        const account = await services.accounts.get(accountId, 'accountId');
+        const statement = await services.history.statement(account, month);
+        return { body: statementCsv(statement), filename: `statement-${account.number.slice(-4)}-${month}.csv` };
+      },
+    },
+  },
   async onStart({ orm }) {
     try {
       await ensureSystemAccounts(orm.em.fork());
