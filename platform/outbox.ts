@@ -95,7 +95,7 @@ export function startOutboxRelay(options: {
         await trx
           .getConnection()
           .execute(
-            'update outbox_events set published_at = now() where id = any(?)',
+            'update outbox_events set published_at = now() where id in (?)',
             [rows.map((r) => r.id)],
             'run',
             trx.getTransactionContext(),

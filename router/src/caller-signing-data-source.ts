@@ -4,6 +4,7 @@
  * of every query plan.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
 import { CALLER_HEADER, signCallerHeader } from '../../platform/caller.ts';
 import { REQUEST_ID_HEADER } from '../../platform/logger.ts';
 import type { RouterContext } from './context.ts';
@@ -25,4 +26,29 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     if ('requestId' in context && typeof context.requestId === 'string')
       headers.set(REQUEST_ID_HEADER, context.requestId);
   }
+
+  /**
+   * A subgraph refuses a whole request with a non-2xx status and a GraphQL
+   * body (Apollo answers 400 for variables that do not coerce, such as an
+   * amount sent as a number). Keep its first error's message and catalogued
+   * code instead of the gateway's generic "400: Bad Request", which would
+   * reach the client as an INTERNAL_SERVER_ERROR, and never expose the
+   * subgraph's URL.
+   */
+  override async errorFromResponse(
+    response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
+  ): Promise<GraphQLError> {
+    const error = await super.errorFromResponse(response);
+    const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
+    const first: unknown = isRecord(body) && Array.isArray(body.errors) ? body.errors[0] : undefined;
+    if (isRecord(first) && typeof first.message === 'string' && isRecord(first.extensions)) {
+      const { code } = first.extensions;
+      if (typeof code === 'string') return new GraphQLError(first.message, { extensions: first.extensions });
+    }
+    return new GraphQLError(error.message, { extensions: { code: error.extensions.code } });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

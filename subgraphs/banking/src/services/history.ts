@@ -121,6 +121,7 @@ export class History {
 
   /** One transaction touching one of the caller's accounts (ADMINs: any); NOT_FOUND otherwise. */
   async transaction(id: string): Promise<TransactionView> {
+    if (this.#caller.kind !== 'service') requireUser(this.#caller);
     const view = await this.#visible(id);
     if (!view) throw new NotFoundError('Transaction');
     return view;
@@ -219,7 +220,10 @@ export class History {
     );
   }
 
-  /** Money out of a user's accounts in [from, to), by category and by month, per currency. */
+  /**
+   * Money out of a user's accounts in [from, to), by category and by month,
+   * per currency; moves between the user's own accounts do not count.
+   */
   async spending(userId: string, from: Date, to: Date): Promise<SpendingData> {
     const caller = requireUser(this.#caller);
     if (caller.userId !== userId && !hasRole(caller, 'ADMIN')) {
@@ -227,8 +231,13 @@ export class History {
     }
     if (!(from < to)) throw new BadUserInputError('"from" must be before "to".', 'from');
     const connection = this.#em.getConnection();
-    const base = `from entries e join accounts a on a.id = e.account_id
-                  where a.owner_id = ? and e.amount < 0 and e.posted_at >= ? and e.posted_at < ?`;
+    // Money moved between the user's own accounts is not spending.
+    const base = `from entries e
+                  join accounts a on a.id = e.account_id
+                  join transactions t on t.id = e.transaction_id
+                  join accounts other on other.id = t.to_account_id
+                  where a.owner_id = ? and e.amount < 0 and e.posted_at >= ? and e.posted_at < ?
+                    and other.owner_id is distinct from a.owner_id`;
     const [byCategory, byMonth] = await Promise.all([
       connection.execute<{ currency: Currency; category: TransactionCategory; total: string; count: number }[]>(
         `select e.currency, e.category, (-sum(e.amount))::text as total, count(*)::int as count ${base}

@@ -21,7 +21,14 @@ import {
   InvalidStateTransitionError,
   NotFoundError,
 } from '../../../../platform/errors.ts';
-import { fromMinorUnits, isCurrency, parseAmountInput, type Currency } from '../../../../platform/money.ts';
+import {
+  fromMinorUnits,
+  isCurrency,
+  isDecimalString,
+  parseAmountInput,
+  parseDecimal,
+  type Currency,
+} from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { parseId } from '../../../../platform/validation.ts';
@@ -272,9 +279,19 @@ function eventPayload(tx: LedgerTransaction, from: Account, to: Account): Record
   };
 }
 
+/** The request's identity: the same input hashes the same ("5.0" and "5.00" are one amount). */
 function hashRequest(request: PostingRequest): string {
   const { operation, kind, fromAccountId, toAccountId, amount, description, pending } = request;
   return createHash('sha256')
-    .update(JSON.stringify([operation, kind, fromAccountId, toAccountId, amount, description, pending]))
+    .update(
+      JSON.stringify([operation, kind, fromAccountId, toAccountId, canonicalAmount(amount), description, pending]),
+    )
     .digest('hex');
+}
+
+function canonicalAmount(amount: string): string {
+  if (!isDecimalString(amount)) return amount;
+  const { negative, integerDigits, fractionDigits } = parseDecimal(amount);
+  const fraction = fractionDigits.replace(/0+$/, '');
+  return `${negative ? '-' : ''}${integerDigits}${fraction ? `.${fraction}` : ''}`;
 }
