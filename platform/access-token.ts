@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { privateKeyObject, publicKeyObject } from './key-objects.ts';
 import { isRole, type Caller, type Role } from './caller.ts';
 import { UnauthenticatedError } from './errors.ts';
 
@@ -26,7 +27,7 @@ export function issueAccessToken(
   now: Date = new Date(),
 ): IssuedAccessToken {
   const iat = Math.floor(now.getTime() / 1000);
-  const token = jwt.sign({ roles: [...subject.roles], iat }, privateKey, {
+  const token = jwt.sign({ roles: [...subject.roles], iat }, privateKeyObject(privateKey), {
     algorithm: ALGORITHM,
     issuer: ACCESS_TOKEN_ISSUER,
     audience: ACCESS_TOKEN_AUDIENCE,
@@ -44,7 +45,7 @@ export function issueAccessToken(
 export function verifyAccessToken(publicKey: string, token: string): Extract<Caller, { kind: 'user' }> {
   let claims: jwt.JwtPayload | string;
   try {
-    claims = jwt.verify(token, publicKey, {
+    claims = jwt.verify(token, publicKeyObject(publicKey), {
       algorithms: [ALGORITHM],
       issuer: ACCESS_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,

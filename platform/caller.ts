@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { privateKeyObject, publicKeyObject } from './key-objects.ts';
 import { ForbiddenError, UnauthenticatedError } from './errors.ts';
 
 /** The roles of the bank. */
@@ -71,7 +72,7 @@ export function signCallerHeader(
     roles: caller.kind === 'user' ? [...caller.roles] : [],
     op: operationHash(query, variables),
   };
-  return jwt.sign(claims, privateKey, {
+  return jwt.sign(claims, privateKeyObject(privateKey), {
     algorithm: ALGORITHM,
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -97,7 +98,7 @@ export function verifyCallerHeader(
   }
   let claims: jwt.JwtPayload;
   try {
-    const verified = jwt.verify(header, publicKey, {
+    const verified = jwt.verify(header, publicKeyObject(publicKey), {
       algorithms: [ALGORITHM],
       issuer: ISSUER,
       audience: AUDIENCE,
@@ -125,7 +126,7 @@ export function signServiceHeader(
   query: string,
   variables?: Record<string, unknown> | null,
 ): string {
-  return jwt.sign({ svc: service, op: operationHash(query, variables) }, privateKey, {
+  return jwt.sign({ svc: service, op: operationHash(query, variables) }, privateKeyObject(privateKey), {
     algorithm: ALGORITHM,
     issuer: SERVICE_ISSUER,
     audience: AUDIENCE,
@@ -155,7 +156,7 @@ export function authenticateCaller(
   if (!isService || keys.service === undefined) return verifyCallerHeader(keys.router, header, query, variables);
   let claims: jwt.JwtPayload | string;
   try {
-    claims = jwt.verify(header as string, keys.service, {
+    claims = jwt.verify(header as string, publicKeyObject(keys.service), {
       algorithms: [ALGORITHM],
       issuer: SERVICE_ISSUER,
       audience: AUDIENCE,

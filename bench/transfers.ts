@@ -1,0 +1,419 @@
+/**
+ * Transfers per second through the router, against the same SQL transaction
+ * run directly on the same PostgreSQL, in one run.
+ *
+ *   npm run bench:transfers
+ *   BENCH_DURATION_MS=30000 BENCH_CONCURRENCY=32 node bench/transfers.ts
+ *
+ * It starts everything itself: an embedded PostgreSQL in a temporary folder,
+ * then identity, banking and the router with `startStack` (as `npm start`
+ * does, one process, subgraphs reached over HTTP) in a production
+ * configuration (NODE_ENV=production, silent logs, fresh keys). It registers
+ * users, opens 20 USD accounts and funds them, then runs two phases with the
+ * same fixed concurrency, each for a fixed duration (bounded in count):
+ *
+ *  (a) router: the `transfer` mutation over HTTP with the owner's token,
+ *      between random pairs of the 20 accounts;
+ *  (b) direct: the ledger's SQL transaction, written by hand with `pg` on the
+ *      banking database (advisory lock on the idempotency key, idempotency
+ *      lookup, SELECT ... FOR UPDATE of both accounts in id order, insert
+ *      transaction, two entries, two balance updates, idempotency record,
+ *      outbox event, COMMIT).
+ *
+ * The load generator shares the process (and the 2 cores of a small machine)
+ * with the router and the subgraphs in (a), and with the `pg` client in (b).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startStack, type RunningStack } from '../bin/stack.ts';
+import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
+import { loadConfig } from '../platform/config.ts';
+import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
+import { generateKeyConfig } from '../platform/keys.ts';
+import { createLogger } from '../platform/logger.ts';
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Connections of the banking subgraph's pool and of the direct client's: the same for both. */
+const POOL_MAX = Number(process.env.BENCH_POOL_MAX ?? Math.max(2, CONCURRENCY));
+/** Upper bound on operations per phase, whatever the duration. */
+const MAX_OPERATIONS = 500_000;
+const USERS = Number(process.env.BENCH_USERS ?? 10);
+const ACCOUNTS_PER_USER = 2;
+const ADMIN = { email: 'admin@bench.bank', password: 'bench-superuser-password-1' };
+
+interface Account {
+  id: string;
+  ownerId: string;
+  token: string;
+}
+
+interface PhaseResult {
+  name: string;
+  ok: number;
+  failed: number;
+  firstError: string | undefined;
+  elapsedMs: number;
+  latenciesMs: number[];
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+async function graphql<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse<T>;
+}
+
+async function must<T>(promise: Promise<GraphQLResponse<T>>, what: string): Promise<T> {
+  const result = await promise;
+  if (result.errors || !result.data) throw new Error(`${what} failed: ${JSON.stringify(result.errors)}`);
+  return result.data;
+}
+
+const TRANSFER = `mutation BenchTransfer($input: TransferInput!) { transfer(input: $input) { id } }`;
+
+/**
+ * Runs `operation` from `concurrency` loops for `durationMs` (after a
+ * warm-up that is not counted), at most {@link MAX_OPERATIONS} times.
+ */
+async function runPhase(name: string, operation: (n: number) => Promise<void>): Promise<PhaseResult> {
+  let n = 0;
+  const loop = async (until: number, record: PhaseResult | undefined) => {
+    while (Date.now() < until && (record === undefined || record.ok + record.failed < MAX_OPERATIONS)) {
+      const started = performance.now();
+      try {
+        await operation(n++);
+        if (record) {
+          record.ok += 1;
+          record.latenciesMs.push(performance.now() - started);
+        }
+      } catch (error) {
+        if (record) {
+          record.failed += 1;
+          record.firstError ??= error instanceof Error ? error.message : String(error);
+        }
+      }
+    }
+  };
+  const warmupEnd = Date.now() + WARMUP_MS;
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(warmupEnd, undefined)));
+  const result: PhaseResult = { name, ok: 0, failed: 0, firstError: undefined, elapsedMs: 0, latenciesMs: [] };
+  const started = performance.now();
+  const end = Date.now() + DURATION_MS;
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(end, result)));
+  result.elapsedMs = performance.now() - started;
+  return result;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+function summary(r: PhaseResult): { rate: number; line: string } {
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  const rate = r.ok / (r.elapsedMs / 1000);
+  const line =
+    `${r.name.padEnd(8)} ${rate.toFixed(1).padStart(8)} transfers/s   ` +
+    `p50 ${percentile(sorted, 50).toFixed(2)} ms   p99 ${percentile(sorted, 99).toFixed(2)} ms   ` +
+    `(${r.ok} in ${(r.elapsedMs / 1000).toFixed(1)} s, ${r.failed} failed${r.firstError ? `: ${r.firstError}` : ''})`;
+  return { rate, line };
+}
+
+/** Counts the statements the banking database receives while `work` runs (every `pg` client of this process). */
+async function statementsDuring(database: string, work: () => Promise<void>): Promise<number> {
+  const original = pg.Client.prototype.query;
+  let count = 0;
+  const counting = function (this: pg.Client, ...args: unknown[]) {
+    if (this.database === database) count += 1;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  pg.Client.prototype.query = counting as typeof original;
+  try {
+    await work();
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  return count;
+}
+
+/** The ledger's transfer, by hand: what `Ledger.post` makes the ORM send, as one transaction. */
+async function directTransfer(
+  pool: pg.Pool,
+  from: Account,
+  to: Account,
+  amount: bigint,
+  idempotencyKey: string,
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const scope = from.ownerId;
+    const claimed = await client.query<{ claimed: boolean }>(
+      'select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed',
+      [`${scope}\n${idempotencyKey}`],
+    );
+    if (!claimed.rows[0]?.claimed) throw new Error('IDEMPOTENCY_IN_PROGRESS');
+    const previous = await client.query('select transaction_id from idempotency_keys where scope = $1 and key = $2', [
+      scope,
+      idempotencyKey,
+    ]);
+    if (previous.rowCount) throw new Error('key already used');
+    const locked = await client.query<{ id: string; balance: string; held: string; status: string; currency: string }>(
+      `select id, balance::text, held::text, status, currency from accounts
+        where id in ($1, $2) order by id for update`,
+      [from.id, to.id],
+    );
+    const source = locked.rows.find((a) => a.id === from.id);
+    const target = locked.rows.find((a) => a.id === to.id);
+    if (!source || !target) throw new Error('NOT_FOUND');
+    if (source.status !== 'ACTIVE' || target.status === 'CLOSED') throw new Error('ACCOUNT_NOT_ACTIVE');
+    if (source.currency !== target.currency) throw new Error('CURRENCY_MISMATCH');
+    if (BigInt(source.balance) - BigInt(source.held) < amount) throw new Error('INSUFFICIENT_FUNDS');
+    const id = randomUUID();
+    const now = new Date();
+    await client.query(
+      `insert into transactions (id, kind, status, amount, currency, from_account_id, to_account_id,
+                                 description, initiated_by, created_at, posted_at)
+       values ($1, 'TRANSFER', 'POSTED', $2, $3, $4, $5, null, $6, $7, $7)`,
+      [id, amount.toString(), source.currency, from.id, to.id, scope, now],
+    );
+    await client.query(
+      `insert into entries (transaction_id, account_id, amount, currency, category, posted_at)
+       values ($1, $2, $3, $4, 'TRANSFER', $6), ($1, $5, $7, $4, 'TRANSFER', $6)`,
+      [id, from.id, (-amount).toString(), source.currency, to.id, now, amount.toString()],
+    );
+    await client.query('update accounts set balance = balance - $2 where id = $1', [from.id, amount.toString()]);
+    await client.query('update accounts set balance = balance + $2 where id = $1', [to.id, amount.toString()]);
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify(['transfer', 'TRANSFER', from.id, to.id, amount.toString(), null, false]))
+      .digest('hex');
+    await client.query(
+      'insert into idempotency_keys (scope, key, request_hash, transaction_id, created_at) values ($1, $2, $3, $4, $5)',
+      [scope, idempotencyKey, requestHash, id, now],
+    );
+    await client.query(
+      `insert into outbox_events (id, type, payload, occurred_at, published_at)
+       values ($1, 'banking.transaction.posted', $2, $3, null)`,
+      [
+        randomUUID(),
+        JSON.stringify({ transactionId: id, kind: 'TRANSFER', fromAccountId: from.id, toAccountId: to.id }),
+        now,
+      ],
+    );
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger({ logLevel: 'silent' }, 'bench');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bank-bench-'));
+  // PostgreSQL runs as its own user when the bench runs as root: let it in.
+  await chmod(dir, 0o755);
+  let postgres: RunningPostgres | undefined;
+  let stack: RunningStack | undefined;
+  let direct: pg.Pool | undefined;
+  const cleanUp = async () => {
+    await direct?.end();
+    await stack?.close();
+    await postgres?.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    void cleanUp().finally(() => process.exit(130));
+  });
+
+  try {
+    postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), logger });
+    await postgres.ensureDatabases(IMPLEMENTED_SUBGRAPHS);
+    const running = postgres;
+    const keys = generateKeyConfig();
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      JWT_PRIVATE_KEY: keys.jwtPrivateKey,
+      JWT_PUBLIC_KEY: keys.jwtPublicKey,
+      ROUTER_SIGNING_PRIVATE_KEY: keys.routerSigningPrivateKey,
+      ROUTER_SIGNING_PUBLIC_KEY: keys.routerSigningPublicKey,
+      SERVICE_SIGNING_PRIVATE_KEY: keys.serviceSigningPrivateKey,
+      SERVICE_SIGNING_PUBLIC_KEY: keys.serviceSigningPublicKey,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      DATABASE_POOL_MAX: String(POOL_MAX),
+      ...Object.fromEntries(
+        IMPLEMENTED_SUBGRAPHS.map((n) => [`${n.toUpperCase()}_DATABASE_URL`, running.databaseUrl(n)]),
+      ),
+    });
+    stack = await startStack({ config, logger, randomPorts: true });
+    const url = stack.routerUrl;
+
+    // Users, accounts, money.
+    const users = await Promise.all(
+      Array.from({ length: USERS }, (_, u) =>
+        must(
+          graphql<{ register: { accessToken: string; user: { id: string } } }>(
+            url,
+            `
+              mutation ($input: RegisterInput!) {
+                register(input: $input) {
+                  accessToken
+                  user {
+                    id
+                  }
+                }
+              }
+            `,
+            {
+              input: {
+                email: `bench-${u}@example.com`,
+                password: 'correct horse battery staple',
+                name: `Bench ${u}`,
+                role: 'CUSTOMER',
+              },
+            },
+          ),
+          'register',
+        ),
+      ),
+    );
+    const accounts: Account[] = [];
+    for (const { register } of users) {
+      for (let i = 0; i < ACCOUNTS_PER_USER; i += 1) {
+        const { openAccount } = await must(
+          graphql<{ openAccount: { id: string } }>(
+            url,
+            `
+              mutation ($input: OpenAccountInput!) {
+                openAccount(input: $input) {
+                  id
+                }
+              }
+            `,
+            { input: { type: 'CHECKING', currency: 'USD' } },
+            register.accessToken,
+          ),
+          'openAccount',
+        );
+        accounts.push({ id: openAccount.id, ownerId: register.user.id, token: register.accessToken });
+      }
+    }
+    await Promise.all(
+      accounts.map((a, i) =>
+        must(
+          graphql(
+            url,
+            `
+              mutation ($input: DepositInput!) {
+                deposit(input: $input) {
+                  id
+                }
+              }
+            `,
+            { input: { accountId: a.id, amount: '1000000.00', idempotencyKey: `fund-${i}` } },
+            a.token,
+          ),
+          'deposit',
+        ),
+      ),
+    );
+
+    const pair = (): [Account, Account] => {
+      const from = Math.floor(Math.random() * accounts.length);
+      let to = Math.floor(Math.random() * (accounts.length - 1));
+      if (to >= from) to += 1;
+      return [accounts[from] as Account, accounts[to] as Account];
+    };
+    const amount = () => BigInt(1 + Math.floor(Math.random() * 1_000)); // 0.01 to 10.00
+    const usd = (cents: bigint) => `${cents / 100n}.${(cents % 100n).toString().padStart(2, '0')}`;
+
+    const viaRouter = async (key: string) => {
+      const [from, to] = pair();
+      const result = await graphql<{ transfer: { id: string } }>(
+        url,
+        TRANSFER,
+        { input: { fromAccountId: from.id, toAccountId: to.id, amount: usd(amount()), idempotencyKey: key } },
+        from.token,
+      );
+      if (result.errors || !result.data) throw new Error(result.errors?.[0]?.extensions?.code ?? 'no data');
+    };
+    direct = new pg.Pool({ connectionString: running.databaseUrl('banking'), max: POOL_MAX });
+    const pool = direct;
+    const viaSql = async (key: string) => {
+      const [from, to] = pair();
+      await directTransfer(pool, from, to, amount(), key);
+    };
+
+    // Statements per transfer, one transfer at a time (the least of 5, in case the outbox relay ticks meanwhile).
+    const statements = async (run: (key: string) => Promise<void>, prefix: string) => {
+      const counts: number[] = [];
+      for (let i = 0; i < 5; i += 1) counts.push(await statementsDuring('banking', () => run(`${prefix}-${i}`)));
+      return Math.min(...counts);
+    };
+    const routerStatements = await statements(viaRouter, 'count-router');
+    const directStatements = await statements(viaSql, 'count-direct');
+
+    const router = await runPhase('router', (n) => viaRouter(`router-${n}`));
+    const sql = await runPhase('direct', (n) => viaSql(`direct-${n}`));
+
+    const version = (await pool.query<{ server_version: string }>('show server_version')).rows[0]?.server_version;
+    const cpus = os.cpus();
+    const a = summary(router);
+    const b = summary(sql);
+    console.log(
+      [
+        'Transfers: router (GraphQL over HTTP, identity + banking + router in one process) vs the same SQL transaction with pg',
+        `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
+          `Node ${process.version}, PostgreSQL ${version} (embedded, fsync on), ${os.platform()} ${os.release()}`,
+        `settings: concurrency ${CONCURRENCY}, pool ${POOL_MAX} connections each, ${DURATION_MS / 1000} s per phase ` +
+          `after ${WARMUP_MS / 1000} s warm-up, ${accounts.length} accounts of ${USERS} users, random pairs`,
+        `SQL statements per transfer on the banking database: router ${routerStatements}, direct ${directStatements}`,
+        a.line,
+        b.line,
+        `ratio: the router reaches ${((a.rate / b.rate) * 100).toFixed(1)}% of direct SQL ` +
+          `(direct is ${(b.rate / a.rate).toFixed(2)}x faster)`,
+      ].join('\n'),
+    );
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,204 @@
+/**
+ * N+1 check: listing 10, 100 or 1,000 transactions of an account, each with
+ * both accounts and their owners (the owners come from the identity
+ * subgraph), issues the same number of SQL statements in each subgraph.
+ *
+ * Statements are counted where they leave for PostgreSQL: every subgraph's
+ * ORM talks to its database through `pg` clients, whose `query` this test
+ * wraps (everything runs in this process), attributing each statement to
+ * the database of the client that sends it. That sees every statement: the
+ * ORM's own, raw SQL, and transaction control. Background work that would
+ * blur the count (the banking outbox relay) is stopped first.
+ */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
+import pg from 'pg';
+import {
+  DepositDocument,
+  LoginDocument,
+  OpenAccountDocument,
+  RegisterDocument,
+  StatementCountTransactionsDocument,
+  TransferDocument,
+} from './generated/operations.ts';
+import { startTestStack, TEST_ADMIN, type TestStack } from './support/stack.ts';
+
+const TRANSACTIONS = 1_000;
+const PAGE_SIZES = [10, 100, 1_000] as const;
+/** Requests in flight while creating the transactions. */
+const CONCURRENCY = 16;
+
+let bank: TestStack;
+const statements: { database: string; sql: string }[] = [];
+let counting = false;
+const originalQuery = pg.Client.prototype.query;
+
+beforeAll(async () => {
+  // `query` has many overloads; the wrapper only looks at the text and forwards everything unchanged.
+  const wrapped = function (this: pg.Client, ...args: unknown[]) {
+    if (counting) {
+      const first = args[0];
+      const sql = typeof first === 'string' ? first : ((first as { text?: string } | null)?.text ?? String(first));
+      statements.push({ database: this.database ?? '', sql });
+    }
+    return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  pg.Client.prototype.query = wrapped as typeof originalQuery;
+  bank = await startTestStack();
+});
+afterAll(async () => {
+  pg.Client.prototype.query = originalQuery;
+  await bank?.close();
+});
+
+/** Runs `work` and returns the statements each database received meanwhile. */
+async function countStatements(work: () => Promise<void>): Promise<{ banking: string[]; identity: string[] }> {
+  const databaseOf = (name: 'banking' | 'identity') =>
+    new URL(bank.config.subgraphs[name].databaseUrl!).pathname.slice(1);
+  statements.length = 0;
+  counting = true;
+  try {
+    await work();
+  } finally {
+    counting = false;
+  }
+  const of = (name: 'banking' | 'identity') =>
+    statements.filter((s) => s.database === databaseOf(name)).map((s) => s.sql.replace(/\s+/g, ' ').trim());
+  return { banking: of('banking'), identity: of('identity') };
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function inParallel(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let i = next++; i < count; i = next++) await task(i);
+    }),
+  );
+}
+
+test('listing 10, 100 and 1,000 transactions with their accounts and owners costs the same number of statements', async () => {
+  const register = async (name: string) => {
+    const r = await bank.request(RegisterDocument, {
+      input: { email: `${name}@example.com`, password: 'correct horse battery staple', name, role: 'CUSTOMER' },
+    });
+    expect(r.errors).toBeUndefined();
+    return r.data!.register;
+  };
+  const open = async (token: string) => {
+    const r = await bank.request(OpenAccountDocument, { input: { type: 'CHECKING', currency: 'USD' } }, token);
+    expect(r.errors).toBeUndefined();
+    return r.data!.openAccount.id;
+  };
+  const deposit = async (token: string, accountId: string, key: string) => {
+    const r = await bank.request(
+      DepositDocument,
+      { input: { accountId, amount: '10000.00', idempotencyKey: key } },
+      token,
+    );
+    expect(r.errors).toBeUndefined();
+  };
+
+  // The viewed account belongs to `owner`; money flows in from, and out to, accounts of 4 other users and
+  // the owner's second account, so each page holds several accounts and several owners.
+  const [owner, ...others] = await Promise.all(['owner', 'payer1', 'payer2', 'payer3', 'payer4'].map(register));
+  const main = await open(owner!.accessToken);
+  const second = await open(owner!.accessToken);
+  const counterparts = [
+    { token: owner!.accessToken, id: second },
+    ...(await Promise.all(others.map(async (u) => ({ token: u.accessToken, id: await open(u.accessToken) })))),
+  ];
+  await deposit(owner!.accessToken, main, 'fund-main');
+  await Promise.all(counterparts.map((c, i) => deposit(c.token, c.id, `fund-${i}`)));
+
+  await inParallel(TRANSACTIONS, CONCURRENCY, async (i) => {
+    const counterpart = counterparts[i % counterparts.length]!;
+    const outgoing = i % 3 === 0;
+    const r = await bank.request(
+      TransferDocument,
+      {
+        input: {
+          fromAccountId: outgoing ? main : counterpart.id,
+          toAccountId: outgoing ? counterpart.id : main,
+          amount: `${1 + (i % 50)}.00`,
+          idempotencyKey: `t-${i}`,
+        },
+      },
+      outgoing ? owner!.accessToken : counterpart.token,
+    );
+    expect(r.errors).toBeUndefined();
+  });
+
+  // Nothing else may talk to the databases while counting.
+  await bank.stack.subgraphs.banking!.outbox?.stop();
+
+  const admin = await bank.request(LoginDocument, TEST_ADMIN);
+  expect(admin.errors).toBeUndefined();
+  const viewers = { owner: owner!.accessToken, admin: admin.data!.login.accessToken };
+
+  const results: Record<string, Record<number, { banking: string[]; identity: string[] }>> = {};
+  for (const [viewer, token] of Object.entries(viewers)) {
+    // Warm-up: the first query of a shape also plans it in the router.
+    await bank.request(StatementCountTransactionsDocument, { id: main, first: 10 }, token);
+    results[viewer] = {};
+    for (const first of PAGE_SIZES) {
+      results[viewer][first] = await countStatements(async () => {
+        const r = await bank.request(StatementCountTransactionsDocument, { id: main, first }, token);
+        expect(r.errors).toBeUndefined();
+        const edges = r.data!.account!.transactions.edges;
+        expect(edges).toHaveLength(first);
+        const owners = new Set<string>();
+        for (const { node } of edges) {
+          const sides = [node.fromAccount, node.toAccount];
+          expect(sides.filter((a) => a?.id === main)).toHaveLength(1);
+          for (const account of sides) {
+            // The owner sees their own accounts only; an ADMIN sees every account.
+            const visible = viewer === 'admin' || account?.id === main || account?.id === second;
+            if (!visible) continue;
+            expect(account?.owner.name).toEqual(expect.any(String));
+            owners.add(account!.owner.id);
+          }
+        }
+        if (viewer === 'admin' && first >= 100) expect(owners.size).toBe(5);
+      });
+    }
+  }
+
+  const lines: string[] = ['SQL statements per query (transactions(first: N) with accounts and owners):'];
+  for (const [viewer, byN] of Object.entries(results)) {
+    for (const first of PAGE_SIZES) {
+      const r = byN[first]!;
+      lines.push(`  as ${viewer}, N=${first}: banking ${r.banking.length}, identity ${r.identity.length}`);
+    }
+    lines.push(
+      `  as ${viewer}, banking statements: ${byN[1_000]!.banking.map((s) => s.slice(0, 80)).join(' | ')}`,
+      `  as ${viewer}, identity statements: ${byN[1_000]!.identity.map((s) => s.slice(0, 80)).join(' | ')}`,
+    );
+  }
+  console.log(lines.join('\n'));
+
+  for (const byN of Object.values(results)) {
+    const banking = PAGE_SIZES.map((n) => byN[n]!.banking.length);
+    const identity = PAGE_SIZES.map((n) => byN[n]!.identity.length);
+    expect(banking[0]).toBeGreaterThan(0);
+    expect(new Set(banking).size).toBe(1);
+    expect(new Set(identity).size).toBe(1);
+  }
+  // The ADMIN's page shows other users' accounts, so identity is asked for their names (a fixed number of times).
+  expect(results.admin![1_000]!.identity.length).toBeGreaterThan(0);
+
+  // The bank test's snapshots rest on this: aliased `account` fields of one request are one SQL statement.
+  const ids = [main, ...counterparts.map((c) => c.id)];
+  const fields = ids.map((id, i) => `a${i}: account(id: "${id}") { id balance { amount } }`).join('\n');
+  const aliased = parse(`query Balances {\n${fields}\n}`) as TypedDocumentNode<
+    Record<string, { id: string } | null>,
+    Record<string, never>
+  >;
+  const snapshot = await countStatements(async () => {
+    const r = await bank.request(aliased, {}, viewers.admin);
+    expect(r.errors).toBeUndefined();
+    expect(Object.values(r.data!).map((a) => a?.id)).toEqual(ids);
+  });
+  console.log(`${ids.length} aliased account fields in one request: banking ${snapshot.banking.length} statement(s)`);
+  expect(snapshot.banking).toHaveLength(1);
+}, 120_000);
