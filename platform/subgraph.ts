@@ -23,6 +23,7 @@ import { startHttpServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { requestLoggingPlugin } from './request-logging.ts';
 import { startOutboxRelay, type OutboxRelay } from './outbox.ts';
+import type { SubscriptionField } from './subscriptions.ts';
 import {
   createOrm,
   isDatabaseReachable,
@@ -81,6 +82,8 @@ export interface SubgraphDefinition<TServices> {
   database: DatabaseDefinition;
   /** The subgraph writes domain events to its outbox (its entities include OutboxEventSchema): run the relay. */
   outbox?: boolean;
+  /** The subgraph's subscription fields (see platform/subscriptions.ts), served by the router. */
+  subscriptions?: Record<string, SubscriptionField<TServices>>;
   /** Plain HTTP routes (path → route), authenticated like GraphQL requests. */
   httpRoutes?: Record<string, SubgraphHttpRoute<TServices>>;
   /** Builds the request's services around its EntityManager fork and caller. */
