@@ -23,7 +23,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config, role === 'subgraph' && name ? name : (role ?? 'service'));
   let close: () => Promise<void>;
   if (role === 'router') {
-    close = (await startRouter({ config, logger })).close;
+    const bus = new InProcessEventBus();
+    const router = await startRouter({ config, logger, bus });
+    close = async () => {
+      await router.close();
+      await bus.close();
+    };
   } else if (role === 'subgraph' && isSubgraphName(name)) {
     const bus = new InProcessEventBus();
     const running = await startSubgraph(await loadSubgraph(name), { config, logger, bus });

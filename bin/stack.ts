@@ -55,6 +55,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const router = await startRouter({
       config,
       logger,
+      bus,
       ...(options.randomPorts
         ? { port: 0, subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([n, s]) => [n, s.url])) }
         : {}),

@@ -23,7 +23,8 @@ import { startHttpServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { requestLoggingPlugin } from './request-logging.ts';
 import { startOutboxRelay, type OutboxRelay } from './outbox.ts';
-import type { SubscriptionField } from './subscriptions.ts';
+import { SUBSCRIPTION_PATH, type SubscriptionField } from './subscriptions.ts';
+import { subscriptionEndpoint } from './subscription-endpoint.ts';
 import {
   createOrm,
   isDatabaseReachable,
@@ -145,8 +146,21 @@ export async function startSubgraph<TServices>(
     await definition.onStart?.({ orm, config, logger, bus });
     if (options.seedDemoData && !config.isProduction) await definition.seedDemoData?.({ orm, config, logger, bus });
 
+    const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]);
+    /** The context of one request of `caller`: its own EntityManager fork and services. */
+    const contextFor = (caller: Caller, requestId: string): SubgraphContext<TServices> => {
+      const em = orm.em.fork();
+      const requestLogger = logger.child({ requestId });
+      return {
+        caller,
+        em,
+        requestId,
+        logger: requestLogger,
+        services: definition.createServices({ em, caller, config, logger: requestLogger, bus }),
+      };
+    };
     const apollo = new ApolloServer<SubgraphContext<TServices>>({
-      schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
+      schema,
       formatError: (formatted) => formatError(formatted, { exposeDetails: config.env === 'development' }),
       includeStacktraceInErrorResponses: config.env === 'development',
       // The process owns shutdown (close HTTP, then Apollo, then the database): no handlers of Apollo's own.
@@ -173,8 +187,7 @@ export async function startSubgraph<TServices>(
               Array.isArray(header) ? header[0] : header,
               httpRouteOperation(url),
             );
-            const em = orm.em.fork();
-            const services = definition.createServices({ em, caller, config, logger: requestLogger, bus });
+            const { services } = contextFor(caller, requestId);
             const { body, filename } = await route.handle({ url, caller, services });
             res.statusCode = 200;
             res.setHeader('content-type', route.contentType);
@@ -187,6 +200,16 @@ export async function startSubgraph<TServices>(
         },
       ]),
     );
+    if (definition.subscriptions) {
+      routes[SUBSCRIPTION_PATH] = subscriptionEndpoint({
+        schema,
+        fields: definition.subscriptions as Record<string, SubscriptionField<never>>,
+        callerKeys,
+        logger,
+        exposeDetails: config.env === 'development',
+        context: contextFor,
+      });
+    }
     const http = await startHttpServer({
       routes,
       host: config.host,
@@ -199,15 +222,7 @@ export async function startSubgraph<TServices>(
         const caller = asRequestLevel(() =>
           authenticateCaller(callerKeys, Array.isArray(header) ? header[0] : header, query, variables),
         );
-        const em = orm.em.fork();
-        const requestLogger = logger.child({ requestId });
-        return {
-          caller,
-          em,
-          requestId,
-          logger: requestLogger,
-          services: definition.createServices({ em, caller, config, logger: requestLogger, bus }),
-        };
+        return contextFor(caller, requestId);
       },
     });
     const outbox = definition.outbox ? startOutboxRelay({ orm, bus, logger }) : undefined;

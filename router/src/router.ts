@@ -17,6 +17,9 @@ import type { Logger } from '../../platform/logger.ts';
 import { requestLoggingPlugin } from '../../platform/request-logging.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { downloadRoutes } from './downloads.ts';
+import { startSubscriptionServer, type SubscriptionServer } from './subscriptions.ts';
+import type { EventBus } from '../../platform/event-bus.ts';
+import type { ExecutionResult } from 'graphql';
 import type { RouterContext } from './context.ts';
 
 /** The committed supergraph, composed by `npm run compose`. */
@@ -29,11 +32,14 @@ export interface RouterOptions {
   port?: number;
   /** Overrides subgraph URLs (tests that start subgraphs on free ports). */
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  /** The bus on which subgraphs publish subscription events. */
+  bus: EventBus;
 }
 
 export interface RunningRouter {
   url: string;
   port: number;
+  subscriptions: SubscriptionServer;
   close(): Promise<void>;
 }
 
@@ -55,9 +61,13 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const urls: Record<string, string> = { ...config.router.subgraphUrls, ...options.subgraphUrls };
   const supergraphSdl = readFileSync(SUPERGRAPH_URL, 'utf8');
 
+  const composed = [...supergraphSdl.matchAll(/@join__graph\(name: "([a-z]+)"/g)].map((m) => m[1] as string);
+  const dataSources = Object.fromEntries(
+    composed.map((name) => [name, new CallerSigningDataSource(urls[name] as string, signingKey)]),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new CallerSigningDataSource(urls[name] ?? url ?? '', signingKey),
+    buildService: ({ name, url }) => dataSources[name] ?? new CallerSigningDataSource(url ?? '', signingKey),
     logger,
   });
   const apollo = new ApolloServer<RouterContext>({
@@ -78,7 +88,6 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   });
   await apollo.start();
 
-  const composed = [...supergraphSdl.matchAll(/@join__graph\(name: "([a-z]+)"/g)].map((m) => m[1] as string);
   const subgraphUrls = composed.map((name) => urls[name] as string);
   const http = await startHttpServer({
     routes: downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger }),
@@ -92,6 +101,30 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       return { caller, requestId, logger: logger.child({ requestId }) };
     },
   });
+  const subscriptions = startSubscriptionServer({
+    server: http.server,
+    supergraphSdl,
+    dataSources,
+    subgraphUrls: urls,
+    tokenKey,
+    signingKey,
+    bus: options.bus,
+    logger,
+    exposeDetails: config.env === 'development',
+    async executeOperation(document, variables, contextValue) {
+      const response = await apollo.executeOperation({ query: document, variables }, { contextValue });
+      if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported over graphql-ws');
+      return response.body.singleResult as ExecutionResult;
+    },
+  });
   logger.info({ url: http.url }, 'router listening');
-  return { url: http.url, port: http.port, close: () => http.close() };
+  return {
+    url: http.url,
+    port: http.port,
+    subscriptions,
+    async close() {
+      await subscriptions.close();
+      await http.close();
+    },
+  };
 }

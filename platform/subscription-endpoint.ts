@@ -1,0 +1,128 @@
+/**
+ * The subgraph side of federated subscriptions (see subscriptions.ts):
+ * `POST /subscription` with the subscription fetch the router's query plan
+ * gives this subgraph, its variables, and either `event: null` (may this
+ * caller subscribe? answer: topics) or an event (answer: the fetch's data for
+ * this caller, or null to skip it). Authenticated like every other request:
+ * the caller header is signed for the query, the variables and the event.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  execute,
+  getOperationAST,
+  GraphQLError,
+  parse,
+  validate,
+  type FieldNode,
+  type GraphQLSchema,
+} from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values.js';
+import { authenticateCaller, CALLER_HEADER, type Caller, type CallerKeys } from './caller.ts';
+import { BadUserInputError, formatError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { SubscriptionField, SubscriptionRequest, SubscriptionResponse } from './subscriptions.ts';
+
+const MAX_BODY_BYTES = 1_000_000;
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BadUserInputError('Request body too large.');
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+function isRequest(body: unknown): body is SubscriptionRequest {
+  if (body === null || typeof body !== 'object') return false;
+  const { query, variables } = body as Record<string, unknown>;
+  return typeof query === 'string' && (variables === undefined || (typeof variables === 'object' && variables !== null));
+}
+
+export interface SubscriptionEndpointOptions<TContext> {
+  schema: GraphQLSchema;
+  fields: Record<string, SubscriptionField<never>>;
+  callerKeys: CallerKeys;
+  logger: Logger;
+  exposeDetails: boolean;
+  /** Builds the same context a GraphQL request of this caller would get. */
+  context(caller: Caller, requestId: string): TContext;
+}
+
+/** The route handler for {@link SUBSCRIPTION_PATH}. */
+export function subscriptionEndpoint<TContext>(options: SubscriptionEndpointOptions<TContext>) {
+  const format = (error: unknown): NonNullable<SubscriptionResponse['errors']>[number] => {
+    const graphQLError =
+      error instanceof GraphQLError ? error : new GraphQLError('Internal server error.', { originalError: error as Error });
+    if (!(error instanceof GraphQLError) || error.extensions.code === undefined) {
+      options.logger.error({ err: error }, 'unexpected error in a subscription');
+    }
+    const formatted = formatError(
+      { ...graphQLError.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR', ...graphQLError.extensions } },
+      { exposeDetails: options.exposeDetails },
+    );
+    return { message: formatted.message, extensions: formatted.extensions ?? {} };
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
+    const reply = (status: number, body: SubscriptionResponse) => {
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(body));
+    };
+    try {
+      if (req.method !== 'POST') return reply(405, { errors: [{ message: 'POST only.' }] });
+      const body = await readJson(req);
+      if (!isRequest(body)) throw new BadUserInputError('Expected { query, variables, event }.');
+      const variables = body.variables ?? {};
+      const event = body.event ?? null;
+      const header = req.headers[CALLER_HEADER];
+      let caller: Caller;
+      try {
+        caller = authenticateCaller(options.callerKeys, Array.isArray(header) ? header[0] : header, body.query, {
+          variables,
+          event,
+        });
+      } catch (error) {
+        return reply(401, { errors: [format(error)] });
+      }
+
+      const document = parse(body.query);
+      const validation = validate(options.schema, document);
+      if (validation.length > 0) return reply(400, { errors: validation.map(format) });
+      const operation = getOperationAST(document);
+      const selection = operation?.selectionSet.selections[0];
+      if (operation?.operation !== 'subscription' || selection?.kind !== 'Field') {
+        throw new BadUserInputError('Expected one subscription field.');
+      }
+      const fieldNode: FieldNode = selection;
+      const name = fieldNode.name.value;
+      const field = options.fields[name];
+      const definition = options.schema.getSubscriptionType()?.getFields()[name];
+      if (!field || !definition) throw new BadUserInputError(`No subscription field ${name} here.`);
+      const args = getArgumentValues(definition, fieldNode, variables);
+      const context = options.context(caller, requestId) as never;
+
+      if (event === null) {
+        return reply(200, { topics: await field.subscribe(args, context) });
+      }
+      const value = await field.resolve(event, args, context);
+      if (value === null || value === undefined) return reply(200, { data: null });
+      const result = await execute({
+        schema: options.schema,
+        document,
+        rootValue: { [name]: value },
+        contextValue: context,
+        variableValues: variables,
+      });
+      return reply(200, {
+        data: (result.data as Record<string, unknown> | null | undefined) ?? null,
+        ...(result.errors ? { errors: result.errors.map(format) } : {}),
+      });
+    } catch (error) {
+      return reply(200, { errors: [format(error)] });
+    }
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * Subscriptions at the router, over graphql-ws on the same port and path as
+ * HTTP. @apollo/gateway plans subscriptions but refuses to execute them; this
+ * module executes them:
+ *
+ * 1. the connection is authenticated from `connectionParams.authorization`
+ *    with the same rules as HTTP (a bad or expired token closes the socket
+ *    with 4403 Forbidden);
+ * 2. a subscription is planned by the query planner over the same supergraph:
+ *    a `Subscription` node with the primary fetch (to the owning subgraph) and
+ *    the rest;
+ * 3. the owning subgraph is asked whether this caller may subscribe and which
+ *    bus topics carry its events (platform/subscriptions.ts);
+ * 4. for each event on those topics, the owning subgraph turns it into the
+ *    primary fetch's data for this caller (or skips it), then the plan's
+ *    `rest` runs through `executeQueryPlan`, with the primary fetch answered
+ *    by a data source that returns that data: fields of every other subgraph
+ *    resolve exactly as in a query.
+ *
+ * Queries and mutations sent over the socket run through the gateway as over
+ * HTTP, so one socket serves everything.
+ */
+import type { Server } from 'node:http';
+import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
+import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
+import type { FetchNode, QueryPlan, SubscriptionNode } from '@apollo/query-planner';
+import { QueryPlanner } from '@apollo/query-planner';
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { callerFromAuthorization } from '../../platform/access-token.ts';
+import { CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
+import { BankError, ErrorCode, formatError } from '../../platform/errors.ts';
+import type { EventBus, Unsubscribe } from '../../platform/event-bus.ts';
+import { requestIdFrom, REQUEST_ID_HEADER, type Logger } from '../../platform/logger.ts';
+import { SUBSCRIPTION_PATH, type SubscriptionResponse } from '../../platform/subscriptions.ts';
+import type { RouterContext } from './context.ts';
+
+/** Events waiting for a slow client, per subscription; past this the subscription ends with an error. */
+export const MAX_PENDING_EVENTS = 1000;
+const EVENT_SOURCE = '__subscription_event__';
+
+export interface SubscriptionServerOptions {
+  server: Server;
+  supergraphSdl: string;
+  /** The gateway's data sources by subgraph name (they sign the caller header). */
+  dataSources: Record<string, GraphQLDataSource<RouterContext>>;
+  subgraphUrls: Record<string, string>;
+  tokenKey: string;
+  signingKey: string;
+  bus: EventBus;
+  logger: Logger;
+  exposeDetails: boolean;
+  /** Runs a query or mutation through the gateway (as HTTP does). */
+  executeOperation(document: DocumentNode, variables: Record<string, unknown>, context: RouterContext): Promise<ExecutionResult>;
+}
+
+export interface SubscriptionServer {
+  /** Live subscriptions and bus listeners, for tests and metrics. */
+  stats(): { sockets: number; subscriptions: number; topicListeners: number };
+  close(): Promise<void>;
+}
+
+type SocketExtra = { caller: Caller } & Record<PropertyKey, unknown>;
+
+export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
+  const { logger, bus } = options;
+  const supergraph = Supergraph.build(options.supergraphSdl);
+  const apiSchema: Schema = supergraph.apiSchema();
+  const graphqlApiSchema: GraphQLSchema = apiSchema.toGraphQLJSSchema();
+  const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+  const planner = new QueryPlanner(supergraph);
+  let subscriptions = 0;
+  let topicListeners = 0;
+  const stoppers = new Set<() => Promise<void>>();
+
+  const formatted = (errors: readonly GraphQLError[]): GraphQLError[] =>
+    errors.map((e) => {
+      const shaped = formatError(e.toJSON(), { exposeDetails: options.exposeDetails });
+      return new GraphQLError(shaped.message, { extensions: shaped.extensions ?? {} });
+    });
+
+  /** POSTs to the owning subgraph's subscription endpoint, signed for this caller. */
+  async function askSubgraph(
+    subgraph: string,
+    context: RouterContext,
+    body: { query: string; variables: Record<string, unknown>; event: unknown },
+  ): Promise<SubscriptionResponse> {
+    const url = new URL(SUBSCRIPTION_PATH, options.subgraphUrls[subgraph]);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [CALLER_HEADER]: signCallerHeader(options.signingKey, context.caller, body.query, {
+          variables: body.variables,
+          event: body.event,
+        }),
+        [REQUEST_ID_HEADER]: context.requestId,
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return (await response.json()) as SubscriptionResponse;
+  }
+
+  function toErrors(response: SubscriptionResponse): GraphQLError[] {
+    return (response.errors ?? []).map(
+      (e) => new GraphQLError(e.message, { extensions: e.extensions ?? { code: ErrorCode.INTERNAL_SERVER_ERROR } }),
+    );
+  }
+
+  async function* run(args: ExecutionArgs, context: RouterContext): AsyncGenerator<ExecutionResult> {
+    const document = args.document;
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const operationName = args.operationName ?? undefined;
+    const operationContext = buildOperationContext({ schema: graphqlApiSchema, operationDocument: document, operationName });
+    const plan: QueryPlan = planner.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName }));
+    const node = plan.node as SubscriptionNode;
+    const primary: FetchNode = node.primary;
+    const primaryVariables = Object.fromEntries(
+      (primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
+    );
+
+    const check = await askSubgraph(primary.serviceName, context, {
+      query: primary.operation,
+      variables: primaryVariables,
+      event: null,
+    });
+    if (check.errors?.length || !check.topics) {
+      yield { errors: formatted(toErrors(check)) };
+      return;
+    }
+
+    // Events arrive on the bus; the generator below drains them in order.
+    const queue: unknown[] = [];
+    let wake: (() => void) | undefined;
+    let overflow = false;
+    const unsubscribes: Unsubscribe[] = [];
+    const listener = (event: unknown) => {
+      if (queue.length >= MAX_PENDING_EVENTS) overflow = true;
+      else queue.push(event);
+      wake?.();
+    };
+    for (const topic of check.topics) {
+      unsubscribes.push(await bus.subscribe(topic, listener));
+      topicListeners += 1;
+    }
+    subscriptions += 1;
+    let stopped = false;
+    const stop = async () => {
+      stopped = true;
+      wake?.();
+    };
+    stoppers.add(stop);
+    const restPlan = (data: Record<string, unknown>) => {
+      const source: GraphQLDataSource<RouterContext> = { process: async () => ({ data }) };
+      const fetch: FetchNode = { ...primary, serviceName: EVENT_SOURCE };
+      return {
+        plan: {
+          kind: 'QueryPlan',
+          node: node.rest ? { kind: 'Sequence', nodes: [fetch, node.rest] } : fetch,
+        } satisfies QueryPlan,
+        serviceMap: { ...options.dataSources, [EVENT_SOURCE]: source },
+      };
+    };
+
+    try {
+      while (!stopped) {
+        if (overflow) {
+          yield {
+            errors: [
+              new GraphQLError('The client fell too far behind; subscribe again.', {
+                extensions: { code: ErrorCode.RATE_LIMITED },
+              }),
+            ],
+          };
+          return;
+        }
+        const event = queue.shift();
+        if (event === undefined) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+          continue;
+        }
+        const answer = await askSubgraph(primary.serviceName, context, {
+          query: primary.operation,
+          variables: primaryVariables,
+          event,
+        });
+        if (answer.errors?.length && !answer.data) {
+          yield { errors: formatted(toErrors(answer)) };
+          continue;
+        }
+        if (!answer.data) continue; // not for this subscriber
+        const { plan: eventPlan, serviceMap } = restPlan(answer.data);
+        const result = await executeQueryPlan(
+          eventPlan,
+          serviceMap,
+          {
+            request: { query: '', variables, operationName },
+            context,
+            logger,
+            metrics: {},
+          } as unknown as Parameters<typeof executeQueryPlan>[2],
+          operationContext,
+          supergraphSchema,
+          apiSchema,
+        );
+        yield result.errors ? { ...result, errors: formatted(result.errors as GraphQLError[]) } : result;
+      }
+    } finally {
+      stoppers.delete(stop);
+      subscriptions -= 1;
+      for (const unsubscribe of unsubscribes) {
+        await unsubscribe();
+        topicListeners -= 1;
+      }
+    }
+  }
+
+  const wss = new WebSocketServer({ server: options.server, path: '/graphql' });
+  const disposable = useServer<Record<string, unknown>, SocketExtra>(
+    {
+      async onConnect(ctx) {
+        const params = ctx.connectionParams ?? {};
+        const raw = params.authorization ?? params.Authorization;
+        try {
+          ctx.extra.caller = callerFromAuthorization(options.tokenKey, typeof raw === 'string' ? raw : undefined);
+          return true;
+        } catch {
+          // Same rules as HTTP: a bad or expired token is refused with the protocol's Forbidden close code.
+          return false;
+        }
+      },
+      onSubscribe(ctx, _id, payload) {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        const errors = validate(graphqlApiSchema, document);
+        if (errors.length > 0) {
+          return errors.map((e) => new GraphQLError(e.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+        }
+        if (!getOperationAST(document, payload.operationName ?? undefined)) {
+          return [new BankError(ErrorCode.BAD_USER_INPUT, 'The document has no operation of that name.')];
+        }
+        const requestId = requestIdFrom(undefined);
+        const caller: Caller = ctx.extra.caller ?? { kind: 'anonymous' };
+        const contextValue: RouterContext = { caller, requestId, logger: logger.child({ requestId }) };
+        return {
+          schema: graphqlApiSchema,
+          document,
+          variableValues: payload.variables ?? {},
+          operationName: payload.operationName ?? null,
+          contextValue,
+        };
+      },
+      execute: (args) =>
+        options.executeOperation(
+          args.document,
+          (args.variableValues ?? {}) as Record<string, unknown>,
+          args.contextValue as RouterContext,
+        ),
+      subscribe: (args) => run(args, args.contextValue as RouterContext),
+    },
+    wss,
+  );
+
+  return {
+    stats: () => ({ sockets: wss.clients.size, subscriptions, topicListeners }),
+    async close() {
+      // Ends every subscription (releasing its bus topics), then closes the sockets with 1001 Going Away.
+      await Promise.all([...stoppers].map((stop) => stop()));
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
