@@ -1,8 +1,11 @@
 /**
  * graphql-ws clients for end-to-end subscription tests through the router.
  */
-import type { FormattedExecutionResult as ExecutionResult } from 'graphql';
+import type { FormattedExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
+
+/** What a subscription yields: data and/or formatted errors. */
+export type ExecutionResult<T> = FormattedExecutionResult<T, unknown>;
 import WebSocket from 'ws';
 
 export interface WsClient {
