@@ -7,7 +7,7 @@ import type { Config, SubgraphName } from '../platform/config.ts';
 import { InProcessEventBus, type EventBus } from '../platform/event-bus.ts';
 import type { Logger } from '../platform/logger.ts';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph.ts';
-import { startRouter } from '../router/src/router.ts';
+import { startRouter, type RunningRouter } from '../router/src/router.ts';
 import { IMPLEMENTED_SUBGRAPHS, loadSubgraph } from './subgraphs.ts';
 
 export interface StackOptions {
@@ -21,6 +21,7 @@ export interface StackOptions {
 
 export interface RunningStack {
   routerUrl: string;
+  router: RunningRouter;
   subgraphs: Partial<Record<SubgraphName, RunningSubgraph>>;
   bus: EventBus;
   close(): Promise<void>;
@@ -61,7 +62,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         : {}),
     });
     closers.push(() => router.close());
-    return { routerUrl: router.url, subgraphs, bus, close };
+    return { routerUrl: router.url, router, subgraphs, bus, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,0 +1,120 @@
+/**
+ * Subscriptions end to end: graphql-ws clients on the router's /graphql,
+ * events from messaging, payload fields from identity resolved through the
+ * query plan, authorization by the owning subgraph, and cleanup.
+ */
+import { startTestStack, type TestStack } from './support/stack.ts';
+import { connect, subscribe, type WsClient } from './support/ws.ts';
+
+let bank: TestStack;
+const clients: WsClient[] = [];
+let owner: { token: string; id: string };
+let banker: { token: string; id: string };
+let outsider: { token: string; id: string };
+let conversationId: string;
+
+interface GqlResponse {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions: { code: string } }[];
+}
+
+async function gql(query: string, variables: Record<string, unknown>, token?: string): Promise<GqlResponse> {
+  const response = await fetch(bank.routerUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GqlResponse;
+}
+
+const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`;
+async function signUp(email: string, role: string, profile: Record<string, string>) {
+  const result = await gql(REGISTER, {
+    input: { email, password: 'correct horse battery staple', name: email.split('@')[0], role, ...profile },
+  });
+  const register = result.data?.register as { accessToken: string; user: { id: string } };
+  return { token: register.accessToken, id: register.user.id };
+}
+
+const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`;
+const MESSAGE_ADDED = `subscription($id: ID!) { messageAdded(conversationId: $id) { id body sender { id name } conversation { id subject } } }`;
+
+function track(ws: WsClient): WsClient {
+  clients.push(ws);
+  return ws;
+}
+
+beforeAll(async () => {
+  bank = await startTestStack();
+  owner = await signUp('olive@example.com', 'BUSINESS_OWNER', { businessName: 'Olive Oil Co' });
+  banker = await signUp('bruno@example.com', 'BANKER', { institution: 'Bank Supergraph' });
+  outsider = await signUp('oscar@example.com', 'CUSTOMER', {});
+  const started = await gql(
+    `mutation($input: StartConversationInput!) { startConversation(input: $input) { id } }`,
+    { input: { participantId: banker.id, subject: 'Credit line', body: 'Hello' } },
+    owner.token,
+  );
+  expect(started.errors).toBeUndefined();
+  conversationId = (started.data?.startConversation as { id: string }).id;
+});
+
+afterAll(async () => {
+  for (const ws of clients) await ws.dispose();
+  await bank?.close();
+});
+
+test('messageAdded arrives live with the sender resolved by identity', async () => {
+  const ws = track(connect(bank.routerUrl, banker.token));
+  const sub = subscribe<{ messageAdded: { body: string; sender: { id: string; name: string } } }>(ws, MESSAGE_ADDED, {
+    id: conversationId,
+  });
+  // Let the subscription be set up before the message is sent.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const sent = await gql(SEND, { input: { conversationId, body: 'Can we talk about rates?' } }, owner.token);
+  expect(sent.errors).toBeUndefined();
+  const event = await sub.next();
+  expect(event.errors).toBeUndefined();
+  expect(event.data?.messageAdded).toMatchObject({
+    body: 'Can we talk about rates?',
+    sender: { id: owner.id, name: 'olive' },
+  });
+  await sub.stop();
+});
+
+test('a non-participant is refused with FORBIDDEN and the socket stays usable', async () => {
+  const ws = track(connect(bank.routerUrl, outsider.token));
+  const sub = subscribe(ws, MESSAGE_ADDED, { id: conversationId });
+  const refused = await sub.next();
+  expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  const me = subscribe<{ me: { id: string } }>(ws, `query { me { id } }`);
+  expect((await me.next()).data?.me.id).toBe(outsider.id);
+});
+
+test('an unknown conversation is NOT_FOUND; a malformed document is refused', async () => {
+  const ws = track(connect(bank.routerUrl, banker.token));
+  const unknown = await subscribe(ws, MESSAGE_ADDED, { id: '00000000-0000-4000-8000-000000000000' }).next();
+  expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  const malformed = await subscribe(ws, `subscription { messageAdded(conversationId: "x") { nope } }`).next();
+  expect(malformed.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+});
+
+test('a bad token closes the socket with 4403 Forbidden', async () => {
+  const ws = track(connect(bank.routerUrl, 'not-a-token'));
+  expect(await ws.closed).toBe(4403);
+});
+
+test('when a client disconnects its subscriptions and bus listeners are released', async () => {
+  const stats = () => bank.stack.router.subscriptions.stats();
+  const before = stats();
+  const ws = connect(bank.routerUrl, banker.token);
+  const subs = [1, 2, 3].map(() => subscribe(ws, MESSAGE_ADDED, { id: conversationId }));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(stats().subscriptions).toBe(before.subscriptions + 3);
+  expect(stats().topicListeners).toBe(before.topicListeners + 3);
+  await ws.dispose();
+  for (let i = 0; i < 50 && stats().subscriptions !== before.subscriptions; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(stats()).toMatchObject({ subscriptions: before.subscriptions, topicListeners: before.topicListeners });
+  expect(subs).toHaveLength(3);
+});
