@@ -8,7 +8,7 @@
  * to start without its keys, database and first-admin credentials.
  */
 import { ConfigError, loadConfig } from '../platform/config.ts';
-import { InProcessEventBus } from '../platform/event-bus.ts';
+import { createEventBus } from '../platform/event-bus-factory.ts';
 import { withDevelopmentKeys } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startSubgraph } from '../platform/subgraph.ts';
@@ -23,14 +23,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config, role === 'subgraph' && name ? name : (role ?? 'service'));
   let close: () => Promise<void>;
   if (role === 'router') {
-    const bus = new InProcessEventBus();
+    const bus = createEventBus(config, logger);
     const router = await startRouter({ config, logger, bus });
     close = async () => {
       await router.close();
       await bus.close();
     };
   } else if (role === 'subgraph' && isSubgraphName(name)) {
-    const bus = new InProcessEventBus();
+    const bus = createEventBus(config, logger);
     const running = await startSubgraph(await loadSubgraph(name), { config, logger, bus });
     close = async () => {
       await running.close();

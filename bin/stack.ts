@@ -4,7 +4,8 @@
  * by the end-to-end tests, so both boot the same way.
  */
 import type { Config, SubgraphName } from '../platform/config.ts';
-import { InProcessEventBus, type EventBus } from '../platform/event-bus.ts';
+import { createEventBus } from '../platform/event-bus-factory.ts';
+import type { EventBus } from '../platform/event-bus.ts';
 import type { Logger } from '../platform/logger.ts';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph.ts';
 import { startRouter, type RunningRouter } from '../router/src/router.ts';
@@ -29,7 +30,7 @@ export interface RunningStack {
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { config, logger } = options;
-  const bus = options.bus ?? new InProcessEventBus();
+  const bus = options.bus ?? createEventBus(config, logger);
   const closers: (() => Promise<void>)[] = [() => bus.close()];
   const close = async () => {
     for (const closer of closers.reverse()) {

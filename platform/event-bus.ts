@@ -9,8 +9,8 @@
  *   consumer group and carries an id for idempotent handling.
  *
  * This file holds the in-process implementation used by the embedded default
- * (`npm start` without `REDIS_URL`); the Redis implementation comes with the
- * messaging subgraph and keeps the same interface.
+ * (`npm start` without `REDIS_URL`); redis-event-bus.ts implements the same
+ * interface over Redis pub/sub and a Redis stream (see event-bus-factory.ts).
  */
 import { EventEmitter } from 'node:events';
 

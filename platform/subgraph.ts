@@ -89,8 +89,12 @@ export interface SubgraphDefinition<TServices> {
   httpRoutes?: Record<string, SubgraphHttpRoute<TServices>>;
   /** Builds the request's services around its EntityManager fork and caller. */
   createServices(deps: ServiceDeps): TServices;
-  /** Runs once after migrations, before the port opens (bootstrap data, jobs). */
-  onStart?(deps: StartDeps): Promise<void>;
+  /**
+   * Runs once after migrations, before the port opens (bootstrap data,
+   * background consumers). May return a function that stops what it started;
+   * it runs on shutdown after the HTTP server closes and before the database.
+   */
+  onStart?(deps: StartDeps): Promise<void | (() => Promise<void>)>;
   /** Demo data for the embedded default only (`npm start`); never run in production. */
   seedDemoData?(deps: StartDeps): Promise<void>;
 }
@@ -143,7 +147,7 @@ export async function startSubgraph<TServices>(
   try {
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
-    await definition.onStart?.({ orm, config, logger, bus });
+    const stopBackground = await definition.onStart?.({ orm, config, logger, bus });
     if (options.seedDemoData && !config.isProduction) await definition.seedDemoData?.({ orm, config, logger, bus });
 
     const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]);
@@ -236,6 +240,7 @@ export async function startSubgraph<TServices>(
       async close() {
         await http.close();
         await outbox?.stop();
+        if (stopBackground) await stopBackground();
         await orm.close();
       },
     };

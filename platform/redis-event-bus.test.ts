@@ -1,0 +1,348 @@
+/**
+ * The Redis event bus against the test run's real redis-server: live fan-out
+ * between two buses (two processes' worth of connections), release of Redis
+ * subscriptions, and the durable stream's consumer groups (catch-up, fan-out
+ * to groups, sharing within a group, redelivery, resumption, clean close).
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { freePort } from '../test/support/ports.ts';
+import { testRedisPrefix, testRedisUrl } from '../test/support/redis.ts';
+import type { DomainEvent, Unsubscribe } from './event-bus.ts';
+import { createEventBus } from './event-bus-factory.ts';
+import { createLogger } from './logger.ts';
+import { RedisEventBus, type RedisEventBusOptions } from './redis-event-bus.ts';
+
+const logger = createLogger({ logLevel: 'silent' }, 'test');
+
+let admin: Redis;
+const buses: RedisEventBus[] = [];
+
+beforeAll(() => {
+  admin = new Redis(testRedisUrl());
+});
+
+afterAll(async () => {
+  await Promise.all(buses.map((b) => b.close()));
+  // Leave nothing behind on a shared Redis (REDIS_URL).
+  for (const bus of buses) await admin.del(bus.stream);
+  await admin.quit();
+});
+
+/** A bus of its own prefix (shared by `sameAs`), as one process would have. */
+function newBus(options: Partial<Omit<RedisEventBusOptions, 'url' | 'logger'>> = {}): RedisEventBus {
+  const bus = new RedisEventBus({
+    url: testRedisUrl(),
+    logger,
+    keyPrefix: testRedisPrefix(),
+    blockMs: 200,
+    ...options,
+  });
+  buses.push(bus);
+  return bus;
+}
+
+function event(n: number): DomainEvent {
+  return { id: randomUUID(), type: 'test.thing.happened', occurredAt: new Date().toISOString(), payload: { n } };
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
+async function numsub(channel: string): Promise<number> {
+  const reply = (await admin.pubsub('NUMSUB', channel)) as [string, number];
+  return Number(reply[1]);
+}
+
+/** Connections whose `CLIENT SETNAME` starts with `name`. */
+async function connectionsNamed(name: string): Promise<number> {
+  const list = String(await admin.client('LIST'));
+  return list.split('\n').filter((line) => line.includes(` name=${name}:`)).length;
+}
+
+const payloadN = (e: DomainEvent): unknown => e.payload.n;
+
+describe('live fan-out', () => {
+  test('a message published on one bus reaches a listener on another', async () => {
+    const prefix = testRedisPrefix();
+    const a = newBus({ keyPrefix: prefix });
+    const b = newBus({ keyPrefix: prefix });
+    const received: unknown[] = [];
+    const unsubscribe = await b.subscribe('conversation.1', (m) => received.push(m));
+    await a.publish('conversation.1', { body: 'hello', at: 1 });
+    await a.publish('conversation.2', { body: 'elsewhere' });
+    await until(() => received.length === 1);
+    expect(received).toEqual([{ body: 'hello', at: 1 }]);
+    await unsubscribe();
+  });
+
+  test('unsubscribing the last listener releases the Redis subscription', async () => {
+    const bus = newBus();
+    const channel = bus.channel('conversation.7');
+    expect(await numsub(channel)).toBe(0);
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    const stopFirst = await bus.subscribe('conversation.7', (m) => first.push(m));
+    const stopSecond = await bus.subscribe('conversation.7', (m) => second.push(m));
+    expect(await numsub(channel)).toBe(1);
+
+    await stopFirst();
+    await stopFirst(); // idempotent: does not drop the other listener
+    expect(await numsub(channel)).toBe(1);
+    await bus.publish('conversation.7', 'still here');
+    await until(() => second.length === 1);
+    expect(first).toEqual([]);
+
+    await stopSecond();
+    expect(await numsub(channel)).toBe(0);
+
+    // Subscribing again works after the release.
+    const stopThird = await bus.subscribe('conversation.7', () => undefined);
+    expect(await numsub(channel)).toBe(1);
+    await stopThird();
+    expect(await numsub(channel)).toBe(0);
+  });
+
+  test('a throwing listener does not stop the others', async () => {
+    const bus = newBus();
+    const received: unknown[] = [];
+    await bus.subscribe('t', () => {
+      throw new Error('listener bug');
+    });
+    await bus.subscribe('t', (m) => received.push(m));
+    await bus.publish('t', 1);
+    await bus.publish('t', 2);
+    await until(() => received.length === 2);
+    expect(received).toEqual([1, 2]);
+  });
+});
+
+describe('durable stream', () => {
+  test('events appended before the group exists are delivered to it, in order', async () => {
+    const bus = newBus();
+    const events = [event(1), event(2), event(3)];
+    for (const e of events) await bus.append(e);
+    const handled: DomainEvent[] = [];
+    await bus.consume('notifications', async (e) => {
+      handled.push(e);
+    });
+    await until(() => handled.length === 3);
+    expect(handled).toEqual(events);
+    await until(async () => (await admin.xpending(bus.stream, 'notifications'))[0] === 0);
+  });
+
+  test('each group receives every event', async () => {
+    const prefix = testRedisPrefix();
+    const writer = newBus({ keyPrefix: prefix });
+    const reader = newBus({ keyPrefix: prefix });
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    await reader.consume('first', async (e) => {
+      first.push(payloadN(e));
+    });
+    await reader.consume('second', async (e) => {
+      second.push(payloadN(e));
+    });
+    for (let n = 1; n <= 5; n += 1) await writer.append(event(n));
+    await until(() => first.length === 5 && second.length === 5);
+    expect(first).toEqual([1, 2, 3, 4, 5]);
+    expect(second).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  test('consumers of one group share the events, each handled once', async () => {
+    const prefix = testRedisPrefix();
+    const writer = newBus({ keyPrefix: prefix });
+    const one = newBus({ keyPrefix: prefix });
+    const two = newBus({ keyPrefix: prefix });
+    const byOne: number[] = [];
+    const byTwo: number[] = [];
+    const slowly = (into: number[]) => async (e: DomainEvent) => {
+      await sleep(60);
+      into.push(Number(e.payload.n));
+    };
+    await one.consume('g', slowly(byOne));
+    await two.consume('g', slowly(byTwo));
+    for (let n = 1; n <= 20; n += 1) {
+      await writer.append(event(n));
+      await sleep(15);
+    }
+    await until(() => byOne.length + byTwo.length >= 20);
+    await sleep(300); // anything handled twice would show up now
+    expect(byOne.length).toBeGreaterThan(0);
+    expect(byTwo.length).toBeGreaterThan(0);
+    expect([...byOne, ...byTwo].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  test('an event whose handler fails stays pending and is handled once it succeeds', async () => {
+    const bus = newBus({ claimIdleMs: 300 });
+    const attempts = new Map<number, number>();
+    const handled: number[] = [];
+    await bus.consume('g', async (e) => {
+      const n = Number(e.payload.n);
+      attempts.set(n, (attempts.get(n) ?? 0) + 1);
+      if (n === 2 && attempts.get(n) === 1) throw new Error('database down');
+      handled.push(n);
+    });
+    for (let n = 1; n <= 3; n += 1) await bus.append(event(n));
+    await until(() => handled.length === 3);
+    expect(handled).toEqual([1, 3, 2]);
+    expect(Object.fromEntries(attempts)).toEqual({ 1: 1, 2: 2, 3: 1 });
+    await until(async () => (await admin.xpending(bus.stream, 'g'))[0] === 0);
+    await sleep(700); // not delivered again once acknowledged
+    expect(handled).toEqual([1, 3, 2]);
+  });
+
+  test('events a dead consumer left pending are claimed by another member of the group', async () => {
+    const prefix = testRedisPrefix();
+    const bus = newBus({ keyPrefix: prefix, claimIdleMs: 300 });
+    await bus.append(event(1));
+    // A consumer that read the event and died before acknowledging it.
+    await admin.xgroup('CREATE', bus.stream, 'g', '0');
+    await admin.xreadgroup('GROUP', 'g', 'dead-process', 'COUNT', 10, 'STREAMS', bus.stream, '>');
+    const handled: unknown[] = [];
+    await bus.consume('g', async (e) => {
+      handled.push(payloadN(e));
+    });
+    await until(() => handled.length === 1);
+    expect(handled).toEqual([1]);
+  });
+
+  test('a consumer stopped mid-way resumes where it left off, losing and repeating nothing', async () => {
+    const prefix = testRedisPrefix();
+    const writer = newBus({ keyPrefix: prefix });
+    const reader = newBus({ keyPrefix: prefix });
+    const handled: number[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const stop: Unsubscribe = await reader.consume('g', async (e) => {
+      const n = Number(e.payload.n);
+      if (n === 3) await gate;
+      handled.push(n);
+    });
+    for (let n = 1; n <= 3; n += 1) await writer.append(event(n));
+    await until(() => handled.length === 2);
+
+    // Stopping waits for the event in hand, which is acknowledged.
+    const stopped = stop();
+    await sleep(100);
+    release();
+    await stopped;
+    expect(handled).toEqual([1, 2, 3]);
+
+    for (let n = 4; n <= 6; n += 1) await writer.append(event(n));
+    await sleep(300);
+    expect(handled).toEqual([1, 2, 3]);
+
+    await reader.consume('g', async (e) => {
+      handled.push(Number(e.payload.n));
+    });
+    await until(() => handled.length >= 6);
+    await sleep(300);
+    expect(handled).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  test('stopping a consumer that waits for events returns promptly', async () => {
+    const bus = newBus({ blockMs: 5000 });
+    const stop = await bus.consume('g', async () => undefined);
+    await sleep(200); // blocked in XREADGROUP by now
+    const started = Date.now();
+    await stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test('malformed entries are skipped, not retried', async () => {
+    const bus = newBus({ claimIdleMs: 200 });
+    await admin.xadd(bus.stream, '*', 'event', '{not json');
+    await bus.append(event(1));
+    const handled: unknown[] = [];
+    await bus.consume('g', async (e) => {
+      handled.push(payloadN(e));
+    });
+    await until(() => handled.length === 1);
+    await until(async () => (await admin.xpending(bus.stream, 'g'))[0] === 0);
+  });
+});
+
+describe('connection loss', () => {
+  test('consumers and listeners carry on after their connections are killed', async () => {
+    const name = `bus-${randomUUID()}`;
+    const bus = newBus({ connectionName: name });
+    const handled: unknown[] = [];
+    const received: unknown[] = [];
+    await bus.consume('g', async (e) => {
+      handled.push(payloadN(e));
+    });
+    await bus.subscribe('live', (m) => received.push(m));
+    await bus.append(event(1));
+    await until(() => handled.length === 1);
+
+    const ids = String(await admin.client('LIST'))
+      .split('\n')
+      .filter((line) => line.includes(` name=${name}:`))
+      .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
+    expect(ids).toHaveLength(3);
+    for (const id of ids) await admin.client('KILL', 'ID', String(id));
+
+    await bus.append(event(2));
+    await until(() => handled.length === 2);
+    await until(async () => (await numsub(bus.channel('live'))) === 1);
+    await bus.publish('live', 'after');
+    await until(() => received.length === 1);
+    expect(handled).toEqual([1, 2]);
+  });
+
+  test('close returns when Redis cannot be reached, failing what was queued', async () => {
+    const bus = new RedisEventBus({ url: `redis://127.0.0.1:${await freePort()}`, logger });
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const published = failure(bus.publish('a', 1));
+    const consumed = failure(bus.consume('g', async () => undefined));
+    await sleep(300);
+    const started = Date.now();
+    await bus.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await published).toEqual(new Error('Connection is closed.'));
+    expect(await consumed).toEqual(new Error('Connection is closed.'));
+  });
+});
+
+describe('close', () => {
+  test('leaves no connection open', async () => {
+    const name = `bus-${randomUUID()}`;
+    expect(await connectionsNamed(name)).toBe(0);
+    const bus = new RedisEventBus({ url: testRedisUrl(), logger, keyPrefix: testRedisPrefix(), connectionName: name });
+    await bus.subscribe('a', () => undefined);
+    await bus.consume('g1', async () => undefined);
+    const stopped = await bus.consume('g2', async () => undefined);
+    await stopped();
+    await bus.consume('g3', async () => undefined);
+    await bus.append(event(1));
+    // publisher, subscriber, two running consumers
+    await until(async () => (await connectionsNamed(name)) === 4);
+    await bus.close();
+    await until(async () => (await connectionsNamed(name)) === 0);
+    await expect(bus.publish('a', 1)).rejects.toThrow('closed');
+  });
+});
+
+describe('createEventBus', () => {
+  test('is Redis with REDIS_URL, in-process without', async () => {
+    const redis = createEventBus({ redisUrl: testRedisUrl() }, logger);
+    const local = createEventBus({ redisUrl: undefined }, logger);
+    expect(redis).toBeInstanceOf(RedisEventBus);
+    expect(local).not.toBeInstanceOf(RedisEventBus);
+    await redis.close();
+    await local.close();
+  });
+});

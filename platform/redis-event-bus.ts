@@ -1,0 +1,466 @@
+/**
+ * The Redis event bus: the {@link EventBus} of every deployment with
+ * `REDIS_URL` (several processes, several instances of a service).
+ *
+ * - Live fan-out (`publish`/`subscribe`) goes over Redis pub/sub through
+ *   `graphql-redis-subscriptions` (`RedisPubSub`, JSON messages), on one
+ *   publisher and one subscriber connection per bus. The Redis subscription
+ *   of a channel lives as long as one listener of this bus does.
+ * - The durable stream (`append`/`consume`) is one Redis stream, capped at
+ *   about {@link RedisEventBusOptions.maxLength} entries. Each `consume` is
+ *   one member of a consumer group, reading on its own blocking connection;
+ *   an event is acknowledged once its handler resolves. A failed handler
+ *   leaves the event pending: it is claimed again once it has been idle for
+ *   {@link RedisEventBusOptions.claimIdleMs}, as are the events a dead
+ *   consumer (a stopped or crashed process) left unacknowledged. Delivery is
+ *   at least once per group: handlers are idempotent by event id.
+ *
+ * Payloads never reach the log (they can hold amounts): log lines name an
+ * event by id and type only.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { Redis } from 'ioredis';
+import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
+import type { Logger } from './logger.ts';
+
+export interface RedisEventBusOptions {
+  /** `redis://` or `rediss://` URL (may carry credentials: never logged). */
+  url: string;
+  logger: Logger;
+  /** Stream key, after {@link keyPrefix}. Default `bank:events`. */
+  stream?: string;
+  /** Prepended to the stream key and to every pub/sub channel (tests isolate themselves with it). Default none. */
+  keyPrefix?: string;
+  /** `CLIENT SETNAME` base of this bus's connections (suffixed `:pub`, `:sub`, `:consumer`). */
+  connectionName?: string;
+  /** Approximate cap of the stream (`XADD MAXLEN ~`). Default 1,000,000. */
+  maxLength?: number;
+  /** A pending event idle this long is claimed again (failed handler, dead consumer). Default 30 s. */
+  claimIdleMs?: number;
+  /** How long one `XREADGROUP` blocks. Default 1 s. */
+  blockMs?: number;
+  /** Entries read per `XREADGROUP` / `XAUTOCLAIM`. Default 50. */
+  batchSize?: number;
+  /** Consumers of a group with nothing pending and idle this long are deleted from it. Default 1 hour. */
+  consumerExpiryMs?: number;
+}
+
+/** One entry of the stream as Redis returns it; `fields` is null for an entry trimmed away. */
+interface StreamEntry {
+  id: string;
+  fields: string[] | null;
+}
+
+/** The field of a stream entry that holds the JSON event. */
+const EVENT_FIELD = 'event';
+
+/** Stream entries of an `XREADGROUP` (one stream) or `XAUTOCLAIM` list. */
+function parseEntries(raw: unknown): StreamEntry[] {
+  if (!Array.isArray(raw)) return [];
+  const entries: StreamEntry[] = [];
+  for (const item of raw) {
+    if (!Array.isArray(item) || typeof item[0] !== 'string') continue;
+    const fields = Array.isArray(item[1]) ? item[1].map(String) : null;
+    entries.push({ id: item[0], fields });
+  }
+  return entries;
+}
+
+/** The event of an entry, or undefined when the entry is not a well-formed event. */
+function parseEvent(fields: string[] | null): DomainEvent | undefined {
+  if (fields === null) return undefined;
+  const index = fields.findIndex((value, i) => i % 2 === 0 && value === EVENT_FIELD);
+  const json = index === -1 ? undefined : fields[index + 1];
+  if (json === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, type, occurredAt, payload } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof type !== 'string' || typeof occurredAt !== 'string') return undefined;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  return { id, type, occurredAt, payload: payload as Record<string, unknown> };
+}
+
+function errorCode(error: unknown): string {
+  return error instanceof Error ? (error.message.split(' ')[0] ?? '') : '';
+}
+
+/**
+ * Quits a connection, waiting for its pending replies. A connection waiting to
+ * reconnect ends at its next attempt: its retry strategy gives up once closing
+ * (`disconnect()` would leave it, and its queued commands, hanging).
+ */
+async function closeConnection(connection: Redis): Promise<void> {
+  while (connection.status !== 'end') {
+    await new Promise<void>((resolve) => {
+      const settled = () => {
+        connection.off('end', settled);
+        connection.off('ready', settled);
+        resolve();
+      };
+      connection.on('end', settled);
+      connection.on('ready', settled);
+      if (connection.status === 'ready') connection.quit().catch(() => connection.disconnect());
+      else if (connection.status === 'wait') connection.disconnect();
+    });
+  }
+}
+
+/**
+ * `RedisPubSub.unsubscribe` drops the promise of its `UNSUBSCRIBE`: a
+ * rejection (the connection closed meanwhile) would end the process. This
+ * view of the subscriber connection catches it.
+ */
+function catchingUnsubscribe(connection: Redis, onError: (error: unknown) => void): Redis {
+  return new Proxy(connection, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if ((property === 'unsubscribe' || property === 'punsubscribe') && typeof value === 'function') {
+        return (...args: unknown[]): unknown => {
+          const result: unknown = Reflect.apply(value, target, args);
+          if (result instanceof Promise) result.catch(onError);
+          return result;
+        };
+      }
+      return value;
+    },
+  });
+}
+
+export class RedisEventBus implements EventBus {
+  /** Full key of the durable stream. */
+  readonly stream: string;
+  readonly keyPrefix: string;
+  readonly #options: RedisEventBusOptions;
+  readonly #logger: Logger;
+  readonly #publisher: Redis;
+  readonly #subscriber: Redis;
+  readonly #pubsub: RedisPubSub;
+  readonly #consumers = new Set<StreamConsumer>();
+  readonly #maxLength: number;
+  #closed = false;
+
+  constructor(options: RedisEventBusOptions) {
+    this.#options = options;
+    this.#logger = options.logger.child({ component: 'redis-event-bus' });
+    this.keyPrefix = options.keyPrefix ?? '';
+    this.stream = `${this.keyPrefix}${options.stream ?? 'bank:events'}`;
+    this.#maxLength = options.maxLength ?? 1_000_000;
+    this.#publisher = this.#connect('pub');
+    this.#subscriber = this.#connect('sub');
+    this.#pubsub = new RedisPubSub({
+      publisher: this.#publisher,
+      subscriber: catchingUnsubscribe(this.#subscriber, (error) =>
+        this.#logger.warn({ err: error }, 'redis unsubscribe failed'),
+      ),
+    });
+  }
+
+  /** The pub/sub channel of `topic`. */
+  channel(topic: string): string {
+    return `${this.keyPrefix}${topic}`;
+  }
+
+  async publish(topic: string, message: unknown): Promise<void> {
+    this.#assertOpen();
+    await this.#pubsub.publish(this.channel(topic), message);
+  }
+
+  async subscribe(topic: string, listener: (message: unknown) => void): Promise<Unsubscribe> {
+    this.#assertOpen();
+    const id = await this.#pubsub.subscribe<unknown>(this.channel(topic), (message) => {
+      try {
+        listener(message);
+      } catch (error) {
+        this.#logger.warn({ err: error, topic }, 'event listener failed');
+      }
+    });
+    let done = false;
+    return async () => {
+      if (done || this.#closed) return;
+      done = true;
+      this.#pubsub.unsubscribe(id);
+      // The UNSUBSCRIBE (sent when this was the channel's last listener) is
+      // answered before this PING: once it resolves, Redis has dropped it.
+      await this.#subscriber.ping().catch(() => undefined);
+    };
+  }
+
+  async append(event: DomainEvent): Promise<void> {
+    this.#assertOpen();
+    await this.#publisher.xadd(this.stream, 'MAXLEN', '~', this.#maxLength, '*', EVENT_FIELD, JSON.stringify(event));
+  }
+
+  async consume(group: string, handler: (event: DomainEvent) => Promise<void>): Promise<Unsubscribe> {
+    this.#assertOpen();
+    const consumer = new StreamConsumer({
+      connect: (isClosing) => this.#connect('consumer', isClosing),
+      commands: this.#publisher,
+      stream: this.stream,
+      group,
+      name: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+      handler,
+      logger: this.#logger.child({ group }),
+      claimIdleMs: this.#options.claimIdleMs ?? 30_000,
+      blockMs: this.#options.blockMs ?? 1000,
+      batchSize: this.#options.batchSize ?? 50,
+      consumerExpiryMs: this.#options.consumerExpiryMs ?? 3_600_000,
+    });
+    this.#consumers.add(consumer);
+    try {
+      await consumer.start();
+    } catch (error) {
+      this.#consumers.delete(consumer);
+      await consumer.stop();
+      throw error;
+    }
+    return async () => {
+      this.#consumers.delete(consumer);
+      await consumer.stop();
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#consumers].map((c) => c.stop()));
+    this.#consumers.clear();
+    await Promise.all([closeConnection(this.#subscriber), closeConnection(this.#publisher)]);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('The event bus is closed.');
+  }
+
+  /**
+   * A new connection, named for `CLIENT LIST`, logging its errors once per
+   * outage. It reconnects (as ioredis does by default) until `isClosing`.
+   */
+  #connect(role: 'pub' | 'sub' | 'consumer', isClosing: () => boolean = () => this.#closed): Redis {
+    const connection = new Redis(this.#options.url, {
+      connectionName: `${this.#options.connectionName ?? 'bank-event-bus'}:${role}`,
+      retryStrategy: (times) => (isClosing() ? null : Math.min(times * 50, 2000)),
+    });
+    let failing = false;
+    connection.on('error', (error: unknown) => {
+      if (failing) return;
+      failing = true;
+      this.#logger.warn({ err: error, role }, 'redis connection error; reconnecting');
+    });
+    connection.on('ready', () => {
+      if (failing) this.#logger.info({ role }, 'redis connection restored');
+      failing = false;
+    });
+    return connection;
+  }
+}
+
+interface ConsumerOptions {
+  /** Opens the consumer's dedicated connection (blocking reads, acknowledgements); it stops reconnecting once `isClosing`. */
+  connect: (isClosing: () => boolean) => Redis;
+  /** Shared connection for commands that must not wait behind a blocked read (CLIENT UNBLOCK). */
+  commands: Redis;
+  stream: string;
+  group: string;
+  name: string;
+  handler: (event: DomainEvent) => Promise<void>;
+  logger: Logger;
+  claimIdleMs: number;
+  blockMs: number;
+  batchSize: number;
+  consumerExpiryMs: number;
+}
+
+/** One member of a consumer group, reading in a loop until stopped. */
+class StreamConsumer {
+  readonly #o: ConsumerOptions;
+  readonly #abort = new AbortController();
+  readonly #connection: Redis;
+  #loop: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  /** True while an `XREADGROUP ... BLOCK` is in flight. */
+  #reading = false;
+  /** Redis id of the connection, for `CLIENT UNBLOCK`; refreshed after each reconnection. */
+  #clientId: number | undefined;
+
+  constructor(options: ConsumerOptions) {
+    this.#o = options;
+    this.#connection = options.connect(() => this.#stopped);
+    this.#connection.on('close', () => {
+      this.#clientId = undefined;
+    });
+  }
+
+  get #stopped(): boolean {
+    return this.#abort.signal.aborted;
+  }
+
+  /** Creates the group if needed (reading the stream from its start) and starts the loop. */
+  async start(): Promise<void> {
+    await this.#ensureGroup();
+    this.#loop = this.#run();
+  }
+
+  /** Ends the loop after the batch in hand (each of its events handled and acknowledged), then closes the connection. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    this.#abort.abort();
+    const loop = this.#loop ?? Promise.resolve();
+    let finished = false;
+    void loop.then(() => {
+      finished = true;
+    });
+    const since = Date.now();
+    while (!finished) {
+      if (this.#reading) {
+        const id = this.#clientId;
+        // Ends the blocked read now, as if it had timed out: nothing read is lost.
+        if (id !== undefined) this.#o.commands.client('UNBLOCK', id).catch(() => undefined);
+        // No answer to the unblock: give up the read; what it was handed stays pending and is
+        // claimed again. (A connection waiting to reconnect ends at its next attempt instead.)
+        if (Date.now() - since > this.#o.blockMs + 500 && this.#connection.status === 'ready') {
+          this.#connection.disconnect();
+        }
+      }
+      await Promise.race([loop, sleep(50)]);
+    }
+    await closeConnection(this.#connection);
+  }
+
+  async #ensureGroup(): Promise<void> {
+    try {
+      await this.#connection.xgroup('CREATE', this.#o.stream, this.#o.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (errorCode(error) !== 'BUSYGROUP') throw error;
+    }
+  }
+
+  async #run(): Promise<void> {
+    const { stream, group, name, logger } = this.#o;
+    const connection = this.#connection;
+    const claimEveryMs = Math.max(50, Math.floor(this.#o.claimIdleMs / 2));
+    let nextClaim = 0;
+    while (!this.#stopped) {
+      try {
+        if (Date.now() >= nextClaim) {
+          await this.#claimStale();
+          nextClaim = Date.now() + claimEveryMs;
+          if (this.#stopped) break;
+        }
+        this.#clientId ??= await connection.client('ID');
+        this.#reading = true;
+        let reply: unknown;
+        try {
+          reply = await connection.xreadgroup(
+            'GROUP',
+            group,
+            name,
+            'COUNT',
+            this.#o.batchSize,
+            'BLOCK',
+            this.#o.blockMs,
+            'STREAMS',
+            stream,
+            '>',
+          );
+        } finally {
+          this.#reading = false;
+        }
+        const streams = Array.isArray(reply) ? reply : [];
+        for (const s of streams) {
+          if (Array.isArray(s)) await this.#deliverAll(parseEntries(s[1]));
+        }
+      } catch (error) {
+        if (this.#stopped) break;
+        if (errorCode(error) === 'NOGROUP') {
+          // The stream or the group was deleted: start over from what the stream holds.
+          logger.warn('event stream consumer group missing; creating it again');
+          await this.#ensureGroup().catch(() => undefined);
+          continue;
+        }
+        logger.warn({ err: error }, 'event stream read failed; retrying');
+        await sleep(1000, undefined, { signal: this.#abort.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Takes over events pending longer than `claimIdleMs` (failed handlers, dead consumers) and handles them. */
+  async #claimStale(): Promise<void> {
+    const { stream, group, name, logger } = this.#o;
+    const connection = this.#connection;
+    let cursor = '0-0';
+    do {
+      const reply: unknown = await connection.xautoclaim(
+        stream,
+        group,
+        name,
+        this.#o.claimIdleMs,
+        cursor,
+        'COUNT',
+        this.#o.batchSize,
+      );
+      if (!Array.isArray(reply)) return;
+      cursor = typeof reply[0] === 'string' ? reply[0] : '0-0';
+      const deleted: unknown = reply[2];
+      if (Array.isArray(deleted) && deleted.length > 0) {
+        logger.error({ count: deleted.length }, 'pending events were trimmed from the stream before being handled');
+      }
+      await this.#deliverAll(parseEntries(reply[1]));
+    } while (cursor !== '0-0' && !this.#stopped);
+    await this.#forgetIdleConsumers();
+  }
+
+  /** Deletes members of the group that hold nothing and have not read for a long time (earlier processes). */
+  async #forgetIdleConsumers(): Promise<void> {
+    const { stream, group, name } = this.#o;
+    const connection = this.#connection;
+    const reply: unknown = await connection.xinfo('CONSUMERS', stream, group);
+    if (!Array.isArray(reply)) return;
+    for (const info of reply) {
+      if (!Array.isArray(info)) continue;
+      const field = (key: string): unknown => {
+        const index = info.indexOf(key);
+        return index === -1 ? undefined : info[index + 1];
+      };
+      const consumer = field('name');
+      if (typeof consumer !== 'string' || consumer === name) continue;
+      if (Number(field('pending')) === 0 && Number(field('idle')) > this.#o.consumerExpiryMs) {
+        await connection.xgroup('DELCONSUMER', stream, group, consumer);
+      }
+    }
+  }
+
+  /** Handles entries in order; each is acknowledged once its handler resolves. The batch in hand is finished even when stopping. */
+  async #deliverAll(entries: StreamEntry[]): Promise<void> {
+    const { stream, group, handler, logger } = this.#o;
+    const connection = this.#connection;
+    for (const entry of entries) {
+      const event = parseEvent(entry.fields);
+      if (event === undefined) {
+        logger.error({ entryId: entry.id }, 'malformed entry in the event stream; acknowledged and skipped');
+      } else {
+        try {
+          await handler(event);
+        } catch (error) {
+          logger.warn(
+            { err: error, eventId: event.id, eventType: event.type },
+            'event handler failed; the event stays pending and is retried',
+          );
+          continue;
+        }
+      }
+      await connection.xack(stream, group, entry.id);
+    }
+  }
+}
