@@ -45,6 +45,16 @@ const config: CodegenConfig = {
         MonthlySpending: '../models.ts#MonthlySpendingModel',
       }),
     },
+    'subgraphs/messaging/src/generated/resolvers.ts': {
+      schema: 'subgraphs/messaging/schema.graphql',
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: resolverConfig('../context.ts#MessagingContext', {
+        User: '../models.ts#UserRef',
+        Conversation: '../models.ts#Conversation',
+        Message: '../models.ts#Message',
+        Notification: '../models.ts#Notification',
+      }),
+    },
     'test/generated/operations.ts': {
       schema: 'schema/supergraph.graphql',
       documents: 'test/operations/**/*.graphql',

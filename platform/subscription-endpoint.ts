@@ -7,15 +7,7 @@
  * the caller header is signed for the query, the variables and the event.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  execute,
-  getOperationAST,
-  GraphQLError,
-  parse,
-  validate,
-  type FieldNode,
-  type GraphQLSchema,
-} from 'graphql';
+import { execute, getOperationAST, GraphQLError, parse, validate, type FieldNode, type GraphQLSchema } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { authenticateCaller, CALLER_HEADER, type Caller, type CallerKeys } from './caller.ts';
 import { BadUserInputError, formatError } from './errors.ts';
@@ -38,7 +30,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 function isRequest(body: unknown): body is SubscriptionRequest {
   if (body === null || typeof body !== 'object') return false;
   const { query, variables } = body as Record<string, unknown>;
-  return typeof query === 'string' && (variables === undefined || (typeof variables === 'object' && variables !== null));
+  return (
+    typeof query === 'string' && (variables === undefined || (typeof variables === 'object' && variables !== null))
+  );
 }
 
 export interface SubscriptionEndpointOptions<TContext> {
@@ -55,7 +49,9 @@ export interface SubscriptionEndpointOptions<TContext> {
 export function subscriptionEndpoint<TContext>(options: SubscriptionEndpointOptions<TContext>) {
   const format = (error: unknown): NonNullable<SubscriptionResponse['errors']>[number] => {
     const graphQLError =
-      error instanceof GraphQLError ? error : new GraphQLError('Internal server error.', { originalError: error as Error });
+      error instanceof GraphQLError
+        ? error
+        : new GraphQLError('Internal server error.', { originalError: error as Error });
     if (!(error instanceof GraphQLError) || error.extensions.code === undefined) {
       options.logger.error({ err: error }, 'unexpected error in a subscription');
     }

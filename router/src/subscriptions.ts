@@ -61,7 +61,11 @@ export interface SubscriptionServerOptions {
   logger: Logger;
   exposeDetails: boolean;
   /** Runs a query or mutation through the gateway (as HTTP does). */
-  executeOperation(document: DocumentNode, variables: Record<string, unknown>, context: RouterContext): Promise<ExecutionResult>;
+  executeOperation(
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    context: RouterContext,
+  ): Promise<ExecutionResult>;
 }
 
 export interface SubscriptionServer {
@@ -118,11 +122,56 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     );
   }
 
-  async function* run(args: ExecutionArgs, context: RouterContext): AsyncGenerator<ExecutionResult> {
+  /** Lets a subscription's consumer end it while it waits for an event. */
+  interface Control {
+    stopped: boolean;
+    wake: (() => void) | undefined;
+  }
+
+  /**
+   * The subscription as an async iterator whose `return()` (client
+   * disconnect, `complete`, shutdown) ends it at once, even while it waits:
+   * a plain async generator would only notice at its next yield.
+   */
+  function stoppable(args: ExecutionArgs, context: RouterContext): AsyncGenerator<ExecutionResult> {
+    const control: Control = { stopped: false, wake: undefined };
+    const generator = run(args, context, control);
+    const stop = async () => {
+      control.stopped = true;
+      control.wake?.();
+    };
+    stoppers.add(stop);
+    const iterator: AsyncGenerator<ExecutionResult> = {
+      next: () => generator.next(),
+      async return(value) {
+        await stop();
+        stoppers.delete(stop);
+        return generator.return(value);
+      },
+      async throw(error) {
+        await stop();
+        stoppers.delete(stop);
+        return generator.throw(error);
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+      async [Symbol.asyncDispose]() {
+        await iterator.return(undefined);
+      },
+    };
+    return iterator;
+  }
+
+  async function* run(args: ExecutionArgs, context: RouterContext, control: Control): AsyncGenerator<ExecutionResult> {
     const document = args.document;
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
     const operationName = args.operationName ?? undefined;
-    const operationContext = buildOperationContext({ schema: graphqlApiSchema, operationDocument: document, operationName });
+    const operationContext = buildOperationContext({
+      schema: graphqlApiSchema,
+      operationDocument: document,
+      operationName,
+    });
     const plan: QueryPlan = planner.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName }));
     const node = plan.node as SubscriptionNode;
     const primary: FetchNode = node.primary;
@@ -140,27 +189,20 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       return;
     }
 
-    // Events arrive on the bus; the generator below drains them in order.
+    // Events arrive on the bus; the loop below drains them in order.
     const queue: unknown[] = [];
-    let wake: (() => void) | undefined;
     let overflow = false;
     const unsubscribes: Unsubscribe[] = [];
     const listener = (event: unknown) => {
       if (queue.length >= MAX_PENDING_EVENTS) overflow = true;
       else queue.push(event);
-      wake?.();
+      control.wake?.();
     };
     for (const topic of check.topics) {
       unsubscribes.push(await bus.subscribe(topic, listener));
       topicListeners += 1;
     }
     subscriptions += 1;
-    let stopped = false;
-    const stop = async () => {
-      stopped = true;
-      wake?.();
-    };
-    stoppers.add(stop);
     const restPlan = (data: Record<string, unknown>) => {
       const source: GraphQLDataSource<RouterContext> = { process: async () => ({ data }) };
       const fetch: FetchNode = { ...primary, serviceName: EVENT_SOURCE };
@@ -174,7 +216,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     };
 
     try {
-      while (!stopped) {
+      while (!control.stopped) {
         if (overflow) {
           yield {
             errors: [
@@ -187,8 +229,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         }
         const event = queue.shift();
         if (event === undefined) {
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
+          await new Promise<void>((resolve) => (control.wake = resolve));
+          control.wake = undefined;
           continue;
         }
         const answer = await askSubgraph(primary.serviceName, context, {
@@ -218,7 +260,6 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         yield result.errors ? { ...result, errors: formatted(result.errors as GraphQLError[]) } : result;
       }
     } finally {
-      stoppers.delete(stop);
       subscriptions -= 1;
       for (const unsubscribe of unsubscribes) {
         await unsubscribe();
@@ -272,7 +313,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           (args.variableValues ?? {}) as Record<string, unknown>,
           args.contextValue as RouterContext,
         ),
-      subscribe: (args) => run(args, args.contextValue as RouterContext),
+      subscribe: (args) => stoppable(args, args.contextValue as RouterContext),
     },
     wss,
   );

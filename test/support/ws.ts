@@ -55,10 +55,20 @@ export function subscribe<T = Record<string, unknown>>(
   const take = () => (pending ??= iterator.next());
   return {
     async next(timeoutMs = 5_000) {
-      const result = await Promise.race([
-        take(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no result in time')), timeoutMs).unref()),
-      ]);
+      let result: IteratorResult<ExecutionResult<T>>;
+      try {
+        result = await Promise.race([
+          take(),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error('no result in time')), timeoutMs).unref(),
+          ),
+        ]);
+      } catch (error) {
+        pending = undefined;
+        // The protocol's `error` message (a refused operation) ends the iteration with the errors.
+        if (Array.isArray(error)) return { errors: error } as ExecutionResult<T>;
+        throw error;
+      }
       pending = undefined;
       if (result.done) throw new Error('the subscription completed');
       return result.value;

@@ -1,0 +1,235 @@
+/**
+ * Conversations: starting one, who may see it (its participants only, on
+ * every path), listing a user's conversations and their unread counts, and
+ * read markers.
+ *
+ * Participants: a business owner starts a chat with a banker, or a banker
+ * with a business owner. The caller's role comes from the router-signed
+ * caller; the other participant's role is not checked, because it lives in
+ * identity's database and identity publishes no events to mirror it yet.
+ * Messaging only checks that the participant is an id (a UUID) other than the
+ * caller. See the README (Messaging, limitations).
+ */
+import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import DataLoader from 'dataloader';
+import { z } from 'zod';
+import { hasRole, requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
+import type { EventBus } from '../../../../platform/event-bus.ts';
+import type { Logger } from '../../../../platform/logger.ts';
+import type { EntityManager } from '../../../../platform/orm.ts';
+import { recordEvent } from '../../../../platform/outbox.ts';
+import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
+import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
+import { Conversation, Participant } from '../entities/index.ts';
+import { startConversationInput } from './chat-input.ts';
+import { appendMessage, publishMessageAdded } from './messages.ts';
+
+const CURSOR = z.tuple([z.number().int().nonnegative()]);
+
+export class Conversations {
+  readonly #em: EntityManager;
+  readonly #caller: Caller;
+  readonly #bus: EventBus;
+  readonly #logger: Logger;
+  /** Conversations by id, read once per request. */
+  readonly byId: DataLoader<string, Conversation | null>;
+  /** Participants by conversation id. */
+  readonly participantsOf: DataLoader<string, Participant[]>;
+  /** The caller's unread count by conversation id. */
+  readonly #unread: DataLoader<string, number>;
+
+  constructor(em: EntityManager, caller: Caller, bus: EventBus, logger: Logger) {
+    this.#em = em;
+    this.#caller = caller;
+    this.#bus = bus;
+    this.#logger = logger;
+    this.byId = new DataLoader(async (ids) => {
+      const rows = await this.#em.find(Conversation, { id: { $in: [...ids] } });
+      const byId = new Map(rows.map((c) => [c.id, c]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    this.participantsOf = new DataLoader(async (ids) => {
+      const rows = await this.#em.find(
+        Participant,
+        { conversationId: { $in: [...ids] } },
+        { orderBy: { joinedAt: 'asc', userId: 'asc' } },
+      );
+      return ids.map((id) => rows.filter((p) => p.conversationId === id));
+    });
+    this.#unread = new DataLoader(async (ids) => {
+      const viewer = this.#caller.kind === 'user' ? this.#caller.userId : null;
+      if (viewer === null) return ids.map(() => 0);
+      const rows = await this.#em.getConnection().execute<{ conversation_id: string; n: number }[]>(
+        `select p.conversation_id, count(m.seq)::int as n
+           from conversation_participants p
+           left join messages m
+             on m.conversation_id = p.conversation_id and m.seq > p.last_read_seq and m.sender_id <> p.user_id
+          where p.user_id = ? and p.conversation_id in (?)
+          group by p.conversation_id`,
+        [viewer, [...ids]],
+      );
+      const counts = new Map(rows.map((r) => [r.conversation_id, r.n]));
+      return ids.map((id) => counts.get(id) ?? 0);
+    });
+  }
+
+  /** Is the caller a participant of the conversation `id`? */
+  async isParticipant(conversationId: string): Promise<boolean> {
+    const caller = this.#caller;
+    if (caller.kind !== 'user') return false;
+    const participants = await this.participantsOf.load(conversationId);
+    return participants.some((p) => p.userId === caller.userId);
+  }
+
+  /** The conversation if the caller takes part in it; null otherwise (references, nullable paths). */
+  async find(id: string): Promise<Conversation | null> {
+    if (this.#caller.kind !== 'user' || !isUuid(id)) return null;
+    const conversation = await this.byId.load(id);
+    return conversation && (await this.isParticipant(id)) ? conversation : null;
+  }
+
+  /** Like {@link find}, but NOT_FOUND (on `field`) instead of null: its existence is not revealed. */
+  async get(id: string, field = 'id'): Promise<Conversation> {
+    requireUser(this.#caller);
+    parseId(id, field);
+    const conversation = await this.find(id);
+    if (!conversation) throw new NotFoundError('Conversation', { field });
+    return conversation;
+  }
+
+  /**
+   * The check of a `messageAdded` subscription: BAD_USER_INPUT for a
+   * malformed id, NOT_FOUND when the conversation does not exist, FORBIDDEN
+   * when the caller is not in it.
+   */
+  async requireSubscribable(id: unknown): Promise<Conversation> {
+    requireUser(this.#caller);
+    if (typeof id !== 'string')
+      throw new BadUserInputError('"conversationId" must be an id (a UUID).', 'conversationId');
+    parseId(id, 'conversationId');
+    const conversation = await this.byId.load(id);
+    if (!conversation) throw new NotFoundError('Conversation', { field: 'conversationId' });
+    if (!(await this.isParticipant(id))) throw new ForbiddenError('You are not in this conversation.');
+    return conversation;
+  }
+
+  /** The conversation of a message the caller may see (so of a conversation they take part in). */
+  async ofMessage(conversationId: string): Promise<Conversation> {
+    const conversation = await this.byId.load(conversationId);
+    if (!conversation) throw new Error(`message of a missing conversation ${conversationId}`);
+    return conversation;
+  }
+
+  /** The participants' user ids: whoever started the conversation first, then in the order they joined. */
+  async participantIds(conversation: Conversation): Promise<string[]> {
+    const ids = (await this.participantsOf.load(conversation.id)).map((p) => p.userId);
+    return [...ids.filter((id) => id === conversation.startedBy), ...ids.filter((id) => id !== conversation.startedBy)];
+  }
+
+  /** Messages of the other participants the caller has not read. */
+  async unreadCount(conversation: Conversation): Promise<number> {
+    return this.#unread.load(conversation.id);
+  }
+
+  /** A user's conversations, most recent message first: the user themself only. */
+  async listFor(
+    userId: string,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<Connection<Conversation>> {
+    const caller = requireUser(this.#caller);
+    if (caller.userId !== userId) throw new ForbiddenError('You can only see your own conversations.');
+    const limit = pageSize(args.first);
+    const params: unknown[] = [userId];
+    let before = '';
+    if (args.after) {
+      const [seq] = decodeCursor(args.after, CURSOR);
+      before = 'and c.last_message_seq < ?';
+      params.push(seq);
+    }
+    params.push(limit + 1);
+    const rows = await this.#em.getConnection().execute<{ id: string }[]>(
+      `select c.id from conversations c
+         join conversation_participants p on p.conversation_id = c.id
+        where p.user_id = ? ${before}
+        order by c.last_message_seq desc limit ?`,
+      params,
+    );
+    const conversations = await this.#em.find(Conversation, { id: { $in: rows.map((r) => r.id) } });
+    const byId = new Map(conversations.map((c) => [c.id, c]));
+    const ordered = rows.map((r) => byId.get(r.id)).filter((c): c is Conversation => c !== undefined);
+    for (const c of ordered) this.byId.prime(c.id, c);
+    return toConnection(ordered, limit, (c) => [c.lastMessageSeq]);
+  }
+
+  /**
+   * Starts a conversation with its first message. For BUSINESS_OWNERs (with
+   * a banker) and BANKERs (with a business owner): see the module comment
+   * for what is and is not checked about the other participant.
+   */
+  async start(input: unknown): Promise<Conversation> {
+    const caller = requireRole(this.#caller, 'BUSINESS_OWNER', 'BANKER');
+    const data = parseInput(startConversationInput, input);
+    if (data.participantId === caller.userId) {
+      throw new BadUserInputError('You cannot start a conversation with yourself.', 'participantId');
+    }
+    const { conversation, message } = await this.#em.transactional(async (em) => {
+      const now = new Date();
+      const conversation = em.create(Conversation, {
+        id: randomUUID(),
+        subject: data.subject,
+        startedBy: caller.userId,
+        startedAs: hasRole(caller, 'BANKER') ? 'BANKER' : 'BUSINESS_OWNER',
+        loanApplicationId: data.loanApplicationId ?? null,
+        createdAt: now,
+        lastMessageSeq: 0,
+        lastMessageAt: now,
+      });
+      const participants = [caller.userId, data.participantId].map((userId) =>
+        em.create(Participant, { conversationId: conversation.id, userId, joinedAt: now, lastReadSeq: 0 }),
+      );
+      recordEvent(em, 'messaging.conversation.started', {
+        conversationId: conversation.id,
+        startedBy: caller.userId,
+        participantIds: participants.map((p) => p.userId),
+        loanApplicationId: conversation.loanApplicationId ?? null,
+      });
+      await em.flush();
+      const message = await appendMessage(em, {
+        conversation,
+        participants,
+        senderId: caller.userId,
+        body: data.body,
+        clientMessageId: null,
+      });
+      return { conversation, message };
+    });
+    await publishMessageAdded(this.#bus, this.#logger, message);
+    return conversation;
+  }
+
+  /** Marks every message of a conversation the caller takes part in as read by them. */
+  async markRead(conversationId: string): Promise<Conversation> {
+    const caller = requireUser(this.#caller);
+    parseId(conversationId, 'conversationId');
+    const conversation = await this.#em.transactional(async (em) => {
+      // The conversation's row lock orders this after any message being written to it.
+      const conversation = await em.findOne(
+        Conversation,
+        { id: conversationId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
+      const me = conversation
+        ? await em.findOne(Participant, { conversationId, userId: caller.userId }, { refresh: true })
+        : null;
+      if (!conversation || !me) throw new NotFoundError('Conversation', { field: 'conversationId' });
+      if (me.lastReadSeq < conversation.lastMessageSeq) me.lastReadSeq = conversation.lastMessageSeq;
+      return conversation;
+    });
+    this.byId.clear(conversationId).prime(conversationId, conversation);
+    this.participantsOf.clear(conversationId);
+    this.#unread.clear(conversationId);
+    return conversation;
+  }
+}
