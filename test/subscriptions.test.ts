@@ -3,6 +3,7 @@
  * events from messaging, payload fields from identity resolved through the
  * query plan, authorization by the owning subgraph, and cleanup.
  */
+import { issueAccessToken } from '../platform/access-token.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { connect, subscribe, type WsClient } from './support/ws.ts';
 
@@ -117,4 +118,20 @@ test('when a client disconnects its subscriptions and bus listeners are released
   }
   expect(stats()).toMatchObject({ subscriptions: before.subscriptions, topicListeners: before.topicListeners });
   expect(subs).toHaveLength(3);
+});
+
+test('a socket closes with 4403 when its access token expires', async () => {
+  // A token issued 58 s ago with a 60 s lifetime: valid now, expired in 2 s.
+  const token = issueAccessToken(
+    bank.config.keys.jwtPrivateKey!,
+    { userId: banker.id, roles: ['BANKER'] },
+    60,
+    new Date(Date.now() - 58_000),
+  ).token;
+  const ws = track(connect(bank.routerUrl, token));
+  const me = subscribe<{ me: { id: string } }>(ws, `query { me { id } }`);
+  expect((await me.next()).data?.me.id).toBe(banker.id);
+  const started = Date.now();
+  expect(await ws.closed).toBe(4403);
+  expect(Date.now() - started).toBeLessThan(5_000);
 });

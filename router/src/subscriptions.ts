@@ -35,7 +35,9 @@ import {
   type ExecutionResult,
   type GraphQLSchema,
 } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import jwt from 'jsonwebtoken';
 import { WebSocketServer } from 'ws';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
 import { CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
@@ -112,7 +114,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
-    });
+    }).catch((error: unknown) => error as Error);
+    if (response instanceof Error || !response.headers.get('content-type')?.includes('application/json')) {
+      // The owning subgraph is down or answered something else: this event (or check) fails, the subscription lives on.
+      logger.error({ err: response instanceof Error ? response : undefined, subgraph }, 'subscription call failed');
+      return { errors: [{ message: 'Internal server error.', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] };
+    }
     return (await response.json()) as SubscriptionResponse;
   }
 
@@ -275,7 +282,20 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const params = ctx.connectionParams ?? {};
         const raw = params.authorization ?? params.Authorization;
         try {
-          ctx.extra.caller = callerFromAuthorization(options.tokenKey, typeof raw === 'string' ? raw : undefined);
+          const authorization = typeof raw === 'string' ? raw : undefined;
+          ctx.extra.caller = callerFromAuthorization(options.tokenKey, authorization);
+          // A socket lives no longer than its token: at expiry it closes with Forbidden, and the client reconnects with a fresh one.
+          const exp = authorization
+            ? (jwt.decode(authorization.replace(/^Bearer\s+/i, '')) as { exp?: number } | null)?.exp
+            : undefined;
+          if (exp !== undefined) {
+            const timer = setTimeout(
+              () => ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden: the access token expired'),
+              exp * 1000 - Date.now(),
+            );
+            timer.unref();
+            ctx.extra.socket.once('close', () => clearTimeout(timer));
+          }
           return true;
         } catch {
           // Same rules as HTTP: a bad or expired token is refused with the protocol's Forbidden close code.
