@@ -12,6 +12,7 @@
  * (`npm start` without `REDIS_URL`); redis-event-bus.ts implements the same
  * interface over Redis pub/sub and a Redis stream (see event-bus-factory.ts).
  */
+import { AsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 
 /** A domain event as written to an outbox and carried by the bus. */
@@ -77,7 +78,10 @@ export class InProcessEventBus implements EventBus {
 
   async consume(group: string, handler: (event: DomainEvent) => Promise<void>): Promise<Unsubscribe> {
     const existing = this.#groups.get(group);
-    this.#groups.set(group, { offset: existing?.offset ?? 0, handler, running: false });
+    // Appends happen inside the appender's async context (an outbox transaction of
+    // another subgraph, in one process): run the handler in the consumer's own.
+    const bound = AsyncResource.bind(handler);
+    this.#groups.set(group, { offset: existing?.offset ?? 0, handler: bound, running: false });
     void this.#drain(group);
     return async () => {
       this.#groups.delete(group);

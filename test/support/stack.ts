@@ -9,6 +9,7 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import { startStack, type RunningStack } from '../../bin/stack.ts';
 import { IMPLEMENTED_SUBGRAPHS } from '../../bin/subgraphs.ts';
 import { loadConfig, type Config } from '../../platform/config.ts';
+import type { EventBus } from '../../platform/event-bus.ts';
 import { generateKeyConfig } from '../../platform/keys.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { createTestDatabases } from './databases.ts';
@@ -57,13 +58,24 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startTestStack(overrides: Record<string, string> = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  /**
+   * The stack's event bus (for example a RedisEventBus with a key prefix of
+   * the test's own); the stack closes it. Default: the configured one.
+   */
+  bus?: EventBus;
+}
+
+export async function startTestStack(
+  overrides: Record<string, string> = {},
+  options: TestStackOptions = {},
+): Promise<TestStack> {
   const databases = await createTestDatabases(IMPLEMENTED_SUBGRAPHS);
   const config = loadConfig(testEnv(databases.urls, overrides));
   const logger = createLogger(config, 'test');
   let stack: RunningStack;
   try {
-    stack = await startStack({ config, logger, randomPorts: true });
+    stack = await startStack({ config, logger, randomPorts: true, ...(options.bus ? { bus: options.bus } : {}) });
   } catch (error) {
     await databases.drop();
     throw error;
@@ -97,4 +109,25 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
       await databases.drop();
     },
   };
+}
+
+/** A GraphQL response as JSON, for operations written inline (not in test/operations). */
+export interface JsonResponse {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } & Record<string, unknown> }[];
+}
+
+/** POSTs an inline operation to a router URL, optionally as the holder of `token`. */
+export async function postGraphQL(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<JsonResponse> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as JsonResponse;
 }

@@ -85,3 +85,85 @@ export function subscribe<T = Record<string, unknown>>(
     },
   };
 }
+
+/** Waits until `condition` holds, polling every 20 ms; fails after `timeoutMs`. */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A graphql-transport-ws protocol message, as a raw socket sees it. */
+export interface RawMessage {
+  type: string;
+  id?: string;
+  payload?: unknown;
+}
+
+/**
+ * A WebSocket that speaks graphql-transport-ws by hand, for what the
+ * graphql-ws client hides: a client that stops reading (`socket.pause()`),
+ * the exact close code, the messages received before the close.
+ */
+export interface RawSocket {
+  socket: WebSocket;
+  /** Every message received so far, in order. */
+  messages: RawMessage[];
+  /** Resolves with the close code once the socket closes. */
+  closed: Promise<number>;
+  subscribe(id: string, query: string, variables?: Record<string, unknown>): void;
+  /** The first message received (or to come) that matches. */
+  waitFor(predicate: (message: RawMessage) => boolean, timeoutMs?: number): Promise<RawMessage>;
+}
+
+/** Opens a raw graphql-transport-ws socket on the router and waits for `connection_ack`. */
+export async function rawConnect(routerUrl: string, token?: string): Promise<RawSocket> {
+  const socket = new WebSocket(routerUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  const messages: RawMessage[] = [];
+  const waiters = new Set<() => void>();
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  socket.on('error', () => undefined);
+  socket.on('message', (data) => {
+    messages.push(JSON.parse(String(data)) as RawMessage);
+    for (const wake of waiters) wake();
+  });
+  const raw: RawSocket = {
+    socket,
+    messages,
+    closed,
+    subscribe(id, query, variables = {}) {
+      socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
+    },
+    async waitFor(predicate, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages.find(predicate);
+        if (found) return found;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, left);
+          function done() {
+            clearTimeout(timer);
+            waiters.delete(done);
+            resolve();
+          }
+          waiters.add(done);
+        });
+      }
+    },
+  };
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  socket.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }));
+  await raw.waitFor((m) => m.type === 'connection_ack');
+  return raw;
+}

@@ -1,0 +1,286 @@
+/**
+ * `notificationAdded` end to end through the router, on both buses (the
+ * in-process one of `npm start`, and Redis): a transfer posted by banking
+ * goes through its outbox, the relay, the durable stream, messaging's
+ * notification consumer and the live publish to the router, which delivers
+ * TRANSFER_RECEIVED to the receiver and TRANSFER_SENT to the sender only.
+ * Also the cross-subgraph payload of `messageAdded` (sender and participants
+ * from identity) checked against a plain query of the same fields, and
+ * NEW_MESSAGE notifications from messaging's own outbox.
+ */
+import { Redis } from 'ioredis';
+import type { EventBus } from '../platform/event-bus.ts';
+import { createLogger } from '../platform/logger.ts';
+import { RedisEventBus } from '../platform/redis-event-bus.ts';
+import { testRedisPrefix, testRedisUrl } from './support/redis.ts';
+import { postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
+import { connect, subscribe, until, type Subscription, type WsClient } from './support/ws.ts';
+
+const logger = createLogger({ logLevel: 'silent' }, 'test');
+
+const NOTIFICATION_ADDED = `subscription { notificationAdded { id kind title body link readAt } }`;
+const MESSAGE_FIELDS = `id body sentAt clientMessageId sender { id name } readBy { id }
+  conversation { id subject loanApplicationId participants { id name } }`;
+const MESSAGE_ADDED = `subscription($id: ID!) { messageAdded(conversationId: $id) { ${MESSAGE_FIELDS} } }`;
+const LAST_MESSAGE = `query($id: ID!) { conversation(id: $id) { messages(last: 1) { edges { node { ${MESSAGE_FIELDS} } } } } }`;
+const MY_NOTIFICATIONS = `query { me { notifications(first: 100) { edges { node { id kind title body link } } } } }`;
+
+interface Notification {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  readAt?: string | null;
+}
+interface User {
+  token: string;
+  id: string;
+  name: string;
+}
+
+type BusKind = 'in-process' | 'redis';
+
+describe.each<BusKind>(['in-process', 'redis'])('notificationAdded over the %s bus', (busKind) => {
+  let bank: TestStack;
+  let redisBus: RedisEventBus | undefined;
+  const clients: WsClient[] = [];
+
+  async function gql(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<JsonResponse> {
+    return postGraphQL(bank.routerUrl, query, variables, token);
+  }
+
+  /** Data of an operation that must succeed. */
+  async function ok(query: string, variables: Record<string, unknown>, token?: string) {
+    const result = await gql(query, variables, token);
+    expect(result.errors).toBeUndefined();
+    return result.data as Record<string, unknown>;
+  }
+
+  async function signUp(name: string, role: string, profile: Record<string, string> = {}): Promise<User> {
+    const data = await ok(
+      `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id name } } }`,
+      {
+        input: { email: `${name}@example.com`, password: 'correct horse battery staple', name, role, ...profile },
+      },
+    );
+    const register = data.register as { accessToken: string; user: { id: string; name: string } };
+    return { token: register.accessToken, id: register.user.id, name: register.user.name };
+  }
+
+  async function openAccount(user: User): Promise<string> {
+    const data = await ok(
+      `mutation($input: OpenAccountInput!) { openAccount(input: $input) { id } }`,
+      { input: { type: 'CHECKING', currency: 'USD' } },
+      user.token,
+    );
+    return (data.openAccount as { id: string }).id;
+  }
+
+  async function myNotifications(user: User): Promise<Notification[]> {
+    const data = await ok(MY_NOTIFICATIONS, {}, user.token);
+    const me = data.me as { notifications: { edges: { node: Notification }[] } };
+    return me.notifications.edges.map((e) => e.node);
+  }
+
+  /** Router subscriptions live now (set up: topics subscribed on the bus). */
+  const liveSubscriptions = () => bank.stack.router.subscriptions.stats().subscriptions;
+
+  /** Subscribes and waits until the router has the subscription listening on the bus. */
+  async function listen<T>(ws: WsClient, query: string, variables: Record<string, unknown> = {}) {
+    const before = liveSubscriptions();
+    const sub: Subscription<T> = subscribe<T>(ws, query, variables);
+    await until(() => liveSubscriptions() > before, 10_000, 'subscription set up');
+    return sub;
+  }
+
+  function track(ws: WsClient): WsClient {
+    clients.push(ws);
+    return ws;
+  }
+
+  beforeAll(async () => {
+    let bus: EventBus | undefined;
+    if (busKind === 'redis') {
+      redisBus = new RedisEventBus({ url: testRedisUrl(), keyPrefix: testRedisPrefix(), logger, blockMs: 200 });
+      bus = redisBus;
+    }
+    try {
+      bank = await startTestStack({}, bus ? { bus } : {});
+    } catch (error) {
+      await redisBus?.close();
+      throw error;
+    }
+  });
+
+  afterAll(async () => {
+    for (const ws of clients) await ws.dispose().catch(() => undefined);
+    await bank?.close();
+    if (redisBus) {
+      const admin = new Redis(testRedisUrl());
+      await admin.del(redisBus.stream);
+      await admin.quit();
+    }
+  });
+
+  test('a transfer notifies the receiver (TRANSFER_RECEIVED) and the sender (TRANSFER_SENT) live, nobody else', async () => {
+    const alice = await signUp('alice', 'CUSTOMER');
+    const bob = await signUp('bob', 'CUSTOMER');
+    const carol = await signUp('carol', 'CUSTOMER');
+    const from = await openAccount(alice);
+    const to = await openAccount(bob);
+    await ok(
+      `mutation($input: DepositInput!) { deposit(input: $input) { id } }`,
+      { input: { accountId: from, amount: '100.00', idempotencyKey: 'dep-1' } },
+      alice.token,
+    );
+
+    type Payload = { notificationAdded: Notification };
+    const toBob = await listen<Payload>(track(connect(bank.routerUrl, bob.token)), NOTIFICATION_ADDED);
+    const toAlice = await listen<Payload>(track(connect(bank.routerUrl, alice.token)), NOTIFICATION_ADDED);
+    const toCarol = await listen<Payload>(track(connect(bank.routerUrl, carol.token)), NOTIFICATION_ADDED);
+
+    const transfer = await ok(
+      `mutation($input: TransferInput!) { transfer(input: $input) { id } }`,
+      { input: { fromAccountId: from, toAccountId: to, amount: '30.25', idempotencyKey: 'tr-1' } },
+      alice.token,
+    );
+    const transactionId = (transfer.transfer as { id: string }).id;
+
+    const received = await toBob.next(15_000);
+    expect(received.errors).toBeUndefined();
+    expect(received.data?.notificationAdded).toEqual({
+      id: expect.any(String),
+      kind: 'TRANSFER_RECEIVED',
+      title: 'Money received',
+      body: 'You received 30.25 USD by transfer.',
+      link: `/transactions/${transactionId}`,
+      readAt: null,
+    });
+    const sent = await toAlice.next(15_000);
+    expect(sent.errors).toBeUndefined();
+    expect(sent.data?.notificationAdded).toMatchObject({
+      kind: 'TRANSFER_SENT',
+      title: 'Transfer sent',
+      body: 'Your transfer of 30.25 USD was posted.',
+      link: `/transactions/${transactionId}`,
+    });
+    // One event each, nothing for the third user.
+    expect(await toCarol.nothingWithin(1_000)).toBe(true);
+    expect(await toBob.nothingWithin(300)).toBe(true);
+    expect(await toAlice.nothingWithin(300)).toBe(true);
+
+    // The live payload is the stored notification, as a plain query returns it.
+    const bobs = await myNotifications(bob);
+    expect(bobs).toEqual([
+      expect.objectContaining({ id: received.data?.notificationAdded.id, kind: 'TRANSFER_RECEIVED' }),
+    ]);
+    expect((await myNotifications(alice)).map((n) => n.id)).toEqual([sent.data?.notificationAdded.id]);
+    expect(await myNotifications(carol)).toEqual([]);
+    for (const sub of [toBob, toAlice, toCarol]) await sub.stop();
+  });
+
+  test('an anonymous connection may not subscribe to notificationAdded', async () => {
+    const ws = track(connect(bank.routerUrl));
+    const refused = await subscribe(ws, NOTIFICATION_ADDED).next();
+    expect(refused.data ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  describe('chat', () => {
+    let owner: User;
+    let banker: User;
+    let conversationId: string;
+
+    beforeAll(async () => {
+      owner = await signUp('olive', 'BUSINESS_OWNER', { businessName: 'Olive Oil Co' });
+      banker = await signUp('bruno', 'BANKER', { institution: 'Bank Supergraph' });
+      const started = await ok(
+        `mutation($input: StartConversationInput!) { startConversation(input: $input) { id } }`,
+        { input: { participantId: banker.id, subject: 'Credit line', body: 'Hello' } },
+        owner.token,
+      );
+      conversationId = (started.startConversation as { id: string }).id;
+    });
+
+    /**
+     * NEW_MESSAGE notifications are made asynchronously (outbox, stream): waits until the banker has
+     * one per message of the owner, so that a live check sees only what it causes.
+     */
+    async function settled(): Promise<void> {
+      await until(
+        async () => {
+          const data = await ok(
+            `query($id: ID!) { conversation(id: $id) { messages(last: 100) { edges { node { sender { id } } } } } }`,
+            { id: conversationId },
+            banker.token,
+          );
+          const edges = (data.conversation as { messages: { edges: { node: { sender: { id: string } } }[] } }).messages
+            .edges;
+          const fromOwner = edges.filter((e) => e.node.sender.id === owner.id).length;
+          return (await myNotifications(banker)).length === fromOwner;
+        },
+        15_000,
+        'NEW_MESSAGE notifications settled',
+      );
+    }
+
+    test('messageAdded carries fields of identity (sender, participants) exactly as a plain query does', async () => {
+      await settled();
+      type Payload = { messageAdded: Record<string, unknown> };
+      const sub = await listen<Payload>(track(connect(bank.routerUrl, banker.token)), MESSAGE_ADDED, {
+        id: conversationId,
+      });
+      await ok(
+        `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+        { input: { conversationId, body: '<b>not markup</b> & rates?', clientMessageId: 'c-1' } },
+        owner.token,
+      );
+      const event = await sub.next(10_000);
+      expect(event.errors).toBeUndefined();
+      expect(event.data?.messageAdded).toMatchObject({
+        body: '<b>not markup</b> & rates?',
+        clientMessageId: 'c-1',
+        sender: { id: owner.id, name: 'olive' },
+        readBy: [],
+        conversation: {
+          id: conversationId,
+          subject: 'Credit line',
+          loanApplicationId: null,
+          participants: [
+            { id: owner.id, name: 'olive' },
+            { id: banker.id, name: 'bruno' },
+          ],
+        },
+      });
+      // Same shape, same values as the same fields through a query.
+      const query = await ok(LAST_MESSAGE, { id: conversationId }, banker.token);
+      const conversation = query.conversation as { messages: { edges: { node: unknown }[] } };
+      expect(event.data?.messageAdded).toEqual(conversation.messages.edges[0]?.node);
+      await sub.stop();
+    });
+
+    test('a new message notifies the other participant (NEW_MESSAGE), not the sender', async () => {
+      await settled();
+      type Payload = { notificationAdded: Notification };
+      const toBanker = await listen<Payload>(track(connect(bank.routerUrl, banker.token)), NOTIFICATION_ADDED);
+      const toOwner = await listen<Payload>(track(connect(bank.routerUrl, owner.token)), NOTIFICATION_ADDED);
+      await ok(
+        `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+        { input: { conversationId, body: 'Any news?' } },
+        owner.token,
+      );
+      const event = await toBanker.next(15_000);
+      expect(event.errors).toBeUndefined();
+      expect(event.data?.notificationAdded).toMatchObject({
+        kind: 'NEW_MESSAGE',
+        link: `/conversations/${conversationId}`,
+      });
+      // Never the message's contents in a notification.
+      expect(event.data?.notificationAdded.body).not.toContain('Any news?');
+      expect(await toOwner.nothingWithin(1_000)).toBe(true);
+      await toBanker.stop();
+      await toOwner.stop();
+    });
+  });
+});
