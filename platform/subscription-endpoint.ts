@@ -7,7 +7,16 @@
  * the caller header is signed for the query, the variables and the event.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { execute, getOperationAST, GraphQLError, parse, validate, type FieldNode, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  getOperationAST,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+} from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { authenticateCaller, CALLER_HEADER, type Caller, type CallerKeys } from './caller.ts';
 import { BadUserInputError, formatError } from './errors.ts';
@@ -62,6 +71,19 @@ export function subscriptionEndpoint<TContext>(options: SubscriptionEndpointOpti
     return { message: formatted.message, extensions: formatted.extensions ?? {} };
   };
 
+  /** Parsed and validated documents by text: the router sends the same few fetches for every event. */
+  const documents = new Map<string, { document: DocumentNode; validation: readonly GraphQLError[] }>();
+  const checked = (query: string) => {
+    let entry = documents.get(query);
+    if (!entry) {
+      const document = parse(query);
+      entry = { document, validation: validate(options.schema, document) };
+      if (documents.size >= 500) documents.delete(documents.keys().next().value as string);
+      documents.set(query, entry);
+    }
+    return entry;
+  };
+
   return async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
     const reply = (status: number, body: SubscriptionResponse) => {
       res.statusCode = status;
@@ -85,8 +107,7 @@ export function subscriptionEndpoint<TContext>(options: SubscriptionEndpointOpti
         return reply(401, { errors: [format(error)] });
       }
 
-      const document = parse(body.query);
-      const validation = validate(options.schema, document);
+      const { document, validation } = checked(body.query);
       if (validation.length > 0) return reply(400, { errors: validation.map(format) });
       const operation = getOperationAST(document);
       const selection = operation?.selectionSet.selections[0];

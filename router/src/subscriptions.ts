@@ -29,6 +29,7 @@ import {
   getOperationAST,
   GraphQLError,
   parse,
+  print,
   validate,
   type DocumentNode,
   type ExecutionArgs,
@@ -50,6 +51,13 @@ import type { RouterContext } from './context.ts';
 /** Events waiting for a slow client, per subscription; past this the subscription ends with an error. */
 export const MAX_PENDING_EVENTS = 1000;
 const EVENT_SOURCE = '__subscription_event__';
+const PLAN_CACHE_SIZE = 500;
+
+/** What makes two subscribers the same for the owning subgraph: who they are, with which roles. */
+function callerKey(caller: Caller): string {
+  if (caller.kind === 'user') return `user:${caller.userId}:${[...caller.roles].sort().join(',')}`;
+  return caller.kind === 'service' ? `service:${caller.service}` : 'anonymous';
+}
 
 export interface SubscriptionServerOptions {
   server: Server;
@@ -129,6 +137,52 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     );
   }
 
+  /** Operation contexts and plans by operation text: subscribers usually send the same few documents. */
+  const plans = new Map<string, { operationContext: ReturnType<typeof buildOperationContext>; plan: QueryPlan }>();
+  function planFor(document: DocumentNode, operationName: string | undefined) {
+    const key = `${operationName ?? ''}|${print(document)}`;
+    let entry = plans.get(key);
+    if (!entry) {
+      entry = {
+        operationContext: buildOperationContext({
+          schema: graphqlApiSchema,
+          operationDocument: document,
+          operationName,
+        }),
+        plan: planner.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName })),
+      };
+      if (plans.size >= PLAN_CACHE_SIZE) plans.delete(plans.keys().next().value as string);
+      plans.set(key, entry);
+    }
+    return entry;
+  }
+
+  /**
+   * One event's result per (operation, variables, caller), computed once and
+   * shared by every subscriber it fits: a message to 1,000 subscribers costs
+   * one subgraph call and one plan execution per distinct subscriber identity,
+   * not 1,000. Keyed by the event object, so it is forgotten with the event.
+   */
+  const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult | null>>>();
+  function sharedResult(
+    event: unknown,
+    key: string,
+    compute: () => Promise<ExecutionResult | null>,
+  ): Promise<ExecutionResult | null> {
+    if (event === null || typeof event !== 'object') return compute();
+    let results = resultsByEvent.get(event);
+    if (!results) {
+      results = new Map();
+      resultsByEvent.set(event, results);
+    }
+    let result = results.get(key);
+    if (!result) {
+      result = compute();
+      results.set(key, result);
+    }
+    return result;
+  }
+
   /** Lets a subscription's consumer end it while it waits for an event. */
   interface Control {
     stopped: boolean;
@@ -174,14 +228,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     const document = args.document;
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
     const operationName = args.operationName ?? undefined;
-    const operationContext = buildOperationContext({
-      schema: graphqlApiSchema,
-      operationDocument: document,
-      operationName,
-    });
-    const plan: QueryPlan = planner.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName }));
+    const { operationContext, plan } = planFor(document, operationName);
     const node = plan.node as SubscriptionNode;
     const primary: FetchNode = node.primary;
+    // Subscribers with the same operation, variables and identity get the same result for an event.
+    const eventKey = `${print(document)}|${operationName ?? ''}|${JSON.stringify(variables)}`;
     const primaryVariables = Object.fromEntries(
       (primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
     );
@@ -240,31 +291,31 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           control.wake = undefined;
           continue;
         }
-        const answer = await askSubgraph(primary.serviceName, context, {
-          query: primary.operation,
-          variables: primaryVariables,
-          event,
+        const result = await sharedResult(event, `${eventKey}|${callerKey(context.caller)}`, async () => {
+          const answer = await askSubgraph(primary.serviceName, context, {
+            query: primary.operation,
+            variables: primaryVariables,
+            event,
+          });
+          if (answer.errors?.length && !answer.data) return { errors: formatted(toErrors(answer)) };
+          if (!answer.data) return null; // not for this subscriber
+          const { plan: eventPlan, serviceMap } = restPlan(answer.data);
+          const executed = await executeQueryPlan(
+            eventPlan,
+            serviceMap,
+            {
+              request: { query: '', variables, operationName },
+              context,
+              logger,
+              metrics: {},
+            } as unknown as Parameters<typeof executeQueryPlan>[2],
+            operationContext,
+            supergraphSchema,
+            apiSchema,
+          );
+          return executed.errors ? { ...executed, errors: formatted(executed.errors as GraphQLError[]) } : executed;
         });
-        if (answer.errors?.length && !answer.data) {
-          yield { errors: formatted(toErrors(answer)) };
-          continue;
-        }
-        if (!answer.data) continue; // not for this subscriber
-        const { plan: eventPlan, serviceMap } = restPlan(answer.data);
-        const result = await executeQueryPlan(
-          eventPlan,
-          serviceMap,
-          {
-            request: { query: '', variables, operationName },
-            context,
-            logger,
-            metrics: {},
-          } as unknown as Parameters<typeof executeQueryPlan>[2],
-          operationContext,
-          supergraphSchema,
-          apiSchema,
-        );
-        yield result.errors ? { ...result, errors: formatted(result.errors as GraphQLError[]) } : result;
+        if (result) yield result;
       }
     } finally {
       subscriptions -= 1;
