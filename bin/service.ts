@@ -21,6 +21,12 @@ async function main(): Promise<void> {
   const [role, name] = process.argv.slice(2);
   const config = await withDevelopmentKeys(loadConfig());
   const logger = createLogger(config, role === 'subgraph' && name ? name : (role ?? 'service'));
+  // Services in separate processes share events only through Redis: an in-process bus here would
+  // mark outbox events published with nobody to receive them.
+  if (config.redisUrl === undefined) {
+    if (config.isProduction) throw new ConfigError(['REDIS_URL: is required when services run as separate processes']);
+    logger.warn('REDIS_URL is not set: events and subscriptions will not cross processes');
+  }
   let close: () => Promise<void>;
   if (role === 'router') {
     const bus = createEventBus(config, logger);
