@@ -15,6 +15,7 @@ export const identity: SubgraphDefinition<IdentityServices> = {
   typeDefs: loadSchema(new URL('../schema.graphql', import.meta.url)),
   resolvers,
   database: { entities, migrations, migrationsPath: new URL('./migrations', import.meta.url).pathname },
+  outbox: true,
   createServices: createIdentityServices,
   async onStart({ orm, config, logger, bus }) {
     const services = createIdentityServices({ em: orm.em.fork(), caller: { kind: 'anonymous' }, config, logger, bus });

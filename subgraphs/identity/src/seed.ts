@@ -7,6 +7,7 @@ import type { Role } from '../../../platform/caller.ts';
 import type { StartDeps } from '../../../platform/subgraph.ts';
 import { User } from './entities/index.ts';
 import { PasswordHasher } from './services/passwords.ts';
+import { recordUserRegistered } from './services/user-events.ts';
 
 /** The demo password of every demo user (development only). */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -47,7 +48,7 @@ export async function seedDemoUsers({ orm, config, logger }: StartDeps): Promise
   const hasher = new PasswordHasher(config.auth.argon2);
   const passwordHash = await hasher.hash(DEMO_PASSWORD);
   for (const demo of missing) {
-    em.create(User, {
+    const user = em.create(User, {
       id: randomUUID(),
       email: demo.email,
       passwordHash,
@@ -55,6 +56,7 @@ export async function seedDemoUsers({ orm, config, logger }: StartDeps): Promise
       roles: [demo.role],
       ...demo.profile,
     });
+    recordUserRegistered(em, user);
   }
   await em.flush();
   logger.info({ users: missing.map((u) => u.email) }, 'demo users created');

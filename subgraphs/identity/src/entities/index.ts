@@ -1,3 +1,4 @@
+import { OutboxEventSchema } from '../../../../platform/outbox.ts';
 import { AuditEventSchema } from './audit-event.ts';
 import { LoginThrottleSchema } from './login-throttle.ts';
 import { RefreshTokenSchema } from './refresh-token.ts';
@@ -9,4 +10,4 @@ export { RefreshToken } from './refresh-token.ts';
 export { User } from './user.ts';
 
 /** Every entity of the identity database. */
-export const entities = [UserSchema, RefreshTokenSchema, LoginThrottleSchema, AuditEventSchema];
+export const entities = [UserSchema, RefreshTokenSchema, LoginThrottleSchema, AuditEventSchema, OutboxEventSchema];

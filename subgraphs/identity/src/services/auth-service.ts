@@ -18,6 +18,7 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { parseInput } from '../../../../platform/validation.ts';
 import { RefreshToken, User } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
+import { recordUserRegistered } from './user-events.ts';
 import { PASSWORD_RULE, passwordProblem, type PasswordHasher } from './passwords.ts';
 
 export interface AuthPayload {
@@ -137,6 +138,7 @@ export class AuthService {
         bio: isBanker ? data.bio : null,
       });
       this.#audit.record(em, { type: 'USER_REGISTERED', userId: user.id, details: { role } });
+      recordUserRegistered(em, user);
       return user;
     });
   }
@@ -259,6 +261,7 @@ export class AuthService {
     return this.#em.transactional(async (em) => {
       const { role, ...fields } = staff;
       const user = em.create(User, { id: randomUUID(), ...fields, roles: [role] });
+      recordUserRegistered(em, user);
       this.#audit.record(em, {
         type: 'STAFF_USER_CREATED',
         userId: user.id,

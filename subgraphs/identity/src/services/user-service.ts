@@ -5,6 +5,7 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { isUuid, parseId } from '../../../../platform/validation.ts';
 import { User } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
+import { recordRolesChanged } from './user-events.ts';
 
 /** Reading users and, for ADMINs, changing their roles. */
 export class UserService {
@@ -72,6 +73,7 @@ export class UserService {
       if (!user) throw new NotFoundError('User');
       const before = [...user.roles];
       user.roles = wanted as Role[];
+      recordRolesChanged(em, user);
       this.#audit.record(em, {
         type: 'ROLES_CHANGED',
         userId: user.id,
