@@ -8,7 +8,7 @@
  * wraps (everything runs in this process), attributing each statement to
  * the database of the client that sends it. That sees every statement: the
  * ORM's own, raw SQL, and transaction control. Background work that would
- * blur the count (the banking outbox relay) is stopped first.
+ * blur the count (the outbox relays, which poll) is stopped first.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
@@ -130,7 +130,7 @@ test('listing 10, 100 and 1,000 transactions with their accounts and owners cost
   });
 
   // Nothing else may talk to the databases while counting.
-  await bank.stack.subgraphs.banking!.outbox?.stop();
+  for (const subgraph of Object.values(bank.stack.subgraphs)) await subgraph.outbox?.stop();
 
   const admin = await bank.request(LoginDocument, TEST_ADMIN);
   expect(admin.errors).toBeUndefined();
