@@ -35,7 +35,6 @@
  */
 import { fork } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,6 +47,7 @@ import { loadConfig } from '../platform/config.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
 import { generateKeyConfig } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
+import { freePort, graphql, must, percentile } from './support.ts';
 
 const SUBSCRIBER_COUNTS = (process.env.BENCH_SUBSCRIBERS ?? '1,100,1000').split(',').map(Number);
 /** Messages sent per subscriber count. */
@@ -77,31 +77,6 @@ type FromServer =
   | { type: 'stats'; subscriptions: number; sockets: number }
   | { type: 'memory'; heap: number; rss: number; subscriptions: number; sockets: number }
   | { type: 'failed'; message: string };
-
-interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-async function graphql<T>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown>,
-  token?: string,
-): Promise<GraphQLResponse<T>> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GraphQLResponse<T>;
-}
-
-async function must<T>(promise: Promise<GraphQLResponse<T>>, what: string): Promise<T> {
-  const result = await promise;
-  if (result.errors || !result.data) throw new Error(`${what} failed: ${JSON.stringify(result.errors)}`);
-  return result.data;
-}
 
 function describe(error: unknown): string {
   if (Array.isArray(error)) return error.map(describe).join('; ');
@@ -195,11 +170,6 @@ async function idleServer(): Promise<void> {
 
 // ---------------------------------------------------------------------------
 // The measuring process.
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 
 const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(1)} ms`);
 
@@ -451,18 +421,6 @@ async function idleMemory(
     await Promise.race([exited, sleep(10_000)]);
     server.kill();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function main(): Promise<void> {

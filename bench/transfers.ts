@@ -25,7 +25,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -35,6 +34,7 @@ import { loadConfig } from '../platform/config.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
 import { generateKeyConfig } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
+import { freePort, graphql, must, percentile } from './support.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
@@ -60,43 +60,6 @@ interface PhaseResult {
   firstError: string | undefined;
   elapsedMs: number;
   latenciesMs: number[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-async function graphql<T>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown>,
-  token?: string,
-): Promise<GraphQLResponse<T>> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GraphQLResponse<T>;
-}
-
-async function must<T>(promise: Promise<GraphQLResponse<T>>, what: string): Promise<T> {
-  const result = await promise;
-  if (result.errors || !result.data) throw new Error(`${what} failed: ${JSON.stringify(result.errors)}`);
-  return result.data;
 }
 
 const TRANSFER = `mutation BenchTransfer($input: TransferInput!) { transfer(input: $input) { id } }`;
@@ -132,11 +95,6 @@ async function runPhase(name: string, operation: (n: number) => Promise<void>): 
   await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(end, result)));
   result.elapsedMs = performance.now() - started;
   return result;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 function summary(r: PhaseResult): { rate: number; line: string } {
