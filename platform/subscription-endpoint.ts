@@ -20,28 +20,12 @@ import {
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { authenticateCaller, CALLER_HEADER, type Caller, type CallerKeys } from './caller.ts';
 import { BadUserInputError, formatError } from './errors.ts';
+import { BodyTooLargeError, isRecord, readBody } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import type { SubscriptionField, SubscriptionRequest, SubscriptionResponse } from './subscriptions.ts';
 
-const MAX_BODY_BYTES = 1_000_000;
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BadUserInputError('Request body too large.');
-    chunks.push(chunk as Buffer);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
 function isRequest(body: unknown): body is SubscriptionRequest {
-  if (body === null || typeof body !== 'object') return false;
-  const { query, variables } = body as Record<string, unknown>;
-  return (
-    typeof query === 'string' && (variables === undefined || (typeof variables === 'object' && variables !== null))
-  );
+  return isRecord(body) && typeof body.query === 'string' && (body.variables === undefined || isRecord(body.variables));
 }
 
 export interface SubscriptionEndpointOptions<TContext> {
@@ -92,7 +76,14 @@ export function subscriptionEndpoint<TContext>(options: SubscriptionEndpointOpti
     };
     try {
       if (req.method !== 'POST') return reply(405, { errors: [{ message: 'POST only.' }] });
-      const body = await readJson(req);
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch (error) {
+        throw error instanceof BodyTooLargeError
+          ? new BadUserInputError('Request body too large.')
+          : new BadUserInputError('Body is not valid JSON.');
+      }
       if (!isRequest(body)) throw new BadUserInputError('Expected { query, variables, event }.');
       const variables = body.variables ?? {};
       const event = body.event ?? null;

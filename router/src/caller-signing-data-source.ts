@@ -6,6 +6,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { CALLER_HEADER, signCallerHeader } from '../../platform/caller.ts';
+import { isRecord } from '../../platform/http-server.ts';
 import { REQUEST_ID_HEADER } from '../../platform/logger.ts';
 import type { RouterContext } from './context.ts';
 
@@ -47,8 +48,4 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     }
     return new GraphQLError(error.message, { extensions: { code: error.extensions.code } });
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
