@@ -34,20 +34,16 @@
  * and closing 100 subscriptions as a warm-up), at half, and with all of them.
  */
 import { fork } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { startStack, type RunningStack } from '../bin/stack.ts';
-import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
 import { loadConfig } from '../platform/config.ts';
-import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
-import { generateKeyConfig } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
-import { freePort, graphql, must, percentile } from './support.ts';
+import { testEnv } from '../test/support/stack.ts';
+import { graphql, must, percentile, startBenchDatabases, type BenchDatabases } from './support.ts';
 
 const SUBSCRIBER_COUNTS = (process.env.BENCH_SUBSCRIBERS ?? '1,100,1000').split(',').map(Number);
 /** Messages sent per subscriber count. */
@@ -425,43 +421,26 @@ async function idleMemory(
 
 async function main(): Promise<void> {
   const logger = createLogger({ logLevel: 'silent' }, 'bench');
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bank-bench-'));
-  // PostgreSQL runs as its own user when the bench runs as root: let it in.
-  await chmod(dir, 0o755);
-  let postgres: RunningPostgres | undefined;
+  let databases: BenchDatabases | undefined;
   let stack: RunningStack | undefined;
   const cleanUp = async () => {
     await stack?.close();
-    await postgres?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await databases?.stop();
   };
   process.once('SIGINT', () => {
     void cleanUp().finally(() => process.exit(130));
   });
 
   try {
-    postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), logger });
-    await postgres.ensureDatabases(IMPLEMENTED_SUBGRAPHS);
-    const running = postgres;
-    const keys = generateKeyConfig();
-    const env: Record<string, string> = {
+    databases = await startBenchDatabases(logger);
+    const running = databases.postgres;
+    const env = testEnv(databases.urls, {
       NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      JWT_PRIVATE_KEY: keys.jwtPrivateKey,
-      JWT_PUBLIC_KEY: keys.jwtPublicKey,
-      ROUTER_SIGNING_PRIVATE_KEY: keys.routerSigningPrivateKey,
-      ROUTER_SIGNING_PUBLIC_KEY: keys.routerSigningPublicKey,
-      SERVICE_SIGNING_PRIVATE_KEY: keys.serviceSigningPrivateKey,
-      SERVICE_SIGNING_PUBLIC_KEY: keys.serviceSigningPublicKey,
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       DATABASE_POOL_MAX: String(POOL_MAX),
       ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
-      ...Object.fromEntries(
-        IMPLEMENTED_SUBGRAPHS.map((n) => [`${n.toUpperCase()}_DATABASE_URL`, running.databaseUrl(n)]),
-      ),
-    };
+    });
     const config = loadConfig(env);
     stack = await startStack({ config, logger, randomPorts: true });
     const url = stack.routerUrl;

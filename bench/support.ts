@@ -1,8 +1,16 @@
 /**
- * What the benchmarks share: GraphQL over HTTP against the router, and
- * percentiles.
+ * What the benchmarks share: their own embedded PostgreSQL, GraphQL over
+ * HTTP against the router, and percentiles.
  */
-export { freePort } from '../test/support/ports.ts';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
+import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
+import type { Logger } from '../platform/logger.ts';
+import { freePort } from '../test/support/ports.ts';
+
+export { freePort };
 
 export interface GraphQLResponse<T> {
   data?: T | null;
@@ -35,4 +43,29 @@ export async function must<T>(promise: Promise<GraphQLResponse<T>>, what: string
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+/** An embedded PostgreSQL in a temporary folder with a database per implemented subgraph. */
+export interface BenchDatabases {
+  postgres: RunningPostgres;
+  /** Database URL by subgraph, for `testEnv`. */
+  urls: Record<string, string>;
+  /** Stops PostgreSQL and removes the folder. */
+  stop(): Promise<void>;
+}
+
+export async function startBenchDatabases(logger: Logger): Promise<BenchDatabases> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bank-bench-'));
+  // PostgreSQL runs as its own user when the bench runs as root: let it in.
+  await chmod(dir, 0o755);
+  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), logger });
+  await postgres.ensureDatabases(IMPLEMENTED_SUBGRAPHS);
+  return {
+    postgres,
+    urls: Object.fromEntries(IMPLEMENTED_SUBGRAPHS.map((n) => [n, postgres.databaseUrl(n)])),
+    async stop() {
+      await postgres.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

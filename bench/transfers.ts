@@ -24,17 +24,13 @@
  * with the router and the subgraphs in (a), and with the `pg` client in (b).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { startStack, type RunningStack } from '../bin/stack.ts';
-import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
 import { loadConfig } from '../platform/config.ts';
-import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
-import { generateKeyConfig } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
-import { freePort, graphql, must, percentile } from './support.ts';
+import { testEnv } from '../test/support/stack.ts';
+import { graphql, must, percentile, startBenchDatabases, type BenchDatabases } from './support.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
@@ -199,44 +195,29 @@ async function directTransfer(
 
 async function main(): Promise<void> {
   const logger = createLogger({ logLevel: 'silent' }, 'bench');
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bank-bench-'));
-  // PostgreSQL runs as its own user when the bench runs as root: let it in.
-  await chmod(dir, 0o755);
-  let postgres: RunningPostgres | undefined;
+  let databases: BenchDatabases | undefined;
   let stack: RunningStack | undefined;
   let direct: pg.Pool | undefined;
   const cleanUp = async () => {
     await direct?.end();
     await stack?.close();
-    await postgres?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await databases?.stop();
   };
   process.once('SIGINT', () => {
     void cleanUp().finally(() => process.exit(130));
   });
 
   try {
-    postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), logger });
-    await postgres.ensureDatabases(IMPLEMENTED_SUBGRAPHS);
-    const running = postgres;
-    const keys = generateKeyConfig();
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      JWT_PRIVATE_KEY: keys.jwtPrivateKey,
-      JWT_PUBLIC_KEY: keys.jwtPublicKey,
-      ROUTER_SIGNING_PRIVATE_KEY: keys.routerSigningPrivateKey,
-      ROUTER_SIGNING_PUBLIC_KEY: keys.routerSigningPublicKey,
-      SERVICE_SIGNING_PRIVATE_KEY: keys.serviceSigningPrivateKey,
-      SERVICE_SIGNING_PUBLIC_KEY: keys.serviceSigningPublicKey,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      DATABASE_POOL_MAX: String(POOL_MAX),
-      ...Object.fromEntries(
-        IMPLEMENTED_SUBGRAPHS.map((n) => [`${n.toUpperCase()}_DATABASE_URL`, running.databaseUrl(n)]),
-      ),
-    });
+    databases = await startBenchDatabases(logger);
+    const running = databases.postgres;
+    const config = loadConfig(
+      testEnv(databases.urls, {
+        NODE_ENV: 'production',
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        DATABASE_POOL_MAX: String(POOL_MAX),
+      }),
+    );
     stack = await startStack({ config, logger, randomPorts: true });
     const url = stack.routerUrl;
 

@@ -98,3 +98,22 @@ export async function withDevelopmentKeys(config: Config): Promise<Config> {
     },
   });
 }
+
+/** The environment variable of each key. */
+const KEY_VARIABLES: Readonly<Record<keyof KeyConfig, string>> = {
+  jwtPrivateKey: 'JWT_PRIVATE_KEY',
+  jwtPublicKey: 'JWT_PUBLIC_KEY',
+  routerSigningPrivateKey: 'ROUTER_SIGNING_PRIVATE_KEY',
+  routerSigningPublicKey: 'ROUTER_SIGNING_PUBLIC_KEY',
+  serviceSigningPrivateKey: 'SERVICE_SIGNING_PRIVATE_KEY',
+  serviceSigningPublicKey: 'SERVICE_SIGNING_PUBLIC_KEY',
+};
+
+/** Keys as the environment variables `loadConfig` reads (fresh ones by default): tests, benchmarks, `.env`. */
+export function keyEnvironment(
+  keys: Required<{ [K in keyof KeyConfig]: string }> = generateKeyConfig(),
+): Record<string, string> {
+  return Object.fromEntries(
+    (Object.keys(KEY_VARIABLES) as (keyof KeyConfig)[]).map((k) => [KEY_VARIABLES[k], keys[k]]),
+  );
+}

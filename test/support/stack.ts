@@ -10,7 +10,7 @@ import { startStack, type RunningStack } from '../../bin/stack.ts';
 import { IMPLEMENTED_SUBGRAPHS } from '../../bin/subgraphs.ts';
 import { loadConfig, type Config } from '../../platform/config.ts';
 import type { EventBus } from '../../platform/event-bus.ts';
-import { generateKeyConfig } from '../../platform/keys.ts';
+import { keyEnvironment } from '../../platform/keys.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { createTestDatabases } from './databases.ts';
 
@@ -21,17 +21,11 @@ export function testEnv(
   databaseUrls: Record<string, string>,
   overrides: Record<string, string> = {},
 ): Record<string, string> {
-  const keys = generateKeyConfig();
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
-    JWT_PRIVATE_KEY: keys.jwtPrivateKey,
-    JWT_PUBLIC_KEY: keys.jwtPublicKey,
-    ROUTER_SIGNING_PRIVATE_KEY: keys.routerSigningPrivateKey,
-    ROUTER_SIGNING_PUBLIC_KEY: keys.routerSigningPublicKey,
-    SERVICE_SIGNING_PRIVATE_KEY: keys.serviceSigningPrivateKey,
-    SERVICE_SIGNING_PUBLIC_KEY: keys.serviceSigningPublicKey,
+    ...keyEnvironment(),
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     DATABASE_POOL_MAX: '5',
