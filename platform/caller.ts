@@ -96,23 +96,33 @@ export function verifyCallerHeader(
   if (header === undefined || header === '') {
     throw new UnauthenticatedError('Subgraphs only answer requests that come through the router.');
   }
-  let claims: jwt.JwtPayload;
-  try {
-    const verified = jwt.verify(header, publicKeyObject(publicKey), {
-      algorithms: [ALGORITHM],
-      issuer: ISSUER,
-      audience: AUDIENCE,
-    });
-    if (typeof verified === 'string') throw new Error('unexpected string payload');
-    claims = verified;
-  } catch {
-    throw new UnauthenticatedError('The router signature on this request is invalid or expired.');
-  }
-  if (claims.op !== operationHash(query, variables)) {
-    throw new UnauthenticatedError('The router signature on this request does not match its operation.');
-  }
+  const claims = verifySigned('router', publicKey, ISSUER, header, query, variables);
   const roles = Array.isArray(claims.roles) ? claims.roles.filter(isRole) : [];
   return typeof claims.sub === 'string' ? { kind: 'user', userId: claims.sub, roles } : ANONYMOUS;
+}
+
+/**
+ * Checks a caller header's signature (pinned algorithm, issuer, audience,
+ * expiry) and that it was signed for this operation and these variables.
+ */
+function verifySigned(
+  signer: 'router' | 'service',
+  publicKey: string,
+  issuer: string,
+  header: string,
+  query: string,
+  variables: Record<string, unknown> | null | undefined,
+): jwt.JwtPayload {
+  let claims: jwt.JwtPayload | string;
+  try {
+    claims = jwt.verify(header, publicKeyObject(publicKey), { algorithms: [ALGORITHM], issuer, audience: AUDIENCE });
+  } catch {
+    throw new UnauthenticatedError(`The ${signer} signature on this request is invalid or expired.`);
+  }
+  if (typeof claims === 'string' || claims.op !== operationHash(query, variables)) {
+    throw new UnauthenticatedError(`The ${signer} signature on this request does not match its operation.`);
+  }
+  return claims;
 }
 
 /**
@@ -154,19 +164,7 @@ export function authenticateCaller(
   const unverified = header ? jwt.decode(header) : null;
   const isService = unverified !== null && typeof unverified === 'object' && unverified.iss === SERVICE_ISSUER;
   if (!isService || keys.service === undefined) return verifyCallerHeader(keys.router, header, query, variables);
-  let claims: jwt.JwtPayload | string;
-  try {
-    claims = jwt.verify(header as string, publicKeyObject(keys.service), {
-      algorithms: [ALGORITHM],
-      issuer: SERVICE_ISSUER,
-      audience: AUDIENCE,
-    });
-  } catch {
-    throw new UnauthenticatedError('The service signature on this request is invalid or expired.');
-  }
-  if (typeof claims === 'string' || claims.op !== operationHash(query, variables)) {
-    throw new UnauthenticatedError('The service signature on this request does not match its operation.');
-  }
+  const claims = verifySigned('service', keys.service, SERVICE_ISSUER, header as string, query, variables);
   const service = claims.svc;
   if (!(SERVICES as readonly unknown[]).includes(service)) {
     throw new UnauthenticatedError('The service signature names no known service.');
