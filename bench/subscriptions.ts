@@ -43,7 +43,8 @@ import { startStack, type RunningStack } from '../bin/stack.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { testEnv } from '../test/support/stack.ts';
-import { graphql, must, percentile, startBenchDatabases, type BenchDatabases } from './support.ts';
+import { signUp, startConversation } from '../test/support/people.ts';
+import { graphql, percentile, startBenchDatabases, type BenchDatabases } from './support.ts';
 
 const SUBSCRIBER_COUNTS = (process.env.BENCH_SUBSCRIBERS ?? '1,100,1000').split(',').map(Number);
 /** Messages sent per subscriber count. */
@@ -445,34 +446,14 @@ async function main(): Promise<void> {
     stack = await startStack({ config, logger, randomPorts: true });
     const url = stack.routerUrl;
 
-    const REGISTER = `mutation ($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`;
-    const signUp = async (email: string, role: string, profile: Record<string, string>) => {
-      const { register } = await must(
-        graphql<{ register: { accessToken: string; user: { id: string } } }>(url, REGISTER, {
-          input: { email, password: 'correct horse battery staple', name: email.split('@')[0], role, ...profile },
-        }),
-        'register',
-      );
-      return { token: register.accessToken, id: register.user.id };
-    };
-    const owner = await signUp('owner@bench.example', 'BUSINESS_OWNER', { businessName: 'Bench Bakery' });
-    const banker = await signUp('banker@bench.example', 'BANKER', { institution: 'Bench Bank' });
-    const { startConversation } = await must(
-      graphql<{ startConversation: { id: string } }>(
-        url,
-        `
-          mutation ($input: StartConversationInput!) {
-            startConversation(input: $input) {
-              id
-            }
-          }
-        `,
-        { input: { participantId: banker.id, subject: 'Benchmark', body: 'Hello' } },
-        owner.token,
-      ),
-      'startConversation',
-    );
-    const scene: Scene = { url, stack, owner, banker, conversationId: startConversation.id };
+    const owner = await signUp(url, 'owner', 'BUSINESS_OWNER', { businessName: 'Bench Bakery' });
+    const banker = await signUp(url, 'banker', 'BANKER', { institution: 'Bench Bank' });
+    const conversationId = await startConversation(url, owner.token, {
+      participantId: banker.id,
+      subject: 'Benchmark',
+      body: 'Hello',
+    });
+    const scene: Scene = { url, stack, owner, banker, conversationId };
 
     // Warm-up (not counted): two subscribers, a few messages, so that code paths and connections exist.
     await latency(scene, 2, 5);

@@ -13,6 +13,7 @@ import { createLogger } from '../platform/logger.ts';
 import { RedisEventBus } from '../platform/redis-event-bus.ts';
 import { messageAddedTopic, notificationAddedTopic } from '../subgraphs/messaging/src/services/live.ts';
 import { testRedisPrefix, testRedisUrl } from './support/redis.ts';
+import { signUp, startConversation, type SignedUp } from './support/people.ts';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
 import {
   connect,
@@ -26,11 +27,6 @@ import {
 } from './support/ws.ts';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
-
-interface User {
-  token: string;
-  id: string;
-}
 
 const MESSAGE_ADDED = `subscription($id: ID!) { messageAdded(conversationId: $id) { id body sender { name } } }`;
 const NOTIFICATION_ADDED = `subscription { notificationAdded { id kind } }`;
@@ -57,27 +53,16 @@ async function ok(bank: TestStack, query: string, variables: Record<string, unkn
   return result.data as Record<string, unknown>;
 }
 
-async function signUp(bank: TestStack, name: string, role: string, profile: Record<string, string>): Promise<User> {
-  const data = await ok(
-    bank,
-    `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`,
-    { input: { email: `${name}@example.com`, password: 'correct horse battery staple', name, role, ...profile } },
-  );
-  const register = data.register as { accessToken: string; user: { id: string } };
-  return { token: register.accessToken, id: register.user.id };
-}
-
 /** A business owner, a banker and their conversation. */
 async function chat(bank: TestStack) {
-  const owner = await signUp(bank, 'olive', 'BUSINESS_OWNER', { businessName: 'Olive Oil Co' });
-  const banker = await signUp(bank, 'bruno', 'BANKER', { institution: 'Bank Supergraph' });
-  const started = await ok(
-    bank,
-    `mutation($input: StartConversationInput!) { startConversation(input: $input) { id } }`,
-    { input: { participantId: banker.id, subject: 'Lifecycle', body: 'Hello' } },
-    owner.token,
-  );
-  return { owner, banker, conversationId: (started.startConversation as { id: string }).id };
+  const owner = await signUp(bank.routerUrl, 'olive', 'BUSINESS_OWNER', { businessName: 'Olive Oil Co' });
+  const banker = await signUp(bank.routerUrl, 'bruno', 'BANKER', { institution: 'Bank Supergraph' });
+  const conversationId = await startConversation(bank.routerUrl, owner.token, {
+    participantId: banker.id,
+    subject: 'Lifecycle',
+    body: 'Hello',
+  });
+  return { owner, banker, conversationId };
 }
 
 async function numsub(channel: string): Promise<number> {
@@ -115,8 +100,8 @@ afterAll(async () => {
 describe('on one router', () => {
   let bank: TestStack;
   let bus: RedisEventBus;
-  let owner: User;
-  let banker: User;
+  let owner: SignedUp;
+  let banker: SignedUp;
   let conversationId: string;
   const stats = () => bank.stack.router.subscriptions.stats();
 

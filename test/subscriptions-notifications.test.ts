@@ -13,6 +13,7 @@ import type { EventBus } from '../platform/event-bus.ts';
 import { createLogger } from '../platform/logger.ts';
 import { RedisEventBus } from '../platform/redis-event-bus.ts';
 import { testRedisPrefix, testRedisUrl } from './support/redis.ts';
+import { signUp, startConversation, type SignedUp } from './support/people.ts';
 import { postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
 import { connect, subscribe, until, type Subscription, type WsClient } from './support/ws.ts';
 
@@ -33,11 +34,7 @@ interface Notification {
   link: string | null;
   readAt?: string | null;
 }
-interface User {
-  token: string;
-  id: string;
-  name: string;
-}
+type User = SignedUp;
 
 type BusKind = 'in-process' | 'redis';
 
@@ -57,16 +54,8 @@ describe.each<BusKind>(['in-process', 'redis'])('notificationAdded over the %s b
     return result.data as Record<string, unknown>;
   }
 
-  async function signUp(name: string, role: string, profile: Record<string, string> = {}): Promise<User> {
-    const data = await ok(
-      `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id name } } }`,
-      {
-        input: { email: `${name}@example.com`, password: 'correct horse battery staple', name, role, ...profile },
-      },
-    );
-    const register = data.register as { accessToken: string; user: { id: string; name: string } };
-    return { token: register.accessToken, id: register.user.id, name: register.user.name };
-  }
+  const signUpHere = (name: string, role: string, profile: Record<string, string> = {}): Promise<User> =>
+    signUp(bank.routerUrl, name, role, profile);
 
   async function openAccount(user: User): Promise<string> {
     const data = await ok(
@@ -124,9 +113,9 @@ describe.each<BusKind>(['in-process', 'redis'])('notificationAdded over the %s b
   });
 
   test('a transfer notifies the receiver (TRANSFER_RECEIVED) and the sender (TRANSFER_SENT) live, nobody else', async () => {
-    const alice = await signUp('alice', 'CUSTOMER');
-    const bob = await signUp('bob', 'CUSTOMER');
-    const carol = await signUp('carol', 'CUSTOMER');
+    const alice = await signUpHere('alice', 'CUSTOMER');
+    const bob = await signUpHere('bob', 'CUSTOMER');
+    const carol = await signUpHere('carol', 'CUSTOMER');
     const from = await openAccount(alice);
     const to = await openAccount(bob);
     await ok(
@@ -193,14 +182,13 @@ describe.each<BusKind>(['in-process', 'redis'])('notificationAdded over the %s b
     let conversationId: string;
 
     beforeAll(async () => {
-      owner = await signUp('olive', 'BUSINESS_OWNER', { businessName: 'Olive Oil Co' });
-      banker = await signUp('bruno', 'BANKER', { institution: 'Bank Supergraph' });
-      const started = await ok(
-        `mutation($input: StartConversationInput!) { startConversation(input: $input) { id } }`,
-        { input: { participantId: banker.id, subject: 'Credit line', body: 'Hello' } },
-        owner.token,
-      );
-      conversationId = (started.startConversation as { id: string }).id;
+      owner = await signUpHere('olive', 'BUSINESS_OWNER', { businessName: 'Olive Oil Co' });
+      banker = await signUpHere('bruno', 'BANKER', { institution: 'Bank Supergraph' });
+      conversationId = await startConversation(bank.routerUrl, owner.token, {
+        participantId: banker.id,
+        subject: 'Credit line',
+        body: 'Hello',
+      });
     });
 
     /**

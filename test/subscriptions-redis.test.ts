@@ -24,6 +24,7 @@ import { messageAddedTopic } from '../subgraphs/messaging/src/services/live.ts';
 import { NOTIFICATION_CONSUMER_GROUP } from '../subgraphs/messaging/src/services/notification-consumer.ts';
 import { createTestDatabases, type TestDatabases } from './support/databases.ts';
 import { testRedisPrefix, testRedisUrl } from './support/redis.ts';
+import { signUp, startConversation, type SignedUp } from './support/people.ts';
 import { postGraphQL, testEnv, type JsonResponse } from './support/stack.ts';
 import { connect, subscribe, until, type Subscription, type WsClient } from './support/ws.ts';
 
@@ -130,10 +131,7 @@ afterAll(async () => {
   await databases?.drop();
 }, 60_000);
 
-interface User {
-  token: string;
-  id: string;
-}
+type User = SignedUp;
 
 async function ok(router: RunningRouter, query: string, variables: Record<string, unknown>, token?: string) {
   const result: JsonResponse = await postGraphQL(router.url, query, variables, token);
@@ -141,14 +139,9 @@ async function ok(router: RunningRouter, query: string, variables: Record<string
   return result.data as Record<string, unknown>;
 }
 
-async function signUp(name: string, role: string, profile: Record<string, string> = {}): Promise<User> {
-  const data = await ok(
-    routerA,
-    `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`,
-    { input: { email: `${name}@example.com`, password: 'correct horse battery staple', name, role, ...profile } },
-  );
-  const register = data.register as { accessToken: string; user: { id: string } };
-  return { token: register.accessToken, id: register.user.id };
+/** A user signed up through router A. */
+async function signUpA(name: string, role: string, profile: Record<string, string> = {}): Promise<User> {
+  return signUp(routerA.url, name, role, profile);
 }
 
 async function openAccount(user: User): Promise<string> {
@@ -197,15 +190,13 @@ const NOTIFICATION_ADDED = `subscription { notificationAdded { id kind link } }`
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`;
 
 test('a message sent through either router reaches subscribers on both routers', async () => {
-  const owner = await signUp('olive', 'BUSINESS_OWNER', { businessName: 'Olive Oil Co' });
-  const banker = await signUp('bruno', 'BANKER', { institution: 'Bank Supergraph' });
-  const started = await ok(
-    routerA,
-    `mutation($input: StartConversationInput!) { startConversation(input: $input) { id } }`,
-    { input: { participantId: banker.id, subject: 'Two routers', body: 'Hello' } },
-    owner.token,
-  );
-  const conversationId = (started.startConversation as { id: string }).id;
+  const owner = await signUpA('olive', 'BUSINESS_OWNER', { businessName: 'Olive Oil Co' });
+  const banker = await signUpA('bruno', 'BANKER', { institution: 'Bank Supergraph' });
+  const conversationId = await startConversation(routerA.url, owner.token, {
+    participantId: banker.id,
+    subject: 'Two routers',
+    body: 'Hello',
+  });
 
   type Payload = { messageAdded: { id: string; body: string; sender: { id: string; name: string } } };
   const variables = { id: conversationId };
@@ -239,8 +230,8 @@ test('a message sent through either router reaches subscribers on both routers',
 });
 
 test('a notification made by either messaging instance reaches the user on both routers', async () => {
-  const alice = await signUp('alice', 'CUSTOMER');
-  const bob = await signUp('bob', 'CUSTOMER');
+  const alice = await signUpA('alice', 'CUSTOMER');
+  const bob = await signUpA('bob', 'CUSTOMER');
   const from = await openAccount(alice);
   const to = await openAccount(bob);
   await ok(
@@ -296,8 +287,8 @@ async function lastStreamId(): Promise<string> {
 }
 
 test('a transfer made while every messaging instance is down is notified once when one comes back', async () => {
-  const carl = await signUp('carl', 'CUSTOMER');
-  const dana = await signUp('dana', 'CUSTOMER');
+  const carl = await signUpA('carl', 'CUSTOMER');
+  const dana = await signUpA('dana', 'CUSTOMER');
   const from = await openAccount(carl);
   const to = await openAccount(dana);
   await ok(

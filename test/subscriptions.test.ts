@@ -4,14 +4,15 @@
  * query plan, authorization by the owning subgraph, and cleanup.
  */
 import { issueAccessToken } from '../platform/access-token.ts';
+import { signUp, startConversation, type SignedUp } from './support/people.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { connect, subscribe, type WsClient } from './support/ws.ts';
 
 let bank: TestStack;
 const clients: WsClient[] = [];
-let owner: { token: string; id: string };
-let banker: { token: string; id: string };
-let outsider: { token: string; id: string };
+let owner: SignedUp;
+let banker: SignedUp;
+let outsider: SignedUp;
 let conversationId: string;
 
 interface GqlResponse {
@@ -28,15 +29,6 @@ async function gql(query: string, variables: Record<string, unknown>, token?: st
   return (await response.json()) as GqlResponse;
 }
 
-const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`;
-async function signUp(email: string, role: string, profile: Record<string, string>) {
-  const result = await gql(REGISTER, {
-    input: { email, password: 'correct horse battery staple', name: email.split('@')[0], role, ...profile },
-  });
-  const register = result.data?.register as { accessToken: string; user: { id: string } };
-  return { token: register.accessToken, id: register.user.id };
-}
-
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`;
 const MESSAGE_ADDED = `subscription($id: ID!) { messageAdded(conversationId: $id) { id body sender { id name } conversation { id subject } } }`;
 
@@ -47,16 +39,14 @@ function track(ws: WsClient): WsClient {
 
 beforeAll(async () => {
   bank = await startTestStack();
-  owner = await signUp('olive@example.com', 'BUSINESS_OWNER', { businessName: 'Olive Oil Co' });
-  banker = await signUp('bruno@example.com', 'BANKER', { institution: 'Bank Supergraph' });
-  outsider = await signUp('oscar@example.com', 'CUSTOMER', {});
-  const started = await gql(
-    `mutation($input: StartConversationInput!) { startConversation(input: $input) { id } }`,
-    { input: { participantId: banker.id, subject: 'Credit line', body: 'Hello' } },
-    owner.token,
-  );
-  expect(started.errors).toBeUndefined();
-  conversationId = (started.data?.startConversation as { id: string }).id;
+  owner = await signUp(bank.routerUrl, 'olive', 'BUSINESS_OWNER', { businessName: 'Olive Oil Co' });
+  banker = await signUp(bank.routerUrl, 'bruno', 'BANKER', { institution: 'Bank Supergraph' });
+  outsider = await signUp(bank.routerUrl, 'oscar', 'CUSTOMER');
+  conversationId = await startConversation(bank.routerUrl, owner.token, {
+    participantId: banker.id,
+    subject: 'Credit line',
+    body: 'Hello',
+  });
 });
 
 afterAll(async () => {

@@ -2,13 +2,15 @@
  * The messaging subgraph: conversations between business owners and
  * bankers, their messages (live through `messageAdded`), and the
  * notifications made from the bank's domain events (live through
- * `notificationAdded`, and queued for email, SMS and push).
+ * `notificationAdded`, and queued for email, SMS and push). It keeps the
+ * roles of users from identity's events, to know who is a banker.
  */
 import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { createMessagingServices, type MessagingServices } from './services/index.ts';
+import { startKnownUsersConsumer } from './services/known-users.ts';
 import { startNotificationConsumer } from './services/notification-consumer.ts';
 import { subscriptions } from './subscriptions.ts';
 
@@ -20,6 +22,14 @@ export const messaging: SubgraphDefinition<MessagingServices> = {
   outbox: true,
   subscriptions,
   createServices: createMessagingServices,
-  // The consumer stops when the subgraph closes, before its database.
-  onStart: ({ orm, bus, logger }) => startNotificationConsumer({ orm, bus, logger }),
+  // The consumers stop when the subgraph closes, before its database.
+  onStart: async ({ orm, bus, logger }) => {
+    const stops = [
+      await startKnownUsersConsumer({ orm, bus, logger }),
+      await startNotificationConsumer({ orm, bus, logger }),
+    ];
+    return async () => {
+      for (const stop of stops) await stop();
+    };
+  },
 };

@@ -38,8 +38,8 @@ const outsiders: [string, Caller][] = [
 
 beforeAll(async () => {
   h = await startMessaging();
-  owner = party('BUSINESS_OWNER');
-  banker = party('BANKER');
+  owner = await h.user('BUSINESS_OWNER');
+  banker = await h.user('BANKER');
   conversationId = await startConversation(h, owner, banker, { body: 'private' });
   messageId = (await send(h, banker, conversationId, 'also private')).id;
 });

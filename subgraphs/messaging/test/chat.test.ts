@@ -1,5 +1,6 @@
 /**
- * Chat rules: who may start a conversation, bad input (refused with the field
+ * Chat rules: who may start a conversation (and with whom: roles mirrored
+ * from identity's events), bad input (refused with the field
  * at fault, nothing written), messages stored exactly as sent, resends made
  * harmless by `clientMessageId`, unread counts and read markers, the order of
  * a user's conversations, and scroll-back pages of messages.
@@ -13,6 +14,7 @@ import {
   MESSAGES,
   SEND,
   START,
+  domainEvent,
   firstError,
   ok,
   party,
@@ -20,9 +22,13 @@ import {
   startConversation,
   startMessaging,
   userRef,
+  waitFor,
+  type GqlBody,
   type MessagingHarness,
   type Party,
 } from './support.ts';
+
+const firstErrorCode = (body: GqlBody) => body.errors?.[0]?.extensions.code;
 
 let h: MessagingHarness;
 let owner: Party;
@@ -30,8 +36,8 @@ let banker: Party;
 
 beforeAll(async () => {
   h = await startMessaging();
-  owner = party('BUSINESS_OWNER');
-  banker = party('BANKER');
+  owner = await h.user('BUSINESS_OWNER');
+  banker = await h.user('BANKER');
 });
 afterAll(async () => {
   await h?.close();
@@ -70,6 +76,59 @@ describe('startConversation', () => {
       [id],
     );
     expect(row).toEqual({ started_by: banker.id, started_as: 'BANKER' });
+  });
+
+  describe('the other participant must have the counterpart role', () => {
+    test.each([
+      ['a user messaging has never heard of', 'BUSINESS_OWNER', null, 'Banker'],
+      ['an owner asking another business owner', 'BUSINESS_OWNER', 'BUSINESS_OWNER', 'Banker'],
+      ['an owner asking a customer', 'BUSINESS_OWNER', 'CUSTOMER', 'Banker'],
+      ['an owner asking a risk officer', 'BUSINESS_OWNER', 'RISK_OFFICER', 'Banker'],
+      ['a banker asking another banker', 'BANKER', 'BANKER', 'Business owner'],
+      ['a banker asking a customer', 'BANKER', 'CUSTOMER', 'Business owner'],
+    ] as const)('%s: NOT_FOUND on participantId, nothing written', async (_what, from, to, wanted) => {
+      const caller = party(from).caller;
+      const other = to === null ? party('BANKER') : await h.user(to);
+      const before = await h.counts();
+      const body = await h.gql(START, { input: { participantId: other.id, subject: 'Hi', body: 'Hi' } }, caller);
+      expect(firstError(body)).toMatchObject({
+        message: `${wanted} was not found.`,
+        extensions: { code: 'NOT_FOUND', field: 'participantId' },
+      });
+      expect(await h.counts()).toEqual(before);
+    });
+
+    test('a role change from identity takes effect; an older event delivered late does not undo it', async () => {
+      const former = await h.user('BANKER');
+      const changedAt = new Date();
+      const demote = domainEvent('identity.user.roles_changed', { userId: former.id, roles: ['CUSTOMER'] });
+      demote.occurredAt = changedAt.toISOString();
+      await h.bus.append(demote);
+      const start = () =>
+        h.gql(START, { input: { participantId: former.id, subject: 'Hi', body: 'Hi' } }, owner.caller);
+      await waitFor(async () => firstErrorCode(await start()) === 'NOT_FOUND');
+
+      // The sign-up event again, older than the change (a redelivery): the user stays a customer.
+      const stale = domainEvent('identity.user.registered', { userId: former.id, roles: ['BANKER'] });
+      stale.occurredAt = new Date(changedAt.getTime() - 60_000).toISOString();
+      await h.bus.append(stale);
+      const marker = await h.user('BANKER'); // handled after the stale event: it has been applied by now
+      expect(marker.id).not.toBe(former.id);
+      expect(firstErrorCode(await start())).toBe('NOT_FOUND');
+      const [row] = await h.sql<{ roles: string[] }>('select roles from known_users where user_id = ?', [former.id]);
+      expect(row?.roles).toEqual(['CUSTOMER']);
+    });
+
+    test('a malformed identity event is skipped and later events are still applied', async () => {
+      const id = randomUUID();
+      await h.bus.append(domainEvent('identity.user.registered', { userId: id, roles: ['WIZARD'] }));
+      await h.bus.append(domainEvent('identity.user.registered', { userId: 'not-an-id', roles: ['BANKER'] }));
+      const after = await h.user('BANKER');
+      expect(await h.count('known_users', 'user_id = ?', [id])).toBe(0);
+      expect(
+        ok(await h.gql(START, { input: { participantId: after.id, subject: 'S', body: 'B' } }, owner.caller)),
+      ).toBeTruthy();
+    });
   });
 
   test.each([
@@ -262,7 +321,7 @@ describe('unread counts and read markers', () => {
 
 describe('a user’s conversations', () => {
   test('are ordered by their last message, newest first, with unread counts, page by page', async () => {
-    const me = party('BUSINESS_OWNER');
+    const me = await h.user('BUSINESS_OWNER');
     const a = await startConversation(h, me, banker, { subject: 'A' });
     const b = await startConversation(h, me, banker, { subject: 'B' });
     const c = await startConversation(h, banker, me, { subject: 'C', body: 'from the banker' });

@@ -295,9 +295,9 @@ describe('NEW_MESSAGE', () => {
     for (const { id } of pending) await waitFor(() => processed(id));
   }
 
-  beforeAll(() => {
-    owner = party('BUSINESS_OWNER');
-    banker = party('BANKER');
+  beforeAll(async () => {
+    owner = await h.user('BUSINESS_OWNER');
+    banker = await h.user('BANKER');
   });
 
   test('each other participant gets one, without the message text; the sender gets none', async () => {

@@ -34,8 +34,8 @@ const notificationAdded = fields.notificationAdded as NonNullable<(typeof fields
 
 beforeAll(async () => {
   h = await startMessaging();
-  owner = party('BUSINESS_OWNER');
-  banker = party('BANKER');
+  owner = await h.user('BUSINESS_OWNER');
+  banker = await h.user('BANKER');
   conversationId = await startConversation(h, owner, banker);
 });
 afterAll(async () => {

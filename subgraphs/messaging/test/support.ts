@@ -43,6 +43,7 @@ export const TABLES = [
   'notifications',
   'notification_deliveries',
   'processed_events',
+  'known_users',
   'outbox_events',
 ] as const;
 export type Table = (typeof TABLES)[number];
@@ -89,6 +90,14 @@ export interface MessagingHarness {
   counts(tables?: readonly Table[]): Promise<Partial<Record<Table, number>>>;
   /** The context a subscription request of `caller` gets (what the subscription endpoint builds). */
   context(caller: Caller): SubgraphContext<MessagingServices>;
+  /**
+   * Makes `parties` known to messaging as identity would: appends their
+   * `identity.user.registered` events to the bus and waits until the user
+   * mirror has them.
+   */
+  introduce(...parties: Party[]): Promise<void>;
+  /** A fresh user with `roles`, known to messaging. */
+  user(...roles: Role[]): Promise<Party>;
   /** Publishes pending outbox events to the bus now. */
   drainOutbox(): Promise<number>;
   close(): Promise<void>;
@@ -121,6 +130,15 @@ export async function startMessaging(options: { bus?: RecordingBus } = {}): Prom
     );
     return rows[0]?.n ?? 0;
   };
+
+  async function introduce(...parties: Party[]): Promise<void> {
+    for (const p of parties) {
+      if (p.caller.kind !== 'user') throw new Error('only users can be introduced');
+      await bus.append(domainEvent('identity.user.registered', { userId: p.id, roles: p.caller.roles }));
+    }
+    const ids = parties.map((p) => p.id);
+    await waitFor(async () => (await count('known_users', 'user_id in (?)', [ids])) === ids.length);
+  }
 
   async function post<T>(query: string, variables: Record<string, unknown> = {}, caller: Caller = ANONYMOUS) {
     const res = await fetch(running.url, {
@@ -163,6 +181,12 @@ export async function startMessaging(options: { bus?: RecordingBus } = {}): Prom
         logger: requestLogger,
         services: messaging.createServices({ em, caller, config, logger: requestLogger, bus }),
       };
+    },
+    introduce,
+    async user(...roles: Role[]) {
+      const p = party(...roles);
+      await introduce(p);
+      return p;
     },
     async drainOutbox() {
       if (!running.outbox) throw new Error('messaging has no outbox relay');

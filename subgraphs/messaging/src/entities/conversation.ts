@@ -1,5 +1,8 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
+/** The role a conversation was started in. */
+export type StartedAs = 'BUSINESS_OWNER' | 'BANKER';
+
 /**
  * A chat between a business owner and a banker. Its participants are rows of
  * `conversation_participants`; `lastMessageSeq` (the `seq` of its newest
@@ -15,7 +18,7 @@ export const ConversationSchema = defineEntity({
     /** Who started it. */
     startedBy: p.uuid(),
     /** The starter's role when they started it (BUSINESS_OWNER or BANKER). */
-    startedAs: p.string().length(20),
+    startedAs: p.string().length(20).$type<StartedAs>(),
     /** A loan application of the lending subgraph, if the chat is about one. */
     loanApplicationId: p.uuid().nullable(),
     createdAt: p.datetime(),

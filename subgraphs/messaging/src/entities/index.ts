@@ -1,5 +1,6 @@
 import { OutboxEventSchema } from '../../../../platform/outbox.ts';
 import { ConversationSchema } from './conversation.ts';
+import { KnownUserSchema } from './known-user.ts';
 import { MessageSchema } from './message.ts';
 import { NotificationDeliverySchema } from './notification-delivery.ts';
 import { NotificationSchema } from './notification.ts';
@@ -7,6 +8,7 @@ import { ParticipantSchema } from './participant.ts';
 import { ProcessedEventSchema } from './processed-event.ts';
 
 export * from './conversation.ts';
+export * from './known-user.ts';
 export * from './message.ts';
 export * from './notification-delivery.ts';
 export * from './notification.ts';
@@ -21,5 +23,6 @@ export const entities = [
   NotificationSchema,
   NotificationDeliverySchema,
   ProcessedEventSchema,
+  KnownUserSchema,
   OutboxEventSchema,
 ];

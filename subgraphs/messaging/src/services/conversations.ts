@@ -5,10 +5,8 @@
  *
  * Participants: a business owner starts a chat with a banker, or a banker
  * with a business owner. The caller's role comes from the router-signed
- * caller; the other participant's role is not checked, because it lives in
- * identity's database and identity publishes no events to mirror it yet.
- * Messaging only checks that the participant is an id (a UUID) other than the
- * caller. See the README (Messaging, limitations).
+ * caller; the other participant's from the roles messaging keeps from
+ * identity's events (known-users.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
@@ -22,8 +20,9 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
-import { Conversation, Participant } from '../entities/index.ts';
+import { Conversation, Participant, type StartedAs } from '../entities/index.ts';
 import { startConversationInput } from './chat-input.ts';
+import { rolesOf } from './known-users.ts';
 import { appendMessage, publishMessageAdded } from './messages.ts';
 
 const CURSOR = z.tuple([z.number().int().nonnegative()]);
@@ -164,9 +163,10 @@ export class Conversations {
   }
 
   /**
-   * Starts a conversation with its first message. For BUSINESS_OWNERs (with
-   * a banker) and BANKERs (with a business owner): see the module comment
-   * for what is and is not checked about the other participant.
+   * Starts a conversation with its first message: a BUSINESS_OWNER with a
+   * banker, a BANKER with a business owner. A participant who is not known
+   * to messaging, or who does not have the counterpart role, is NOT_FOUND
+   * (nothing says which).
    */
   async start(input: unknown): Promise<Conversation> {
     const caller = requireRole(this.#caller, 'BUSINESS_OWNER', 'BANKER');
@@ -174,13 +174,14 @@ export class Conversations {
     if (data.participantId === caller.userId) {
       throw new BadUserInputError('You cannot start a conversation with yourself.', 'participantId');
     }
+    const startedAs = await this.#counterpartCheck(caller, data.participantId);
     const { conversation, message } = await this.#em.transactional(async (em) => {
       const now = new Date();
       const conversation = em.create(Conversation, {
         id: randomUUID(),
         subject: data.subject,
         startedBy: caller.userId,
-        startedAs: hasRole(caller, 'BANKER') ? 'BANKER' : 'BUSINESS_OWNER',
+        startedAs,
         loanApplicationId: data.loanApplicationId ?? null,
         createdAt: now,
         lastMessageSeq: 0,
@@ -207,6 +208,19 @@ export class Conversations {
     });
     await publishMessageAdded(this.#bus, this.#logger, message);
     return conversation;
+  }
+
+  /**
+   * The role the caller starts the conversation in: BUSINESS_OWNER when the
+   * participant is a banker, BANKER when they are a business owner (a
+   * banker asking a banker, or an owner an owner, is refused).
+   */
+  async #counterpartCheck(caller: Extract<Caller, { kind: 'user' }>, participantId: string): Promise<StartedAs> {
+    const roles = (await rolesOf(this.#em, participantId)) ?? [];
+    if (hasRole(caller, 'BUSINESS_OWNER') && roles.includes('BANKER')) return 'BUSINESS_OWNER';
+    if (hasRole(caller, 'BANKER') && roles.includes('BUSINESS_OWNER')) return 'BANKER';
+    const wanted = hasRole(caller, 'BUSINESS_OWNER') ? 'Banker' : 'Business owner';
+    throw new NotFoundError(wanted, { field: 'participantId' });
   }
 
   /** Marks every message of a conversation the caller takes part in as read by them. */
