@@ -3,7 +3,7 @@
  * and stops them in reverse. Used by the embedded default (`npm start`) and
  * by the end-to-end tests, so both boot the same way.
  */
-import type { Config, SubgraphName } from '../platform/config.ts';
+import { withSubgraphUrls, type Config, type SubgraphName } from '../platform/config.ts';
 import { createEventBus } from '../platform/event-bus-factory.ts';
 import type { EventBus } from '../platform/event-bus.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -43,9 +43,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   try {
     const subgraphs: Partial<Record<SubgraphName, RunningSubgraph>> = {};
+    // On random ports, each subgraph learns the URLs of those started before it (lending calls banking).
+    let current = config;
     for (const name of IMPLEMENTED_SUBGRAPHS) {
       const running = await startSubgraph(await loadSubgraph(name), {
-        config,
+        config: current,
         logger,
         bus,
         seedDemoData: options.seedDemoData ?? false,
@@ -53,6 +55,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       });
       subgraphs[name] = running;
       closers.push(() => running.close());
+      if (options.randomPorts) current = withSubgraphUrls(current, { [name]: running.url });
     }
     const router = await startRouter({
       config,

@@ -57,6 +57,15 @@ const urlWithScheme = (schemes: readonly string[]) =>
 const httpUrl = urlWithScheme(['http', 'https']);
 const postgresUrl = urlWithScheme(['postgres', 'postgresql']);
 const redisUrl = urlWithScheme(['redis', 'rediss']);
+/** A 256-bit symmetric key, base64-encoded (`openssl rand -base64 32`). */
+const aes256Key = optionalString.pipe(
+  z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+      message: 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)',
+    })
+    .optional(),
+);
 /** PEM values may arrive with literal `\n` (one-line env files): restore the newlines. */
 const optionalPem = optionalString.transform((v) => v?.replace(/\\n/g, '\n'));
 
@@ -82,6 +91,7 @@ const envSchema = z.object({
   ROUTER_SIGNING_PUBLIC_KEY: optionalPem,
   SERVICE_SIGNING_PRIVATE_KEY: optionalPem,
   SERVICE_SIGNING_PUBLIC_KEY: optionalPem,
+  DOCUMENT_ENCRYPTION_KEY: aes256Key,
   ACCESS_TOKEN_TTL_SECONDS: integer(60, 3600, 900),
   REFRESH_TOKEN_TTL_DAYS: integer(1, 365, 30),
   ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
@@ -112,6 +122,8 @@ export interface KeyConfig {
   serviceSigningPrivateKey: string | undefined;
   /** subgraphs that accept service calls (banking) verify them with it. */
   serviceSigningPublicKey: string | undefined;
+  /** lending encrypts loan documents at rest with it (AES-256-GCM; base64 of 32 bytes). */
+  documentEncryptionKey: string | undefined;
 }
 
 /** The validated configuration shared by every service. */
@@ -207,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       routerSigningPublicKey: e.ROUTER_SIGNING_PUBLIC_KEY,
       serviceSigningPrivateKey: e.SERVICE_SIGNING_PRIVATE_KEY,
       serviceSigningPublicKey: e.SERVICE_SIGNING_PUBLIC_KEY,
+      documentEncryptionKey: e.DOCUMENT_ENCRYPTION_KEY,
     },
     auth: {
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
@@ -242,6 +255,11 @@ export function requireForService(config: Config, service: 'router' | SubgraphNa
     if (service === 'identity') need(config.keys.jwtPrivateKey, 'JWT_PRIVATE_KEY');
     // Banking accepts holds from the billing and lending sagas, signed with the service key.
     if (service === 'banking') need(config.keys.serviceSigningPublicKey, 'SERVICE_SIGNING_PUBLIC_KEY');
+    // Billing and lending call banking as services; lending encrypts loan documents.
+    if (service === 'billing' || service === 'lending') {
+      need(config.keys.serviceSigningPrivateKey, 'SERVICE_SIGNING_PRIVATE_KEY');
+    }
+    if (service === 'lending') need(config.keys.documentEncryptionKey, 'DOCUMENT_ENCRYPTION_KEY');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }
@@ -255,4 +273,12 @@ export function withDatabaseUrls(config: Config, urlFor: (name: SubgraphName) =>
     ]),
   ) as Config['subgraphs'];
   return Object.freeze({ ...config, subgraphs });
+}
+
+/** Returns `config` with the URLs of some subgraphs replaced (services started on random ports). */
+export function withSubgraphUrls(config: Config, urls: Partial<Record<SubgraphName, string>>): Config {
+  return Object.freeze({
+    ...config,
+    router: { ...config.router, subgraphUrls: { ...config.router.subgraphUrls, ...urls } },
+  });
 }

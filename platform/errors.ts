@@ -24,6 +24,11 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Is `value` one of the catalogue's codes? */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ErrorCode, value);
+}
+
 /**
  * Codes produced by Apollo Server and the gateway themselves before any
  * resolver runs (malformed documents, unknown fields, bad variables). They

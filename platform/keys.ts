@@ -1,10 +1,10 @@
 /**
- * Signing keys. Production takes them from the environment and refuses to
+ * Signing and encryption keys. Production takes them from the environment and refuses to
  * start without them (see `requireForService`). Development generates them
  * once, on first start, into `<DATA_DIR>/keys/` (never committed), so tokens
  * survive restarts and separate processes on one machine agree.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config, KeyConfig } from './config.ts';
@@ -25,6 +25,11 @@ export function generateEs256KeyPair(): PemKeyPair {
   return { privateKey, publicKey };
 }
 
+/** A fresh 256-bit symmetric key, base64-encoded. */
+export function generateAes256Key(): string {
+  return randomBytes(32).toString('base64');
+}
+
 /** Fresh keys for every role, held in memory only (tests). */
 export function generateKeyConfig(): Required<{ [K in keyof KeyConfig]: string }> {
   const jwt = generateEs256KeyPair();
@@ -37,7 +42,24 @@ export function generateKeyConfig(): Required<{ [K in keyof KeyConfig]: string }
     routerSigningPublicKey: router.publicKey,
     serviceSigningPrivateKey: service.privateKey,
     serviceSigningPublicKey: service.publicKey,
+    documentEncryptionKey: generateAes256Key(),
   };
+}
+
+/** Reads a symmetric key, creating it on first use (exclusively, like {@link loadOrCreatePair}). */
+async function loadOrCreateSecret(dir: string, name: string): Promise<string> {
+  const file = path.join(dir, `${name}.key`);
+  try {
+    await writeFile(file, generateAes256Key(), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  for (let attempt = 0; ; attempt += 1) {
+    const text = (await readFile(file, 'utf8')).trim();
+    // A concurrent creator may not have written it yet.
+    if (text !== '' || attempt >= 50) return text;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function readPair(privatePath: string, publicPath: string): Promise<PemKeyPair> {
@@ -86,6 +108,7 @@ export async function withDevelopmentKeys(config: Config): Promise<Config> {
   const jwt = await loadOrCreatePair(dir, 'jwt');
   const router = await loadOrCreatePair(dir, 'router-signing');
   const service = await loadOrCreatePair(dir, 'service-signing');
+  const documents = await loadOrCreateSecret(dir, 'document-encryption');
   return Object.freeze({
     ...config,
     keys: {
@@ -95,6 +118,7 @@ export async function withDevelopmentKeys(config: Config): Promise<Config> {
       routerSigningPublicKey: k.routerSigningPublicKey ?? router.publicKey,
       serviceSigningPrivateKey: k.serviceSigningPrivateKey ?? service.privateKey,
       serviceSigningPublicKey: k.serviceSigningPublicKey ?? service.publicKey,
+      documentEncryptionKey: k.documentEncryptionKey ?? documents,
     },
   });
 }
@@ -107,6 +131,7 @@ const KEY_VARIABLES: Readonly<Record<keyof KeyConfig, string>> = {
   routerSigningPublicKey: 'ROUTER_SIGNING_PUBLIC_KEY',
   serviceSigningPrivateKey: 'SERVICE_SIGNING_PRIVATE_KEY',
   serviceSigningPublicKey: 'SERVICE_SIGNING_PUBLIC_KEY',
+  documentEncryptionKey: 'DOCUMENT_ENCRYPTION_KEY',
 };
 
 /** Keys as the environment variables `loadConfig` reads (fresh ones by default): tests, benchmarks, `.env`. */

@@ -17,6 +17,8 @@
  *
  * No router change is needed per field.
  */
+import type { EventBus } from './event-bus.ts';
+import type { Logger } from './logger.ts';
 import type { SubgraphContext } from './subgraph.ts';
 
 /** Subgraph path of subscription checks and event execution. */
@@ -59,4 +61,17 @@ export interface SubscriptionResponse {
  */
 export function subscriptionTopic(field: string, scope: string, id: string): string {
   return `subscription.${field}.${scope}.${id}`;
+}
+
+/**
+ * Publishes a live event for subscribers. The change it announces is already
+ * committed, so a failed publication is logged, not thrown: the caller's
+ * request succeeded, and live delivery is best effort by design.
+ */
+export async function publishLive(bus: EventBus, logger: Logger, topic: string, event: object): Promise<void> {
+  try {
+    await bus.publish(topic, event);
+  } catch (error) {
+    logger.warn({ err: error, topic }, 'live event not published');
+  }
 }

@@ -3,8 +3,9 @@
  * holds posted, voided and left pending, in three currencies): every
  * transaction balances, the ledger sums to zero, balances are the sums of
  * entries, held is the sum of pending holds, cash enters and leaves through
- * the per-currency SYSTEM account, no customer balance is negative; and the
- * exact balances equal a model the test keeps on the side.
+ * the per-currency SYSTEM account, holds go into the per-currency LOANS or
+ * BILL_SETTLEMENT account, no customer balance is negative; and the exact
+ * balances equal a model the test keeps on the side.
  */
 import {
   AccountDocument,
@@ -34,6 +35,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
+
+/** The saga steps of the workload that take money out of a customer account: a kind and its system account. */
+const HOLD_STEPS = [
+  ['BILL_PAYMENT', 'BILL_SETTLEMENT'],
+  ['LOAN_REPAYMENT', 'LOANS'],
+] as const;
 
 /** A small deterministic PRNG (mulberry32): the same workload on every run. */
 function rng(seed: number): () => number {
@@ -67,6 +74,17 @@ describe('after a mixed workload', () => {
   let pending = 0;
   let voided = 0;
   let refusedForFunds = 0;
+  let holdsCreated = 0;
+  const systemIds = new Map<string, string>();
+  /** Id of a system account, read once. */
+  const systemAccount = async (purpose: 'LOANS' | 'BILL_SETTLEMENT', currency: Currency): Promise<string> => {
+    const name = `${purpose} ${currency}`;
+    const known = systemIds.get(name);
+    if (known) return known;
+    const id = await h.systemAccount(purpose, currency);
+    systemIds.set(name, id);
+    return id;
+  };
 
   beforeAll(async () => {
     const alice = await h.user('alice');
@@ -147,11 +165,18 @@ describe('after a mixed workload', () => {
           posted += 1;
         }
       } else {
-        // A hold (billing's saga), then posted, voided or left pending.
-        const peers = accounts.filter((a) => a.currency === acc.currency && a.id !== acc.id);
-        const to = pick(peers);
+        // A hold (billing's or lending's saga) into a system account, then posted, voided or left pending.
+        const [kind, system] = pick(HOLD_STEPS);
+        const to = await systemAccount(system, acc.currency);
         const created = await h.asService<{ createHold: HoldView }>(CREATE_HOLD, {
-          input: { fromAccountId: acc.id, toAccountId: to.id, amount, kind: 'BILL_PAYMENT', idempotencyKey: key() },
+          input: {
+            fromAccountId: acc.id,
+            toSystem: system,
+            customerId: acc.owner.id,
+            amount,
+            kind,
+            idempotencyKey: key(),
+          },
         });
         if (minor > available(acc.id)) {
           expect(codeOf(created)).toBe('INSUFFICIENT_FUNDS');
@@ -160,13 +185,14 @@ describe('after a mixed workload', () => {
         }
         const hold = ok(created).createHold;
         expect(hold.status).toBe('PENDING');
+        holdsCreated += 1;
         const fate = random();
         if (fate < 0.45) {
           expect(ok(await h.asService<{ postHold: HoldView }>(POST_HOLD, { id: hold.id })).postHold.status).toBe(
             'POSTED',
           );
           add(acc.id, -minor);
-          add(to.id, minor);
+          add(to, minor);
           posted += 1;
         } else if (fate < 0.9) {
           expect(ok(await h.asService<{ voidHold: HoldView }>(VOID_HOLD, { id: hold.id })).voidHold.status).toBe(
@@ -181,7 +207,6 @@ describe('after a mixed workload', () => {
     }
     // At least one hold stays pending whatever the dice said.
     const from = accounts[0] as Acc;
-    const to = accounts[2] as Acc;
     if (available(from.id) < 100n) {
       await h.deposit(from.owner, from.id, '1.00');
       add(from.id, 100n);
@@ -190,13 +215,15 @@ describe('after a mixed workload', () => {
     const last = await h.asService<{ createHold: HoldView }>(CREATE_HOLD, {
       input: {
         fromAccountId: from.id,
-        toAccountId: to.id,
+        toSystem: 'LOANS',
+        customerId: from.owner.id,
         amount: '1.00',
         kind: 'LOAN_REPAYMENT',
         idempotencyKey: key(),
       },
     });
     expect(ok(last).createHold.status).toBe('PENDING');
+    holdsCreated += 1;
     held.set(from.id, (held.get(from.id) ?? 0n) + 100n);
     pending += 1;
   });
@@ -286,21 +313,38 @@ describe('after a mixed workload', () => {
     );
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row.through_cash).toBe(row.n);
-    // Transfers and holds never touch a SYSTEM account.
+    // Transfers never touch a SYSTEM account; holds touch exactly one, the LOANS or BILL_SETTLEMENT of their currency.
     const [system] = await h.sql<{ n: number }>(
       `select count(*)::int as n from transactions t join accounts f on f.id = t.from_account_id join accounts d on d.id = t.to_account_id
-        where t.kind not in ('DEPOSIT', 'WITHDRAWAL') and (f.type = 'SYSTEM' or d.type = 'SYSTEM')`,
+        where t.kind = 'TRANSFER' and (f.type = 'SYSTEM' or d.type = 'SYSTEM')`,
     );
     expect(system?.n).toBe(0);
+    const [holds] = await h.sql<{ n: number; through_system: number }>(
+      `select count(*)::int as n,
+              count(*) filter (where f.type <> 'SYSTEM' and d.type = 'SYSTEM' and d.currency = t.currency
+                                 and d.system_purpose = case t.kind when 'BILL_PAYMENT' then 'BILL_SETTLEMENT' else 'LOANS' end)::int as through_system
+         from transactions t join accounts f on f.id = t.from_account_id join accounts d on d.id = t.to_account_id
+        where t.kind in ('BILL_PAYMENT', 'LOAN_REPAYMENT')`,
+    );
+    expect(holds?.n).toBe(holdsCreated);
+    expect(holds?.through_system).toBe(holdsCreated);
   });
 
-  test('each cash account holds exactly minus the customer money of its currency', async () => {
+  test('each system account holds exactly what the model says, and together they hold minus the customer money', async () => {
     for (const currency of ['USD', 'EUR', 'JPY'] as const) {
       const cash = await h.account(await h.cashAccount(currency));
       const customers = accounts
         .filter((a) => a.currency === currency)
         .reduce((sum, a) => sum + (model.get(a.id) ?? 0n), 0n);
-      expect(cash.balance).toBe(-customers);
+      let settled = 0n;
+      for (const purpose of ['LOANS', 'BILL_SETTLEMENT'] as const) {
+        const id = await systemAccount(purpose, currency);
+        const stored = await h.account(id);
+        expect(stored).toEqual({ balance: model.get(id) ?? 0n, held: 0n, status: 'ACTIVE' });
+        settled += stored.balance;
+      }
+      // Money that came in as cash is now in customer accounts or has gone on to LOANS and BILL_SETTLEMENT.
+      expect(cash.balance).toBe(-(customers + settled));
       expect(cash.held).toBe(0n);
     }
   });

@@ -1,8 +1,9 @@
 /**
  * People of end-to-end tests and benchmarks, made through the router as a
- * client would: signing up, and starting a conversation.
+ * client would: signing up or in, staff created by the first ADMIN, and
+ * starting a conversation.
  */
-import { postGraphQL, type JsonResponse } from './stack.ts';
+import { postGraphQL, TEST_ADMIN, type JsonResponse } from './stack.ts';
 
 /** A signed-up user: their access token, id and name. */
 export interface SignedUp {
@@ -16,6 +17,47 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 function data(result: JsonResponse, what: string): Record<string, unknown> {
   if (result.errors?.length || !result.data) throw new Error(`${what} failed: ${JSON.stringify(result.errors)}`);
   return result.data;
+}
+
+/** Runs an operation that must succeed and returns its data (failing the test with the errors otherwise). */
+export async function must<T = Record<string, unknown>>(
+  routerUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
+  return data(await postGraphQL(routerUrl, query, variables, token), query.trim().slice(0, 60)) as T;
+}
+
+const LOGIN = `mutation($email: String!, $password: String!) {
+  login(email: $email, password: $password) { accessToken user { id name } }
+}`;
+
+/** Signs in with an email and password. */
+export async function signIn(routerUrl: string, email: string, password: string): Promise<SignedUp> {
+  const { login } = await must<{ login: { accessToken: string; user: { id: string; name: string } } }>(
+    routerUrl,
+    LOGIN,
+    { email, password },
+  );
+  return { token: login.accessToken, id: login.user.id, name: login.user.name };
+}
+
+/** The test stack's first ADMIN, signed in. */
+export const signInAdmin = (routerUrl: string): Promise<SignedUp> =>
+  signIn(routerUrl, TEST_ADMIN.email, TEST_ADMIN.password);
+
+/** A staff member (RISK_OFFICER or ADMIN) created by the first ADMIN, signed in. */
+export async function createStaff(routerUrl: string, name: string, role: 'RISK_OFFICER' | 'ADMIN'): Promise<SignedUp> {
+  const admin = await signInAdmin(routerUrl);
+  const email = `${name}@staff.example.com`;
+  await must(
+    routerUrl,
+    `mutation($input: CreateStaffUserInput!) { createStaffUser(input: $input) { id } }`,
+    { input: { email, password: TEST_PASSWORD, name, role } },
+    admin.token,
+  );
+  return signIn(routerUrl, email, TEST_PASSWORD);
 }
 
 /** Registers `name` (email `name@example.com`) with `role` and its profile fields. */
@@ -38,8 +80,9 @@ export async function signUp(
 
 /**
  * Starts a conversation and returns its id. Messaging learns of a new user
- * from identity's events a moment after the sign-up; until then the
- * participant is NOT_FOUND, so that answer is retried for a few seconds.
+ * (or loan application) from identity's (lending's) events a moment after it
+ * is made; until then the participant (application) is NOT_FOUND, so that
+ * answer is retried for a few seconds.
  */
 export async function startConversation(
   routerUrl: string,
@@ -55,7 +98,9 @@ export async function startConversation(
       token,
     );
     const error = result.errors?.[0];
-    const unknownYet = error?.extensions?.code === 'NOT_FOUND' && error.extensions.field === 'participantId';
+    const field = error?.extensions?.field;
+    const unknownYet =
+      error?.extensions?.code === 'NOT_FOUND' && (field === 'participantId' || field === 'loanApplicationId');
     if (!unknownYet || Date.now() > deadline) {
       return (data(result, 'startConversation').startConversation as { id: string }).id;
     }

@@ -9,6 +9,8 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import { startStack, type RunningStack } from '../../bin/stack.ts';
 import { IMPLEMENTED_SUBGRAPHS } from '../../bin/subgraphs.ts';
 import { loadConfig, type Config } from '../../platform/config.ts';
+import { CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
+import type { SubgraphName } from '../../platform/config.ts';
 import type { EventBus } from '../../platform/event-bus.ts';
 import { keyEnvironment } from '../../platform/keys.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -121,6 +123,31 @@ export async function postGraphQL(
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as JsonResponse;
+}
+
+/**
+ * Calls one subgraph of a test stack directly, as the router would for
+ * `caller` (a router-signed caller header): to test paths a client cannot
+ * shape through the router, such as `_entities` representations.
+ */
+export async function callSubgraph(
+  bank: TestStack,
+  subgraph: SubgraphName,
+  caller: Caller,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<JsonResponse> {
+  const running = bank.stack.subgraphs[subgraph];
+  if (!running) throw new Error(`${subgraph} is not running`);
+  const response = await fetch(running.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [CALLER_HEADER]: signCallerHeader(bank.config.keys.routerSigningPrivateKey as string, caller, query, variables),
+    },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as JsonResponse;

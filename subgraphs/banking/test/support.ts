@@ -24,6 +24,7 @@ import {
   type Currency,
 } from '../../../test/generated/operations.ts';
 import { startTestStack, TEST_ADMIN, type GraphQLResult, type TestStack } from '../../../test/support/stack.ts';
+import type { SystemPurpose } from '../src/services/account-service.ts';
 
 /** One GraphQL error as a client sees it. */
 export interface GqlError {
@@ -67,6 +68,7 @@ export interface LedgerViolations {
   entryNotMatchingTransaction: string[];
   entryCurrencyMismatch: string[];
   depositOrWithdrawalNotThroughCash: string[];
+  holdNotBetweenCustomerAndItsSystemAccount: string[];
   negativeCustomerBalance: string[];
   negativeAvailableBalance: string[];
 }
@@ -81,6 +83,7 @@ export const SOUND_LEDGER: LedgerViolations = {
   entryNotMatchingTransaction: [],
   entryCurrencyMismatch: [],
   depositOrWithdrawalNotThroughCash: [],
+  holdNotBetweenCustomerAndItsSystemAccount: [],
   negativeCustomerBalance: [],
   negativeAvailableBalance: [],
 };
@@ -119,6 +122,8 @@ export interface BankHarness {
   account(id: string): Promise<{ balance: bigint; held: bigint; status: string }>;
   /** Id of the SYSTEM cash account of a currency. */
   cashAccount(currency: Currency): Promise<string>;
+  /** Id of the SYSTEM account of a purpose (CASH, LOANS, BILL_SETTLEMENT) and currency. */
+  systemAccount(purpose: SystemPurpose, currency: Currency): Promise<string>;
   /** Pending outbox events are published to the bus now. */
   drainOutbox(): Promise<number>;
   close(): Promise<void>;
@@ -281,6 +286,18 @@ export async function startBank(): Promise<BankHarness> {
                or (t.kind = 'WITHDRAWAL' and not (d.type = 'SYSTEM' and d.system_purpose = 'CASH'
                      and d.currency = t.currency and f.type <> 'SYSTEM'))`,
         ),
+        // The saga steps (holds) go between one customer account and the system account of their kind.
+        holdNotBetweenCustomerAndItsSystemAccount: await ids(
+          `select t.id from transactions t
+             join accounts f on f.id = t.from_account_id
+             join accounts d on d.id = t.to_account_id
+            where (t.kind = 'LOAN_DISBURSEMENT' and not (f.type = 'SYSTEM' and f.system_purpose = 'LOANS'
+                     and f.currency = t.currency and d.type <> 'SYSTEM'))
+               or (t.kind = 'LOAN_REPAYMENT' and not (d.type = 'SYSTEM' and d.system_purpose = 'LOANS'
+                     and d.currency = t.currency and f.type <> 'SYSTEM'))
+               or (t.kind = 'BILL_PAYMENT' and not (d.type = 'SYSTEM' and d.system_purpose = 'BILL_SETTLEMENT'
+                     and d.currency = t.currency and f.type <> 'SYSTEM'))`,
+        ),
         negativeCustomerBalance: await ids(`select id from accounts where type <> 'SYSTEM' and balance < 0`),
         negativeAvailableBalance: await ids(`select id from accounts where type <> 'SYSTEM' and balance - held < 0`),
       };
@@ -337,12 +354,13 @@ export async function startBank(): Promise<BankHarness> {
       if (!row) throw new Error(`no account ${id}`);
       return { balance: BigInt(row.balance), held: BigInt(row.held), status: row.status };
     },
-    async cashAccount(currency: Currency) {
+    cashAccount: (currency: Currency) => harness.systemAccount('CASH', currency),
+    async systemAccount(purpose: SystemPurpose, currency: Currency) {
       const [row] = await sql<{ id: string }>(
-        `select id from accounts where type = 'SYSTEM' and system_purpose = 'CASH' and currency = ?`,
-        [currency],
+        `select id from accounts where type = 'SYSTEM' and system_purpose = ? and currency = ?`,
+        [purpose, currency],
       );
-      if (!row) throw new Error(`no cash account for ${currency}`);
+      if (!row) throw new Error(`no ${purpose} system account for ${currency}`);
       return row.id;
     },
     async drainOutbox() {
@@ -388,6 +406,11 @@ export const HOLD_FIELDS = `id kind status amount { amount currency } fromAccoun
 export const CREATE_HOLD = `mutation CreateHold($input: CreateHoldInput!) { createHold(input: $input) { ${HOLD_FIELDS} } }`;
 export const POST_HOLD = `mutation PostHold($id: ID!) { postHold(id: $id) { ${HOLD_FIELDS} } }`;
 export const VOID_HOLD = `mutation VoidHold($id: ID!) { voidHold(id: $id) { ${HOLD_FIELDS} } }`;
+
+/** An account read directly on the subgraph (by an internal service, before a saga starts). */
+export const ACCOUNT_FOR_SERVICE = `query AccountForService($id: ID!) {
+  account(id: $id) { id type status currency balance { amount currency } availableBalance { amount currency } owner { id } }
+}`;
 
 /** What the hold mutations return. */
 export interface HoldView {

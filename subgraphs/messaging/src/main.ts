@@ -2,15 +2,16 @@
  * The messaging subgraph: conversations between business owners and
  * bankers, their messages (live through `messageAdded`), and the
  * notifications made from the bank's domain events (live through
- * `notificationAdded`, and queued for email, SMS and push). It keeps the
- * roles of users from identity's events, to know who is a banker.
+ * `notificationAdded`, and queued for email, SMS and push). It keeps users'
+ * roles and who applied to which banker from identity's and lending's
+ * events, to know who may talk to whom.
  */
 import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { createMessagingServices, type MessagingServices } from './services/index.ts';
-import { startKnownUsersConsumer } from './services/known-users.ts';
+import { startDirectoryConsumer } from './services/directory.ts';
 import { startNotificationConsumer } from './services/notification-consumer.ts';
 import { subscriptions } from './subscriptions.ts';
 
@@ -25,7 +26,7 @@ export const messaging: SubgraphDefinition<MessagingServices> = {
   // The consumers stop when the subgraph closes, before its database.
   onStart: async ({ orm, bus, logger }) => {
     const stops = [
-      await startKnownUsersConsumer({ orm, bus, logger }),
+      await startDirectoryConsumer({ orm, bus, logger }),
       await startNotificationConsumer({ orm, bus, logger }),
     ];
     return async () => {

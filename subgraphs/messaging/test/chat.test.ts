@@ -45,7 +45,7 @@ afterAll(async () => {
 
 describe('startConversation', () => {
   test('a business owner starts a chat with a banker, with its first message', async () => {
-    const loanApplicationId = randomUUID();
+    const loanApplicationId = await h.applied(owner, banker);
     const body = await h.gql(
       START,
       { input: { participantId: banker.id, subject: '  Expansion loan  ', body: 'Hello banker', loanApplicationId } },
@@ -69,7 +69,8 @@ describe('startConversation', () => {
     expect(events.map((e) => e.type)).toEqual(['messaging.conversation.started', 'messaging.message.sent']);
   });
 
-  test('a banker starts a chat with a business owner', async () => {
+  test('a banker starts a chat with a business owner who applied to them', async () => {
+    await h.applied(owner, banker);
     const id = await startConversation(h, banker, owner, { subject: 'Your application' });
     const [row] = await h.sql<{ started_by: string; started_as: string }>(
       'select started_by, started_as from conversations where id = ?',
@@ -95,6 +96,44 @@ describe('startConversation', () => {
         message: `${wanted} was not found.`,
         extensions: { code: 'NOT_FOUND', field: 'participantId' },
       });
+      expect(await h.counts()).toEqual(before);
+    });
+
+    test('a banker and a business owner who has not applied to them: NOT_FOUND, nothing written', async () => {
+      const stranger = await h.user('BUSINESS_OWNER');
+      const before = await h.counts();
+      const body = await h.gql(
+        START,
+        { input: { participantId: stranger.id, subject: 'Hi', body: 'Hi' } },
+        banker.caller,
+      );
+      expect(firstError(body)).toMatchObject({
+        message: 'Business owner was not found.',
+        extensions: { code: 'NOT_FOUND', field: 'participantId' },
+      });
+      expect(await h.counts()).toEqual(before);
+      // Once the owner applies to another banker, this banker still does not serve them.
+      await h.applied(stranger, await h.user('BANKER'));
+      expect(
+        firstErrorCode(
+          await h.gql(START, { input: { participantId: stranger.id, subject: 'Hi', body: 'Hi' } }, banker.caller),
+        ),
+      ).toBe('NOT_FOUND');
+    });
+
+    test.each([
+      ['unknown to messaging', async () => randomUUID()],
+      ['between the owner and another banker', async () => h.applied(owner, await h.user('BANKER'))],
+      ['of another owner with this banker', async () => h.applied(await h.user('BUSINESS_OWNER'), banker)],
+    ])('a loan application %s: NOT_FOUND on loanApplicationId, nothing written', async (_what, make) => {
+      const loanApplicationId = await make();
+      const before = await h.counts();
+      const body = await h.gql(
+        START,
+        { input: { participantId: banker.id, subject: 'Hi', body: 'Hi', loanApplicationId } },
+        owner.caller,
+      );
+      expect(firstError(body).extensions).toMatchObject({ code: 'NOT_FOUND', field: 'loanApplicationId' });
       expect(await h.counts()).toEqual(before);
     });
 
@@ -322,6 +361,7 @@ describe('unread counts and read markers', () => {
 describe('a user’s conversations', () => {
   test('are ordered by their last message, newest first, with unread counts, page by page', async () => {
     const me = await h.user('BUSINESS_OWNER');
+    await h.applied(me, banker);
     const a = await startConversation(h, me, banker, { subject: 'A' });
     const b = await startConversation(h, me, banker, { subject: 'B' });
     const c = await startConversation(h, banker, me, { subject: 'C', body: 'from the banker' });

@@ -44,6 +44,7 @@ export const TABLES = [
   'notification_deliveries',
   'processed_events',
   'known_users',
+  'known_applications',
   'outbox_events',
 ] as const;
 export type Table = (typeof TABLES)[number];
@@ -98,6 +99,11 @@ export interface MessagingHarness {
   introduce(...parties: Party[]): Promise<void>;
   /** A fresh user with `roles`, known to messaging. */
   user(...roles: Role[]): Promise<Party>;
+  /**
+   * Makes messaging know that `owner` applied to `banker` (as lending's
+   * status-change event would) and returns the application id.
+   */
+  applied(owner: Party, banker: Party): Promise<string>;
   /** Publishes pending outbox events to the bus now. */
   drainOutbox(): Promise<number>;
   close(): Promise<void>;
@@ -183,6 +189,20 @@ export async function startMessaging(options: { bus?: RecordingBus } = {}): Prom
       };
     },
     introduce,
+    async applied(owner: Party, banker: Party) {
+      const applicationId = randomUUID();
+      await bus.append(
+        domainEvent('lending.application.status_changed', {
+          applicationId,
+          applicantId: owner.id,
+          bankerId: banker.id,
+          from: null,
+          status: 'SUBMITTED',
+        }),
+      );
+      await waitFor(async () => (await count('known_applications', 'application_id = ?', [applicationId])) === 1);
+      return applicationId;
+    },
     async user(...roles: Role[]) {
       const p = party(...roles);
       await introduce(p);

@@ -93,20 +93,26 @@ export type CategorySpending = {
   total: Money;
 };
 
-/** A pending transfer that reserves funds (services only: billing and lending sagas). */
+/** A pending transfer that reserves funds (services only: billing and lending sagas). It moves money between one customer account, owned by `customerId`, and one system account of that account's currency: give exactly one of `fromAccountId`/`fromSystem` and exactly one of `toAccountId`/`toSystem`, one side a customer account and the other a system account. The kind fixes the direction: LOAN_DISBURSEMENT is LOANS to the customer, LOAN_REPAYMENT the customer to LOANS, BILL_PAYMENT the customer to BILL_SETTLEMENT. */
 export type CreateHoldInput = {
-  /** Positive amount. */
+  /** Positive amount, with at most the currency's decimals. */
   amount: Scalars['Decimal']['input'];
-  /** Description shown to the account owners. */
+  /** The customer whose account takes part in the hold: it must be theirs. */
+  customerId: Scalars['ID']['input'];
+  /** Description shown to the account owner. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** Account the money will leave. */
-  fromAccountId: Scalars['ID']['input'];
+  /** The customer account the money will leave (repayments, bill payments); omit when `fromSystem` is given. */
+  fromAccountId?: InputMaybe<Scalars['ID']['input']>;
+  /** The system account the money will leave (LOANS for disbursements), in the customer account's currency; omit when `fromAccountId` is given. */
+  fromSystem?: InputMaybe<SystemAccount>;
   /** Unique per saga step: retrying returns the first hold. */
   idempotencyKey: Scalars['String']['input'];
-  /** BILL_PAYMENT, LOAN_DISBURSEMENT or LOAN_REPAYMENT. */
+  /** BILL_PAYMENT, LOAN_DISBURSEMENT or LOAN_REPAYMENT; it must agree with the direction. */
   kind: TransactionKind;
-  /** Account the money will enter. */
-  toAccountId: Scalars['ID']['input'];
+  /** The customer account the money will enter (disbursements); omit when `toSystem` is given. */
+  toAccountId?: InputMaybe<Scalars['ID']['input']>;
+  /** The system account the money will enter (LOANS for repayments, BILL_SETTLEMENT for bill payments), in the customer account's currency; omit when `toAccountId` is given. */
+  toSystem?: InputMaybe<SystemAccount>;
 };
 
 /** ISO 4217 currencies the bank holds. */
@@ -168,7 +174,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Sets the category of a transaction on your side of it. */
   categorizeTransaction: Transaction;
-  /** Services only: reserves funds with a pending transfer. */
+  /** Services only: reserves funds with a pending transfer between a customer's account and a system account. */
   createHold: Transaction;
   /** Deposits into one of your accounts. */
   deposit: Transaction;
@@ -338,6 +344,13 @@ export type StatementEntry = {
   /** The transaction. */
   transactionId: Scalars['ID']['output'];
 };
+
+/** The bank's own (SYSTEM) accounts that internal services may name in a hold, one per currency. They belong to no customer and are never shown as accounts; they may go below zero. */
+export type SystemAccount =
+  /** Where bill payments enter, on their way to the billers. */
+  | 'BILL_SETTLEMENT'
+  /** The bank's loan portfolio: loan disbursements leave it, loan repayments enter it. */
+  | 'LOANS';
 
 /** A movement of money in the double-entry ledger. Seen from one of its accounts, it carries that side's category and tags. */
 export type Transaction = {
@@ -632,6 +645,7 @@ export type ResolversTypes = ResolversObject<{
   SpendingSummary: ResolverTypeWrapper<SpendingDataModel>;
   Statement: ResolverTypeWrapper<StatementDataModel>;
   StatementEntry: ResolverTypeWrapper<StatementLineModelModel>;
+  SystemAccount: SystemAccount;
   Transaction: ResolverTypeWrapper<TransactionViewModel>;
   TransactionCategory: TransactionCategory;
   TransactionConnection: ResolverTypeWrapper<Omit<TransactionConnection, 'edges'> & { edges: Array<ResolversTypes['TransactionEdge']> }>;

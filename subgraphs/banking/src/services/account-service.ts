@@ -4,14 +4,23 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
-import { hasRole, requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
+import { hasRole, requireRole, requireService, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
 import { CURRENCIES, toMinorUnits, InvalidAmountError, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Account, type AccountType } from '../entities/index.ts';
-import { CASH_PURPOSE } from './ledger.ts';
+
+/**
+ * What each per-currency SYSTEM account is for (`systemPurpose`):
+ * - CASH: money entering and leaving the bank (deposits come from it, withdrawals go to it);
+ * - LOANS: the bank's loan portfolio (loan disbursements leave it, repayments enter it);
+ * - BILL_SETTLEMENT: bill payments enter it, on their way to the billers.
+ * SYSTEM accounts belong to nobody, may go below zero and are never exposed to users.
+ */
+export const SYSTEM_PURPOSES = ['CASH', 'LOANS', 'BILL_SETTLEMENT'] as const;
+export type SystemPurpose = (typeof SYSTEM_PURPOSES)[number];
 
 const openSchema = z.object({
   type: z.enum(['CHECKING', 'SAVINGS', 'BUSINESS']),
@@ -151,8 +160,29 @@ export class AccountService {
 
   /** The per-currency CASH system account (deposits come from it, withdrawals go to it). */
   async cashAccount(currency: string): Promise<Account> {
-    const account = await this.#em.findOne(Account, { type: 'SYSTEM', systemPurpose: CASH_PURPOSE, currency });
-    if (!account) throw new Error(`no ${CASH_PURPOSE} system account for ${currency}`);
+    return this.systemAccount('CASH', currency);
+  }
+
+  /** The SYSTEM account of `purpose` in `currency` (created at start-up by {@link ensureSystemAccounts}). */
+  async systemAccount(purpose: SystemPurpose, currency: string): Promise<Account> {
+    const account = await this.#em.findOne(Account, { type: 'SYSTEM', systemPurpose: purpose, currency });
+    if (!account) throw new Error(`no ${purpose} system account for ${currency}`);
+    return account;
+  }
+
+  /**
+   * For internal services: the customer account `id` of the customer
+   * `customerId`. NOT_FOUND on `field` when it does not exist, is a SYSTEM
+   * account or belongs to someone else; BAD_USER_INPUT for malformed ids.
+   */
+  async customerAccount(id: string, customerId: string, field: string): Promise<Account> {
+    requireService(this.#caller);
+    parseId(customerId, 'customerId');
+    parseId(id, field);
+    const account = await this.loader.load(id);
+    if (!account || account.type === 'SYSTEM' || account.ownerId !== customerId) {
+      throw new NotFoundError('Account', { field });
+    }
     return account;
   }
 }
@@ -161,25 +191,31 @@ function requireUserOrService(caller: Caller): void {
   if (caller.kind !== 'service') requireUser(caller);
 }
 
-/** Creates the system accounts that do not exist yet (start-up; idempotent). */
+/**
+ * Creates the system accounts that do not exist yet: one per purpose
+ * ({@link SYSTEM_PURPOSES}) and currency (start-up; idempotent, and unique by
+ * (systemPurpose, currency)).
+ */
 export async function ensureSystemAccounts(em: EntityManager): Promise<void> {
-  const existing = await em.find(Account, { type: 'SYSTEM', systemPurpose: CASH_PURPOSE });
-  const have = new Set(existing.map((a) => a.currency));
-  for (const currency of Object.keys(CURRENCIES)) {
-    if (have.has(currency)) continue;
-    em.create(Account, {
-      id: randomUUID(),
-      ownerId: null,
-      type: 'SYSTEM',
-      currency,
-      number: `9${newAccountNumber().slice(1)}`,
-      nickname: `${CASH_PURPOSE} ${currency}`,
-      status: 'ACTIVE',
-      balance: 0n,
-      held: 0n,
-      lowBalanceThreshold: null,
-      systemPurpose: CASH_PURPOSE,
-    });
+  const existing = await em.find(Account, { type: 'SYSTEM', systemPurpose: { $in: [...SYSTEM_PURPOSES] } });
+  const have = new Set(existing.map((a) => `${a.systemPurpose ?? ''} ${a.currency}`));
+  for (const purpose of SYSTEM_PURPOSES) {
+    for (const currency of Object.keys(CURRENCIES)) {
+      if (have.has(`${purpose} ${currency}`)) continue;
+      em.create(Account, {
+        id: randomUUID(),
+        ownerId: null,
+        type: 'SYSTEM',
+        currency,
+        number: `9${newAccountNumber().slice(1)}`,
+        nickname: `${purpose} ${currency}`,
+        status: 'ACTIVE',
+        balance: 0n,
+        held: 0n,
+        lowBalanceThreshold: null,
+        systemPurpose: purpose,
+      });
+    }
   }
   await em.flush();
 }

@@ -35,9 +35,6 @@ import { parseId } from '../../../../platform/validation.ts';
 import { Account, IdempotencyRecord, LedgerEntry, LedgerTransaction, type TransactionKind } from '../entities/index.ts';
 import { guessCategory } from './categories.ts';
 
-/** Purpose of the per-currency system account through which cash enters and leaves. */
-export const CASH_PURPOSE = 'CASH';
-
 /** What a posting request asks for, before any account is read. */
 export interface PostingRequest {
   operation: 'deposit' | 'withdraw' | 'transfer' | 'createHold';

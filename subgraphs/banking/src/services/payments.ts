@@ -1,14 +1,15 @@
 /**
  * The money-moving operations of the API, each a {@link PostingRequest} to
  * the ledger with its own authorization: customers move money out of their
- * own accounts; only internal services create and settle holds.
+ * own accounts; only internal services create and settle holds, each between
+ * one customer's account and one of the bank's SYSTEM accounts.
  */
 import { z } from 'zod';
 import { requireService, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts';
 import { parseInput } from '../../../../platform/validation.ts';
 import type { Account, LedgerTransaction, TransactionKind } from '../entities/index.ts';
-import type { AccountService } from './account-service.ts';
+import type { AccountService, SystemPurpose } from './account-service.ts';
 import type { Ledger } from './ledger.ts';
 import { type PostingRequest } from './ledger.ts';
 
@@ -21,10 +22,54 @@ const description = z
 const common = { amount: z.string(), idempotencyKey: z.string(), description };
 const singleAccount = z.object({ accountId: z.string(), ...common });
 const transferSchema = z.object({ fromAccountId: z.string(), toAccountId: z.string(), ...common });
-const holdSchema = transferSchema.extend({ kind: z.string() });
 
-/** Kinds a hold may have: the sagas of billing and lending. */
-const HOLD_KINDS: readonly TransactionKind[] = ['BILL_PAYMENT', 'LOAN_DISBURSEMENT', 'LOAN_REPAYMENT'];
+/** The SYSTEM accounts a service may name in a hold (the `SystemAccount` enum of the schema). */
+const HOLD_SYSTEM_ACCOUNTS = ['LOANS', 'BILL_SETTLEMENT'] as const satisfies readonly SystemPurpose[];
+type HoldSystemAccount = (typeof HOLD_SYSTEM_ACCOUNTS)[number];
+const holdSchema = z.object({
+  fromAccountId: z.string().nullish(),
+  fromSystem: z.enum(HOLD_SYSTEM_ACCOUNTS).nullish(),
+  toAccountId: z.string().nullish(),
+  toSystem: z.enum(HOLD_SYSTEM_ACCOUNTS).nullish(),
+  customerId: z.string(),
+  kind: z.string(),
+  ...common,
+});
+
+type HoldKind = 'BILL_PAYMENT' | 'LOAN_DISBURSEMENT' | 'LOAN_REPAYMENT';
+
+/**
+ * Kinds a hold may have (the sagas of billing and lending), each with its
+ * one direction: which side is the system account, and which one.
+ */
+const HOLD_DIRECTIONS: Readonly<Record<HoldKind, { systemSide: 'from' | 'to'; system: HoldSystemAccount }>> = {
+  LOAN_DISBURSEMENT: { systemSide: 'from', system: 'LOANS' },
+  LOAN_REPAYMENT: { systemSide: 'to', system: 'LOANS' },
+  BILL_PAYMENT: { systemSide: 'to', system: 'BILL_SETTLEMENT' },
+};
+const HOLD_KINDS = Object.keys(HOLD_DIRECTIONS) as HoldKind[];
+
+function isHoldKind(kind: string): kind is HoldKind {
+  return (HOLD_KINDS as string[]).includes(kind);
+}
+
+/** One side of a hold as the input names it: a customer account or a system account. */
+type HoldSide = { kind: 'customer'; accountId: string; field: string } | { kind: 'system'; system: HoldSystemAccount };
+
+/** Exactly one of `<side>AccountId` and `<side>System`; BAD_USER_INPUT on `<side>AccountId` otherwise. */
+function holdSide(
+  side: 'from' | 'to',
+  accountId: string | null | undefined,
+  system: HoldSystemAccount | null | undefined,
+): HoldSide {
+  const field = `${side}AccountId`;
+  const hasAccount = accountId !== null && accountId !== undefined;
+  const hasSystem = system !== null && system !== undefined;
+  if (hasAccount === hasSystem) {
+    throw new BadUserInputError(`Give exactly one of "${field}" and "${side}System".`, field);
+  }
+  return hasAccount ? { kind: 'customer', accountId, field } : { kind: 'system', system: system as HoldSystemAccount };
+}
 
 export class Payments {
   readonly #caller: Caller;
@@ -88,23 +133,58 @@ export class Payments {
     });
   }
 
-  /** Services only: reserves funds for a saga step. */
+  /**
+   * Services only: reserves funds for a saga step, between one account of
+   * `customerId` and the system account of that account's currency, in the
+   * direction the kind requires. Everything is checked before anything is
+   * written.
+   */
   async createHold(input: unknown): Promise<LedgerTransaction> {
     requireService(this.#caller);
     const data = parseInput(holdSchema, input);
-    if (!HOLD_KINDS.includes(data.kind as TransactionKind)) {
+    const from = holdSide('from', data.fromAccountId, data.fromSystem);
+    const to = holdSide('to', data.toAccountId, data.toSystem);
+    let systemSide: 'from' | 'to';
+    let system: HoldSystemAccount;
+    let customer: { accountId: string; field: string };
+    if (from.kind === 'system' && to.kind === 'customer') {
+      [systemSide, system, customer] = ['from', from.system, to];
+    } else if (from.kind === 'customer' && to.kind === 'system') {
+      [systemSide, system, customer] = ['to', to.system, from];
+    } else {
+      throw new BadUserInputError(
+        'A hold is between one customer account and one system account.',
+        to.kind === 'customer' ? 'toAccountId' : 'toSystem',
+      );
+    }
+    const kind = data.kind;
+    if (!isHoldKind(kind)) {
       throw new BadUserInputError(`A hold is one of ${HOLD_KINDS.join(', ')}.`, 'kind');
     }
+    const direction = HOLD_DIRECTIONS[kind];
+    if (direction.systemSide !== systemSide || direction.system !== system) {
+      const way =
+        direction.systemSide === 'from' ? `${direction.system} to the customer` : `the customer to ${direction.system}`;
+      throw new BadUserInputError(`A ${kind} hold goes from ${way}.`, 'kind');
+    }
+    const account = await this.#accounts.customerAccount(customer.accountId, data.customerId, customer.field);
+    const systemAccount = await this.#accounts.systemAccount(system, account.currency);
     const request: PostingRequest = {
       operation: 'createHold',
-      kind: data.kind as TransactionKind,
-      fromAccountId: data.fromAccountId,
-      toAccountId: data.toAccountId,
+      kind: kind satisfies TransactionKind,
+      fromAccountId: systemSide === 'from' ? systemAccount.id : account.id,
+      toAccountId: systemSide === 'to' ? systemAccount.id : account.id,
       amount: data.amount,
       description: data.description,
       idempotencyKey: data.idempotencyKey,
       pending: true,
-      authorize: () => undefined,
+      // Checked again on the locked rows: the customer side is still the customer's own account.
+      authorize: (lockedFrom, lockedTo) => {
+        const locked = systemSide === 'from' ? lockedTo : lockedFrom;
+        if (locked.type === 'SYSTEM' || locked.ownerId !== data.customerId) {
+          throw new NotFoundError('Account', { field: customer.field });
+        }
+      },
     };
     return this.#ledger.post(request);
   }

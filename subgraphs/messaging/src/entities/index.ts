@@ -1,5 +1,6 @@
 import { OutboxEventSchema } from '../../../../platform/outbox.ts';
 import { ConversationSchema } from './conversation.ts';
+import { KnownApplicationSchema } from './known-application.ts';
 import { KnownUserSchema } from './known-user.ts';
 import { MessageSchema } from './message.ts';
 import { NotificationDeliverySchema } from './notification-delivery.ts';
@@ -8,6 +9,7 @@ import { ParticipantSchema } from './participant.ts';
 import { ProcessedEventSchema } from './processed-event.ts';
 
 export * from './conversation.ts';
+export * from './known-application.ts';
 export * from './known-user.ts';
 export * from './message.ts';
 export * from './notification-delivery.ts';
@@ -24,5 +26,6 @@ export const entities = [
   NotificationDeliverySchema,
   ProcessedEventSchema,
   KnownUserSchema,
+  KnownApplicationSchema,
   OutboxEventSchema,
 ];

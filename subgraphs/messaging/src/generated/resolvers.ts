@@ -28,7 +28,9 @@ export type Conversation = {
   lastMessage: Message;
   /** When its most recent message was sent. */
   lastMessageAt: Scalars['DateTime']['output'];
-  /** The loan application the conversation is about, if any (a plain id for now). */
+  /** The loan application the conversation is about, if any (resolved by the lending subgraph; null for those who may not see it). */
+  loanApplication?: Maybe<LoanApplication>;
+  /** The id of the loan application the conversation is about, if any. */
   loanApplicationId?: Maybe<Scalars['ID']['output']>;
   /** The conversation's messages, oldest first within a page, for scrolling back from the newest. */
   messages: MessageConnection;
@@ -63,6 +65,13 @@ export type ConversationEdge = {
   cursor: Scalars['String']['output'];
   /** The conversation. */
   node: Conversation;
+};
+
+/** A loan application (owned by the lending subgraph). */
+export type LoanApplication = {
+  __typename?: 'LoanApplication';
+  /** The application's id. */
+  id: Scalars['ID']['output'];
 };
 
 /** One message of a conversation. */
@@ -231,9 +240,9 @@ export type SendMessageInput = {
 export type StartConversationInput = {
   /** The first message: not blank, at most 4,000 characters, stored exactly as sent. */
   body: Scalars['String']['input'];
-  /** The loan application the conversation is about, if any. */
+  /** The loan application the conversation is about, if any: one between you and the participant (NOT_FOUND otherwise). */
   loanApplicationId?: InputMaybe<Scalars['ID']['input']>;
-  /** The other participant: a banker when you are a business owner, a business owner when you are a banker. Not yourself. */
+  /** The other participant: a banker when you are a business owner; when you are a banker, a business owner who applied to you. Anyone else is NOT_FOUND. */
   participantId: Scalars['ID']['input'];
   /** What it is about: 1 to 200 characters (surrounding spaces are dropped). */
   subject: Scalars['String']['input'];
@@ -388,6 +397,7 @@ export type ResolversTypes = ResolversObject<{
   ConversationConnection: ResolverTypeWrapper<Omit<ConversationConnection, 'edges'> & { edges: Array<ResolversTypes['ConversationEdge']> }>;
   ConversationEdge: ResolverTypeWrapper<Omit<ConversationEdge, 'node'> & { node: ResolversTypes['Conversation'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  LoanApplication: ResolverTypeWrapper<LoanApplication>;
   Message: ResolverTypeWrapper<MessageModel>;
   MessageConnection: ResolverTypeWrapper<Omit<MessageConnection, 'edges'> & { edges: Array<ResolversTypes['MessageEdge']> }>;
   MessageEdge: ResolverTypeWrapper<Omit<MessageEdge, 'node'> & { node: ResolversTypes['Message'] }>;
@@ -415,6 +425,7 @@ export type ResolversParentTypes = ResolversObject<{
   ConversationConnection: Omit<ConversationConnection, 'edges'> & { edges: Array<ResolversParentTypes['ConversationEdge']> };
   ConversationEdge: Omit<ConversationEdge, 'node'> & { node: ResolversParentTypes['Conversation'] };
   DateTime: Scalars['DateTime']['output'];
+  LoanApplication: LoanApplication;
   Message: MessageModel;
   MessageConnection: Omit<MessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['MessageEdge']> };
   MessageEdge: Omit<MessageEdge, 'node'> & { node: ResolversParentTypes['Message'] };
@@ -438,6 +449,7 @@ export type ConversationResolvers<ContextType = MessagingContext, ParentType ext
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
   lastMessageAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  loanApplication?: Resolver<Maybe<ResolversTypes['LoanApplication']>, ParentType, ContextType>;
   loanApplicationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, RequireFields<ConversationMessagesArgs, 'last'>>;
   participants?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
@@ -458,6 +470,10 @@ export type ConversationEdgeResolvers<ContextType = MessagingContext, ParentType
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type LoanApplicationResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['LoanApplication'] = ResolversParentTypes['LoanApplication']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
 
 export type MessageResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message'], FederationReferenceType extends FederationReferenceTypes['Message'] = FederationReferenceTypes['Message']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Message']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -538,6 +554,7 @@ export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
   ConversationConnection?: ConversationConnectionResolvers<ContextType>;
   ConversationEdge?: ConversationEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  LoanApplication?: LoanApplicationResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;

@@ -8,5 +8,6 @@ export const Conversation: ConversationResolvers = {
   lastMessage: (conversation, _args, { services }) => services.messages.last(conversation),
   unreadCount: (conversation, _args, { services }) => services.conversations.unreadCount(conversation),
   loanApplicationId: (conversation) => conversation.loanApplicationId ?? null,
+  loanApplication: (conversation) => (conversation.loanApplicationId ? { id: conversation.loanApplicationId } : null),
   messages: (conversation, args, { services }) => services.messages.page(conversation, args),
 };

@@ -5,8 +5,9 @@
  *
  * Participants: a business owner starts a chat with a banker, or a banker
  * with a business owner. The caller's role comes from the router-signed
- * caller; the other participant's from the roles messaging keeps from
- * identity's events (known-users.ts).
+ * caller; the other participant's from what messaging keeps of identity's
+ * and lending's events (directory.ts): a business owner talks to any banker,
+ * a banker to the business owners they serve (who applied to them).
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
@@ -22,7 +23,7 @@ import { decodeCursor, pageSize, toConnection, type Connection } from '../../../
 import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Conversation, Participant, type StartedAs } from '../entities/index.ts';
 import { startConversationInput } from './chat-input.ts';
-import { rolesOf } from './known-users.ts';
+import { applicationBetween, rolesOf, serves } from './directory.ts';
 import { appendMessage, publishMessageAdded } from './messages.ts';
 
 const CURSOR = z.tuple([z.number().int().nonnegative()]);
@@ -164,9 +165,10 @@ export class Conversations {
 
   /**
    * Starts a conversation with its first message: a BUSINESS_OWNER with a
-   * banker, a BANKER with a business owner. A participant who is not known
-   * to messaging, or who does not have the counterpart role, is NOT_FOUND
-   * (nothing says which).
+   * banker, a BANKER with a business owner they serve. A participant who is
+   * not known to messaging, does not have the counterpart role or is not
+   * served by the banker is NOT_FOUND (nothing says which); so is a loan
+   * application that is not between the two participants.
    */
   async start(input: unknown): Promise<Conversation> {
     const caller = requireRole(this.#caller, 'BUSINESS_OWNER', 'BANKER');
@@ -175,6 +177,12 @@ export class Conversations {
       throw new BadUserInputError('You cannot start a conversation with yourself.', 'participantId');
     }
     const startedAs = await this.#counterpartCheck(caller, data.participantId);
+    if (
+      data.loanApplicationId &&
+      !(await applicationBetween(this.#em, data.loanApplicationId, caller.userId, data.participantId))
+    ) {
+      throw new NotFoundError('Loan application', { field: 'loanApplicationId' });
+    }
     const { conversation, message } = await this.#em.transactional(async (em) => {
       const now = new Date();
       const conversation = em.create(Conversation, {
@@ -212,13 +220,19 @@ export class Conversations {
 
   /**
    * The role the caller starts the conversation in: BUSINESS_OWNER when the
-   * participant is a banker, BANKER when they are a business owner (a
-   * banker asking a banker, or an owner an owner, is refused).
+   * participant is a banker, BANKER when they are a business owner the
+   * caller serves (a banker asking a banker, or an owner an owner, is refused).
    */
   async #counterpartCheck(caller: Extract<Caller, { kind: 'user' }>, participantId: string): Promise<StartedAs> {
     const roles = (await rolesOf(this.#em, participantId)) ?? [];
     if (hasRole(caller, 'BUSINESS_OWNER') && roles.includes('BANKER')) return 'BUSINESS_OWNER';
-    if (hasRole(caller, 'BANKER') && roles.includes('BUSINESS_OWNER')) return 'BANKER';
+    if (
+      hasRole(caller, 'BANKER') &&
+      roles.includes('BUSINESS_OWNER') &&
+      (await serves(this.#em, caller.userId, participantId))
+    ) {
+      return 'BANKER';
+    }
     const wanted = hasRole(caller, 'BUSINESS_OWNER') ? 'Banker' : 'Business owner';
     throw new NotFoundError(wanted, { field: 'participantId' });
   }

@@ -6,8 +6,6 @@
  * `resolve` reloads the row for each subscriber and checks that they may see it.
  */
 import { z } from 'zod';
-import type { EventBus } from '../../../../platform/event-bus.ts';
-import type { Logger } from '../../../../platform/logger.ts';
 import { subscriptionTopic } from '../../../../platform/subscriptions.ts';
 
 /** Topic of the new messages of one conversation. */
@@ -25,16 +23,3 @@ export type MessageAddedEvent = z.infer<typeof messageAddedEvent>;
 /** What is published on {@link notificationAddedTopic}. */
 export const notificationAddedEvent = z.object({ notificationId: z.uuid() });
 export type NotificationAddedEvent = z.infer<typeof notificationAddedEvent>;
-
-/**
- * Publishes a live event. The change it announces is already committed, so a
- * failed publication is logged, not thrown: the caller's request succeeded,
- * and live delivery is best effort by design.
- */
-export async function publishLive(bus: EventBus, logger: Logger, topic: string, event: object): Promise<void> {
-  try {
-    await bus.publish(topic, event);
-  } catch (error) {
-    logger.warn({ err: error, topic }, 'live event not published');
-  }
-}

@@ -18,7 +18,8 @@ import { isUuid, parseInput } from '../../../../platform/validation.ts';
 import { Conversation, Message, Participant } from '../entities/index.ts';
 import { lastSize, sendMessageInput } from './chat-input.ts';
 import type { Conversations } from './conversations.ts';
-import { messageAddedTopic, publishLive, type MessageAddedEvent } from './live.ts';
+import { publishLive } from '../../../../platform/subscriptions.ts';
+import { messageAddedTopic, type MessageAddedEvent } from './live.ts';
 
 const CURSOR = z.tuple([z.number().int().positive()]);
 

@@ -26,7 +26,8 @@ import type { Logger } from '../../../../platform/logger.ts';
 import type { EntityManager, MikroORM } from '../../../../platform/orm.ts';
 import { Conversation, Message, Notification, Participant } from '../entities/index.ts';
 import { outboxChannels, type ChannelFactory } from './channels.ts';
-import { notificationAddedTopic, publishLive, type NotificationAddedEvent } from './live.ts';
+import { publishLive } from '../../../../platform/subscriptions.ts';
+import { notificationAddedTopic, type NotificationAddedEvent } from './live.ts';
 import {
   draftsFor,
   EVENT_TYPES,

@@ -63,8 +63,16 @@ const balanceLow = z.object({
 const loanStatusChanged = z.object({
   applicationId: z.uuid(),
   applicantId: z.uuid(),
+  bankerId: z.uuid().optional(),
   status: z.string().regex(/^[A-Z][A-Z_]{0,59}$/),
 });
+
+/** How a loan application's status reads in a sentence ("Your loan application is now …"). */
+const LOAN_STATUS_WORDS: Readonly<Record<string, string>> = {
+  COMMERCIAL_REVIEW: 'in commercial review',
+  RISK_REVIEW: 'in risk review',
+  DISBURSED: 'paid out',
+};
 
 const bill = z.object({
   userId: z.uuid(),
@@ -128,13 +136,28 @@ export function draftsFor(event: DomainEvent): NotificationDraft[] {
     }
     case EVENT_TYPES.loanStatusChanged: {
       const p = loanStatusChanged.parse(event.payload);
+      const link = `/loan-applications/${p.applicationId}`;
+      if (p.status === 'SUBMITTED') {
+        // A new application: its banker has work to do; the applicant knows they applied.
+        return p.bankerId
+          ? [
+              {
+                userId: p.bankerId,
+                kind: 'LOAN_APPLICATION_STATUS',
+                title: 'New loan application',
+                body: 'A business owner applied to you for a loan.',
+                link,
+              },
+            ]
+          : [];
+      }
       return [
         {
           userId: p.applicantId,
           kind: 'LOAN_APPLICATION_STATUS',
           title: 'Loan application update',
-          body: `Your loan application is now ${humanize(p.status)}.`,
-          link: `/loan-applications/${p.applicationId}`,
+          body: `Your loan application is now ${LOAN_STATUS_WORDS[p.status] ?? humanize(p.status)}.`,
+          link,
         },
       ];
     }

@@ -1,0 +1,127 @@
+/**
+ * What the billing and lending sagas ask of banking, as internal services:
+ * read a customer's account before a saga starts, then reserve (a hold),
+ * post or void. Every step is idempotent on banking's side (a hold is keyed
+ * by its idempotency key per service; posting or voiding twice returns the
+ * same transaction), so a saga that does not know whether a step happened
+ * repeats it.
+ *
+ * The interface lets tests wrap the real client to inject failures between
+ * steps; the implementation calls banking over HTTP.
+ */
+import type { ServiceName } from './caller.ts';
+import { createServiceClient, ServiceCallError, type ServiceRequest } from './service-client.ts';
+import { ErrorCode } from './errors.ts';
+
+/** A customer account as a service sees it. */
+export interface BankAccountView {
+  id: string;
+  type: 'CHECKING' | 'SAVINGS' | 'BUSINESS';
+  status: 'ACTIVE' | 'FROZEN' | 'CLOSED';
+  currency: string;
+  ownerId: string;
+}
+
+/** A hold (pending transfer) and where it stands. */
+export interface HoldView {
+  id: string;
+  status: 'PENDING' | 'POSTED' | 'VOIDED';
+  amount: string;
+  currency: string;
+}
+
+/** The bank's own accounts a hold can use (see banking's `SystemAccount`). */
+export type SystemAccount = 'LOANS' | 'BILL_SETTLEMENT';
+
+/** A hold between one customer account and one system account. */
+export interface CreateHoldRequest {
+  /** The customer account the money leaves, or the system account it leaves. */
+  from: { accountId: string } | { system: SystemAccount };
+  /** The customer account the money enters, or the system account it enters. */
+  to: { accountId: string } | { system: SystemAccount };
+  /** The customer whose account takes part: banking checks it is theirs. */
+  customerId: string;
+  amount: string;
+  kind: 'BILL_PAYMENT' | 'LOAN_DISBURSEMENT' | 'LOAN_REPAYMENT';
+  /** Unique per saga step: repeating the step returns the same hold. */
+  idempotencyKey: string;
+  description?: string;
+}
+
+export interface BankingClient {
+  /** The account, or null when it does not exist. */
+  account(id: string): Promise<BankAccountView | null>;
+  createHold(request: CreateHoldRequest): Promise<HoldView>;
+  postHold(holdId: string): Promise<HoldView>;
+  voidHold(holdId: string): Promise<HoldView>;
+}
+
+const HOLD_FIELDS = 'id status amount { amount currency }';
+
+interface RawHold {
+  id: string;
+  status: HoldView['status'];
+  amount: { amount: string; currency: string };
+}
+
+const toHold = (raw: RawHold): HoldView => ({
+  id: raw.id,
+  status: raw.status,
+  amount: raw.amount.amount,
+  currency: raw.amount.currency,
+});
+
+/** The banking client over HTTP, signed as `service`. */
+export function createBankingClient(options: {
+  url: string;
+  service: ServiceName;
+  privateKey: string;
+  timeoutMs?: number;
+}): BankingClient {
+  const request: ServiceRequest = createServiceClient(options);
+  return {
+    async account(id) {
+      try {
+        const data = await request<{
+          account: (Omit<BankAccountView, 'ownerId'> & { owner: { id: string } }) | null;
+        }>(`query ($id: ID!) { account(id: $id) { id type status currency owner { id } } }`, { id });
+        if (!data.account) return null;
+        const { owner, ...account } = data.account;
+        return { ...account, ownerId: owner.id };
+      } catch (error) {
+        if (error instanceof ServiceCallError && error.code === ErrorCode.NOT_FOUND) return null;
+        throw error;
+      }
+    },
+    async createHold(hold) {
+      const input = {
+        ...('accountId' in hold.from ? { fromAccountId: hold.from.accountId } : { fromSystem: hold.from.system }),
+        ...('accountId' in hold.to ? { toAccountId: hold.to.accountId } : { toSystem: hold.to.system }),
+        customerId: hold.customerId,
+        amount: hold.amount,
+        kind: hold.kind,
+        idempotencyKey: hold.idempotencyKey,
+        description: hold.description ?? null,
+      };
+      const data = await request<{ createHold: RawHold }>(
+        `mutation ($input: CreateHoldInput!) { createHold(input: $input) { ${HOLD_FIELDS} } }`,
+        { input },
+      );
+      return toHold(data.createHold);
+    },
+    async postHold(id) {
+      const data = await request<{ postHold: RawHold }>(
+        `mutation ($id: ID!) { postHold(id: $id) { ${HOLD_FIELDS} } }`,
+        { id },
+      );
+      return toHold(data.postHold);
+    },
+    async voidHold(id) {
+      const data = await request<{ voidHold: RawHold }>(
+        `mutation ($id: ID!) { voidHold(id: $id) { ${HOLD_FIELDS} } }`,
+        { id },
+      );
+      return toHold(data.voidHold);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * The lending subgraph: bankers' lending profiles and the banker directory,
+ * loan applications through commercial and risk review (live through
+ * `loanApplicationUpdated`), encrypted application documents, and loans paid
+ * out and repaid through banking's holds (sagas, resumed by a recovery job).
+ */
+import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
+import { entities } from './entities/index.ts';
+import { migrations } from './migrations/index.ts';
+import { resolvers } from './resolvers/index.ts';
+import { createLendingServices, lendingResources, type LendingServices } from './services/index.ts';
+import { startRecovery } from './services/recovery.ts';
+import { subscriptions } from './subscriptions.ts';
+
+export const lending: SubgraphDefinition<LendingServices> = {
+  name: 'lending',
+  typeDefs: loadSchema(new URL('../schema.graphql', import.meta.url)),
+  resolvers,
+  database: { entities, migrations, migrationsPath: new URL('./migrations', import.meta.url).pathname },
+  outbox: true,
+  subscriptions,
+  createServices: createLendingServices,
+  // The recovery job stops when the subgraph closes, before its database.
+  onStart: async ({ orm, config, bus, logger }) =>
+    startRecovery({ em: orm.em, banking: lendingResources(config).banking, bus, logger }),
+};

@@ -1,0 +1,125 @@
+/**
+ * Loan documents: checked on the way in (type by the file's own signature,
+ * size), encrypted at rest with AES-256-GCM, decrypted only for those who
+ * may read the application (the caller of {@link DocumentVault.open} checks).
+ *
+ * Each document has its own random 96-bit IV; its id is authenticated data,
+ * so a ciphertext moved to another row fails to decrypt. The key comes from
+ * configuration (DOCUMENT_ENCRYPTION_KEY); `keyId` (a hash of the key) is
+ * stored so that a future rotation knows which key a row needs.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { BadUserInputError } from '../../../../platform/errors.ts';
+
+/** Largest document accepted, in bytes once decoded. */
+export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
+/** Most documents per application. */
+export const MAX_DOCUMENTS = 5;
+
+/** Accepted types and the signature ("magic bytes") their files start with. */
+const SIGNATURES: Readonly<Record<string, readonly number[]>> = {
+  'application/pdf': [0x25, 0x50, 0x44, 0x46, 0x2d], // %PDF-
+  'image/png': [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+  'image/jpeg': [0xff, 0xd8, 0xff],
+};
+export const DOCUMENT_TYPES = Object.keys(SIGNATURES);
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export const documentInput = z.object({
+  fileName: z
+    .string()
+    .trim()
+    .min(1, 'A document needs a file name of 1 to 200 characters.')
+    .max(200, 'A document needs a file name of 1 to 200 characters.')
+    .refine(
+      // eslint-disable-next-line no-control-regex -- file names with control characters or path separators are refused
+      (v) => !/[\u0000-\u001F\u007F/\\]/.test(v) && v.isWellFormed(),
+      'The file name has characters that are not allowed.',
+    ),
+  contentType: z.string(),
+  contentBase64: z.string(),
+});
+export type DocumentInput = z.infer<typeof documentInput>;
+
+/** A checked document, ready to encrypt. */
+export interface CheckedDocument {
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/**
+ * Decodes and checks one document: BAD_USER_INPUT on `documents.<index>...`
+ * for a type not accepted, bytes that do not match the type, bad base64, an
+ * empty or oversized file.
+ */
+export function checkDocument(input: DocumentInput, index: number): CheckedDocument {
+  const field = (name: string) => `documents.${index}.${name}`;
+  const signature = SIGNATURES[input.contentType];
+  if (!signature) {
+    throw new BadUserInputError(`A document must be one of ${DOCUMENT_TYPES.join(', ')}.`, field('contentType'));
+  }
+  // Checked before decoding: base64 is 4/3 of the bytes.
+  const text = input.contentBase64.replace(/\s+/g, '');
+  if (text.length > Math.ceil(MAX_DOCUMENT_BYTES / 3) * 4) {
+    throw new BadUserInputError(
+      `A document may be at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB.`,
+      field('contentBase64'),
+    );
+  }
+  if (text.length % 4 !== 0 || !BASE64.test(text)) {
+    throw new BadUserInputError('The document is not valid base64.', field('contentBase64'));
+  }
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length === 0) throw new BadUserInputError('The document is empty.', field('contentBase64'));
+  if (bytes.length > MAX_DOCUMENT_BYTES) {
+    throw new BadUserInputError(
+      `A document may be at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB.`,
+      field('contentBase64'),
+    );
+  }
+  if (!signature.every((byte, i) => bytes[i] === byte)) {
+    throw new BadUserInputError(`The file's contents are not ${input.contentType}.`, field('contentType'));
+  }
+  return { fileName: input.fileName, contentType: input.contentType, bytes };
+}
+
+/** What is stored for one document. */
+export interface SealedDocument {
+  keyId: string;
+  iv: Buffer;
+  authTag: Buffer;
+  ciphertext: Buffer;
+}
+
+/** Encrypts and decrypts documents with one AES-256 key. */
+export class DocumentVault {
+  readonly #key: Buffer;
+  readonly keyId: string;
+
+  /** @param base64Key 32 bytes, base64-encoded (checked by the configuration). */
+  constructor(base64Key: string) {
+    this.#key = Buffer.from(base64Key, 'base64');
+    if (this.#key.length !== 32) throw new Error('the document encryption key must be 32 bytes');
+    this.keyId = createHash('sha256').update(this.#key).digest('hex').slice(0, 16);
+  }
+
+  seal(documentId: string, plaintext: Buffer): SealedDocument {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    cipher.setAAD(Buffer.from(documentId, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return { keyId: this.keyId, iv, authTag: cipher.getAuthTag(), ciphertext };
+  }
+
+  /** @throws Error when the key is not the one the document was sealed with, or the data was altered. */
+  open(documentId: string, sealed: SealedDocument): Buffer {
+    if (sealed.keyId !== this.keyId) throw new Error(`document ${documentId} was sealed with key ${sealed.keyId}`);
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, sealed.iv);
+    decipher.setAAD(Buffer.from(documentId, 'utf8'));
+    decipher.setAuthTag(sealed.authTag);
+    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * The two sagas that move money through banking's holds, as internal
+ * service calls: paying a loan out and taking a repayment in. Each step is
+ * idempotent, so a saga interrupted anywhere (a crash, banking unreachable)
+ * is finished or compensated by running it again: the request does it at
+ * once, the recovery job ({@link recoverSagas}) later.
+ *
+ * Disbursement (loan DISBURSING):
+ *   1. hold LOANS → the owner's account, keyed `loan-disbursement:<loanId>`
+ *      (a repeat returns the same hold), and remember its id;
+ *   2. post it (posting twice returns the same transaction);
+ *   3. loan ACTIVE, application DISBURSED, event — one local transaction.
+ *   A definite refusal by banking voids the hold if there is one, deletes the
+ *   loan and returns the application to APPROVED with the reason in its
+ *   history: no money moved. A transient failure leaves the loan DISBURSING.
+ *
+ * Repayment (PENDING):
+ *   1. hold the owner's account → LOANS, keyed `loan-repayment:<id>`;
+ *   2. under the loan's lock, check it still fits what is owed and apply it
+ *      (interest first), or void the hold and fail;
+ *   3. post the hold; 4. COMPLETED, event.
+ *   A definite refusal at step 1 (insufficient funds...) makes it FAILED:
+ *   nothing moved, the loan unchanged.
+ *
+ * Invariant: for each loan, banking has at most one posted disbursement, and
+ * exactly one once the loan is ACTIVE; each COMPLETED repayment has exactly
+ * one posted transfer, a FAILED one none.
+ */
+import { LockMode } from '@mikro-orm/core';
+import type { BankingClient, HoldView } from '../../../../platform/banking-client.ts';
+import { BankError, ErrorCode, type ErrorCode as Code, type ErrorDetails } from '../../../../platform/errors.ts';
+import type { EventBus } from '../../../../platform/event-bus.ts';
+import type { Logger } from '../../../../platform/logger.ts';
+import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
+import type { EntityManager } from '../../../../platform/orm.ts';
+import { recordEvent } from '../../../../platform/outbox.ts';
+import { ServiceCallError } from '../../../../platform/service-client.ts';
+import { Loan, LoanApplication, LoanInstallment, LoanRepayment } from '../entities/index.ts';
+import { publishApplicationUpdated } from './live.ts';
+import { applyRepayment, isPaid, totalOwed } from './schedule.ts';
+import { transition } from './state-machine.ts';
+
+export interface SagaDeps {
+  /** Any EntityManager of the lending database: each step works on its own fork. */
+  em: EntityManager;
+  banking: BankingClient;
+  bus: EventBus;
+  logger: Logger;
+}
+
+/** Why a saga stopped short of its end: a definite refusal (compensated) or a transient failure (resumed later). */
+export class SagaRefused extends BankError {
+  constructor(code: Code, message: string, details: ErrorDetails = {}) {
+    super(code, message, details);
+    this.name = 'SagaRefused';
+  }
+}
+
+export const disbursementKey = (loanId: string): string => `loan-disbursement:${loanId}`;
+export const repaymentKey = (repaymentId: string): string => `loan-repayment:${repaymentId}`;
+
+const isDefinite = (error: unknown): error is ServiceCallError => error instanceof ServiceCallError && !error.transient;
+
+/**
+ * Runs (or resumes) the payout of a DISBURSING loan. Returns the loan as it
+ * ends: ACTIVE, or still DISBURSING after a transient failure. Throws
+ * {@link SagaRefused} (with banking's code) after compensating a refusal;
+ * anything else (a crash) propagates with the loan left DISBURSING.
+ */
+export async function runDisbursement(deps: SagaDeps, loanId: string): Promise<Loan | null> {
+  const em = deps.em.fork();
+  const loan = await em.findOne(Loan, { id: loanId }, { refresh: true });
+  if (!loan || loan.status !== 'DISBURSING') return loan;
+  const currency = loan.currency as Currency;
+  let hold: HoldView | null = null;
+  try {
+    hold = await deps.banking.createHold({
+      from: { system: 'LOANS' },
+      to: { accountId: loan.disbursementAccountId },
+      customerId: loan.borrowerId,
+      amount: fromMinorUnits(loan.principal, currency),
+      kind: 'LOAN_DISBURSEMENT',
+      idempotencyKey: disbursementKey(loan.id),
+      description: 'Loan disbursement',
+    });
+    if ((loan.disbursementHoldId ?? null) === null) {
+      loan.disbursementHoldId = hold.id;
+      loan.updatedAt = new Date();
+      await em.flush();
+    }
+    const posted = hold.status === 'POSTED' ? hold : await deps.banking.postHold(hold.id);
+    return await finishDisbursement(deps, loan.id, posted.id);
+  } catch (error) {
+    if (!isDefinite(error)) {
+      if (error instanceof ServiceCallError) {
+        deps.logger.warn({ loanId, code: error.code }, 'disbursement: banking unavailable, will resume');
+        loan.updatedAt = new Date();
+        await em.flush();
+        return loan;
+      }
+      throw error;
+    }
+    const holdId = hold?.id ?? loan.disbursementHoldId ?? null;
+    if (holdId !== null && (await voidOrPosted(deps, holdId)) === 'POSTED') {
+      // The money did move (posted by an earlier run): finish instead of compensating.
+      return finishDisbursement(deps, loan.id, holdId);
+    }
+    await cancelDisbursement(deps, loan.id, error.message);
+    throw new SagaRefused(error.code, `The loan could not be paid out: ${error.message}`, fieldOf(error));
+  }
+}
+
+/** Voids a hold; says POSTED instead when it had already been posted. */
+async function voidOrPosted(deps: SagaDeps, holdId: string): Promise<'VOIDED' | 'POSTED'> {
+  try {
+    await deps.banking.voidHold(holdId);
+    return 'VOIDED';
+  } catch (error) {
+    if (
+      isDefinite(error) &&
+      error.code === ErrorCode.INVALID_STATE_TRANSITION &&
+      error.extensions.status === 'POSTED'
+    ) {
+      return 'POSTED';
+    }
+    throw error;
+  }
+}
+
+function fieldOf(error: ServiceCallError): ErrorDetails {
+  const field = error.extensions.field;
+  if (field === 'toAccountId') return { field: 'disbursementAccountId' };
+  if (field === 'fromAccountId') return { field: 'fromAccountId' };
+  return {};
+}
+
+async function finishDisbursement(deps: SagaDeps, loanId: string, transactionId: string): Promise<Loan> {
+  const { loan, application } = await deps.em.fork().transactional(async (em) => {
+    const loan = await em.findOneOrFail(Loan, { id: loanId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const application = await em.findOneOrFail(
+      LoanApplication,
+      { id: loan.applicationId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    if (loan.status !== 'DISBURSING') return { loan, application: null };
+    const now = new Date();
+    loan.status = 'ACTIVE';
+    loan.disbursementTransactionId = transactionId;
+    loan.disbursedAt = now;
+    loan.updatedAt = now;
+    transition(em, application, 'DISBURSED', null, 'The loan was paid into the chosen account.', now);
+    recordEvent(em, 'lending.loan.disbursed', {
+      loanId: loan.id,
+      applicationId: application.id,
+      borrowerId: loan.borrowerId,
+      accountId: loan.disbursementAccountId,
+      amount: fromMinorUnits(loan.principal, loan.currency as Currency),
+      currency: loan.currency,
+      transactionId,
+    });
+    return { loan, application };
+  });
+  if (application) await publishApplicationUpdated(deps.bus, deps.logger, application);
+  return loan;
+}
+
+/** Compensation: the loan is removed and its application offered again (APPROVED), with the reason. */
+async function cancelDisbursement(deps: SagaDeps, loanId: string, reason: string): Promise<void> {
+  const application = await deps.em.fork().transactional(async (em) => {
+    const loan = await em.findOne(Loan, { id: loanId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (!loan || loan.status !== 'DISBURSING') return null;
+    const application = await em.findOneOrFail(
+      LoanApplication,
+      { id: loan.applicationId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    transition(em, application, 'APPROVED', null, `The payout failed and was undone: ${reason}`);
+    await em.nativeDelete(LoanInstallment, { loanId });
+    em.remove(loan);
+    return application;
+  });
+  if (application) await publishApplicationUpdated(deps.bus, deps.logger, application);
+}
+
+/**
+ * Runs (or resumes) a PENDING repayment. Returns it as it ends: COMPLETED,
+ * or PENDING after a transient failure. Throws {@link SagaRefused} after
+ * marking it FAILED on a definite refusal.
+ */
+export async function runRepayment(deps: SagaDeps, repaymentId: string): Promise<LoanRepayment | null> {
+  const em = deps.em.fork();
+  const repayment = await em.findOne(LoanRepayment, { id: repaymentId }, { refresh: true });
+  if (!repayment || repayment.status !== 'PENDING') return repayment;
+  const currency = repayment.currency as Currency;
+  let holdId: string | null = repayment.holdId ?? null;
+  try {
+    if (holdId === null || (repayment.appliedAt ?? null) === null) {
+      const hold = await deps.banking.createHold({
+        from: { accountId: repayment.fromAccountId },
+        to: { system: 'LOANS' },
+        customerId: repayment.payerId,
+        amount: fromMinorUnits(repayment.amount, currency),
+        kind: 'LOAN_REPAYMENT',
+        idempotencyKey: repaymentKey(repayment.id),
+        description: 'Loan repayment',
+      });
+      holdId = hold.id;
+      if ((repayment.appliedAt ?? null) === null) {
+        const applied = await applyToLoan(deps, repayment.id, hold.id);
+        if (!applied) {
+          await voidOrPosted(deps, hold.id);
+          await failRepayment(
+            deps,
+            repayment.id,
+            'BAD_USER_INPUT',
+            'The amount is more than what is owed on the loan.',
+          );
+          throw new SagaRefused(ErrorCode.BAD_USER_INPUT, 'The amount is more than what is owed on the loan.', {
+            field: 'amount',
+          });
+        }
+      }
+    }
+    await deps.banking.postHold(holdId);
+    return await completeRepayment(deps, repayment.id, holdId);
+  } catch (error) {
+    if (error instanceof SagaRefused) throw error;
+    if (isDefinite(error) && (repayment.appliedAt ?? null) === null && holdId === null) {
+      // Refused at the hold: nothing moved, nothing applied.
+      await failRepayment(deps, repayment.id, error.code, error.message);
+      throw new SagaRefused(error.code, error.message, {
+        ...fieldOf(error),
+        ...(typeof error.extensions.available === 'string' ? { available: error.extensions.available } : {}),
+      });
+    }
+    if (error instanceof ServiceCallError) {
+      deps.logger.warn(
+        { repaymentId, code: error.code },
+        'repayment: banking unavailable or refused a later step, will resume',
+      );
+      return em.findOne(LoanRepayment, { id: repaymentId }, { refresh: true });
+    }
+    throw error;
+  }
+}
+
+/** Step 2: applies the repayment to the loan under its lock; false when it no longer fits what is owed. */
+async function applyToLoan(deps: SagaDeps, repaymentId: string, holdId: string): Promise<boolean> {
+  return deps.em.fork().transactional(async (em) => {
+    const repayment = await em.findOneOrFail(LoanRepayment, { id: repaymentId }, { refresh: true });
+    const loan = await em.findOneOrFail(
+      Loan,
+      { id: repayment.loanId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    repayment.holdId = holdId;
+    if ((repayment.appliedAt ?? null) !== null) return true;
+    const installments = await em.find(
+      LoanInstallment,
+      { loanId: loan.id },
+      { orderBy: { number: 'asc' }, refresh: true },
+    );
+    if (loan.status !== 'ACTIVE' || repayment.amount > totalOwed(installments)) return false;
+    const split = applyRepayment(installments, repayment.amount);
+    const now = new Date();
+    repayment.interest = split.interest;
+    repayment.principal = split.principal;
+    repayment.appliedAt = now;
+    repayment.updatedAt = now;
+    if (installments.every(isPaid)) loan.status = 'PAID_OFF';
+    loan.updatedAt = now;
+    return true;
+  });
+}
+
+async function completeRepayment(deps: SagaDeps, repaymentId: string, holdId: string): Promise<LoanRepayment> {
+  return deps.em.fork().transactional(async (em) => {
+    const repayment = await em.findOneOrFail(
+      LoanRepayment,
+      { id: repaymentId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    if (repayment.status !== 'PENDING') return repayment;
+    repayment.status = 'COMPLETED';
+    repayment.holdId = holdId;
+    repayment.updatedAt = new Date();
+    const loan = await em.findOneOrFail(Loan, { id: repayment.loanId });
+    recordEvent(em, 'lending.loan.repaid', {
+      loanId: loan.id,
+      repaymentId: repayment.id,
+      borrowerId: loan.borrowerId,
+      amount: fromMinorUnits(repayment.amount, repayment.currency as Currency),
+      currency: repayment.currency,
+      status: loan.status,
+    });
+    return repayment;
+  });
+}
+
+async function failRepayment(deps: SagaDeps, repaymentId: string, code: string, reason: string): Promise<void> {
+  await deps.em.fork().transactional(async (em) => {
+    const repayment = await em.findOneOrFail(
+      LoanRepayment,
+      { id: repaymentId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    if (repayment.status !== 'PENDING' || (repayment.appliedAt ?? null) !== null) return;
+    repayment.status = 'FAILED';
+    repayment.failureCode = code;
+    repayment.failureReason = reason;
+    repayment.updatedAt = new Date();
+  });
+}
+
+/**
+ * The recovery job: resumes every saga left unfinished for longer than
+ * `olderThanMs` (a crash, banking down). Safe to run on several instances at
+ * once: every step is idempotent and each saga's end is decided under a row
+ * lock. Returns how many it looked at.
+ */
+export async function recoverSagas(deps: SagaDeps, olderThanMs = 5_000): Promise<number> {
+  const em = deps.em.fork();
+  const before = new Date(Date.now() - olderThanMs);
+  const loans = await em.find(Loan, { status: 'DISBURSING', updatedAt: { $lte: before } }, { limit: 100 });
+  const repayments = await em.find(LoanRepayment, { status: 'PENDING', updatedAt: { $lte: before } }, { limit: 100 });
+  for (const loan of loans) {
+    await runDisbursement(deps, loan.id).catch((error: unknown) => {
+      if (!(error instanceof SagaRefused))
+        deps.logger.error({ err: error, loanId: loan.id }, 'disbursement recovery failed');
+    });
+  }
+  for (const repayment of repayments) {
+    await runRepayment(deps, repayment.id).catch((error: unknown) => {
+      if (!(error instanceof SagaRefused)) {
+        deps.logger.error({ err: error, repaymentId: repayment.id }, 'repayment recovery failed');
+      }
+    });
+  }
+  return loans.length + repayments.length;
+}
