@@ -9,8 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from './logger.ts';
 
-/** Largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 1_000_000;
+/**
+ * Largest request body accepted, in bytes (router and subgraphs alike). Sized
+ * for the largest legitimate request: a loan application with its five
+ * documents of 2 MiB each, base64-encoded (4/3 larger), plus its fields.
+ */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** What the context factory learns about one HTTP request. */
 export interface HttpRequestInfo {

@@ -7,15 +7,13 @@
  */
 import {
   ACCEPT,
+  approve,
   balanceOf,
   bankerWithProfile,
   businessOwner,
-  COMMERCIAL_REVIEW,
   openAccount,
   PDF_BYTES,
   REPAY,
-  RISK_DECISION,
-  START_REVIEW,
   submitApplication,
 } from './support/lending.ts';
 import { createStaff, must, startConversation, type SignedUp } from './support/people.ts';
@@ -110,19 +108,7 @@ test('owner finds a banker, applies, is approved live, is paid out and repays an
   await until(() => bank.stack.router.subscriptions.stats().subscriptions > before, 10_000, 'subscribed');
   await new Promise((resolve) => setTimeout(resolve, 200));
 
-  await must(url, START_REVIEW, { id: applicationId }, banker.token);
-  await must(
-    url,
-    COMMERCIAL_REVIEW,
-    { input: { applicationId, eligible: true, notes: 'Solid cash flow.', proposedRate: '7.5' } },
-    banker.token,
-  );
-  await must(
-    url,
-    RISK_DECISION,
-    { input: { applicationId, approved: true, annualRate: '7.5', termMonths: 24, reason: 'Within appetite.' } },
-    officer.token,
-  );
+  await approve(url, applicationId, banker, officer, { annualRate: '7.5', termMonths: 24 });
   for (const status of ['COMMERCIAL_REVIEW', 'RISK_REVIEW', 'APPROVED']) {
     const event = await sub.next();
     expect(event.errors).toBeUndefined();

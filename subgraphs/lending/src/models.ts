@@ -1,5 +1,6 @@
 /** What resolvers of types without an entity of their own work on (codegen mappers). */
 import type { LoanDocument } from './entities/index.ts';
+import type { Installment } from './services/amortization.ts';
 
 export type {
   ApplicationTransition,
@@ -16,14 +17,8 @@ export interface Ref {
   id: string;
 }
 
-/** An installment as shown: from a loan's stored schedule or from a quote. */
-export interface InstallmentView {
-  number: number;
-  dueDate: string;
-  payment: bigint;
-  principal: bigint;
-  interest: bigint;
-  remaining: bigint;
+/** An installment as shown: from a loan's stored schedule (with what was paid) or from a quote. */
+export interface InstallmentView extends Installment {
   paid: bigint;
   currency: string;
   isPaid: boolean;

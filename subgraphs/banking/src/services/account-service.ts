@@ -2,7 +2,8 @@
  * Accounts: opening, reading (owner or ADMIN only), freezing, alerts.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
+import { rowLoader } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
 import { hasRole, requireRole, requireService, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
@@ -47,11 +48,7 @@ export class AccountService {
   constructor(em: EntityManager, caller: Caller) {
     this.#em = em;
     this.#caller = caller;
-    this.loader = new DataLoader(async (ids) => {
-      const rows = await this.#em.find(Account, { id: { $in: [...ids] } });
-      const byId = new Map(rows.map((a) => [a.id, a]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
+    this.loader = rowLoader(this.#em, Account, 'id');
   }
 
   /** May the caller see this account? Its owner and ADMINs (and internal services). */

@@ -1,4 +1,5 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
+import { rowLoader } from '../../../../platform/loaders.ts';
 import { requireRole, requireUser, hasRole, isRole, type Caller, type Role } from '../../../../platform/caller.ts';
 import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
@@ -21,11 +22,7 @@ export class UserService {
     this.#em = deps.em;
     this.#caller = deps.caller;
     this.#audit = deps.audit;
-    this.#byId = new DataLoader(async (ids) => {
-      const users = await this.#em.find(User, { id: { $in: [...ids] } });
-      const byId = new Map(users.map((u) => [u.id, u]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
+    this.#byId = rowLoader(this.#em, User, 'id');
   }
 
   /** The signed-in user, or null for an anonymous caller. */

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
+import { rowLoader } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
 import { hasRole, requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
@@ -84,11 +85,7 @@ export class LoanApplications {
     this.#logger = deps.logger;
     this.#vault = deps.vault;
     this.#profiles = deps.profiles;
-    this.byId = new DataLoader(async (ids) => {
-      const rows = await this.#em.find(LoanApplication, { id: { $in: [...ids] } });
-      const byId = new Map(rows.map((a) => [a.id, a]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
+    this.byId = rowLoader(this.#em, LoanApplication, 'id');
   }
 
   /** May the caller see `application`? Its applicant, its banker, risk officers and ADMINs. */

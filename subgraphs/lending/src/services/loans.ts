@@ -5,7 +5,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
+import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
 import type { BankingClient } from '../../../../platform/banking-client.ts';
 import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
@@ -92,19 +93,8 @@ export class Loans {
     this.#caller = caller;
     this.#applications = deps.applications;
     this.#saga = deps.saga;
-    this.byId = new DataLoader(async (ids) => {
-      const rows = await this.#em.find(Loan, { id: { $in: [...ids] } });
-      const byId = new Map(rows.map((l) => [l.id, l]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
-    this.installmentsOf = new DataLoader(async (ids) => {
-      const rows = await this.#em.find(
-        LoanInstallment,
-        { loanId: { $in: [...ids] } },
-        { orderBy: { loanId: 'asc', number: 'asc' } },
-      );
-      return ids.map((id) => rows.filter((r) => r.loanId === id));
-    });
+    this.byId = rowLoader(this.#em, Loan, 'id');
+    this.installmentsOf = rowsLoader(this.#em, LoanInstallment, 'loanId', { number: 'asc' });
   }
 
   get #banking(): BankingClient {

@@ -4,7 +4,8 @@
  * returns users (their public profile comes from identity).
  */
 import { z } from 'zod';
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
+import { rowLoader } from '../../../../platform/loaders.ts';
 import { requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError } from '../../../../platform/errors.ts';
 import { parseAmountInput } from '../../../../platform/money.ts';
@@ -49,11 +50,7 @@ export class LendingProfiles {
   constructor(em: EntityManager, caller: Caller) {
     this.#em = em;
     this.#caller = caller;
-    this.#byBanker = new DataLoader(async (ids) => {
-      const rows = await this.#em.find(LendingProfile, { bankerId: { $in: [...ids] } });
-      const byId = new Map(rows.map((r) => [r.bankerId, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
+    this.#byBanker = rowLoader(this.#em, LendingProfile, 'bankerId');
   }
 
   /** A banker's profile (public: the directory shows it to every signed-in user). */

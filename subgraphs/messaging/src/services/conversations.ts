@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
+import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
 import { hasRole, requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
@@ -45,19 +46,8 @@ export class Conversations {
     this.#caller = caller;
     this.#bus = bus;
     this.#logger = logger;
-    this.byId = new DataLoader(async (ids) => {
-      const rows = await this.#em.find(Conversation, { id: { $in: [...ids] } });
-      const byId = new Map(rows.map((c) => [c.id, c]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
-    this.participantsOf = new DataLoader(async (ids) => {
-      const rows = await this.#em.find(
-        Participant,
-        { conversationId: { $in: [...ids] } },
-        { orderBy: { joinedAt: 'asc', userId: 'asc' } },
-      );
-      return ids.map((id) => rows.filter((p) => p.conversationId === id));
-    });
+    this.byId = rowLoader(this.#em, Conversation, 'id');
+    this.participantsOf = rowsLoader(this.#em, Participant, 'conversationId', { joinedAt: 'asc', userId: 'asc' });
     this.#unread = new DataLoader(async (ids) => {
       const viewer = this.#caller.kind === 'user' ? this.#caller.userId : null;
       if (viewer === null) return ids.map(() => 0);

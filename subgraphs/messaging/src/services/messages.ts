@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
+import { rowLoader } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
 import { requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BankError, ErrorCode, NotFoundError } from '../../../../platform/errors.ts';
@@ -91,16 +92,8 @@ export class Messages {
     this.#bus = bus;
     this.#logger = logger;
     this.#conversations = conversations;
-    this.#byId = new DataLoader(async (ids) => {
-      const rows = await this.#em.find(Message, { id: { $in: [...ids] } });
-      const byId = new Map(rows.map((m) => [m.id, m]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
-    this.#bySeq = new DataLoader(async (seqs) => {
-      const rows = await this.#em.find(Message, { seq: { $in: [...seqs] } });
-      const bySeq = new Map(rows.map((m) => [m.seq, m]));
-      return seqs.map((seq) => bySeq.get(seq) ?? null);
-    });
+    this.#byId = rowLoader(this.#em, Message, 'id');
+    this.#bySeq = rowLoader(this.#em, Message, 'seq');
   }
 
   /** The message if the caller takes part in its conversation; null otherwise. */
