@@ -14,6 +14,7 @@ import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../platform/access-token.ts';
 import { CALLER_HEADER, operationHash, signCallerHeader, type Caller } from '../platform/caller.ts';
+import { MAX_BODY_BYTES } from '../platform/http-server.ts';
 import { generateEs256KeyPair } from '../platform/keys.ts';
 import { MeDocument, RegisterDocument } from './generated/operations.ts';
 import { startTestStack, TEST_ADMIN, type TestStack } from './support/stack.ts';
@@ -407,5 +408,27 @@ describe('health probes', () => {
       const response = await fetch(new URL(path, bank.stack.subgraphs.identity!.url));
       expect(response.status).toBe(200);
     }
+  });
+});
+
+describe('request size', () => {
+  test('a body over 16 MiB is refused with 413 before it is parsed; one just under is served', async () => {
+    const padding = (bytes: number) =>
+      JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(bytes) } });
+    const over = await fetch(bank.routerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: padding(MAX_BODY_BYTES + 1),
+    });
+    expect(over.status).toBe(413);
+    const refused = (await over.json()) as { errors: { extensions: { code: string } }[] };
+    expect(refused.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    const under = await fetch(bank.routerUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: padding(MAX_BODY_BYTES - 1000),
+    });
+    expect(under.status).toBe(200);
+    expect(await under.json()).toMatchObject({ data: { __typename: 'Query' } });
   });
 });
