@@ -297,6 +297,31 @@ describe('requireForService', () => {
     ).toEqual(['ROUTER_SIGNING_PUBLIC_KEY: is required for the lending service']);
   });
 
+  it('refuses lending without the service signing key and the document key', () => {
+    expect(
+      problemsOf(() =>
+        requireForService(
+          withKeys(withDatabase, { serviceSigningPrivateKey: undefined, documentEncryptionKey: undefined }),
+          'lending',
+        ),
+      ),
+    ).toEqual([
+      'SERVICE_SIGNING_PRIVATE_KEY: is required for the lending service',
+      'DOCUMENT_ENCRYPTION_KEY: is required for the lending service',
+    ]);
+  });
+
+  it('refuses a DOCUMENT_ENCRYPTION_KEY that is not 32 bytes in base64', () => {
+    for (const value of ['short', Buffer.alloc(16).toString('base64'), `${Buffer.alloc(32).toString('base64')}x`]) {
+      expect(variablesOf(problemsOf(() => loadConfig({ DOCUMENT_ENCRYPTION_KEY: value })))).toEqual([
+        'DOCUMENT_ENCRYPTION_KEY',
+      ]);
+    }
+    expect(
+      loadConfig({ DOCUMENT_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).keys.documentEncryptionKey,
+    ).toBe(Buffer.alloc(32, 7).toString('base64'));
+  });
+
   it('refuses identity without JWT_PRIVATE_KEY', () => {
     expect(
       problemsOf(() => requireForService(withKeys(withDatabase, { jwtPrivateKey: undefined }), 'identity')),
@@ -335,11 +360,12 @@ describe('withDevelopmentKeys', () => {
 
   const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
 
-  it('generates the six PEMs on first call, private keys readable by the owner only', async () => {
+  it('generates the six PEMs and the document key on first call, secrets readable by the owner only', async () => {
     const config = await withDevelopmentKeys(loadConfig({ DATA_DIR: dataDir }));
     const keysDir = path.join(dataDir, 'keys');
 
     expect((await readdir(keysDir)).sort()).toEqual([
+      'document-encryption.key',
       'jwt.private.pem',
       'jwt.public.pem',
       'router-signing.private.pem',
@@ -350,7 +376,12 @@ describe('withDevelopmentKeys', () => {
     expect(await modeOf(path.join(keysDir, 'jwt.private.pem'))).toBe(0o600);
     expect(await modeOf(path.join(keysDir, 'router-signing.private.pem'))).toBe(0o600);
     expect(await modeOf(path.join(keysDir, 'service-signing.private.pem'))).toBe(0o600);
+    expect(await modeOf(path.join(keysDir, 'document-encryption.key'))).toBe(0o600);
     expect(await modeOf(keysDir)).toBe(0o700);
+    expect(config.keys.documentEncryptionKey).toBe(
+      await readFile(path.join(keysDir, 'document-encryption.key'), 'utf8'),
+    );
+    expect(Buffer.from(config.keys.documentEncryptionKey ?? '', 'base64')).toHaveLength(32);
 
     expect(config.keys.jwtPrivateKey).toBe(await readFile(path.join(keysDir, 'jwt.private.pem'), 'utf8'));
     expect(config.keys.jwtPublicKey).toBe(await readFile(path.join(keysDir, 'jwt.public.pem'), 'utf8'));
@@ -405,6 +436,7 @@ describe('withDevelopmentKeys', () => {
       ROUTER_SIGNING_PUBLIC_KEY: keys.routerSigningPublicKey,
       SERVICE_SIGNING_PRIVATE_KEY: keys.serviceSigningPrivateKey,
       SERVICE_SIGNING_PUBLIC_KEY: keys.serviceSigningPublicKey,
+      DOCUMENT_ENCRYPTION_KEY: keys.documentEncryptionKey,
     });
     expect(await withDevelopmentKeys(config)).toBe(config);
     expect(await readdir(dataDir)).toEqual([]);

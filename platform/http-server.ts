@@ -151,6 +151,8 @@ export async function startHttpServer<TContext extends BaseContext>(
     };
     handle().catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) {
+        // The rest of the body is never read: the connection cannot carry another request.
+        res.setHeader('connection', 'close');
         sendJson(res, 413, {
           errors: [{ message: `Request body over ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }],
         });

@@ -275,7 +275,11 @@ export function faultyBanking(real: BankingClient, ...injections: Injection[]): 
     if (injection.run) await injection.run(argument);
     if (!injection.passThrough) throw (injection.error ?? crash)();
   };
-  const wrap = async <T extends { id: string } | null>(step: HoldStep, before: string, call: () => Promise<T>): Promise<T> => {
+  const wrap = async <T extends { id: string } | null>(
+    step: HoldStep,
+    before: string,
+    call: () => Promise<T>,
+  ): Promise<T> => {
     calls.push(step);
     await fire(step, 'before', before);
     const result = await call();
@@ -311,7 +315,12 @@ export function sagaHarness(bank: TestStack): SagaHarness {
   const logger = createLogger(bank.config, 'lending-saga-test');
   const real = createBankingClient({ url: bankingSubgraph.url, service: 'lending', privateKey });
   const { vault } = lendingResources(bank.config);
-  const deps = (banking: BankingClient = real): SagaDeps => ({ em: lending.orm.em, banking, bus: bank.stack.bus, logger });
+  const deps = (banking: BankingClient = real): SagaDeps => ({
+    em: lending.orm.em,
+    banking,
+    bus: bank.stack.bus,
+    logger,
+  });
   return {
     banking: real,
     deps,
@@ -333,7 +342,9 @@ const sqlOf = (bank: TestStack, subgraph: 'lending' | 'banking'): Sql => {
   const running = bank.stack.subgraphs[subgraph];
   if (!running) throw new Error(`${subgraph} is not running`);
   const connection = running.orm.em.getConnection();
-  return { execute: <T>(sql: string, params: unknown[] = []) => connection.execute<T & object>(sql, params) as Promise<T> };
+  return {
+    execute: <T>(sql: string, params: unknown[] = []) => connection.execute<T & object>(sql, params) as Promise<T>,
+  };
 };
 
 /** Where one application's payout stands, in lending and in banking. */
@@ -358,13 +369,13 @@ export async function payoutState(bank: TestStack, applicationId: string, accoun
   const banking = sqlOf(bank, 'banking');
   const loans = await lending.execute<
     { id: string; status: string; disbursement_hold_id: string | null; disbursement_transaction_id: string | null }[]
-  >(
-    'select id, status, disbursement_hold_id, disbursement_transaction_id from loans where application_id = ?',
-    [applicationId],
-  );
-  const [application] = await lending.execute<{ status: string }[]>('select status from loan_applications where id = ?', [
+  >('select id, status, disbursement_hold_id, disbursement_transaction_id from loans where application_id = ?', [
     applicationId,
   ]);
+  const [application] = await lending.execute<{ status: string }[]>(
+    'select status from loan_applications where id = ?',
+    [applicationId],
+  );
   const [last] = await lending.execute<{ note: string | null }[]>(
     'select note from loan_application_transitions where application_id = ? order by seq desc limit 1',
     [applicationId],
@@ -383,7 +394,12 @@ export async function payoutState(bank: TestStack, applicationId: string, accoun
   return {
     loans: loans.length,
     loan: loan
-      ? { id: loan.id, status: loan.status, holdId: loan.disbursement_hold_id, transactionId: loan.disbursement_transaction_id }
+      ? {
+          id: loan.id,
+          status: loan.status,
+          holdId: loan.disbursement_hold_id,
+          transactionId: loan.disbursement_transaction_id,
+        }
       : null,
     application: application?.status ?? 'MISSING',
     lastNote: last?.note ?? null,
@@ -474,7 +490,9 @@ export async function sagaInvariantViolations(bank: TestStack, settled = true): 
     `select t.id from transactions t join entries e on e.transaction_id = t.id where t.status <> 'POSTED' group by t.id`,
   );
   for (const t of unposted) problems.push(`transaction ${t.id}: entries but not POSTED`);
-  const accounts = await banking.execute<{ id: string; balance: string; entries: string; held: string; holds: string }[]>(
+  const accounts = await banking.execute<
+    { id: string; balance: string; entries: string; held: string; holds: string }[]
+  >(
     `select a.id, a.balance::text as balance, a.held::text as held,
             coalesce((select sum(e.amount) from entries e where e.account_id = a.id), 0)::text as entries,
             coalesce((select sum(t.amount) from transactions t where t.from_account_id = a.id and t.status = 'PENDING'), 0)::text as holds
@@ -504,9 +522,19 @@ export async function sagaInvariantViolations(bank: TestStack, settled = true): 
   >(
     'select id, application_id, status, principal::text as principal, disbursement_account_id, disbursement_transaction_id from loans',
   );
-  const applications = await lending.execute<{ id: string; status: string }[]>('select id, status from loan_applications');
+  const applications = await lending.execute<{ id: string; status: string }[]>(
+    'select id, status from loan_applications',
+  );
   const repayments = await lending.execute<
-    { id: string; loan_id: string; status: string; amount: string; from_account_id: string; hold_id: string | null; applied: boolean }[]
+    {
+      id: string;
+      loan_id: string;
+      status: string;
+      amount: string;
+      from_account_id: string;
+      hold_id: string | null;
+      applied: boolean;
+    }[]
   >(
     `select id, loan_id, status, amount::text as amount, from_account_id, hold_id, applied_at is not null as applied
        from loan_repayments`,
@@ -548,7 +576,9 @@ export async function sagaInvariantViolations(bank: TestStack, settled = true): 
   for (const a of applications) {
     const loan = loanOf.get(a.id);
     const expected = !loan ? null : loan.status === 'DISBURSING' ? 'ACCEPTED' : 'DISBURSED';
-    if (expected && a.status !== expected) problems.push(`application ${a.id} is ${a.status}, its loan ${loan?.status}`);
+    if (expected && a.status !== expected) {
+      problems.push(`application ${a.id} is ${a.status}, its loan ${loan?.status}`);
+    }
     if (!expected && (a.status === 'ACCEPTED' || a.status === 'DISBURSED')) {
       problems.push(`application ${a.id} is ${a.status} without a loan`);
     }
@@ -568,7 +598,9 @@ export async function sagaInvariantViolations(bank: TestStack, settled = true): 
         if (tx.amount !== r.amount || tx.from_account_id !== r.from_account_id) {
           problems.push(`repayment ${r.id}: transfer ${tx.id} is ${tx.amount} from ${tx.from_account_id}`);
         }
-        if (repaidBy.has(tx.id)) problems.push(`transfer ${tx.id} claimed by repayments ${repaidBy.get(tx.id)} and ${r.id}`);
+        if (repaidBy.has(tx.id)) {
+          problems.push(`transfer ${tx.id} claimed by repayments ${repaidBy.get(tx.id)} and ${r.id}`);
+        }
         repaidBy.set(tx.id, r.id);
       }
     }
@@ -586,9 +618,63 @@ export async function sagaInvariantViolations(bank: TestStack, settled = true): 
   const statusOf = new Map(loans.map((l) => [l.id, l.status]));
   for (const i of installments) {
     const applied = appliedByLoan.get(i.loan_id) ?? 0n;
-    if (BigInt(i.paid) !== applied) problems.push(`loan ${i.loan_id}: installments paid ${i.paid}, repayments applied ${applied}`);
+    if (BigInt(i.paid) !== applied) {
+      problems.push(`loan ${i.loan_id}: installments paid ${i.paid}, repayments applied ${applied}`);
+    }
     const paidOff = statusOf.get(i.loan_id) === 'PAID_OFF';
-    if (paidOff !== (i.owed === '0')) problems.push(`loan ${i.loan_id} is ${statusOf.get(i.loan_id)} with ${i.owed} owed`);
+    if (paidOff !== (i.owed === '0')) {
+      problems.push(`loan ${i.loan_id} is ${statusOf.get(i.loan_id)} with ${i.owed} owed`);
+    }
   }
   return problems;
+}
+
+/** Statuses an application can be taken to with {@link applicationIn}. */
+export type ReachableStatus =
+  'SUBMITTED' | 'COMMERCIAL_REVIEW' | 'RISK_REVIEW' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN' | 'DISBURSED';
+
+/**
+ * A new application of `owner` to `banker`, taken to `status` by the allowed
+ * moves: the banker's review, `officer`'s approval, the owner's withdrawal,
+ * or the owner's acceptance paid into `account` (needed for DISBURSED).
+ */
+export async function applicationIn(
+  url: string,
+  status: ReachableStatus,
+  people: { owner: SignedUp; banker: SignedUp; officer?: SignedUp; account?: string },
+  input: Record<string, unknown> = {},
+): Promise<string> {
+  const { owner, banker, officer, account } = people;
+  const id = await submitApplication(url, owner, banker, input);
+  if (status === 'WITHDRAWN') {
+    await must(url, `mutation($id: ID!) { withdrawLoanApplication(applicationId: $id) { id } }`, { id }, owner.token);
+    return id;
+  }
+  if (status === 'SUBMITTED') return id;
+  await must(url, START_REVIEW, { id }, banker.token);
+  if (status === 'COMMERCIAL_REVIEW') return id;
+  const eligible = status !== 'REJECTED';
+  await must(
+    url,
+    COMMERCIAL_REVIEW,
+    { input: { applicationId: id, eligible, notes: eligible ? 'Solid cash flow.' : 'Thin margins.' } },
+    banker.token,
+  );
+  if (status === 'RISK_REVIEW' || status === 'REJECTED') return id;
+  if (!officer) throw new Error(`a risk officer is needed to take an application to ${status}`);
+  await must(
+    url,
+    RISK_DECISION,
+    { input: { applicationId: id, approved: true, annualRate: '7.5', termMonths: 24, reason: 'Within appetite.' } },
+    officer.token,
+  );
+  if (status === 'APPROVED') return id;
+  if (!account) throw new Error('an account is needed to take an application to DISBURSED');
+  await must(
+    url,
+    ACCEPT,
+    { input: { applicationId: id, disbursementAccountId: account, idempotencyKey: `accept-${id}` } },
+    owner.token,
+  );
+  return id;
 }

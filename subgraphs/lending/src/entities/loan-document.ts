@@ -12,6 +12,8 @@ export const LoanDocumentSchema = defineEntity({
   properties: {
     id: p.uuid().primary(),
     applicationId: p.uuid().index(),
+    /** Order within the application, as sent (0 first). */
+    position: p.integer(),
     fileName: p.string().length(200),
     contentType: p.string().length(100),
     size: p.integer(),

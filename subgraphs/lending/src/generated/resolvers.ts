@@ -632,7 +632,7 @@ export type User = {
   lendingProfile?: Maybe<LendingProfile>;
   /** A business owner's loan applications, newest first. Only the owner themself (and staff) may read them. */
   loanApplications: LoanApplicationConnection;
-  /** A business owner's loans, newest first. Only the owner themself (and ADMINs) may read them. */
+  /** A business owner's loans, newest first. Only the owner themself and staff (RISK_OFFICER, ADMIN) may read them. */
   loans: Array<Loan>;
 };
 

@@ -29,7 +29,7 @@ import { checkDocument, documentInput, MAX_DOCUMENTS, type DocumentVault } from 
 import { LENDING_CURRENCY, parseRate, prose, termMonths, uuidField } from './lending-input.ts';
 import { publishApplicationUpdated } from './live.ts';
 import type { LendingProfiles } from './profiles.ts';
-import { recordSubmission, transition } from './state-machine.ts';
+import { recordSubmission, requireStatus, transition } from './state-machine.ts';
 
 const submitInput = z.object({
   bankerId: uuidField('bankerId'),
@@ -58,6 +58,8 @@ const riskDecisionInput = z.object({
   termMonths: termMonths.nullish(),
   reason: prose('reason'),
 });
+
+const withdrawInput = z.object({ reason: prose('reason') });
 
 const filterInput = z.object({ status: z.enum(APPLICATION_STATUSES).nullish() }).nullish();
 
@@ -158,11 +160,12 @@ export class LoanApplications {
         updatedAt: now,
       });
       recordSubmission(em, application, owner.userId);
-      for (const document of documents) {
+      for (const [position, document] of documents.entries()) {
         const id = randomUUID();
         em.create(LoanDocument, {
           id,
           applicationId: application.id,
+          position,
           fileName: document.fileName,
           contentType: document.contentType,
           size: document.bytes.length,
@@ -193,6 +196,7 @@ export class LoanApplications {
     const rate = data.proposedRate ? parseRate(data.proposedRate, 'proposedRate') : null;
     return this.#change(data.applicationId, 'applicationId', (application, em) => {
       this.#requireAssigned(application, banker.userId);
+      requireStatus(application, 'COMMERCIAL_REVIEW', 'a commercial review');
       const now = new Date();
       transition(em, application, data.eligible ? 'RISK_REVIEW' : 'REJECTED', banker.userId, data.notes, now);
       application.reviewEligible = data.eligible;
@@ -219,6 +223,11 @@ export class LoanApplications {
       parseRate(annualRate, 'annualRate');
     }
     return this.#change(data.applicationId, 'applicationId', (application, em) => {
+      // Four eyes: whoever applied for the loan or reviewed it as its banker does not decide on it.
+      if (application.applicantId === officer.userId || application.bankerId === officer.userId) {
+        throw new ForbiddenError('You may not decide on an application you applied for or reviewed.');
+      }
+      requireStatus(application, 'RISK_REVIEW', 'a risk decision');
       const now = new Date();
       transition(em, application, data.approved ? 'APPROVED' : 'REJECTED', officer.userId, data.reason, now);
       application.decisionApproved = data.approved;
@@ -233,7 +242,7 @@ export class LoanApplications {
   /** The applicant withdraws before a final decision. */
   async withdraw(applicationId: string, reason: string | null | undefined): Promise<LoanApplication> {
     const caller = requireUser(this.#caller);
-    const note = !reason || reason.trim() === '' ? null : parseInput(prose('reason'), reason);
+    const note = !reason || reason.trim() === '' ? null : parseInput(withdrawInput, { reason }).reason;
     return this.#change(applicationId, 'applicationId', (application, em) => {
       if (application.applicantId !== caller.userId) {
         throw new ForbiddenError('Only the applicant may withdraw an application.');
@@ -328,11 +337,7 @@ export class LoanApplications {
 
   /** The application's documents (without their contents). */
   async documents(application: LoanApplication): Promise<LoanDocument[]> {
-    return this.#em.find(
-      LoanDocument,
-      { applicationId: application.id },
-      { orderBy: { uploadedAt: 'asc', id: 'asc' } },
-    );
+    return this.#em.find(LoanDocument, { applicationId: application.id }, { orderBy: { position: 'asc' } });
   }
 
   /** A document decrypted, for someone who may see its application; NOT_FOUND otherwise. */

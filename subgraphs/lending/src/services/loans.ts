@@ -150,8 +150,7 @@ export class Loans {
     if (application.applicantId !== caller.userId) {
       throw new ForbiddenError('Only the applicant may accept the offer.');
     }
-    const existing = await this.#em.findOne(Loan, { applicationId: application.id }, { refresh: true });
-    if (existing) {
+    const replay = (existing: Loan): Promise<Loan> => {
       if (existing.acceptKey !== data.idempotencyKey) {
         throw new InvalidStateTransitionError('The offer has already been accepted.', { status: application.status });
       }
@@ -159,13 +158,13 @@ export class Loans {
         throw new BankError(
           ErrorCode.IDEMPOTENCY_KEY_REUSED,
           'This idempotency key was already used for a different request.',
-          {
-            field: 'idempotencyKey',
-          },
+          { field: 'idempotencyKey' },
         );
       }
       return this.#disburse(existing.id);
-    }
+    };
+    const existing = await this.#em.findOne(Loan, { applicationId: application.id }, { refresh: true });
+    if (existing) return replay(existing);
     requireTransition(application, 'ACCEPTED');
     await this.#requireCustomerAccount(
       data.disbursementAccountId,
@@ -180,6 +179,9 @@ export class Loans {
         { id: application.id },
         { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
       );
+      // A concurrent accept got here first: this one is its retry, or refused.
+      const winner = await em.findOne(Loan, { applicationId: locked.id }, { refresh: true });
+      if (winner) return { loan: winner, accepted: null };
       const now = new Date();
       const rate = locked.decisionRatePpm ?? null;
       const term = locked.decisionTermMonths ?? null;
@@ -227,6 +229,7 @@ export class Loans {
       return { loan, accepted: locked };
     });
     this.#applications.byId.clear(application.id);
+    if (!accepted) return replay(loan);
     await publishApplicationUpdated(this.#saga.bus, this.#saga.logger, accepted);
     return this.#disburse(loan.id);
   }

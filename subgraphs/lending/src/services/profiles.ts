@@ -77,10 +77,8 @@ export class LendingProfiles {
       available: data.available,
       updatedAt: new Date(),
     };
-    const existing = await this.#em.findOne(LendingProfile, { bankerId: banker.userId });
-    const profile = existing ?? this.#em.create(LendingProfile, { bankerId: banker.userId, ...values });
-    if (existing) Object.assign(existing, values);
-    await this.#em.flush();
+    // One statement (insert or update): two first saves at once both succeed, the last one wins.
+    const profile = await this.#em.upsert(LendingProfile, { bankerId: banker.userId, ...values });
     this.#byBanker.clear(banker.userId).prime(banker.userId, profile);
     return profile;
   }

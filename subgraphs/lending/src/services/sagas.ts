@@ -234,10 +234,12 @@ export async function runRepayment(deps: SagaDeps, repaymentId: string): Promise
       });
     }
     if (error instanceof ServiceCallError) {
-      deps.logger.warn(
-        { repaymentId, code: error.code },
-        'repayment: banking unavailable or refused a later step, will resume',
-      );
+      if (error.transient) {
+        deps.logger.warn({ repaymentId, code: error.code }, 'repayment: banking unavailable, will resume');
+      } else {
+        // Applied to the loan but its hold refused posting: only an operator can say why (lending never voids an applied repayment's hold).
+        deps.logger.error({ repaymentId, code: error.code }, 'repayment: applied but banking refused to post its hold');
+      }
       return em.findOne(LoanRepayment, { id: repaymentId }, { refresh: true });
     }
     throw error;
@@ -247,10 +249,12 @@ export async function runRepayment(deps: SagaDeps, repaymentId: string): Promise
 /** Step 2: applies the repayment to the loan under its lock; false when it no longer fits what is owed. */
 async function applyToLoan(deps: SagaDeps, repaymentId: string, holdId: string): Promise<boolean> {
   return deps.em.fork().transactional(async (em) => {
-    const repayment = await em.findOneOrFail(LoanRepayment, { id: repaymentId }, { refresh: true });
-    const loan = await em.findOneOrFail(
-      Loan,
-      { id: repayment.loanId },
+    const { loanId } = await em.findOneOrFail(LoanRepayment, { id: repaymentId }, { fields: ['loanId'] });
+    const loan = await em.findOneOrFail(Loan, { id: loanId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    // Read under the loan's lock: another run of this saga may have applied it while this one waited.
+    const repayment = await em.findOneOrFail(
+      LoanRepayment,
+      { id: repaymentId },
       { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
     );
     repayment.holdId = holdId;

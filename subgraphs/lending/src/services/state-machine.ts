@@ -31,6 +31,20 @@ export const TRANSITIONS: Readonly<Record<ApplicationStatus, readonly Applicatio
 /** Domain event of every status change (messaging notifies the applicant). */
 export const STATUS_CHANGED = 'lending.application.status_changed';
 
+/**
+ * Throws INVALID_STATE_TRANSITION unless `application` is in `status`: for
+ * steps that belong to one state (a commercial review is recorded only in
+ * COMMERCIAL_REVIEW, a risk decision only in RISK_REVIEW), even when the
+ * target would be reachable from another (REJECTED is).
+ */
+export function requireStatus(application: LoanApplication, status: ApplicationStatus, step: string): void {
+  if (application.status !== status) {
+    throw new InvalidStateTransitionError(`The application is ${application.status}; ${step} needs it in ${status}.`, {
+      status: application.status,
+    });
+  }
+}
+
 /** Throws INVALID_STATE_TRANSITION unless `application` may move to `to`. */
 export function requireTransition(application: LoanApplication, to: ApplicationStatus): void {
   if (!TRANSITIONS[application.status].includes(to)) {

@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122043052 extends Migration {
+export class Migration20261122045556 extends Migration {
 
-  override name = 'Migration20261122043052';
+  override name = 'Migration20261122045556';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "loan_application_transitions" ("seq" bigserial primary key, "application_id" uuid not null, "from_status" text null, "to_status" text not null, "actor_id" uuid null, "at" timestamptz not null, "note" text null);`);
@@ -21,7 +21,7 @@ export class Migration20261122043052 extends Migration {
     this.addSql(`create index "loan_applications_applicant_id_seq_index" on "loan_applications" ("applicant_id", "seq");`);
     this.addSql(`create index "loan_applications_status_seq_index" on "loan_applications" ("status", "seq");`);
 
-    this.addSql(`create table "loan_documents" ("id" uuid not null, "application_id" uuid not null, "file_name" varchar(200) not null, "content_type" varchar(100) not null, "size" int not null, "key_id" varchar(64) not null, "iv" bytea not null, "auth_tag" bytea not null, "ciphertext" bytea not null, "uploaded_at" timestamptz not null, primary key ("id"));`);
+    this.addSql(`create table "loan_documents" ("id" uuid not null, "application_id" uuid not null, "position" int not null, "file_name" varchar(200) not null, "content_type" varchar(100) not null, "size" int not null, "key_id" varchar(64) not null, "iv" bytea not null, "auth_tag" bytea not null, "ciphertext" bytea not null, "uploaded_at" timestamptz not null, primary key ("id"));`);
     this.addSql(`create index "loan_documents_application_id_index" on "loan_documents" ("application_id");`);
 
     this.addSql(`create table "loan_installments" ("loan_id" uuid not null, "number" int not null, "due_date" date not null, "principal" bigint not null, "interest" bigint not null, "remaining" bigint not null, "paid_principal" bigint not null, "paid_interest" bigint not null, primary key ("loan_id", "number"));`);
