@@ -10,7 +10,7 @@
  * steps; the implementation calls banking over HTTP.
  */
 import type { ServiceName } from './caller.ts';
-import { createServiceClient, ServiceCallError, type ServiceRequest } from './service-client.ts';
+import { createServiceClient, isDefiniteRefusal, ServiceCallError, type ServiceRequest } from './service-client.ts';
 import { ErrorCode } from './errors.ts';
 
 /** A customer account as a service sees it. */
@@ -124,4 +124,25 @@ export function createBankingClient(options: {
       return toHold(data.voidHold);
     },
   };
+}
+
+/**
+ * Voids a hold, the compensation of a saga; says POSTED instead when it had
+ * already been posted (the money moved, so the saga must finish, not undo).
+ * Other failures propagate.
+ */
+export async function voidUnlessPosted(banking: BankingClient, holdId: string): Promise<'VOIDED' | 'POSTED'> {
+  try {
+    await banking.voidHold(holdId);
+    return 'VOIDED';
+  } catch (error) {
+    if (
+      isDefiniteRefusal(error) &&
+      error.code === ErrorCode.INVALID_STATE_TRANSITION &&
+      error.extensions.status === 'POSTED'
+    ) {
+      return 'POSTED';
+    }
+    throw error;
+  }
 }

@@ -32,6 +32,10 @@ export class ServiceCallError extends Error {
   }
 }
 
+/** A definite answer from the called subgraph: the call was refused and nothing happened there. */
+export const isDefiniteRefusal = (error: unknown): error is ServiceCallError =>
+  error instanceof ServiceCallError && !error.transient;
+
 export interface ServiceClientOptions {
   /** The called subgraph's GraphQL URL. */
   url: string;

@@ -515,7 +515,7 @@ describe('repayment: two repayments that each fit but together exceed what is ow
       },
     });
     await expect(repayWith(banking, loan, '100.00', 'small')).rejects.toMatchObject({
-      name: 'SagaRefused',
+      name: 'PaymentRefused',
       code: 'BAD_USER_INPUT',
       extensions: { field: 'amount' },
     });

@@ -415,7 +415,7 @@ describe('disbursement: a definite refusal is compensated', () => {
       error: refusal(ErrorCode.ACCOUNT_NOT_ACTIVE, { field: 'toAccountId', status: 'FROZEN' }),
     });
     await expect(acceptWith(banking, app, 'refused-1')).rejects.toMatchObject({
-      name: 'SagaRefused',
+      name: 'PaymentRefused',
       code: 'ACCOUNT_NOT_ACTIVE',
       extensions: { field: 'disbursementAccountId' },
     });
@@ -447,7 +447,7 @@ describe('disbursement: a definite refusal is compensated', () => {
       },
     });
     await expect(acceptWith(banking, app, 'voided-1')).rejects.toMatchObject({
-      name: 'SagaRefused',
+      name: 'PaymentRefused',
       code: 'INVALID_STATE_TRANSITION',
     });
     notPaidOut(await payoutState(bank, app.applicationId, app.account), 1);

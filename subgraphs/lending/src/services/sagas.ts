@@ -27,14 +27,15 @@
  * one posted transfer, a FAILED one none.
  */
 import { LockMode } from '@mikro-orm/core';
-import type { BankingClient, HoldView } from '../../../../platform/banking-client.ts';
-import { BankError, ErrorCode, type ErrorCode as Code, type ErrorDetails } from '../../../../platform/errors.ts';
+import { voidUnlessPosted, type BankingClient, type HoldView } from '../../../../platform/banking-client.ts';
+import { ErrorCode, type ErrorDetails } from '../../../../platform/errors.ts';
 import type { EventBus } from '../../../../platform/event-bus.ts';
 import type { Logger } from '../../../../platform/logger.ts';
 import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
-import { ServiceCallError } from '../../../../platform/service-client.ts';
+import { PaymentRefused as SagaRefused, runHoldPayment } from '../../../../platform/hold-saga.ts';
+import { isDefiniteRefusal, ServiceCallError } from '../../../../platform/service-client.ts';
 import { Loan, LoanApplication, LoanInstallment, LoanRepayment } from '../entities/index.ts';
 import { publishApplicationUpdated } from './live.ts';
 import { applyRepayment, isPaid, totalOwed } from './schedule.ts';
@@ -48,18 +49,11 @@ export interface SagaDeps {
   logger: Logger;
 }
 
-/** Why a saga stopped short of its end: a definite refusal (compensated) or a transient failure (resumed later). */
-export class SagaRefused extends BankError {
-  constructor(code: Code, message: string, details: ErrorDetails = {}) {
-    super(code, message, details);
-    this.name = 'SagaRefused';
-  }
-}
+/** A definite refusal by banking, answered to the client after the saga compensated. */
+export { SagaRefused };
 
 export const disbursementKey = (loanId: string): string => `loan-disbursement:${loanId}`;
 export const repaymentKey = (repaymentId: string): string => `loan-repayment:${repaymentId}`;
-
-const isDefinite = (error: unknown): error is ServiceCallError => error instanceof ServiceCallError && !error.transient;
 
 /**
  * Runs (or resumes) the payout of a DISBURSING loan. Returns the loan as it
@@ -91,7 +85,7 @@ export async function runDisbursement(deps: SagaDeps, loanId: string): Promise<L
     const posted = hold.status === 'POSTED' ? hold : await deps.banking.postHold(hold.id);
     return await finishDisbursement(deps, loan.id, posted.id);
   } catch (error) {
-    if (!isDefinite(error)) {
+    if (!isDefiniteRefusal(error)) {
       if (error instanceof ServiceCallError) {
         deps.logger.warn({ loanId, code: error.code }, 'disbursement: banking unavailable, will resume');
         loan.updatedAt = new Date();
@@ -101,29 +95,12 @@ export async function runDisbursement(deps: SagaDeps, loanId: string): Promise<L
       throw error;
     }
     const holdId = hold?.id ?? loan.disbursementHoldId ?? null;
-    if (holdId !== null && (await voidOrPosted(deps, holdId)) === 'POSTED') {
+    if (holdId !== null && (await voidUnlessPosted(deps.banking, holdId)) === 'POSTED') {
       // The money did move (posted by an earlier run): finish instead of compensating.
       return finishDisbursement(deps, loan.id, holdId);
     }
     await cancelDisbursement(deps, loan.id, error.message);
     throw new SagaRefused(error.code, `The loan could not be paid out: ${error.message}`, fieldOf(error));
-  }
-}
-
-/** Voids a hold; says POSTED instead when it had already been posted. */
-async function voidOrPosted(deps: SagaDeps, holdId: string): Promise<'VOIDED' | 'POSTED'> {
-  try {
-    await deps.banking.voidHold(holdId);
-    return 'VOIDED';
-  } catch (error) {
-    if (
-      isDefinite(error) &&
-      error.code === ErrorCode.INVALID_STATE_TRANSITION &&
-      error.extensions.status === 'POSTED'
-    ) {
-      return 'POSTED';
-    }
-    throw error;
   }
 }
 
@@ -183,67 +160,44 @@ async function cancelDisbursement(deps: SagaDeps, loanId: string, reason: string
 }
 
 /**
- * Runs (or resumes) a PENDING repayment. Returns it as it ends: COMPLETED,
- * or PENDING after a transient failure. Throws {@link SagaRefused} after
- * marking it FAILED on a definite refusal.
+ * Runs (or resumes) a PENDING repayment (platform/hold-saga.ts: hold on the
+ * borrower's account → applied to the loan under its lock → posted).
+ * Returns it as it ends: COMPLETED, or PENDING after a transient failure.
+ * Throws {@link SagaRefused} after marking it FAILED on a definite refusal.
  */
 export async function runRepayment(deps: SagaDeps, repaymentId: string): Promise<LoanRepayment | null> {
   const em = deps.em.fork();
   const repayment = await em.findOne(LoanRepayment, { id: repaymentId }, { refresh: true });
-  if (!repayment || repayment.status !== 'PENDING') return repayment;
-  const currency = repayment.currency as Currency;
-  let holdId: string | null = repayment.holdId ?? null;
-  try {
-    if (holdId === null || (repayment.appliedAt ?? null) === null) {
-      const hold = await deps.banking.createHold({
-        from: { accountId: repayment.fromAccountId },
-        to: { system: 'LOANS' },
-        customerId: repayment.payerId,
-        amount: fromMinorUnits(repayment.amount, currency),
-        kind: 'LOAN_REPAYMENT',
-        idempotencyKey: repaymentKey(repayment.id),
-        description: 'Loan repayment',
-      });
-      holdId = hold.id;
-      if ((repayment.appliedAt ?? null) === null) {
-        const applied = await applyToLoan(deps, repayment.id, hold.id);
-        if (!applied) {
-          await voidOrPosted(deps, hold.id);
-          await failRepayment(
-            deps,
-            repayment.id,
-            'BAD_USER_INPUT',
-            'The amount is more than what is owed on the loan.',
-          );
-          throw new SagaRefused(ErrorCode.BAD_USER_INPUT, 'The amount is more than what is owed on the loan.', {
+  if (!repayment) return null;
+  await runHoldPayment(deps.banking, deps.logger, {
+    what: 'repayment',
+    id: repayment.id,
+    async load() {
+      const now = await deps.em.fork().findOne(LoanRepayment, { id: repaymentId }, { refresh: true });
+      return now ? { status: now.status, holdId: now.holdId ?? null, applied: (now.appliedAt ?? null) !== null } : null;
+    },
+    hold: {
+      from: { accountId: repayment.fromAccountId },
+      to: { system: 'LOANS' },
+      customerId: repayment.payerId,
+      amount: fromMinorUnits(repayment.amount, repayment.currency as Currency),
+      kind: 'LOAN_REPAYMENT',
+      idempotencyKey: repaymentKey(repayment.id),
+      description: 'Loan repayment',
+    },
+    apply: async (holdId) =>
+      (await applyToLoan(deps, repayment.id, holdId))
+        ? true
+        : new SagaRefused(ErrorCode.BAD_USER_INPUT, 'The amount is more than what is owed on the loan.', {
             field: 'amount',
-          });
-        }
-      }
-    }
-    await deps.banking.postHold(holdId);
-    return await completeRepayment(deps, repayment.id, holdId);
-  } catch (error) {
-    if (error instanceof SagaRefused) throw error;
-    if (isDefinite(error) && (repayment.appliedAt ?? null) === null && holdId === null) {
-      // Refused at the hold: nothing moved, nothing applied.
-      await failRepayment(deps, repayment.id, error.code, error.message);
-      throw new SagaRefused(error.code, error.message, {
-        ...fieldOf(error),
-        ...(typeof error.extensions.available === 'string' ? { available: error.extensions.available } : {}),
-      });
-    }
-    if (error instanceof ServiceCallError) {
-      if (error.transient) {
-        deps.logger.warn({ repaymentId, code: error.code }, 'repayment: banking unavailable, will resume');
-      } else {
-        // Applied to the loan but its hold refused posting: only an operator can say why (lending never voids an applied repayment's hold).
-        deps.logger.error({ repaymentId, code: error.code }, 'repayment: applied but banking refused to post its hold');
-      }
-      return em.findOne(LoanRepayment, { id: repaymentId }, { refresh: true });
-    }
-    throw error;
-  }
+          }),
+    fail: (code, reason) => failRepayment(deps, repayment.id, code, reason),
+    complete: async (holdId) => {
+      await completeRepayment(deps, repayment.id, holdId);
+    },
+    fieldOf: (field) => (field === 'fromAccountId' ? 'fromAccountId' : undefined),
+  });
+  return em.findOne(LoanRepayment, { id: repaymentId }, { refresh: true });
 }
 
 /** Step 2: applies the repayment to the loan under its lock; false when it no longer fits what is owed. */

@@ -1,0 +1,118 @@
+/**
+ * A payment saga over one banking hold, for services that take a
+ * customer's money for something they record themselves (a loan repayment
+ * in lending, a bill payment in billing):
+ *
+ *   0. the service has recorded the payment PENDING (its intent, with the id
+ *      the hold is keyed by);
+ *   1. reserve: a hold on the customer's account, keyed by the payment, so a
+ *      repeat returns the same hold;
+ *   2. record: under the service's own lock, apply the payment (or find it no
+ *      longer fits: the hold is voided and the payment FAILED);
+ *   3. post the hold (posting twice returns the same transaction);
+ *   4. the payment COMPLETED.
+ *
+ * Every step is idempotent, so an interrupted run (a crash, banking down) is
+ * finished by running it again (the service's recovery job). A definite
+ * refusal at step 1 (insufficient funds, a frozen account) makes the payment
+ * FAILED: nothing moved, nothing applied. The outcome is exactly one of:
+ * COMPLETED with one posted debit, or FAILED with no debit (its hold, if
+ * any, voided).
+ */
+import type { BankingClient, CreateHoldRequest } from './banking-client.ts';
+import { voidUnlessPosted } from './banking-client.ts';
+import { BankError, type ErrorCode, type ErrorDetails } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { isDefiniteRefusal, ServiceCallError } from './service-client.ts';
+
+/** What the saga needs to know of a payment's record. */
+export interface HoldPaymentState {
+  status: 'PENDING' | 'COMPLETED' | 'FAILED';
+  holdId: string | null;
+  applied: boolean;
+}
+
+/** A refusal of the step the client asked for, after the saga compensated: answered with `code`. */
+export class PaymentRefused extends BankError {
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(code, message, details);
+    this.name = 'PaymentRefused';
+  }
+}
+
+/** The service's side of one payment. */
+export interface HoldPaymentSteps {
+  /** For logs: "repayment", "bill payment". */
+  what: string;
+  id: string;
+  /** The payment's record as it is now (fresh), or null when it is gone. */
+  load(): Promise<HoldPaymentState | null>;
+  /** The hold to reserve (keyed by the payment). */
+  hold: CreateHoldRequest;
+  /**
+   * Step 2, in one local transaction under the service's lock: records
+   * `holdId` and applies the payment; returns a refusal instead when it no
+   * longer fits (for example more than is still owed).
+   */
+  apply(holdId: string): Promise<true | PaymentRefused>;
+  /** Marks the payment FAILED (only while PENDING and not applied). */
+  fail(code: string, reason: string): Promise<void>;
+  /** Step 4: marks the payment COMPLETED. */
+  complete(holdId: string): Promise<void>;
+  /** Maps a field named by banking (fromAccountId...) to the client's input. */
+  fieldOf?(bankingField: string): string | undefined;
+}
+
+/**
+ * Runs (or resumes) a PENDING payment. Resolves with its status as it ends
+ * (COMPLETED, or PENDING after a transient failure, to be resumed later);
+ * throws {@link PaymentRefused} after making it FAILED on a definite refusal.
+ */
+export async function runHoldPayment(
+  banking: BankingClient,
+  logger: Logger,
+  steps: HoldPaymentSteps,
+): Promise<'COMPLETED' | 'PENDING' | 'FAILED' | 'GONE'> {
+  const state = await steps.load();
+  if (!state) return 'GONE';
+  if (state.status !== 'PENDING') return state.status;
+  let holdId = state.holdId;
+  try {
+    if (holdId === null || !state.applied) {
+      holdId = (await banking.createHold(steps.hold)).id;
+      if (!state.applied) {
+        const applied = await steps.apply(holdId);
+        if (applied !== true) {
+          await voidUnlessPosted(banking, holdId);
+          await steps.fail(applied.code, applied.message);
+          throw applied;
+        }
+      }
+    }
+    await banking.postHold(holdId);
+    await steps.complete(holdId);
+    return 'COMPLETED';
+  } catch (error) {
+    if (error instanceof PaymentRefused) throw error;
+    if (isDefiniteRefusal(error) && !state.applied && holdId === null) {
+      // Refused at the hold: nothing moved, nothing applied.
+      await steps.fail(error.code, error.message);
+      const field = typeof error.extensions.field === 'string' ? steps.fieldOf?.(error.extensions.field) : undefined;
+      const available = error.extensions.available;
+      throw new PaymentRefused(error.code, error.message, {
+        ...(field ? { field } : {}),
+        ...(typeof available === 'string' ? { available } : {}),
+      });
+    }
+    if (error instanceof ServiceCallError) {
+      if (error.transient) {
+        logger.warn({ id: steps.id, code: error.code }, `${steps.what}: banking unavailable, will resume`);
+      } else {
+        // Applied, but banking refused to post its hold: the service never voids an applied payment's hold.
+        logger.error({ id: steps.id, code: error.code }, `${steps.what}: applied but banking refused to post its hold`);
+      }
+      return 'PENDING';
+    }
+    throw error;
+  }
+}
