@@ -45,6 +45,19 @@ const config: CodegenConfig = {
         MonthlySpending: '../models.ts#MonthlySpendingModel',
       }),
     },
+    'subgraphs/billing/src/generated/resolvers.ts': {
+      schema: 'subgraphs/billing/schema.graphql',
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: resolverConfig('../context.ts#BillingContext', {
+        User: '../models.ts#Ref',
+        Account: '../models.ts#Ref',
+        Transaction: '../models.ts#Ref',
+        Biller: '../models.ts#Biller',
+        Bill: '../models.ts#Bill',
+        BillPayment: '../models.ts#BillPayment',
+        ScheduledPayment: '../models.ts#ScheduledPayment',
+      }),
+    },
     'subgraphs/lending/src/generated/resolvers.ts': {
       schema: 'subgraphs/lending/schema.graphql',
       plugins: ['typescript', 'typescript-resolvers'],

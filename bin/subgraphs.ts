@@ -8,6 +8,7 @@ import type { SubgraphDefinition } from '../platform/subgraph.ts';
 const loaders: Partial<Record<SubgraphName, () => Promise<SubgraphDefinition<unknown>>>> = {
   identity: async () => (await import('../subgraphs/identity/src/main.ts')).identity as SubgraphDefinition<unknown>,
   banking: async () => (await import('../subgraphs/banking/src/main.ts')).banking as SubgraphDefinition<unknown>,
+  billing: async () => (await import('../subgraphs/billing/src/main.ts')).billing as SubgraphDefinition<unknown>,
   lending: async () => (await import('../subgraphs/lending/src/main.ts')).lending as SubgraphDefinition<unknown>,
   messaging: async () => (await import('../subgraphs/messaging/src/main.ts')).messaging as SubgraphDefinition<unknown>,
 };

@@ -11,7 +11,7 @@
  */
 import type { ServiceName } from './caller.ts';
 import { createServiceClient, isDefiniteRefusal, ServiceCallError, type ServiceRequest } from './service-client.ts';
-import { ErrorCode } from './errors.ts';
+import { BadUserInputError, BankError, ErrorCode, NotFoundError } from './errors.ts';
 
 /** A customer account as a service sees it. */
 export interface BankAccountView {
@@ -145,4 +145,37 @@ export async function voidUnlessPosted(banking: BankingClient, holdId: string): 
     }
     throw error;
   }
+}
+
+/**
+ * Checks, through banking, that an account a customer names for a saga is
+ * theirs, in `currency`, ACTIVE (and of an allowed type), before anything is
+ * written: NOT_FOUND, BAD_USER_INPUT, CURRENCY_MISMATCH or ACCOUNT_NOT_ACTIVE
+ * on `field` otherwise. Banking checks the owner again when the hold is made.
+ */
+export async function requireCustomerAccount(
+  banking: BankingClient,
+  id: string,
+  rule: { field: string; ownerId: string; currency: string; types?: readonly string[] },
+): Promise<BankAccountView> {
+  const { field } = rule;
+  const account = await banking.account(id);
+  if (!account || account.ownerId !== rule.ownerId) throw new NotFoundError('Account', { field });
+  if (rule.types && !rule.types.includes(account.type)) {
+    throw new BadUserInputError(`The account must be one of: ${rule.types.join(', ')}.`, field);
+  }
+  if (account.currency !== rule.currency) {
+    throw new BankError(
+      ErrorCode.CURRENCY_MISMATCH,
+      `This needs an account in ${rule.currency}; the account is in ${account.currency}.`,
+      { field },
+    );
+  }
+  if (account.status !== 'ACTIVE') {
+    throw new BankError(ErrorCode.ACCOUNT_NOT_ACTIVE, `The account is ${account.status}.`, {
+      field,
+      status: account.status,
+    });
+  }
+  return account;
 }

@@ -8,7 +8,7 @@ import { LockMode } from '@mikro-orm/core';
 import type DataLoader from 'dataloader';
 import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
-import type { BankingClient } from '../../../../platform/banking-client.ts';
+import { requireCustomerAccount, type BankingClient } from '../../../../platform/banking-client.ts';
 import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import {
   BadUserInputError,
@@ -166,12 +166,12 @@ export class Loans {
     const existing = await this.#em.findOne(Loan, { applicationId: application.id }, { refresh: true });
     if (existing) return replay(existing);
     requireTransition(application, 'ACCEPTED');
-    await this.#requireCustomerAccount(
-      data.disbursementAccountId,
-      'disbursementAccountId',
-      caller.userId,
-      DISBURSEMENT_ACCOUNT_TYPES,
-    );
+    await requireCustomerAccount(this.#banking, data.disbursementAccountId, {
+      field: 'disbursementAccountId',
+      ownerId: caller.userId,
+      currency: LENDING_CURRENCY,
+      types: DISBURSEMENT_ACCOUNT_TYPES,
+    });
 
     const { loan, accepted } = await this.#em.transactional(async (em) => {
       const locked = await em.findOneOrFail(
@@ -277,7 +277,11 @@ export class Loans {
         owed: fromMinorUnits(owed, LENDING_CURRENCY),
       });
     }
-    await this.#requireCustomerAccount(data.fromAccountId, 'fromAccountId', caller.userId);
+    await requireCustomerAccount(this.#banking, data.fromAccountId, {
+      field: 'fromAccountId',
+      ownerId: caller.userId,
+      currency: LENDING_CURRENCY,
+    });
     const now = new Date();
     const repayment = this.#em.create(LoanRepayment, {
       id: randomUUID(),
@@ -325,34 +329,6 @@ export class Loans {
     this.byId.clear(settled.loanId);
     this.installmentsOf.clear(settled.loanId);
     return settled;
-  }
-
-  /**
-   * Checks, through banking, that an account is the caller's, in USD and
-   * active (and of an allowed type): NOT_FOUND, BAD_USER_INPUT,
-   * CURRENCY_MISMATCH or ACCOUNT_NOT_ACTIVE on `field` otherwise.
-   */
-  async #requireCustomerAccount(id: string, field: string, ownerId: string, types?: string[]): Promise<void> {
-    const account = await this.#banking.account(id);
-    if (!account || account.ownerId !== ownerId) throw new NotFoundError('Account', { field });
-    if (types && !types.includes(account.type)) {
-      throw new BadUserInputError(`The account must be one of: ${types.join(', ')}.`, field);
-    }
-    if (account.currency !== LENDING_CURRENCY) {
-      throw new BankError(
-        ErrorCode.CURRENCY_MISMATCH,
-        `Loans are in ${LENDING_CURRENCY}; the account is in ${account.currency}.`,
-        {
-          field,
-        },
-      );
-    }
-    if (account.status !== 'ACTIVE') {
-      throw new BankError(ErrorCode.ACCOUNT_NOT_ACTIVE, `The account is ${account.status}.`, {
-        field,
-        status: account.status,
-      });
-    }
   }
 
   /** The public calculator: the schedule of a loan, first installment one month from today. */

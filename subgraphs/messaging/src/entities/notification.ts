@@ -8,6 +8,7 @@ export const NOTIFICATION_KINDS = [
   'NEW_MESSAGE',
   'BILL_DUE',
   'BILL_PAID',
+  'BILL_PAYMENT_FAILED',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -195,6 +195,8 @@ export type NotificationKind =
   | 'BILL_DUE'
   /** A bill was paid. */
   | 'BILL_PAID'
+  /** A bill payment (often a scheduled one) failed: nothing was paid. */
+  | 'BILL_PAYMENT_FAILED'
   /** One of your loan applications changed status. */
   | 'LOAN_APPLICATION_STATUS'
   /** An account's balance fell below its low-balance alert. */

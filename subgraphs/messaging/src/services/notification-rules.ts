@@ -28,6 +28,7 @@ export const EVENT_TYPES = {
   messageSent: 'messaging.message.sent',
   billDue: 'billing.bill.due',
   billPaid: 'billing.bill.paid',
+  billPaymentFailed: 'billing.payment.failed',
 } as const;
 
 export const HANDLED_EVENT_TYPES: ReadonlySet<string> = new Set(Object.values(EVENT_TYPES));
@@ -174,6 +175,20 @@ export function draftsFor(event: DomainEvent): NotificationDraft[] {
           kind: due ? 'BILL_DUE' : 'BILL_PAID',
           title: due ? 'Bill due' : 'Bill paid',
           body: `Your bill${from}${of} ${due ? `is due${when}` : 'was paid'}.`,
+          link: p.billId ? `/bills/${p.billId}` : null,
+        },
+      ];
+    }
+    case EVENT_TYPES.billPaymentFailed: {
+      const p = bill.extend({ reason: label(200).nullish() }).parse(event.payload);
+      const to = p.billerName ? ` to ${p.billerName}` : '';
+      const of = p.amount && p.currency ? ` of ${p.amount} ${p.currency}` : '';
+      return [
+        {
+          userId: p.userId,
+          kind: 'BILL_PAYMENT_FAILED',
+          title: 'Bill payment failed',
+          body: `Your payment${of}${to} failed${p.reason ? `: ${p.reason}` : '.'}`,
           link: p.billId ? `/bills/${p.billId}` : null,
         },
       ];

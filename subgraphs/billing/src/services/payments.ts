@@ -1,0 +1,359 @@
+/**
+ * Bill payments: paying (part of) a bill from one of the owner's accounts
+ * as a saga over a banking hold (platform/hold-saga.ts: reserve → record on
+ * the bill → post, or void and FAILED), listing and reading them (the owner
+ * and ADMINs), and the recovery of payments left PENDING (a crash, banking
+ * down).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import { z } from 'zod';
+import { requireCustomerAccount, type BankingClient } from '../../../../platform/banking-client.ts';
+import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
+import {
+  BadUserInputError,
+  BankError,
+  ErrorCode,
+  ForbiddenError,
+  InvalidStateTransitionError,
+  NotFoundError,
+} from '../../../../platform/errors.ts';
+import type { Logger } from '../../../../platform/logger.ts';
+import { PaymentRefused, runHoldPayment } from '../../../../platform/hold-saga.ts';
+import { rowLoader } from '../../../../platform/loaders.ts';
+import { fromMinorUnits, parseAmountInput, type Currency } from '../../../../platform/money.ts';
+import type { EntityManager } from '../../../../platform/orm.ts';
+import { recordEvent } from '../../../../platform/outbox.ts';
+import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
+import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
+import { Bill, Biller, BillPayment } from '../entities/index.ts';
+import { refreshStatus, type Bills } from './bills.ts';
+
+const uuid = (field: string) => z.string().refine(isUuid, `"${field}" must be an id (a UUID).`);
+const payInput = z.object({
+  billId: uuid('billId'),
+  fromAccountId: uuid('fromAccountId'),
+  amount: z.string(),
+  idempotencyKey: z
+    .string()
+    .min(1, '"idempotencyKey" must be 1 to 100 characters.')
+    .max(100, '"idempotencyKey" must be 1 to 100 characters.'),
+});
+const CURSOR = z.tuple([z.number().int().positive()]);
+
+/** What the saga and the jobs need. */
+export interface PaymentDeps {
+  /** Any EntityManager of the billing database: each step works on its own fork. */
+  em: EntityManager;
+  banking: BankingClient;
+  logger: Logger;
+}
+
+export const paymentKey = (paymentId: string): string => `bill-payment:${paymentId}`;
+
+const hashOf = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/** Still owed on a bill: its amount less the payments applied to it. */
+export const remainingOf = (bill: Bill): bigint => bill.amount - bill.paid;
+
+/**
+ * Records a PENDING payment (the saga's intent) in the caller's unit of work;
+ * the caller flushes. Used by `payBill` and by the scheduler.
+ */
+export function recordPayment(
+  em: EntityManager,
+  data: {
+    bill: Bill;
+    payerId: string;
+    fromAccountId: string;
+    amount: bigint;
+    idempotencyKey: string;
+    requestHash: string;
+    scheduledPaymentId: string | null;
+  },
+): BillPayment {
+  const now = new Date();
+  return em.create(BillPayment, {
+    id: randomUUID(),
+    billId: data.bill.id,
+    payerId: data.payerId,
+    fromAccountId: data.fromAccountId,
+    amount: data.amount,
+    currency: data.bill.currency,
+    status: 'PENDING',
+    holdId: null,
+    appliedAt: null,
+    failureCode: null,
+    failureReason: null,
+    idempotencyKey: data.idempotencyKey,
+    requestHash: data.requestHash,
+    scheduledPaymentId: data.scheduledPaymentId,
+    createdAt: now,
+    updatedAt: now,
+    settledAt: null,
+  });
+}
+
+/**
+ * Runs (or resumes) a PENDING payment's saga and returns the payment as it
+ * ends: COMPLETED, FAILED (a definite refusal: nothing moved), or PENDING
+ * (banking unreachable: the recovery job finishes it).
+ */
+export async function runBillPayment(deps: PaymentDeps, paymentId: string): Promise<BillPayment | null> {
+  const em = deps.em.fork();
+  const payment = await em.findOne(BillPayment, { id: paymentId }, { refresh: true });
+  if (!payment) return null;
+  try {
+    await runHoldPayment(deps.banking, deps.logger, {
+      what: 'bill payment',
+      id: payment.id,
+      async load() {
+        const now = await deps.em.fork().findOne(BillPayment, { id: paymentId }, { refresh: true });
+        return now
+          ? { status: now.status, holdId: now.holdId ?? null, applied: (now.appliedAt ?? null) !== null }
+          : null;
+      },
+      hold: {
+        from: { accountId: payment.fromAccountId },
+        to: { system: 'BILL_SETTLEMENT' },
+        customerId: payment.payerId,
+        amount: fromMinorUnits(payment.amount, payment.currency as Currency),
+        kind: 'BILL_PAYMENT',
+        idempotencyKey: paymentKey(payment.id),
+        description: 'Bill payment',
+      },
+      apply: (holdId) => applyToBill(deps, payment.id, holdId),
+      fail: (code, reason) => failPayment(deps, payment.id, code, reason),
+      complete: (holdId) => completePayment(deps, payment.id, holdId),
+      fieldOf: (field) => (field === 'fromAccountId' ? 'fromAccountId' : undefined),
+    });
+  } catch (error) {
+    // A refusal is the payment's outcome (FAILED, with its reason), not an error of the request.
+    if (!(error instanceof PaymentRefused)) throw error;
+  }
+  return em.findOne(BillPayment, { id: paymentId }, { refresh: true });
+}
+
+/** Records the payment on the bill under the bill's lock; a refusal when it no longer fits. */
+async function applyToBill(deps: PaymentDeps, paymentId: string, holdId: string): Promise<true | PaymentRefused> {
+  return deps.em.fork().transactional(async (em) => {
+    const { billId } = await em.findOneOrFail(BillPayment, { id: paymentId }, { fields: ['billId'] });
+    const bill = await em.findOneOrFail(Bill, { id: billId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const payment = await em.findOneOrFail(
+      BillPayment,
+      { id: paymentId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    payment.holdId = holdId;
+    if ((payment.appliedAt ?? null) !== null) return true;
+    if (bill.status === 'CANCELLED') {
+      return new PaymentRefused(ErrorCode.INVALID_STATE_TRANSITION, 'The bill was cancelled.', { status: 'CANCELLED' });
+    }
+    if (payment.amount > remainingOf(bill)) {
+      return new PaymentRefused(ErrorCode.BAD_USER_INPUT, 'The amount is more than what is still owed on the bill.', {
+        field: 'amount',
+      });
+    }
+    const now = new Date();
+    bill.paid += payment.amount;
+    await refreshStatus(em, bill);
+    payment.appliedAt = now;
+    payment.updatedAt = now;
+    return true;
+  });
+}
+
+async function completePayment(deps: PaymentDeps, paymentId: string, holdId: string): Promise<void> {
+  await deps.em.fork().transactional(async (em) => {
+    const payment = await em.findOneOrFail(
+      BillPayment,
+      { id: paymentId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    if (payment.status !== 'PENDING') return;
+    const now = new Date();
+    payment.status = 'COMPLETED';
+    payment.holdId = holdId;
+    payment.updatedAt = now;
+    payment.settledAt = now;
+    const bill = await em.findOneOrFail(Bill, { id: payment.billId });
+    if (bill.status === 'PAID') recordEvent(em, 'billing.bill.paid', await billEvent(em, bill, { paymentId }));
+  });
+}
+
+async function failPayment(deps: PaymentDeps, paymentId: string, code: string, reason: string): Promise<void> {
+  await deps.em.fork().transactional(async (em) => {
+    const payment = await em.findOneOrFail(
+      BillPayment,
+      { id: paymentId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    if (payment.status !== 'PENDING' || (payment.appliedAt ?? null) !== null) return;
+    const now = new Date();
+    payment.status = 'FAILED';
+    payment.failureCode = code;
+    payment.failureReason = reason;
+    payment.updatedAt = now;
+    payment.settledAt = now;
+    const bill = await em.findOneOrFail(Bill, { id: payment.billId });
+    recordEvent(
+      em,
+      'billing.payment.failed',
+      await billEvent(em, bill, {
+        paymentId,
+        amount: fromMinorUnits(payment.amount, payment.currency as Currency),
+        reason,
+      }),
+    );
+  });
+}
+
+/** The payload of billing's events about a bill (ids, biller name, amounts: never account numbers). */
+export async function billEvent(
+  em: EntityManager,
+  bill: Bill,
+  extra: Record<string, string | null> = {},
+): Promise<Record<string, unknown>> {
+  const biller = await em.findOne(Biller, { id: bill.billerId });
+  return {
+    userId: bill.ownerId,
+    billId: bill.id,
+    billerName: biller?.name ?? null,
+    amount: fromMinorUnits(bill.amount, bill.currency as Currency),
+    currency: bill.currency,
+    dueDate: bill.dueDate,
+    ...extra,
+  };
+}
+
+/** Resumes every payment left PENDING for longer than `olderThanMs`; returns how many it looked at. */
+export async function recoverPayments(deps: PaymentDeps, olderThanMs = 5_000): Promise<number> {
+  const before = new Date(Date.now() - olderThanMs);
+  const pending = await deps.em
+    .fork()
+    .find(BillPayment, { status: 'PENDING', updatedAt: { $lte: before } }, { limit: 100 });
+  for (const payment of pending) {
+    await runBillPayment(deps, payment.id).catch((error: unknown) =>
+      deps.logger.error({ err: error, paymentId: payment.id }, 'bill payment recovery failed'),
+    );
+  }
+  return pending.length;
+}
+
+export class BillPayments {
+  readonly #em: EntityManager;
+  readonly #caller: Caller;
+  readonly #bills: Bills;
+  readonly #deps: PaymentDeps;
+  readonly byId;
+
+  constructor(em: EntityManager, caller: Caller, deps: { bills: Bills; saga: PaymentDeps }) {
+    this.#em = em;
+    this.#caller = caller;
+    this.#bills = deps.bills;
+    this.#deps = deps.saga;
+    this.byId = rowLoader<BillPayment, string>(em, BillPayment, 'id');
+  }
+
+  canSee(payment: BillPayment): boolean {
+    const caller = this.#caller;
+    return caller.kind === 'user' && (payment.payerId === caller.userId || hasRole(caller, 'ADMIN'));
+  }
+
+  async find(id: string): Promise<BillPayment | null> {
+    if (this.#caller.kind !== 'user' || !isUuid(id)) return null;
+    const payment = await this.byId.load(id);
+    return payment && this.canSee(payment) ? payment : null;
+  }
+
+  async get(id: string, field = 'id'): Promise<BillPayment> {
+    requireUser(this.#caller);
+    parseId(id, field);
+    const payment = await this.find(id);
+    if (!payment) throw new NotFoundError('Bill payment', { field });
+    return payment;
+  }
+
+  /** Pays (part of) one of the caller's bills. A refusal by banking is a FAILED payment, returned. */
+  async pay(input: unknown): Promise<BillPayment> {
+    const caller = requireUser(this.#caller);
+    const data = parseInput(payInput, input);
+    const bill = await this.#bills.getOwn(data.billId, 'billId');
+    const amount = parseAmountInput(data.amount, bill.currency as Currency, 'amount');
+    const requestHash = hashOf(['pay', bill.id, data.fromAccountId, amount.toString()]);
+    const previous = await this.#em.findOne(BillPayment, {
+      payerId: caller.userId,
+      idempotencyKey: data.idempotencyKey,
+    });
+    if (previous) {
+      if (previous.requestHash !== requestHash) {
+        throw new BankError(
+          ErrorCode.IDEMPOTENCY_KEY_REUSED,
+          'This idempotency key was already used for a different request.',
+          {
+            field: 'idempotencyKey',
+          },
+        );
+      }
+      return previous.status === 'PENDING' ? ((await runBillPayment(this.#deps, previous.id)) ?? previous) : previous;
+    }
+    if (bill.status === 'CANCELLED' || bill.status === 'PAID') {
+      throw new InvalidStateTransitionError(`The bill is ${bill.status}; it cannot be paid.`, { status: bill.status });
+    }
+    if (amount > remainingOf(bill)) {
+      throw new BadUserInputError('The amount is more than what is still owed on the bill.', 'amount', {
+        remaining: fromMinorUnits(remainingOf(bill), bill.currency as Currency),
+      });
+    }
+    await requireCustomerAccount(this.#deps.banking, data.fromAccountId, {
+      field: 'fromAccountId',
+      ownerId: caller.userId,
+      currency: bill.currency,
+    });
+    const payment = recordPayment(this.#em, {
+      bill,
+      payerId: caller.userId,
+      fromAccountId: data.fromAccountId,
+      amount,
+      idempotencyKey: data.idempotencyKey,
+      requestHash,
+      scheduledPaymentId: null,
+    });
+    try {
+      await this.#em.flush();
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') {
+        throw new BankError(
+          ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+          'A request with this idempotency key is still being processed.',
+        );
+      }
+      throw error;
+    }
+    const settled = (await runBillPayment(this.#deps, payment.id)) ?? payment;
+    this.byId.clear(payment.id).prime(payment.id, settled);
+    this.#bills.byId.clear(bill.id);
+    return settled;
+  }
+
+  /** A user's payments, newest first: the user themself or an ADMIN. */
+  async listFor(
+    payerId: string,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<Connection<BillPayment>> {
+    const caller = requireUser(this.#caller);
+    if (caller.userId !== payerId && !hasRole(caller, 'ADMIN')) {
+      throw new ForbiddenError('You can only see your own payments.');
+    }
+    const limit = pageSize(args.first);
+    const where: Record<string, unknown> = { payerId };
+    if (args.after) where.seq = { $lt: decodeCursor(args.after, CURSOR)[0] };
+    const rows = await this.#em.find(BillPayment, where, { orderBy: { seq: 'desc' }, limit: limit + 1 });
+    return toConnection(rows, limit, (p) => [p.seq]);
+  }
+
+  /** A bill's payments, oldest first (the bill is already visible to the caller). */
+  async ofBill(bill: Bill): Promise<BillPayment[]> {
+    return this.#em.find(BillPayment, { billId: bill.id }, { orderBy: { seq: 'asc' } });
+  }
+}

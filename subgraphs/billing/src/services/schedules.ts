@@ -1,0 +1,182 @@
+/**
+ * Scheduled payments: a bill's remaining amount paid on a chosen day by the
+ * billing service. The scheduler claims due schedules in the database
+ * (`FOR UPDATE SKIP LOCKED`) and, in the same transaction, marks each
+ * EXECUTED and records its payment, so each is paid once however many
+ * billing instances run; the payments then go through the usual saga, and a
+ * refusal (insufficient funds) is a FAILED payment with its event.
+ */
+import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import { z } from 'zod';
+import { requireCustomerAccount } from '../../../../platform/banking-client.ts';
+import { requireUser, type Caller } from '../../../../platform/caller.ts';
+import { BadUserInputError, InvalidStateTransitionError, NotFoundError } from '../../../../platform/errors.ts';
+import { rowLoader } from '../../../../platform/loaders.ts';
+import type { EntityManager } from '../../../../platform/orm.ts';
+import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
+import { Bill, ScheduledPayment } from '../entities/index.ts';
+import { refreshStatus, type Bills } from './bills.ts';
+import { calendarDay, today } from './dates.ts';
+import { recordPayment, remainingOf, runBillPayment, type PaymentDeps } from './payments.ts';
+
+const uuid = (field: string) => z.string().refine(isUuid, `"${field}" must be an id (a UUID).`);
+const scheduleInput = z.object({
+  billId: uuid('billId'),
+  fromAccountId: uuid('fromAccountId'),
+  payOn: calendarDay('payOn'),
+});
+
+export class ScheduledPayments {
+  readonly #em: EntityManager;
+  readonly #caller: Caller;
+  readonly #bills: Bills;
+  readonly #deps: PaymentDeps;
+  readonly byId;
+
+  constructor(em: EntityManager, caller: Caller, deps: { bills: Bills; saga: PaymentDeps }) {
+    this.#em = em;
+    this.#caller = caller;
+    this.#bills = deps.bills;
+    this.#deps = deps.saga;
+    this.byId = rowLoader<ScheduledPayment, string>(em, ScheduledPayment, 'id');
+  }
+
+  /** A schedule of a bill the caller may see; null otherwise. */
+  async find(id: string): Promise<ScheduledPayment | null> {
+    if (this.#caller.kind !== 'user' || !isUuid(id)) return null;
+    const schedule = await this.byId.load(id);
+    return schedule && (await this.#bills.find(schedule.billId)) ? schedule : null;
+  }
+
+  /** Schedules the payment of a bill's remaining amount on `payOn` (today or later), one at a time per bill. */
+  async schedule(input: unknown): Promise<ScheduledPayment> {
+    const caller = requireUser(this.#caller);
+    const data = parseInput(scheduleInput, input);
+    if (data.payOn < today()) throw new BadUserInputError('"payOn" must be today or later.', 'payOn');
+    const bill = await this.#bills.getOwn(data.billId, 'billId');
+    await requireCustomerAccount(this.#deps.banking, data.fromAccountId, {
+      field: 'fromAccountId',
+      ownerId: caller.userId,
+      currency: bill.currency,
+    });
+    return this.#em.transactional(async (em) => {
+      const locked = await em.findOneOrFail(
+        Bill,
+        { id: bill.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
+      if (locked.status === 'CANCELLED' || locked.status === 'PAID') {
+        throw new InvalidStateTransitionError(`The bill is ${locked.status}; it cannot be paid.`, {
+          status: locked.status,
+        });
+      }
+      if ((await em.count(ScheduledPayment, { billId: locked.id, status: 'SCHEDULED' })) > 0) {
+        throw new InvalidStateTransitionError('A payment is already scheduled for this bill; cancel it first.', {
+          status: locked.status,
+        });
+      }
+      const now = new Date();
+      const schedule = em.create(ScheduledPayment, {
+        id: randomUUID(),
+        billId: locked.id,
+        ownerId: caller.userId,
+        fromAccountId: data.fromAccountId,
+        payOn: data.payOn,
+        status: 'SCHEDULED',
+        paymentId: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await em.flush();
+      await refreshStatus(em, locked);
+      return schedule;
+    });
+  }
+
+  /** Cancels one of the caller's schedules before its day. */
+  async cancel(id: string): Promise<ScheduledPayment> {
+    const caller = requireUser(this.#caller);
+    parseId(id, 'id');
+    return this.#em.transactional(async (em) => {
+      const schedule = await em.findOne(
+        ScheduledPayment,
+        { id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
+      if (!schedule || schedule.ownerId !== caller.userId)
+        throw new NotFoundError('Scheduled payment', { field: 'id' });
+      if (schedule.status !== 'SCHEDULED') {
+        throw new InvalidStateTransitionError(`The scheduled payment is ${schedule.status}; it cannot be cancelled.`, {
+          status: schedule.status,
+        });
+      }
+      schedule.status = 'CANCELLED';
+      schedule.updatedAt = new Date();
+      await em.flush();
+      const bill = await em.findOneOrFail(Bill, { id: schedule.billId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      await refreshStatus(em, bill);
+      return schedule;
+    });
+  }
+
+  /** A bill's schedules, oldest first (the bill is already visible to the caller). */
+  async ofBill(bill: Bill): Promise<ScheduledPayment[]> {
+    return this.#em.find(ScheduledPayment, { billId: bill.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+}
+
+/**
+ * The scheduler's run: claims the schedules due on `day` or before, records
+ * their payments (in the claiming transaction), then pays them. Returns the
+ * payments it made.
+ */
+export async function runDueSchedules(deps: PaymentDeps, day: string = today(), batch = 20): Promise<string[]> {
+  const made: string[] = [];
+  for (;;) {
+    const claimed = await deps.em.fork().transactional(async (em) => {
+      const rows = await em.getConnection().execute<{ id: string }[]>(
+        `select id from scheduled_payments where status = 'SCHEDULED' and pay_on <= ?
+          order by pay_on, id limit ? for update skip locked`,
+        [day, batch],
+        'all',
+        em.getTransactionContext(),
+      );
+      const payments: string[] = [];
+      for (const { id } of rows) {
+        const schedule = await em.findOneOrFail(ScheduledPayment, { id });
+        const bill = await em.findOneOrFail(
+          Bill,
+          { id: schedule.billId },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+        );
+        schedule.status = 'EXECUTED';
+        schedule.updatedAt = new Date();
+        const remaining = remainingOf(bill);
+        if (bill.status !== 'CANCELLED' && remaining > 0n) {
+          const payment = recordPayment(em, {
+            bill,
+            payerId: schedule.ownerId,
+            fromAccountId: schedule.fromAccountId,
+            amount: remaining,
+            idempotencyKey: `schedule:${schedule.id}`,
+            requestHash: `schedule:${schedule.id}`,
+            scheduledPaymentId: schedule.id,
+          });
+          schedule.paymentId = payment.id;
+          payments.push(payment.id);
+        }
+        await em.flush();
+        await refreshStatus(em, bill, day);
+      }
+      return { count: rows.length, payments };
+    });
+    for (const id of claimed.payments) {
+      await runBillPayment(deps, id).catch((error: unknown) =>
+        deps.logger.error({ err: error, paymentId: id }, 'scheduled payment failed; recovery will resume it'),
+      );
+    }
+    made.push(...claimed.payments);
+    if (claimed.count < batch) return made;
+  }
+}
