@@ -74,3 +74,150 @@ export async function bankingSql<R = Record<string, unknown>>(
 ): Promise<R[]> {
   return bank.stack.subgraphs.banking!.orm.em.getConnection().execute<R[]>(text, params);
 }
+
+// ---------------------------------------------------------------------------
+// Rules and access tests (billing-billers, -bills, -payments, -schedules,
+// -access): the jobs run by hand with an explicit day, row counts to prove a
+// refusal wrote nothing, refusals, ADMIN-issued bills and notifications.
+// ---------------------------------------------------------------------------
+
+import { createBankingClient } from '../../platform/banking-client.ts';
+import { createLogger } from '../../platform/logger.ts';
+import type { PaymentDeps } from '../../subgraphs/billing/src/services/payments.ts';
+import type { JsonResponse } from './stack.ts';
+
+/** The deps of billing's jobs (`runDueSchedules`, `markOverdue`, `sendDueNotices`) on a test stack. */
+export function billingJobDeps(bank: TestStack): PaymentDeps {
+  return {
+    em: bank.stack.subgraphs.billing!.orm.em,
+    banking: createBankingClient({
+      url: bank.stack.subgraphs.banking!.url,
+      service: 'billing',
+      privateKey: bank.config.keys.serviceSigningPrivateKey!,
+    }),
+    logger: createLogger({ logLevel: 'silent' }, 'test'),
+  };
+}
+
+/** Rows of billing's tables and of banking's transactions: a refusal must leave them all as they were. */
+export interface BillingRowCounts {
+  bills: number;
+  billPayments: number;
+  scheduledPayments: number;
+  outboxEvents: number;
+  billers: number;
+  bankingTransactions: number;
+}
+
+export async function billingRowCounts(bank: TestStack): Promise<BillingRowCounts> {
+  const [billing] = await billingSql<Record<string, string>>(
+    bank,
+    `select (select count(*) from bills)::int as bills,
+            (select count(*) from bill_payments)::int as bill_payments,
+            (select count(*) from scheduled_payments)::int as scheduled_payments,
+            (select count(*) from outbox_events)::int as outbox_events,
+            (select count(*) from billers)::int as billers`,
+  );
+  const [banking] = await bankingSql<Record<string, string>>(bank, `select count(*)::int as n from transactions`);
+  return {
+    bills: Number(billing!.bills),
+    billPayments: Number(billing!.bill_payments),
+    scheduledPayments: Number(billing!.scheduled_payments),
+    outboxEvents: Number(billing!.outbox_events),
+    billers: Number(billing!.billers),
+    bankingTransactions: Number(banking!.n),
+  };
+}
+
+/** The code and `field` of the first error of a response. */
+export function refusalOf(result: JsonResponse): { code: unknown; field: unknown } {
+  const error = result.errors?.[0];
+  return { code: error?.extensions?.code, field: error?.extensions?.field };
+}
+
+export const ISSUE_BILL = `mutation($input: IssueBillInput!) {
+  issueBill(input: $input) { id status owner { id } amount { amount currency } dueDate }
+}`;
+
+/** An ADMIN issues a bill to `userId` and returns its id. */
+export async function issueBill(
+  url: string,
+  admin: SignedUp,
+  input: { userId: string; billerId: string; amount?: string; dueDate?: string; customerReference?: string },
+): Promise<string> {
+  const { issueBill } = await must<{ issueBill: { id: string } }>(
+    url,
+    ISSUE_BILL,
+    { input: { customerReference: 'ISSUED-0001', amount: '75.00', dueDate: dayFromToday(10), ...input } },
+    admin.token,
+  );
+  return issueBill.id;
+}
+
+/** Pays a bill that must be paid (COMPLETED) and returns the payment id. */
+export async function payBill(
+  url: string,
+  user: SignedUp,
+  input: { billId: string; fromAccountId: string; amount: string; idempotencyKey?: string },
+): Promise<{ id: string; status: string }> {
+  const { payBill } = await must<{ payBill: { id: string; status: string } }>(
+    url,
+    PAY_BILL,
+    { input: { idempotencyKey: `pay-${input.billId}-${Math.random()}`, ...input } },
+    user.token,
+  );
+  return payBill;
+}
+
+/** Schedules a payment that must be accepted and returns its id. */
+export async function schedulePayment(
+  url: string,
+  user: SignedUp,
+  input: { billId: string; fromAccountId: string; payOn: string },
+): Promise<string> {
+  const { schedulePayment } = await must<{ schedulePayment: { id: string } }>(url, SCHEDULE, { input }, user.token);
+  return schedulePayment.id;
+}
+
+/** A bill as its owner reads it. */
+export interface BillView {
+  id: string;
+  status: string;
+  paid: { amount: string };
+  remaining: { amount: string };
+  dueDate: string;
+}
+
+export async function billOf(url: string, user: SignedUp, id: string): Promise<BillView> {
+  const { bill } = await must<{ bill: BillView }>(
+    url,
+    `query($id: ID!) { bill(id: $id) { id status paid { amount } remaining { amount } dueDate } }`,
+    { id },
+    user.token,
+  );
+  return bill;
+}
+
+/** A user's notifications (newest first): kind and link. */
+export async function notificationsOf(
+  url: string,
+  user: SignedUp,
+): Promise<{ kind: string; link: string | null; body: string }[]> {
+  const { me } = await must<{
+    me: { notifications: { edges: { node: { kind: string; link: string | null; body: string } }[] } };
+  }>(url, `query { me { notifications(first: 100) { edges { node { kind link body } } } } }`, {}, user.token);
+  return me.notifications.edges.map((e) => e.node);
+}
+
+/** Billing's outbox events of a type about a bill. */
+export async function billEvents(
+  bank: TestStack,
+  type: string,
+  billId: string,
+): Promise<{ type: string; payload: Record<string, unknown> }[]> {
+  return billingSql<{ type: string; payload: Record<string, unknown> }>(
+    bank,
+    `select type, payload from outbox_events where type = ? and payload->>'billId' = ? order by position`,
+    [type, billId],
+  );
+}
