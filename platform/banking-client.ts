@@ -159,7 +159,18 @@ export async function requireCustomerAccount(
   rule: { field: string; ownerId: string; currency: string; types?: readonly string[] },
 ): Promise<BankAccountView> {
   const { field } = rule;
-  const account = await banking.account(id);
+  let account: BankAccountView | null;
+  try {
+    account = await banking.account(id);
+  } catch (error) {
+    if (error instanceof ServiceCallError && error.transient) {
+      throw new BankError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'The bank cannot reach account services right now; nothing was done. Try again in a moment.',
+      );
+    }
+    throw error;
+  }
   if (!account || account.ownerId !== rule.ownerId) throw new NotFoundError('Account', { field });
   if (rule.types && !rule.types.includes(account.type)) {
     throw new BadUserInputError(`The account must be one of: ${rule.types.join(', ')}.`, field);

@@ -29,6 +29,7 @@ function thrownBy(fn: () => unknown): unknown {
 }
 
 describe('the error catalogue', () => {
+  // DESIGN.md's codes, plus SERVICE_UNAVAILABLE (a saga's service unreachable before anything was done).
   it('lists the codes of DESIGN.md', () => {
     expect(Object.values(ErrorCode)).toEqual([
       'UNAUTHENTICATED',
@@ -43,6 +44,7 @@ describe('the error catalogue', () => {
       'INVALID_STATE_TRANSITION',
       'RATE_LIMITED',
       'QUERY_TOO_COMPLEX',
+      'SERVICE_UNAVAILABLE',
       'INTERNAL_SERVER_ERROR',
     ]);
   });

@@ -21,7 +21,7 @@
  */
 import type { BankingClient, CreateHoldRequest } from './banking-client.ts';
 import { voidUnlessPosted } from './banking-client.ts';
-import { BankError, type ErrorCode, type ErrorDetails } from './errors.ts';
+import { BankError, ErrorCode, type ErrorDetails } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { isDefiniteRefusal, ServiceCallError } from './service-client.ts';
 
@@ -59,6 +59,12 @@ export interface HoldPaymentSteps {
   fail(code: string, reason: string): Promise<void>;
   /** Step 4: marks the payment COMPLETED. */
   complete(holdId: string): Promise<void>;
+  /**
+   * Undoes step 2 and marks the payment FAILED, for a hold that banking
+   * voided after the payment was applied (never done by the saga itself: an
+   * operator's act). Without it, such a payment stays PENDING and is logged.
+   */
+  revert?(code: string, reason: string): Promise<void>;
   /** Maps a field named by banking (fromAccountId...) to the client's input. */
   fieldOf?(bankingField: string): string | undefined;
 }
@@ -77,16 +83,18 @@ export async function runHoldPayment(
   if (!state) return 'GONE';
   if (state.status !== 'PENDING') return state.status;
   let holdId = state.holdId;
+  let applied = state.applied;
   try {
-    if (holdId === null || !state.applied) {
+    if (holdId === null || !applied) {
       holdId = (await banking.createHold(steps.hold)).id;
-      if (!state.applied) {
-        const applied = await steps.apply(holdId);
-        if (applied !== true) {
+      if (!applied) {
+        const outcome = await steps.apply(holdId);
+        if (outcome !== true) {
           await voidUnlessPosted(banking, holdId);
-          await steps.fail(applied.code, applied.message);
-          throw applied;
+          await steps.fail(outcome.code, outcome.message);
+          throw outcome;
         }
+        applied = true;
       }
     }
     await banking.postHold(holdId);
@@ -94,7 +102,7 @@ export async function runHoldPayment(
     return 'COMPLETED';
   } catch (error) {
     if (error instanceof PaymentRefused) throw error;
-    if (isDefiniteRefusal(error) && !state.applied && holdId === null) {
+    if (isDefiniteRefusal(error) && !applied && holdId === null) {
       // Refused at the hold: nothing moved, nothing applied.
       await steps.fail(error.code, error.message);
       const field = typeof error.extensions.field === 'string' ? steps.fieldOf?.(error.extensions.field) : undefined;
@@ -103,6 +111,17 @@ export async function runHoldPayment(
         ...(field ? { field } : {}),
         ...(typeof available === 'string' ? { available } : {}),
       });
+    }
+    if (
+      isDefiniteRefusal(error) &&
+      applied &&
+      error.code === ErrorCode.INVALID_STATE_TRANSITION &&
+      error.extensions.status === 'VOIDED' &&
+      steps.revert
+    ) {
+      // The money never moved: what was recorded is undone.
+      await steps.revert(error.code, 'The payment was cancelled by the bank before it was settled.');
+      return 'FAILED';
     }
     if (error instanceof ServiceCallError) {
       if (error.transient) {

@@ -6,9 +6,7 @@
 import type { BankingClient } from '../../platform/banking-client.ts';
 import { createBankingClient } from '../../platform/banking-client.ts';
 import type { Caller, Role } from '../../platform/caller.ts';
-import { ErrorCode } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { ServiceCallError } from '../../platform/service-client.ts';
 import { LoanApplications } from '../../subgraphs/lending/src/services/applications.ts';
 import { lendingResources } from '../../subgraphs/lending/src/services/index.ts';
 import { Loans } from '../../subgraphs/lending/src/services/loans.ts';
@@ -16,6 +14,9 @@ import { LendingProfiles } from '../../subgraphs/lending/src/services/profiles.t
 import { recoverSagas, type SagaDeps } from '../../subgraphs/lending/src/services/sagas.ts';
 import { must, signUp, type SignedUp } from './people.ts';
 import type { JsonResponse, TestStack } from './stack.ts';
+
+// The fault injection of saga tests, shared with billing's: re-exported so lending tests import it from here.
+export { crash, faultyBanking, unreachable, type FaultyBanking, type HoldStep, type Injection } from './faults.ts';
 
 /** A minimal PDF (starts with the PDF signature). */
 export const PDF_BYTES = Buffer.from(
@@ -231,69 +232,6 @@ export async function approvedApplication(
     ...(input.termMonths ? { termMonths: input.termMonths } : {}),
   });
   return { owner, account, applicationId };
-}
-
-/** The calls a saga (or the account check before it) makes to banking. */
-export type HoldStep = 'account' | 'createHold' | 'postHold' | 'voidHold';
-
-/** Where a faulty banking client fails: before it delegates a step's call, or after (the call happened). */
-export interface Injection {
-  step: HoldStep;
-  when: 'before' | 'after';
-  /** What is thrown: a crash (plain Error) by default. */
-  error?: () => Error;
-  /** Runs at the failure point, before the throw (or instead of it when `error` is null). */
-  run?: (argument: string) => Promise<void>;
-  /** Don't throw, only run `run` (to change the world between two steps). */
-  passThrough?: boolean;
-}
-
-/** A banking client that fails once at each injection, and records the calls it was asked to make. */
-export interface FaultyBanking extends BankingClient {
-  readonly calls: string[];
-  /** Injections that have fired. */
-  readonly fired: Injection[];
-}
-
-/** A crash of the lending process at that point (not a ServiceCallError: nothing is compensated). */
-export const crash = (): Error => new Error('injected crash');
-/** Banking did not answer: the outcome of the call is unknown. */
-export const unreachable = (): Error =>
-  new ServiceCallError('injected: no answer from banking', ErrorCode.INTERNAL_SERVER_ERROR, true);
-
-/** Wraps `real` so that each injection fires once, at its step. */
-export function faultyBanking(real: BankingClient, ...injections: Injection[]): FaultyBanking {
-  const pending = [...injections];
-  const calls: string[] = [];
-  const fired: Injection[] = [];
-  const fire = async (step: HoldStep, when: 'before' | 'after', argument: string): Promise<void> => {
-    const index = pending.findIndex((i) => i.step === step && i.when === when);
-    if (index < 0) return;
-    const [injection] = pending.splice(index, 1);
-    if (!injection) return;
-    fired.push(injection);
-    if (injection.run) await injection.run(argument);
-    if (!injection.passThrough) throw (injection.error ?? crash)();
-  };
-  const wrap = async <T extends { id: string } | null>(
-    step: HoldStep,
-    before: string,
-    call: () => Promise<T>,
-  ): Promise<T> => {
-    calls.push(step);
-    await fire(step, 'before', before);
-    const result = await call();
-    await fire(step, 'after', result?.id ?? before);
-    return result;
-  };
-  return {
-    calls,
-    fired,
-    account: (id) => wrap('account', id, () => real.account(id)),
-    createHold: (request) => wrap('createHold', request.idempotencyKey, () => real.createHold(request)),
-    postHold: (id) => wrap('postHold', id, () => real.postHold(id)),
-    voidHold: (id) => wrap('voidHold', id, () => real.voidHold(id)),
-  };
 }
 
 /** The lending services of one user, outside the router, over a banking client of the test's choosing. */

@@ -6,8 +6,9 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 /**
  * A payment of a bill and its saga (platform/hold-saga.ts): PENDING while
  * money moves; `appliedAt` once it counts on the bill; COMPLETED once banking
- * posted its hold; FAILED when nothing moved. Unique per payer and
- * idempotency key.
+ * posted its hold; FAILED when nothing moved. A client's payment is unique
+ * per payer and idempotency key; a scheduled one has no key (it is unique
+ * per schedule), so no client key can collide with the scheduler's.
  */
 export const BillPaymentSchema = defineEntity({
   name: 'BillPayment',
@@ -33,9 +34,9 @@ export const BillPaymentSchema = defineEntity({
     appliedAt: p.datetime().nullable(),
     failureCode: p.string().length(60).nullable(),
     failureReason: p.text().nullable(),
-    idempotencyKey: p.string().length(120),
-    requestHash: p.string().length(64),
-    scheduledPaymentId: p.uuid().nullable(),
+    idempotencyKey: p.string().length(100).nullable(),
+    requestHash: p.string().length(64).nullable(),
+    scheduledPaymentId: p.uuid().nullable().unique(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
     settledAt: p.datetime().nullable(),

@@ -7,8 +7,8 @@ export type BillStatus = (typeof BILL_STATUSES)[number];
  * A bill a user owes. `paid` is the sum of the payments applied to it (in
  * the transaction that applies each one, under this row's lock), so it never
  * exceeds `amount`. `status` is kept by bills.ts from the amounts, the
- * schedules and the date. `dueNoticeAt` marks the "due in 3 days" event as
- * sent (once per bill).
+ * schedules and the date. `dueNoticeAt` and `paidNoticeAt` mark the "due
+ * in 3 days" and "paid" events as written (once per bill).
  */
 export const BillSchema = defineEntity({
   name: 'Bill',
@@ -28,6 +28,7 @@ export const BillSchema = defineEntity({
     /** Who registered it: the owner (addBill) or an ADMIN (issueBill). */
     issuedBy: p.uuid(),
     dueNoticeAt: p.datetime().nullable(),
+    paidNoticeAt: p.datetime().nullable(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
   },

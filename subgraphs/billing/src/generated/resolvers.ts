@@ -359,7 +359,7 @@ export type ScheduledPayment = {
 
 /** Where a scheduled payment stands. */
 export type ScheduledPaymentStatus =
-  /** Cancelled before its day. */
+  /** Cancelled before its day (by its owner, or because the bill was paid or cancelled first). */
   | 'CANCELLED'
   /** Its day came and the payment was made (see `payment` for its outcome). */
   | 'EXECUTED'

@@ -4,6 +4,7 @@
  * first start of an empty database.
  */
 import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import { hasRole, requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts';
@@ -99,7 +100,7 @@ export class Billers {
     const data = parseInput(createInput, input);
     await this.#requireFreeName(data.name, null);
     const biller = this.#em.create(Biller, { id: randomUUID(), ...data, active: true, createdAt: new Date() });
-    await this.#em.flush();
+    await this.#flushName();
     return biller;
   }
 
@@ -114,8 +115,20 @@ export class Billers {
     }
     if (data.category) biller.category = data.category;
     if (typeof data.active === 'boolean') biller.active = data.active;
-    await this.#em.flush();
+    await this.#flushName();
     return biller;
+  }
+
+  /** Flushes, answering a name taken meanwhile (two ADMINs at once) like one taken before. */
+  async #flushName(): Promise<void> {
+    try {
+      await this.#em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new BadUserInputError('A biller with this name exists.', 'name');
+      }
+      throw error;
+    }
   }
 
   async #requireFreeName(name: string, except: string | null): Promise<void> {

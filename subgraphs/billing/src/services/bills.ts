@@ -132,6 +132,7 @@ export class Bills {
       status: 'DUE',
       issuedBy,
       dueNoticeAt: null,
+      paidNoticeAt: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -142,11 +143,18 @@ export class Bills {
 
   /** Cancels a bill nothing has been paid on (nor is being paid), with its scheduled payments. */
   async cancel(id: string): Promise<Bill> {
-    requireUser(this.#caller);
+    const caller = requireUser(this.#caller);
     parseId(id, 'id');
     const bill = await this.#em.transactional(async (em) => {
+      // Schedules before their bill, the order the scheduler locks them in (no deadlock).
+      const schedules = await em.find(
+        ScheduledPayment,
+        { billId: id, status: 'SCHEDULED' },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
       const bill = await em.findOne(Bill, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       if (!bill || !this.canSee(bill)) throw new NotFoundError('Bill', { field: 'id' });
+      if (bill.ownerId !== caller.userId) throw new ForbiddenError('Only the owner of a bill may cancel it.');
       if (bill.status === 'CANCELLED' || bill.status === 'PAID') {
         throw new InvalidStateTransitionError(`The bill is ${bill.status}; it cannot be cancelled.`, {
           status: bill.status,
@@ -159,7 +167,7 @@ export class Bills {
         });
       }
       const now = new Date();
-      for (const schedule of await em.find(ScheduledPayment, { billId: id, status: 'SCHEDULED' })) {
+      for (const schedule of schedules.filter((s) => s.status === 'SCHEDULED')) {
         schedule.status = 'CANCELLED';
         schedule.updatedAt = now;
       }

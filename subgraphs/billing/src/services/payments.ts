@@ -6,7 +6,7 @@
  * down).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import { requireCustomerAccount, type BankingClient } from '../../../../platform/banking-client.ts';
 import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
@@ -67,8 +67,9 @@ export function recordPayment(
     payerId: string;
     fromAccountId: string;
     amount: bigint;
-    idempotencyKey: string;
-    requestHash: string;
+    /** The client's key and request hash; null for a scheduled payment. */
+    idempotencyKey: string | null;
+    requestHash: string | null;
     scheduledPaymentId: string | null;
   },
 ): BillPayment {
@@ -125,6 +126,7 @@ export async function runBillPayment(deps: PaymentDeps, paymentId: string): Prom
       apply: (holdId) => applyToBill(deps, payment.id, holdId),
       fail: (code, reason) => failPayment(deps, payment.id, code, reason),
       complete: (holdId) => completePayment(deps, payment.id, holdId),
+      revert: (code, reason) => revertPayment(deps, payment.id, code, reason),
       fieldOf: (field) => (field === 'fromAccountId' ? 'fromAccountId' : undefined),
     });
   } catch (error) {
@@ -164,48 +166,92 @@ async function applyToBill(deps: PaymentDeps, paymentId: string, holdId: string)
 }
 
 async function completePayment(deps: PaymentDeps, paymentId: string, holdId: string): Promise<void> {
-  await deps.em.fork().transactional(async (em) => {
-    const payment = await em.findOneOrFail(
-      BillPayment,
-      { id: paymentId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-    );
+  await settle(deps, paymentId, async (em, payment, bill) => {
     if (payment.status !== 'PENDING') return;
     const now = new Date();
     payment.status = 'COMPLETED';
     payment.holdId = holdId;
     payment.updatedAt = now;
     payment.settledAt = now;
-    const bill = await em.findOneOrFail(Bill, { id: payment.billId });
-    if (bill.status === 'PAID') recordEvent(em, 'billing.bill.paid', await billEvent(em, bill, { paymentId }));
+    await noticeIfPaid(em, bill, paymentId);
   });
 }
 
-async function failPayment(deps: PaymentDeps, paymentId: string, code: string, reason: string): Promise<void> {
+/**
+ * Runs one settling step of a payment in a transaction, with its bill and
+ * then the payment locked: the order every step of this saga locks them in.
+ */
+async function settle(
+  deps: PaymentDeps,
+  paymentId: string,
+  step: (em: EntityManager, payment: BillPayment, bill: Bill) => Promise<void>,
+): Promise<void> {
   await deps.em.fork().transactional(async (em) => {
+    const { billId } = await em.findOneOrFail(BillPayment, { id: paymentId }, { fields: ['billId'] });
+    const bill = await em.findOneOrFail(Bill, { id: billId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     const payment = await em.findOneOrFail(
       BillPayment,
       { id: paymentId },
       { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
     );
-    if (payment.status !== 'PENDING' || (payment.appliedAt ?? null) !== null) return;
-    const now = new Date();
-    payment.status = 'FAILED';
-    payment.failureCode = code;
-    payment.failureReason = reason;
-    payment.updatedAt = now;
-    payment.settledAt = now;
-    const bill = await em.findOneOrFail(Bill, { id: payment.billId });
-    recordEvent(
-      em,
-      'billing.payment.failed',
-      await billEvent(em, bill, {
-        paymentId,
-        amount: fromMinorUnits(payment.amount, payment.currency as Currency),
-        reason,
-      }),
-    );
+    await step(em, payment, bill);
   });
+}
+
+/**
+ * Writes `billing.bill.paid` once, when a PAID bill's last payment settles
+ * (whatever order its payments complete or fail in).
+ */
+async function noticeIfPaid(em: EntityManager, bill: Bill, settledId: string): Promise<void> {
+  if (bill.status !== 'PAID' || (bill.paidNoticeAt ?? null) !== null) return;
+  const unsettled = await em.count(BillPayment, { billId: bill.id, status: 'PENDING', id: { $ne: settledId } });
+  if (unsettled > 0) return;
+  bill.paidNoticeAt = new Date();
+  recordEvent(em, 'billing.bill.paid', await billEvent(em, bill, { paymentId: settledId }));
+}
+
+/** Undoes an applied payment whose hold banking voided: the bill owes it again; the payment FAILED. */
+async function revertPayment(deps: PaymentDeps, paymentId: string, code: string, reason: string): Promise<void> {
+  await settle(deps, paymentId, async (em, payment, bill) => {
+    if (payment.status !== 'PENDING' || (payment.appliedAt ?? null) === null) return;
+    bill.paid -= payment.amount;
+    await refreshStatus(em, bill);
+    payment.appliedAt = null;
+    await settleFailed(em, payment, bill, code, reason);
+  });
+}
+
+async function failPayment(deps: PaymentDeps, paymentId: string, code: string, reason: string): Promise<void> {
+  await settle(deps, paymentId, async (em, payment, bill) => {
+    if (payment.status !== 'PENDING' || (payment.appliedAt ?? null) !== null) return;
+    await settleFailed(em, payment, bill, code, reason);
+    await noticeIfPaid(em, bill, paymentId);
+  });
+}
+
+/** Marks a payment FAILED with its reason and writes `billing.payment.failed` (caller's transaction). */
+async function settleFailed(
+  em: EntityManager,
+  payment: BillPayment,
+  bill: Bill,
+  code: string,
+  reason: string,
+): Promise<void> {
+  const now = new Date();
+  payment.status = 'FAILED';
+  payment.failureCode = code;
+  payment.failureReason = reason;
+  payment.updatedAt = now;
+  payment.settledAt = now;
+  recordEvent(
+    em,
+    'billing.payment.failed',
+    await billEvent(em, bill, {
+      paymentId: payment.id,
+      amount: fromMinorUnits(payment.amount, payment.currency as Currency),
+      reason,
+    }),
+  );
 }
 
 /** The payload of billing's events about a bill (ids, biller name, amounts: never account numbers). */
@@ -322,7 +368,7 @@ export class BillPayments {
     try {
       await this.#em.flush();
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') {
+      if (error instanceof UniqueConstraintViolationException) {
         throw new BankError(
           ErrorCode.IDEMPOTENCY_IN_PROGRESS,
           'A request with this idempotency key is still being processed.',

@@ -150,19 +150,22 @@ export async function runDueSchedules(deps: PaymentDeps, day: string = today(), 
           { id: schedule.billId },
           { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
         );
-        schedule.status = 'EXECUTED';
         schedule.updatedAt = new Date();
         const remaining = remainingOf(bill);
-        if (bill.status !== 'CANCELLED' && remaining > 0n) {
+        if (bill.status === 'CANCELLED' || remaining <= 0n) {
+          // Paid (or cancelled) before its day: nothing left to pay.
+          schedule.status = 'CANCELLED';
+        } else {
           const payment = recordPayment(em, {
             bill,
             payerId: schedule.ownerId,
             fromAccountId: schedule.fromAccountId,
             amount: remaining,
-            idempotencyKey: `schedule:${schedule.id}`,
-            requestHash: `schedule:${schedule.id}`,
+            idempotencyKey: null,
+            requestHash: null,
             scheduledPaymentId: schedule.id,
           });
+          schedule.status = 'EXECUTED';
           schedule.paymentId = payment.id;
           payments.push(payment.id);
         }

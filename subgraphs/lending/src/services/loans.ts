@@ -4,7 +4,7 @@
  * banker of its application, risk officers, ADMINs), and the calculator.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type DataLoader from 'dataloader';
 import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
@@ -305,7 +305,7 @@ export class Loans {
     try {
       await this.#em.flush();
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') {
+      if (error instanceof UniqueConstraintViolationException) {
         throw new BankError(
           ErrorCode.IDEMPOTENCY_IN_PROGRESS,
           'A request with this idempotency key is still being processed.',

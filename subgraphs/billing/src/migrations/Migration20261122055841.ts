@@ -1,19 +1,20 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122052116 extends Migration {
+export class Migration20261122055841 extends Migration {
 
-  override name = 'Migration20261122052116';
+  override name = 'Migration20261122055841';
 
   override up(): void | Promise<void> {
-    this.addSql(`create table "bills" ("id" uuid not null, "owner_id" uuid not null, "biller_id" uuid not null, "customer_reference" varchar(100) not null, "amount" bigint not null, "currency" varchar(3) not null, "paid" bigint not null, "due_date" date not null, "status" text not null, "issued_by" uuid not null, "due_notice_at" timestamptz null, "created_at" timestamptz not null, "updated_at" timestamptz not null, primary key ("id"));`);
+    this.addSql(`create table "bills" ("id" uuid not null, "owner_id" uuid not null, "biller_id" uuid not null, "customer_reference" varchar(100) not null, "amount" bigint not null, "currency" varchar(3) not null, "paid" bigint not null, "due_date" date not null, "status" text not null, "issued_by" uuid not null, "due_notice_at" timestamptz null, "paid_notice_at" timestamptz null, "created_at" timestamptz not null, "updated_at" timestamptz not null, primary key ("id"));`);
     this.addSql(`create index "bills_owner_id_due_date_index" on "bills" ("owner_id", "due_date");`);
     this.addSql(`create index "bills_status_due_date_index" on "bills" ("status", "due_date");`);
 
     this.addSql(`create table "billers" ("id" uuid not null, "name" varchar(100) not null, "category" text not null, "currency" varchar(3) not null, "active" boolean not null, "created_at" timestamptz not null, primary key ("id"));`);
     this.addSql(`alter table "billers" add constraint "billers_name_unique" unique ("name");`);
 
-    this.addSql(`create table "bill_payments" ("id" uuid not null, "seq" bigserial, "bill_id" uuid not null, "payer_id" uuid not null, "from_account_id" uuid not null, "amount" bigint not null, "currency" varchar(3) not null, "status" text not null, "hold_id" uuid null, "applied_at" timestamptz null, "failure_code" varchar(60) null, "failure_reason" text null, "idempotency_key" varchar(120) not null, "request_hash" varchar(64) not null, "scheduled_payment_id" uuid null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "settled_at" timestamptz null, primary key ("id"));`);
+    this.addSql(`create table "bill_payments" ("id" uuid not null, "seq" bigserial, "bill_id" uuid not null, "payer_id" uuid not null, "from_account_id" uuid not null, "amount" bigint not null, "currency" varchar(3) not null, "status" text not null, "hold_id" uuid null, "applied_at" timestamptz null, "failure_code" varchar(60) null, "failure_reason" text null, "idempotency_key" varchar(100) null, "request_hash" varchar(64) null, "scheduled_payment_id" uuid null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "settled_at" timestamptz null, primary key ("id"));`);
     this.addSql(`alter table "bill_payments" add constraint "bill_payments_seq_unique" unique ("seq");`);
+    this.addSql(`alter table "bill_payments" add constraint "bill_payments_scheduled_payment_id_unique" unique ("scheduled_payment_id");`);
     this.addSql(`create index "bill_payments_payer_id_seq_index" on "bill_payments" ("payer_id", "seq");`);
     this.addSql(`create index "bill_payments_bill_id_seq_index" on "bill_payments" ("bill_id", "seq");`);
     this.addSql(`create index "bill_payments_status_updated_at_index" on "bill_payments" ("status", "updated_at");`);
