@@ -5,14 +5,13 @@
  * and ADMINs), and the recovery of payments left PENDING (a crash, banking
  * down).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import { z } from 'zod';
 import { requireCustomerAccount, type BankingClient } from '../../../../platform/banking-client.ts';
 import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import {
   BadUserInputError,
-  BankError,
   ErrorCode,
   ForbiddenError,
   InvalidStateTransitionError,
@@ -20,6 +19,12 @@ import {
 } from '../../../../platform/errors.ts';
 import type { Logger } from '../../../../platform/logger.ts';
 import { PaymentRefused, runHoldPayment } from '../../../../platform/hold-saga.ts';
+import {
+  flushKeyedRequest,
+  idempotencyKeyInput,
+  requestHashOf,
+  requireSameRequest,
+} from '../../../../platform/idempotency.ts';
 import { rowLoader } from '../../../../platform/loaders.ts';
 import { fromMinorUnits, parseAmountInput, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
@@ -34,10 +39,7 @@ const payInput = z.object({
   billId: uuid('billId'),
   fromAccountId: uuid('fromAccountId'),
   amount: z.string(),
-  idempotencyKey: z
-    .string()
-    .min(1, '"idempotencyKey" must be 1 to 100 characters.')
-    .max(100, '"idempotencyKey" must be 1 to 100 characters.'),
+  idempotencyKey: idempotencyKeyInput,
 });
 const CURSOR = z.tuple([z.number().int().positive()]);
 
@@ -50,8 +52,6 @@ export interface PaymentDeps {
 }
 
 export const paymentKey = (paymentId: string): string => `bill-payment:${paymentId}`;
-
-const hashOf = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 /** Still owed on a bill: its amount less the payments applied to it. */
 export const remainingOf = (bill: Bill): bigint => bill.amount - bill.paid;
@@ -138,14 +138,7 @@ export async function runBillPayment(deps: PaymentDeps, paymentId: string): Prom
 
 /** Records the payment on the bill under the bill's lock; a refusal when it no longer fits. */
 async function applyToBill(deps: PaymentDeps, paymentId: string, holdId: string): Promise<true | PaymentRefused> {
-  return deps.em.fork().transactional(async (em) => {
-    const { billId } = await em.findOneOrFail(BillPayment, { id: paymentId }, { fields: ['billId'] });
-    const bill = await em.findOneOrFail(Bill, { id: billId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    const payment = await em.findOneOrFail(
-      BillPayment,
-      { id: paymentId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-    );
+  return settle(deps, paymentId, async (em, payment, bill) => {
     payment.holdId = holdId;
     if ((payment.appliedAt ?? null) !== null) return true;
     if (bill.status === 'CANCELLED') {
@@ -178,15 +171,16 @@ async function completePayment(deps: PaymentDeps, paymentId: string, holdId: str
 }
 
 /**
- * Runs one settling step of a payment in a transaction, with its bill and
- * then the payment locked: the order every step of this saga locks them in.
+ * Runs one step of a payment's saga in a transaction, with its bill and then
+ * the payment locked (refreshed): the order every step locks them in, so
+ * concurrent runs of the saga, or of two payments of one bill, queue.
  */
-async function settle(
+async function settle<T>(
   deps: PaymentDeps,
   paymentId: string,
-  step: (em: EntityManager, payment: BillPayment, bill: Bill) => Promise<void>,
-): Promise<void> {
-  await deps.em.fork().transactional(async (em) => {
+  step: (em: EntityManager, payment: BillPayment, bill: Bill) => Promise<T>,
+): Promise<T> {
+  return deps.em.fork().transactional(async (em) => {
     const { billId } = await em.findOneOrFail(BillPayment, { id: paymentId }, { fields: ['billId'] });
     const bill = await em.findOneOrFail(Bill, { id: billId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     const payment = await em.findOneOrFail(
@@ -194,7 +188,7 @@ async function settle(
       { id: paymentId },
       { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
     );
-    await step(em, payment, bill);
+    return step(em, payment, bill);
   });
 }
 
@@ -326,21 +320,13 @@ export class BillPayments {
     const data = parseInput(payInput, input);
     const bill = await this.#bills.getOwn(data.billId, 'billId');
     const amount = parseAmountInput(data.amount, bill.currency as Currency, 'amount');
-    const requestHash = hashOf(['pay', bill.id, data.fromAccountId, amount.toString()]);
+    const requestHash = requestHashOf(['pay', bill.id, data.fromAccountId, amount.toString()]);
     const previous = await this.#em.findOne(BillPayment, {
       payerId: caller.userId,
       idempotencyKey: data.idempotencyKey,
     });
     if (previous) {
-      if (previous.requestHash !== requestHash) {
-        throw new BankError(
-          ErrorCode.IDEMPOTENCY_KEY_REUSED,
-          'This idempotency key was already used for a different request.',
-          {
-            field: 'idempotencyKey',
-          },
-        );
-      }
+      requireSameRequest(previous.requestHash, requestHash);
       return previous.status === 'PENDING' ? ((await runBillPayment(this.#deps, previous.id)) ?? previous) : previous;
     }
     if (bill.status === 'CANCELLED' || bill.status === 'PAID') {
@@ -365,17 +351,7 @@ export class BillPayments {
       requestHash,
       scheduledPaymentId: null,
     });
-    try {
-      await this.#em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) {
-        throw new BankError(
-          ErrorCode.IDEMPOTENCY_IN_PROGRESS,
-          'A request with this idempotency key is still being processed.',
-        );
-      }
-      throw error;
-    }
+    await flushKeyedRequest(this.#em);
     const settled = (await runBillPayment(this.#deps, payment.id)) ?? payment;
     this.byId.clear(payment.id).prime(payment.id, settled);
     this.#bills.byId.clear(bill.id);

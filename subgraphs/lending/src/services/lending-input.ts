@@ -54,7 +54,4 @@ export const prose = (name: string, max = 2000) =>
 export const uuidField = (name: string) =>
   z.string().refine((v) => z.uuid().safeParse(v).success, `"${name}" must be an id (a UUID).`);
 
-export const idempotencyKey = z
-  .string()
-  .min(1, '"idempotencyKey" must be 1 to 100 characters.')
-  .max(100, '"idempotencyKey" must be 1 to 100 characters.');
+export { idempotencyKeyInput as idempotencyKey } from '../../../../platform/idempotency.ts';

@@ -3,8 +3,8 @@
  * repaying (the repayment saga), who may see a loan (its borrower, the
  * banker of its application, risk officers, ADMINs), and the calculator.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import type DataLoader from 'dataloader';
 import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
@@ -19,6 +19,7 @@ import {
   NotFoundError,
 } from '../../../../platform/errors.ts';
 import { fromMinorUnits, parseAmountInput } from '../../../../platform/money.ts';
+import { flushKeyedRequest, requestHashOf, requireSameRequest } from '../../../../platform/idempotency.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import {
@@ -66,8 +67,6 @@ const quoteInput = z.object({
 
 /** Accounts a loan may be paid into. */
 const DISBURSEMENT_ACCOUNT_TYPES = ['BUSINESS', 'CHECKING'];
-
-const hashOf = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 /** A calculator result. */
 export interface Quote {
@@ -145,7 +144,7 @@ export class Loans {
   async accept(input: unknown): Promise<Loan> {
     const caller = requireUser(this.#caller);
     const data = parseInput(acceptInput, input);
-    const hash = hashOf(['accept', data.applicationId, data.disbursementAccountId, data.method]);
+    const hash = requestHashOf(['accept', data.applicationId, data.disbursementAccountId, data.method]);
     const application = await this.#applications.get(data.applicationId, 'applicationId');
     if (application.applicantId !== caller.userId) {
       throw new ForbiddenError('Only the applicant may accept the offer.');
@@ -154,13 +153,7 @@ export class Loans {
       if (existing.acceptKey !== data.idempotencyKey) {
         throw new InvalidStateTransitionError('The offer has already been accepted.', { status: application.status });
       }
-      if (existing.acceptHash !== hash) {
-        throw new BankError(
-          ErrorCode.IDEMPOTENCY_KEY_REUSED,
-          'This idempotency key was already used for a different request.',
-          { field: 'idempotencyKey' },
-        );
-      }
+      requireSameRequest(existing.acceptHash, hash);
       return this.#disburse(existing.id);
     };
     const existing = await this.#em.findOne(Loan, { applicationId: application.id }, { refresh: true });
@@ -249,21 +242,13 @@ export class Loans {
     const amount = parseAmountInput(data.amount, LENDING_CURRENCY, 'amount');
     const loan = await this.get(data.loanId, 'loanId');
     if (loan.borrowerId !== caller.userId) throw new ForbiddenError('Only the borrower may repay the loan.');
-    const hash = hashOf(['repay', loan.id, data.fromAccountId, amount.toString()]);
+    const hash = requestHashOf(['repay', loan.id, data.fromAccountId, amount.toString()]);
     const previous = await this.#em.findOne(LoanRepayment, {
       payerId: caller.userId,
       idempotencyKey: data.idempotencyKey,
     });
     if (previous) {
-      if (previous.requestHash !== hash) {
-        throw new BankError(
-          ErrorCode.IDEMPOTENCY_KEY_REUSED,
-          'This idempotency key was already used for a different request.',
-          {
-            field: 'idempotencyKey',
-          },
-        );
-      }
+      requireSameRequest(previous.requestHash, hash);
       return this.#settle(previous);
     }
     if (loan.status !== 'ACTIVE') {
@@ -302,17 +287,7 @@ export class Loans {
       createdAt: now,
       updatedAt: now,
     });
-    try {
-      await this.#em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) {
-        throw new BankError(
-          ErrorCode.IDEMPOTENCY_IN_PROGRESS,
-          'A request with this idempotency key is still being processed.',
-        );
-      }
-      throw error;
-    }
+    await flushKeyedRequest(this.#em);
     return this.#settle(repayment);
   }
 
