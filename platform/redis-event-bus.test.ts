@@ -94,6 +94,8 @@ describe('live fan-out', () => {
 
     await stopFirst();
     await stopFirst(); // idempotent: does not drop the other listener
+    // Polled: on a loaded machine ioredis may reconnect (and resubscribe) the subscriber connection meanwhile.
+    await until(async () => (await numsub(channel)) === 1);
     expect(await numsub(channel)).toBe(1);
     await bus.publish('conversation.7', 'still here');
     await until(() => second.length === 1);
