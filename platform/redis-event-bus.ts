@@ -144,6 +144,8 @@ export class RedisEventBus implements EventBus {
   readonly #subscriber: Redis;
   readonly #pubsub: RedisPubSub;
   readonly #consumers = new Set<StreamConsumer>();
+  /** Live listeners per channel: a Redis UNSUBSCRIBE is sent only when the last one leaves. */
+  readonly #listeners = new Map<string, number>();
   readonly #maxLength: number;
   #closed = false;
 
@@ -175,7 +177,9 @@ export class RedisEventBus implements EventBus {
 
   async subscribe(topic: string, listener: (message: unknown) => void): Promise<Unsubscribe> {
     this.#assertOpen();
-    const id = await this.#pubsub.subscribe<unknown>(this.channel(topic), (message) => {
+    const channel = this.channel(topic);
+    this.#listeners.set(channel, (this.#listeners.get(channel) ?? 0) + 1);
+    const id = await this.#pubsub.subscribe<unknown>(channel, (message) => {
       try {
         listener(message);
       } catch (error) {
@@ -187,7 +191,13 @@ export class RedisEventBus implements EventBus {
       if (done || this.#closed) return;
       done = true;
       this.#pubsub.unsubscribe(id);
-      // The UNSUBSCRIBE (sent when this was the channel's last listener) is
+      const left = (this.#listeners.get(channel) ?? 1) - 1;
+      if (left > 0) {
+        this.#listeners.set(channel, left);
+        return;
+      }
+      this.#listeners.delete(channel);
+      // The UNSUBSCRIBE (sent since this was the channel's last listener) is
       // answered before this PING: once it resolves, Redis has dropped it.
       await this.#subscriber.ping().catch(() => undefined);
     };
