@@ -10,6 +10,7 @@
  * steps; the implementation calls banking over HTTP.
  */
 import type { ServiceName } from './caller.ts';
+import type { Config } from './config.ts';
 import { createServiceClient, isDefiniteRefusal, ServiceCallError, type ServiceRequest } from './service-client.ts';
 import { BadUserInputError, BankError, ErrorCode, NotFoundError } from './errors.ts';
 
@@ -70,6 +71,26 @@ const toHold = (raw: RawHold): HoldView => ({
   amount: raw.amount.amount,
   currency: raw.amount.currency,
 });
+
+const clients = new WeakMap<Config, Map<ServiceName, BankingClient>>();
+
+/**
+ * The banking client of `service` for a configuration (banking's URL, the
+ * service signing key), built once per process and shared by its requests
+ * and background jobs.
+ */
+export function bankingClientFor(config: Config, service: ServiceName): BankingClient {
+  let byService = clients.get(config);
+  if (!byService) clients.set(config, (byService = new Map()));
+  let client = byService.get(service);
+  if (!client) {
+    const privateKey = config.keys.serviceSigningPrivateKey;
+    if (!privateKey) throw new Error(`${service} needs SERVICE_SIGNING_PRIVATE_KEY to call banking`);
+    client = createBankingClient({ url: config.router.subgraphUrls.banking, service, privateKey });
+    byService.set(service, client);
+  }
+  return client;
+}
 
 /** The banking client over HTTP, signed as `service`. */
 export function createBankingClient(options: {

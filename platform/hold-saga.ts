@@ -32,6 +32,13 @@ export interface HoldPaymentState {
   applied: boolean;
 }
 
+/** The saga's view of a payment row that keeps `status`, `holdId` and `appliedAt` (null when it is gone). */
+export function paymentState(
+  row: { status: HoldPaymentState['status']; holdId?: string | null; appliedAt?: Date | null } | null,
+): HoldPaymentState | null {
+  return row ? { status: row.status, holdId: row.holdId ?? null, applied: (row.appliedAt ?? null) !== null } : null;
+}
+
 /** A refusal of the step the client asked for, after the saga compensated: answered with `code`. */
 export class PaymentRefused extends BankError {
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {

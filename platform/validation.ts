@@ -21,6 +21,9 @@ export function isUuid(value: unknown): value is string {
   return uuid.safeParse(value).success;
 }
 
+/** An id field of an input (a UUID), refused with a message naming `field`. */
+export const idInput = (field: string) => z.string().refine(isUuid, `"${field}" must be an id (a UUID).`);
+
 /** Checks an id argument: BAD_USER_INPUT naming `field` when it is not a UUID. */
 export function parseId(value: string, field: string): string {
   if (!isUuid(value)) throw new BadUserInputError(`"${field}" must be an id (a UUID).`, field);

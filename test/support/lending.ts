@@ -8,7 +8,7 @@ import { createBankingClient } from '../../platform/banking-client.ts';
 import type { Caller, Role } from '../../platform/caller.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { LoanApplications } from '../../subgraphs/lending/src/services/applications.ts';
-import { lendingResources } from '../../subgraphs/lending/src/services/index.ts';
+import { documentVault } from '../../subgraphs/lending/src/services/index.ts';
 import { Loans } from '../../subgraphs/lending/src/services/loans.ts';
 import { LendingProfiles } from '../../subgraphs/lending/src/services/profiles.ts';
 import { recoverSagas, type SagaDeps } from '../../subgraphs/lending/src/services/sagas.ts';
@@ -252,7 +252,7 @@ export function sagaHarness(bank: TestStack): SagaHarness {
   if (!lending || !bankingSubgraph || !privateKey) throw new Error('lending and banking must run, with a service key');
   const logger = createLogger(bank.config, 'lending-saga-test');
   const real = createBankingClient({ url: bankingSubgraph.url, service: 'lending', privateKey });
-  const { vault } = lendingResources(bank.config);
+  const vault = documentVault(bank.config);
   const deps = (banking: BankingClient = real): SagaDeps => ({
     em: lending.orm.em,
     banking,

@@ -9,7 +9,8 @@ import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { ensureStartingBillers } from './services/billers.ts';
-import { bankingClientOf, createBillingServices, type BillingServices } from './services/index.ts';
+import { bankingClientFor } from '../../../platform/banking-client.ts';
+import { createBillingServices, type BillingServices } from './services/index.ts';
 import { startBillingJobs } from './services/jobs.ts';
 
 export const billing: SubgraphDefinition<BillingServices> = {
@@ -22,6 +23,6 @@ export const billing: SubgraphDefinition<BillingServices> = {
   // The starting list of billers on an empty database; the jobs stop when the subgraph closes, before its database.
   onStart: async ({ orm, config, logger }) => {
     await ensureStartingBillers(orm.em.fork());
-    return startBillingJobs({ em: orm.em, banking: bankingClientOf(config), logger });
+    return startBillingJobs({ em: orm.em, banking: bankingClientFor(config, 'billing'), logger });
   },
 };

@@ -8,7 +8,8 @@ import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
-import { createLendingServices, lendingResources, type LendingServices } from './services/index.ts';
+import { bankingClientFor } from '../../../platform/banking-client.ts';
+import { createLendingServices, type LendingServices } from './services/index.ts';
 import { startRecovery } from './services/recovery.ts';
 import { subscriptions } from './subscriptions.ts';
 
@@ -22,5 +23,5 @@ export const lending: SubgraphDefinition<LendingServices> = {
   createServices: createLendingServices,
   // The recovery job stops when the subgraph closes, before its database.
   onStart: async ({ orm, config, bus, logger }) =>
-    startRecovery({ em: orm.em, banking: lendingResources(config).banking, bus, logger }),
+    startRecovery({ em: orm.em, banking: bankingClientFor(config, 'lending'), bus, logger }),
 };

@@ -11,7 +11,7 @@ import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts
 import { rowLoader } from '../../../../platform/loaders.ts';
 import { CURRENCIES, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
-import { isUuid, parseInput } from '../../../../platform/validation.ts';
+import { idInput, isUuid, parseInput } from '../../../../platform/validation.ts';
 import { Biller, BILLER_CATEGORIES, type BillerCategory } from '../entities/index.ts';
 
 const name = z
@@ -25,7 +25,7 @@ const createInput = z.object({
   currency: z.enum(Object.keys(CURRENCIES) as [Currency, ...Currency[]]),
 });
 const updateInput = z.object({
-  id: z.string().refine(isUuid, '"id" must be an id (a UUID).'),
+  id: idInput('id'),
   name: name.nullish(),
   category: z.enum(BILLER_CATEGORIES).nullish(),
   active: z.boolean().nullish(),

@@ -16,7 +16,7 @@ import {
 import { rowLoader } from '../../../../platform/loaders.ts';
 import { parseAmountInput, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
-import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
+import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Bill, BILL_STATUSES, BillPayment, ScheduledPayment, type BillStatus } from '../entities/index.ts';
 import type { Billers } from './billers.ts';
 import { addDays, calendarDay, today } from './dates.ts';
@@ -26,14 +26,13 @@ const reference = z
   .trim()
   .min(1, '"customerReference" must be 1 to 100 characters.')
   .max(100, '"customerReference" must be 1 to 100 characters.');
-const uuid = (field: string) => z.string().refine(isUuid, `"${field}" must be an id (a UUID).`);
 const addInput = z.object({
-  billerId: uuid('billerId'),
+  billerId: idInput('billerId'),
   customerReference: reference,
   amount: z.string(),
   dueDate: calendarDay('dueDate'),
 });
-const issueInput = addInput.extend({ userId: uuid('userId') });
+const issueInput = addInput.extend({ userId: idInput('userId') });
 
 /**
  * The status a bill has: CANCELLED and PAID are final; otherwise OVERDUE

@@ -18,26 +18,25 @@ import {
   NotFoundError,
 } from '../../../../platform/errors.ts';
 import type { Logger } from '../../../../platform/logger.ts';
-import { PaymentRefused, runHoldPayment } from '../../../../platform/hold-saga.ts';
+import { PaymentRefused, paymentState, runHoldPayment } from '../../../../platform/hold-saga.ts';
 import {
   flushKeyedRequest,
   idempotencyKeyInput,
   requestHashOf,
   requireSameRequest,
 } from '../../../../platform/idempotency.ts';
-import { rowLoader } from '../../../../platform/loaders.ts';
+import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import { fromMinorUnits, parseAmountInput, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
-import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
+import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Bill, Biller, BillPayment } from '../entities/index.ts';
 import { refreshStatus, type Bills } from './bills.ts';
 
-const uuid = (field: string) => z.string().refine(isUuid, `"${field}" must be an id (a UUID).`);
 const payInput = z.object({
-  billId: uuid('billId'),
-  fromAccountId: uuid('fromAccountId'),
+  billId: idInput('billId'),
+  fromAccountId: idInput('fromAccountId'),
   amount: z.string(),
   idempotencyKey: idempotencyKeyInput,
 });
@@ -108,12 +107,7 @@ export async function runBillPayment(deps: PaymentDeps, paymentId: string): Prom
     await runHoldPayment(deps.banking, deps.logger, {
       what: 'bill payment',
       id: payment.id,
-      async load() {
-        const now = await deps.em.fork().findOne(BillPayment, { id: paymentId }, { refresh: true });
-        return now
-          ? { status: now.status, holdId: now.holdId ?? null, applied: (now.appliedAt ?? null) !== null }
-          : null;
-      },
+      load: async () => paymentState(await deps.em.fork().findOne(BillPayment, { id: paymentId }, { refresh: true })),
       hold: {
         from: { accountId: payment.fromAccountId },
         to: { system: 'BILL_SETTLEMENT' },
@@ -286,6 +280,8 @@ export class BillPayments {
   readonly #bills: Bills;
   readonly #deps: PaymentDeps;
   readonly byId;
+  /** A bill's payments, for every bill of one request in one query. */
+  readonly #ofBill;
 
   constructor(em: EntityManager, caller: Caller, deps: { bills: Bills; saga: PaymentDeps }) {
     this.#em = em;
@@ -293,6 +289,7 @@ export class BillPayments {
     this.#bills = deps.bills;
     this.#deps = deps.saga;
     this.byId = rowLoader<BillPayment, string>(em, BillPayment, 'id');
+    this.#ofBill = rowsLoader<BillPayment, string>(em, BillPayment, 'billId', { seq: 'asc' });
   }
 
   canSee(payment: BillPayment): boolean {
@@ -376,6 +373,6 @@ export class BillPayments {
 
   /** A bill's payments, oldest first (the bill is already visible to the caller). */
   async ofBill(bill: Bill): Promise<BillPayment[]> {
-    return this.#em.find(BillPayment, { billId: bill.id }, { orderBy: { seq: 'asc' } });
+    return this.#ofBill.load(bill.id);
   }
 }

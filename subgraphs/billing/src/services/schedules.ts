@@ -12,18 +12,17 @@ import { z } from 'zod';
 import { requireCustomerAccount } from '../../../../platform/banking-client.ts';
 import { requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, InvalidStateTransitionError, NotFoundError } from '../../../../platform/errors.ts';
-import { rowLoader } from '../../../../platform/loaders.ts';
+import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
-import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
+import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Bill, ScheduledPayment } from '../entities/index.ts';
 import { refreshStatus, type Bills } from './bills.ts';
 import { calendarDay, today } from './dates.ts';
 import { recordPayment, remainingOf, runBillPayment, type PaymentDeps } from './payments.ts';
 
-const uuid = (field: string) => z.string().refine(isUuid, `"${field}" must be an id (a UUID).`);
 const scheduleInput = z.object({
-  billId: uuid('billId'),
-  fromAccountId: uuid('fromAccountId'),
+  billId: idInput('billId'),
+  fromAccountId: idInput('fromAccountId'),
   payOn: calendarDay('payOn'),
 });
 
@@ -33,6 +32,8 @@ export class ScheduledPayments {
   readonly #bills: Bills;
   readonly #deps: PaymentDeps;
   readonly byId;
+  /** A bill's schedules, for every bill of one request in one query. */
+  readonly #ofBill;
 
   constructor(em: EntityManager, caller: Caller, deps: { bills: Bills; saga: PaymentDeps }) {
     this.#em = em;
@@ -40,6 +41,10 @@ export class ScheduledPayments {
     this.#bills = deps.bills;
     this.#deps = deps.saga;
     this.byId = rowLoader<ScheduledPayment, string>(em, ScheduledPayment, 'id');
+    this.#ofBill = rowsLoader<ScheduledPayment, string>(em, ScheduledPayment, 'billId', {
+      createdAt: 'asc',
+      id: 'asc',
+    });
   }
 
   /** A schedule of a bill the caller may see; null otherwise. */
@@ -122,7 +127,7 @@ export class ScheduledPayments {
 
   /** A bill's schedules, oldest first (the bill is already visible to the caller). */
   async ofBill(bill: Bill): Promise<ScheduledPayment[]> {
-    return this.#em.find(ScheduledPayment, { billId: bill.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return this.#ofBill.load(bill.id);
   }
 }
 

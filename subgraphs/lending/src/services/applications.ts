@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type DataLoader from 'dataloader';
-import { rowLoader } from '../../../../platform/loaders.ts';
+import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
 import { hasRole, requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
@@ -16,7 +16,7 @@ import type { Logger } from '../../../../platform/logger.ts';
 import { fromMinorUnits, parseAmountInput } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
-import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
+import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import {
   APPLICATION_STATUSES,
   ApplicationTransition,
@@ -26,13 +26,13 @@ import {
   type ApplicationStatus,
 } from '../entities/index.ts';
 import { checkDocument, documentInput, MAX_DOCUMENTS, type DocumentVault } from './documents.ts';
-import { LENDING_CURRENCY, parseRate, prose, termMonths, uuidField } from './lending-input.ts';
+import { LENDING_CURRENCY, parseRate, prose, termMonths } from './lending-input.ts';
 import { publishApplicationUpdated } from './live.ts';
 import type { LendingProfiles } from './profiles.ts';
 import { recordSubmission, requireStatus, transition } from './state-machine.ts';
 
 const submitInput = z.object({
-  bankerId: uuidField('bankerId'),
+  bankerId: idInput('bankerId'),
   product: z.enum(LOAN_PRODUCTS),
   amount: z.string(),
   termMonths,
@@ -45,14 +45,14 @@ const submitInput = z.object({
 });
 
 const commercialReviewInput = z.object({
-  applicationId: uuidField('applicationId'),
+  applicationId: idInput('applicationId'),
   eligible: z.boolean(),
   notes: prose('notes'),
   proposedRate: z.string().nullish(),
 });
 
 const riskDecisionInput = z.object({
-  applicationId: uuidField('applicationId'),
+  applicationId: idInput('applicationId'),
   approved: z.boolean(),
   annualRate: z.string().nullish(),
   termMonths: termMonths.nullish(),
@@ -75,6 +75,9 @@ export class LoanApplications {
   readonly #profiles: LendingProfiles;
   /** Applications by id, read once per request (visibility is checked by the callers of the loader). */
   readonly byId: DataLoader<string, LoanApplication | null>;
+  /** Histories and documents of the applications of one request, each read with one query. */
+  readonly #history: DataLoader<string, ApplicationTransition[]>;
+  readonly #documents: DataLoader<string, LoanDocument[]>;
 
   constructor(
     em: EntityManager,
@@ -88,6 +91,8 @@ export class LoanApplications {
     this.#vault = deps.vault;
     this.#profiles = deps.profiles;
     this.byId = rowLoader(this.#em, LoanApplication, 'id');
+    this.#history = rowsLoader(this.#em, ApplicationTransition, 'applicationId', { seq: 'asc' });
+    this.#documents = rowsLoader(this.#em, LoanDocument, 'applicationId', { position: 'asc' });
   }
 
   /** May the caller see `application`? Its applicant, its banker, risk officers and ADMINs. */
@@ -332,12 +337,12 @@ export class LoanApplications {
 
   /** The application's history, oldest first. */
   async history(application: LoanApplication): Promise<ApplicationTransition[]> {
-    return this.#em.find(ApplicationTransition, { applicationId: application.id }, { orderBy: { seq: 'asc' } });
+    return this.#history.load(application.id);
   }
 
   /** The application's documents (without their contents). */
   async documents(application: LoanApplication): Promise<LoanDocument[]> {
-    return this.#em.find(LoanDocument, { applicationId: application.id }, { orderBy: { position: 'asc' } });
+    return this.#documents.load(application.id);
   }
 
   /** A document decrypted, for someone who may see its application; NOT_FOUND otherwise. */

@@ -51,7 +51,4 @@ export const prose = (name: string, max = 2000) =>
       message: `"${name}" contains characters that are not allowed.`,
     });
 
-export const uuidField = (name: string) =>
-  z.string().refine((v) => z.uuid().safeParse(v).success, `"${name}" must be an id (a UUID).`);
-
 export { idempotencyKeyInput as idempotencyKey } from '../../../../platform/idempotency.ts';

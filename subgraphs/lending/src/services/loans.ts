@@ -21,7 +21,7 @@ import {
 import { fromMinorUnits, parseAmountInput } from '../../../../platform/money.ts';
 import { flushKeyedRequest, requestHashOf, requireSameRequest } from '../../../../platform/idempotency.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
-import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
+import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import {
   Loan,
   LoanApplication,
@@ -32,15 +32,15 @@ import {
 } from '../entities/index.ts';
 import { amortize, InvalidLoanInputError, totals, type Installment } from './amortization.ts';
 import type { LoanApplications } from './applications.ts';
-import { idempotencyKey, LENDING_CURRENCY, parseRate, termMonths, uuidField } from './lending-input.ts';
+import { idempotencyKey, LENDING_CURRENCY, parseRate, termMonths } from './lending-input.ts';
 import { publishApplicationUpdated } from './live.ts';
 import { runDisbursement, runRepayment, type SagaDeps } from './sagas.ts';
 import { oneMonthAfter, totalOwed } from './schedule.ts';
 import { requireTransition, transition } from './state-machine.ts';
 
 const acceptInput = z.object({
-  applicationId: uuidField('applicationId'),
-  disbursementAccountId: uuidField('disbursementAccountId'),
+  applicationId: idInput('applicationId'),
+  disbursementAccountId: idInput('disbursementAccountId'),
   method: z
     .enum(REPAYMENT_METHODS)
     .nullish()
@@ -49,8 +49,8 @@ const acceptInput = z.object({
 });
 
 const repayInput = z.object({
-  loanId: uuidField('loanId'),
-  fromAccountId: uuidField('fromAccountId'),
+  loanId: idInput('loanId'),
+  fromAccountId: idInput('fromAccountId'),
   amount: z.string(),
   idempotencyKey,
 });
@@ -86,6 +86,8 @@ export class Loans {
   readonly #saga: SagaDeps;
   readonly byId: DataLoader<string, Loan | null>;
   readonly installmentsOf: DataLoader<string, LoanInstallment[]>;
+  readonly #byApplication: DataLoader<string, Loan | null>;
+  readonly #repayments: DataLoader<string, LoanRepayment[]>;
 
   constructor(em: EntityManager, caller: Caller, deps: { applications: LoanApplications; saga: SagaDeps }) {
     this.#em = em;
@@ -93,6 +95,8 @@ export class Loans {
     this.#applications = deps.applications;
     this.#saga = deps.saga;
     this.byId = rowLoader(this.#em, Loan, 'id');
+    this.#byApplication = rowLoader(this.#em, Loan, 'applicationId');
+    this.#repayments = rowsLoader(this.#em, LoanRepayment, 'loanId', { createdAt: 'asc', id: 'asc' });
     this.installmentsOf = rowsLoader(this.#em, LoanInstallment, 'loanId', { number: 'asc' });
   }
 
@@ -118,7 +122,7 @@ export class Loans {
 
   /** The loan of an application (already visible to the caller). */
   async ofApplication(application: LoanApplication): Promise<Loan | null> {
-    return this.#em.findOne(Loan, { applicationId: application.id });
+    return this.#byApplication.load(application.id);
   }
 
   /** A borrower's loans, newest first: the borrower themself and staff. */
@@ -133,7 +137,7 @@ export class Loans {
   }
 
   async repayments(loan: Loan): Promise<LoanRepayment[]> {
-    return this.#em.find(LoanRepayment, { loanId: loan.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return this.#repayments.load(loan.id);
   }
 
   /**

@@ -34,7 +34,7 @@ import type { Logger } from '../../../../platform/logger.ts';
 import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
-import { PaymentRefused as SagaRefused, runHoldPayment } from '../../../../platform/hold-saga.ts';
+import { PaymentRefused as SagaRefused, paymentState, runHoldPayment } from '../../../../platform/hold-saga.ts';
 import { isDefiniteRefusal, ServiceCallError } from '../../../../platform/service-client.ts';
 import { Loan, LoanApplication, LoanInstallment, LoanRepayment } from '../entities/index.ts';
 import { publishApplicationUpdated } from './live.ts';
@@ -172,10 +172,7 @@ export async function runRepayment(deps: SagaDeps, repaymentId: string): Promise
   await runHoldPayment(deps.banking, deps.logger, {
     what: 'repayment',
     id: repayment.id,
-    async load() {
-      const now = await deps.em.fork().findOne(LoanRepayment, { id: repaymentId }, { refresh: true });
-      return now ? { status: now.status, holdId: now.holdId ?? null, applied: (now.appliedAt ?? null) !== null } : null;
-    },
+    load: async () => paymentState(await deps.em.fork().findOne(LoanRepayment, { id: repaymentId }, { refresh: true })),
     hold: {
       from: { accountId: repayment.fromAccountId },
       to: { system: 'LOANS' },
