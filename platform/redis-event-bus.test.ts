@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { freePort } from '../test/support/ports.ts';
 import { testRedisPrefix, testRedisUrl } from '../test/support/redis.ts';
 import type { DomainEvent, Unsubscribe } from './event-bus.ts';
@@ -31,7 +32,7 @@ afterAll(async () => {
 });
 
 /** A bus of its own prefix (shared by `sameAs`), as one process would have. */
-function newBus(options: Partial<Omit<RedisEventBusOptions, 'url' | 'logger'>> = {}): RedisEventBus {
+function newBus(options: Partial<Omit<RedisEventBusOptions, 'url'>> = {}): RedisEventBus {
   const bus = new RedisEventBus({
     url: testRedisUrl(),
     logger,
@@ -83,7 +84,13 @@ describe('live fan-out', () => {
   });
 
   test('unsubscribing the last listener releases the Redis subscription', async () => {
-    const bus = newBus();
+    const name = `bus-${randomUUID()}`;
+    // This bus's log, printed if its subscriber connection is seen to drop.
+    const log: string[] = [];
+    const bus = newBus({
+      connectionName: name,
+      logger: pino({ level: 'info' }, { write: (line: string) => void log.push(line.trim()) }),
+    });
     const channel = bus.channel('conversation.7');
     expect(await numsub(channel)).toBe(0);
     const first: unknown[] = [];
@@ -94,19 +101,19 @@ describe('live fan-out', () => {
 
     await stopFirst();
     await stopFirst(); // idempotent: does not drop the other listener
+    // The subscription stays. (A few full CI runs read 0 here although the bus sends no
+    // UNSUBSCRIBE for a listener that is not the last; the suspect is the subscriber
+    // connection dropped and resubscribing. Waiting for the count tolerates that, while a
+    // bus that unsubscribed would never get back to 1; the connection as Redis sees it and
+    // the bus's log are printed to say what happened.)
     const n1 = await numsub(channel);
-    // Printed only when the count is wrong (seen twice in full CI runs before the bus stopped pinging on every removal).
     if (n1 !== 1) {
-      console.log('DIAG', channel, n1, String(await admin.pubsub('CHANNELS', `${bus.keyPrefix}*`)));
-      console.log(
-        'DIAG clients',
-        String(await admin.client('LIST'))
-          .split('\n')
-          .filter((l) => l.includes('sub=') && !l.includes('sub=0'))
-          .join('\n'),
-      );
+      const clients = String(await admin.client('LIST'))
+        .split('\n')
+        .filter((l) => l.includes(` name=${name}:`));
+      console.log(`DIAG ${channel}: ${n1} subscribers\n${clients.join('\n')}\n${log.join('\n')}`);
     }
-    expect(await numsub(channel)).toBe(1);
+    await until(async () => (await numsub(channel)) === 1, 5_000);
     await bus.publish('conversation.7', 'still here');
     await until(() => second.length === 1);
     expect(first).toEqual([]);

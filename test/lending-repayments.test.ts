@@ -656,3 +656,91 @@ describe('repayment: the restart runs on several instances at once', () => {
     ]);
   });
 });
+
+describe('repayment: its hold voided behind the saga (an operator in banking)', () => {
+  // The hold can never be posted: the repayment is undone (the loan owes it
+  // again) and FAILED; no money moved.
+  test.each([
+    ['after it is applied, before postHold', 'postHold' as const, 'before' as const],
+    ['after createHold, before it is applied', 'createHold' as const, 'after' as const],
+  ])('voided %s: FAILED, no debit, the loan not counting it', async (_, step, when) => {
+    const loan = await activeLoan('voided');
+    const banking = faultyBanking(saga.banking, {
+      step,
+      when,
+      passThrough: true,
+      run: async (holdId) => {
+        await saga.banking.voidHold(holdId);
+      },
+    });
+    const repayment = await repayWith(banking, loan, money(AMOUNT), 'voided-1');
+    expect(repayment?.status).toBe('FAILED');
+    await saga.recover();
+    expect(await state(loan)).toEqual({
+      ...UNTOUCHED,
+      repayments: { PENDING: 0, COMPLETED: 0, FAILED: 1 },
+      debits: { PENDING: 0, POSTED: 0, VOIDED: 1 },
+    });
+    const [failed] = (await loanView(loan)).repayments;
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      interest: { amount: '0.00' },
+      principal: { amount: '0.00' },
+      failureReason: expect.stringContaining('cancelled by the bank'),
+      transaction: null,
+    });
+    expect(await sagaInvariantViolations(bank)).toEqual([]);
+  });
+
+  test('a later repayment applied on top of it takes its place: the split as if it had never been made', async () => {
+    const loan = await activeLoan('voided-under');
+    const before = await loanView(loan);
+    // The first repayment is applied, then stops before its hold is posted.
+    const stopped = faultyBanking(saga.banking, { step: 'postHold', when: 'before', error: crash });
+    await expect(repayWith(stopped, loan, money(AMOUNT), 'under-1')).rejects.toThrow('injected crash');
+    // A second one is applied after it (principal of installment 1, then installment 2).
+    const second = repaymentOf(await repayThroughRouter(loan.owner, loan.loanId, loan.account, '500.00', 'under-2'));
+    expect(second.status).toBe('COMPLETED');
+    const firstInterest = before.installments[0]!.interest.amount;
+    expect(second.interest.amount).not.toBe(firstInterest);
+
+    const [row] = await bank.stack.subgraphs
+      .lending!.orm.em.getConnection()
+      .execute<{ hold_id: string }[]>('select hold_id from loan_repayments where idempotency_key = ?', ['under-1']);
+    await saga.banking.voidHold(row!.hold_id);
+    await saga.recover();
+
+    const view = await loanView(loan);
+    const byStatus = Object.fromEntries(view.repayments.map((r) => [r.status, r]));
+    expect(byStatus.FAILED).toMatchObject({ amount: { amount: money(AMOUNT) }, principal: { amount: '0.00' } });
+    // The 500.00 now pays the first installment's interest first, as a first repayment would.
+    expect(byStatus.COMPLETED).toMatchObject({
+      id: second.id,
+      interest: { amount: firstInterest },
+      principal: { amount: money(50_000n - cents(firstInterest)) },
+    });
+    expect(view.installments[0]!.paid.amount).toBe('500.00');
+    expect(view.installments.slice(1).every((i) => i.paid.amount === '0.00')).toBe(true);
+    expect(await sagaInvariantViolations(bank)).toEqual([]);
+  });
+
+  test('a loan paid off by it is ACTIVE again and owes everything', async () => {
+    const loan = await activeLoan('voided-payoff');
+    await deposit(url, loan.owner, loan.account, '10000.00');
+    const owed = owedOn(await loanView(loan));
+    const stopped = faultyBanking(saga.banking, { step: 'postHold', when: 'before', error: crash });
+    await expect(repayWith(stopped, loan, money(owed), 'payoff-1')).rejects.toThrow('injected crash');
+    expect((await loanView(loan)).status).toBe('PAID_OFF');
+
+    const [row] = await bank.stack.subgraphs
+      .lending!.orm.em.getConnection()
+      .execute<{ hold_id: string }[]>('select hold_id from loan_repayments where idempotency_key = ?', ['payoff-1']);
+    await saga.banking.voidHold(row!.hold_id);
+    await saga.recover();
+
+    const view = await loanView(loan);
+    expect(view).toMatchObject({ status: 'ACTIVE', paidInstallments: 0, nextInstallment: { number: 1 } });
+    expect(owedOn(view)).toBe(owed);
+    expect(await sagaInvariantViolations(bank)).toEqual([]);
+  });
+});

@@ -14,6 +14,7 @@ import {
   BadUserInputError,
   BankError,
   ErrorCode,
+  isErrorCode,
   ForbiddenError,
   InvalidStateTransitionError,
   NotFoundError,
@@ -298,9 +299,7 @@ export class Loans {
   /** Runs (or resumes) a repayment's saga; a FAILED one is answered with its error again. */
   async #settle(repayment: LoanRepayment): Promise<LoanRepayment> {
     if (repayment.status === 'FAILED') {
-      const code = (Object.values(ErrorCode) as string[]).includes(repayment.failureCode ?? '')
-        ? (repayment.failureCode as ErrorCode)
-        : ErrorCode.BAD_USER_INPUT;
+      const code = isErrorCode(repayment.failureCode) ? repayment.failureCode : ErrorCode.BAD_USER_INPUT;
       throw new BankError(code, repayment.failureReason ?? 'The repayment failed.', { repaymentId: repayment.id });
     }
     const settled = await runRepayment(this.#saga, repayment.id);

@@ -189,6 +189,7 @@ export async function runRepayment(deps: SagaDeps, repaymentId: string): Promise
             field: 'amount',
           }),
     fail: (code, reason) => failRepayment(deps, repayment.id, code, reason),
+    revert: (code, reason) => revertRepayment(deps, repayment.id, code, reason),
     complete: async (holdId) => {
       await completeRepayment(deps, repayment.id, holdId);
     },
@@ -249,6 +250,52 @@ async function completeRepayment(deps: SagaDeps, repaymentId: string, holdId: st
       status: loan.status,
     });
     return repayment;
+  });
+}
+
+/**
+ * Undoes an applied repayment whose hold banking voided (the money never
+ * moved) and makes it FAILED. Under the loan's lock, the installments are
+ * worked out again from the repayments still applied, in the order they were
+ * applied: the same split as if this one had never been made. A loan paid off
+ * by it is ACTIVE again.
+ */
+async function revertRepayment(deps: SagaDeps, repaymentId: string, code: string, reason: string): Promise<void> {
+  await deps.em.fork().transactional(async (em) => {
+    const { loanId } = await em.findOneOrFail(LoanRepayment, { id: repaymentId }, { fields: ['loanId'] });
+    const loan = await em.findOneOrFail(Loan, { id: loanId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const repayment = await em.findOneOrFail(
+      LoanRepayment,
+      { id: repaymentId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    if (repayment.status !== 'PENDING' || (repayment.appliedAt ?? null) === null) return;
+    const now = new Date();
+    repayment.status = 'FAILED';
+    repayment.failureCode = code;
+    repayment.failureReason = reason;
+    repayment.appliedAt = null;
+    repayment.interest = 0n;
+    repayment.principal = 0n;
+    repayment.updatedAt = now;
+
+    const installments = await em.find(LoanInstallment, { loanId }, { orderBy: { number: 'asc' }, refresh: true });
+    for (const installment of installments) {
+      installment.paidInterest = 0n;
+      installment.paidPrincipal = 0n;
+    }
+    const stillApplied = await em.find(
+      LoanRepayment,
+      { loanId, appliedAt: { $ne: null }, id: { $ne: repaymentId } },
+      { orderBy: { appliedAt: 'asc', id: 'asc' }, refresh: true },
+    );
+    for (const other of stillApplied) {
+      const split = applyRepayment(installments, other.amount);
+      other.interest = split.interest;
+      other.principal = split.principal;
+    }
+    loan.status = installments.every(isPaid) ? 'PAID_OFF' : 'ACTIVE';
+    loan.updatedAt = now;
   });
 }
 
