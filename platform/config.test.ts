@@ -88,6 +88,17 @@ describe('loadConfig defaults', () => {
     for (const name of SUBGRAPH_NAMES) expect(config.subgraphs[name].databaseUrl).toBeUndefined();
   });
 
+  it("has the router's documented limits", () => {
+    expect(config.router.limits).toEqual({
+      maxTokens: 5000,
+      maxDepth: 12,
+      maxAliases: 100,
+      maxDirectives: 50,
+      maxCost: 50000,
+    });
+    expect(config.router.rateLimit).toEqual({ points: 600, windowSeconds: 60, trustedProxies: 0 });
+  });
+
   it('is frozen', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -162,6 +173,19 @@ describe('loadConfig refuses an invalid environment', () => {
     expect(variablesOf(problemsOf(() => loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '3601' })))).toEqual([
       'ACCESS_TOKEN_TTL_SECONDS',
     ]);
+  });
+
+  it('limits out of range (a depth under 2, a negative rate, a window of 0)', () => {
+    expect(
+      variablesOf(
+        problemsOf(() =>
+          loadConfig({ QUERY_MAX_DEPTH: '1', RATE_LIMIT_REQUESTS: '-1', RATE_LIMIT_WINDOW_SECONDS: '0' }),
+        ),
+      ),
+    ).toEqual(['QUERY_MAX_DEPTH', 'RATE_LIMIT_REQUESTS', 'RATE_LIMIT_WINDOW_SECONDS']);
+    const custom = loadConfig({ QUERY_MAX_COST: '1000', RATE_LIMIT_REQUESTS: '0', TRUSTED_PROXY_HOPS: '2' });
+    expect(custom.router.limits.maxCost).toBe(1000);
+    expect(custom.router.rateLimit).toEqual({ points: 0, windowSeconds: 60, trustedProxies: 2 });
   });
 
   it('an invalid ADMIN_EMAIL', () => {

@@ -76,6 +76,14 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   ROUTER_PORT: port(DEFAULT_PORTS.router),
+  QUERY_MAX_TOKENS: integer(100, 1_000_000, 5_000),
+  QUERY_MAX_DEPTH: integer(2, 100, 12),
+  QUERY_MAX_ALIASES: integer(0, 1_000, 100),
+  QUERY_MAX_DIRECTIVES: integer(0, 1_000, 50),
+  QUERY_MAX_COST: integer(10, 100_000_000, 50_000),
+  RATE_LIMIT_REQUESTS: integer(0, 10_000_000, 600),
+  RATE_LIMIT_WINDOW_SECONDS: integer(1, 3_600, 60),
+  TRUSTED_PROXY_HOPS: integer(0, 10, 0),
   ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_PORT`, port(DEFAULT_PORTS[n])])),
   ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_URL`, httpUrl])),
   DATABASE_URL: postgresUrl,
@@ -132,7 +140,14 @@ export interface Config {
   isProduction: boolean;
   logLevel: ParsedEnv['LOG_LEVEL'];
   host: string;
-  router: { port: number; subgraphUrls: Record<SubgraphName, string> };
+  router: {
+    port: number;
+    subgraphUrls: Record<SubgraphName, string>;
+    /** Limits on operations (router/src/operation-limits.ts). */
+    limits: { maxTokens: number; maxDepth: number; maxAliases: number; maxDirectives: number; maxCost: number };
+    /** Operations per caller and window (router/src/rate-limit.ts); 0 turns it off. */
+    rateLimit: { points: number; windowSeconds: number; trustedProxies: number };
+  };
   subgraphs: Record<SubgraphName, { port: number; databaseUrl: string | undefined }>;
   databasePoolMax: number;
   redisUrl: string | undefined;
@@ -206,7 +221,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     isProduction: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
-    router: { port: e.ROUTER_PORT, subgraphUrls },
+    router: {
+      port: e.ROUTER_PORT,
+      subgraphUrls,
+      limits: {
+        maxTokens: e.QUERY_MAX_TOKENS,
+        maxDepth: e.QUERY_MAX_DEPTH,
+        maxAliases: e.QUERY_MAX_ALIASES,
+        maxDirectives: e.QUERY_MAX_DIRECTIVES,
+        maxCost: e.QUERY_MAX_COST,
+      },
+      rateLimit: {
+        points: e.RATE_LIMIT_REQUESTS,
+        windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+        trustedProxies: e.TRUSTED_PROXY_HOPS,
+      },
+    },
     subgraphs,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,

@@ -11,12 +11,16 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
 import { requireForService, type Config, type SubgraphName } from '../../platform/config.ts';
-import { asRequestLevel, formatError } from '../../platform/errors.ts';
+import type { IncomingMessage } from 'node:http';
+import type { Caller } from '../../platform/caller.ts';
+import { asRequestLevel, formatError, RateLimitedError } from '../../platform/errors.ts';
 import { startHttpServer } from '../../platform/http-server.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { requestLoggingPlugin } from '../../platform/request-logging.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { downloadRoutes } from './downloads.ts';
+import { operationLimits, tokenLimitError } from './operation-limits.ts';
+import { clientAddress, createRateLimiter, tooManyRequests } from './rate-limit.ts';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions.ts';
 import type { EventBus } from '../../platform/event-bus.ts';
 import type { ExecutionResult } from 'graphql';
@@ -70,23 +74,41 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     buildService: ({ name, url }) => dataSources[name] ?? new CallerSigningDataSource(url ?? '', signingKey),
     logger,
   });
+  const limits = operationLimits(config.router.limits);
+  const rateLimiter = createRateLimiter(config.router.rateLimit, config.redisUrl, logger);
+  /** Counts one operation (an HTTP request, a graphql-ws operation) of the caller against the rate limit. */
+  const admit = (caller: Caller, req: IncomingMessage): Promise<void> =>
+    rateLimiter.take(caller, clientAddress(req, config.router.rateLimit.trustedProxies));
   const apollo = new ApolloServer<RouterContext>({
     gateway,
+    parseOptions: { maxTokens: config.router.limits.maxTokens },
     // Sandbox is the manual in development; production serves no landing page and no introspection.
     introspection: !config.isProduction,
     plugins: [
       requestLoggingPlugin<RouterContext>(logger, 'info'),
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ schema, document, operationName, request }) {
+              // Refused before anything runs, with HTTP 400.
+              asRequestLevel(() => limits.check(schema, document, operationName, request.variables));
+            },
+          };
+        },
+      },
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
-    formatError: (formatted) => formatError(formatted, { exposeDetails: config.env === 'development' }),
+    formatError: (formatted) =>
+      formatError(tokenLimitError(formatted), { exposeDetails: config.env === 'development' }),
     includeStacktraceInErrorResponses: config.env === 'development',
     // The process owns shutdown (close HTTP, then Apollo, then the database): no handlers of Apollo's own.
     stopOnTerminationSignals: false,
     logger,
   });
   await apollo.start();
+  await rateLimiter.ready();
 
   const subgraphUrls = composed.map((name) => urls[name] as string);
   const http = await startHttpServer({
@@ -98,6 +120,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     ready: async () => (await Promise.all(subgraphUrls.map(answers))).every(Boolean),
     async context({ req, requestId }) {
       const caller = asRequestLevel(() => callerFromAuthorization(tokenKey, req.headers.authorization));
+      await admit(caller, req).catch((error: unknown) => {
+        throw error instanceof RateLimitedError ? tooManyRequests(error) : error;
+      });
       return { caller, requestId, logger: logger.child({ requestId }) };
     },
   });
@@ -110,6 +135,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     signingKey,
     bus: options.bus,
     logger,
+    limits,
+    maxTokens: config.router.limits.maxTokens,
+    admit,
     exposeDetails: config.env === 'development',
     async executeOperation(document, variables, contextValue) {
       const response = await apollo.executeOperation({ query: document, variables }, { contextValue });
@@ -125,6 +153,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     async close() {
       await subscriptions.close();
       await http.close();
+      await rateLimiter.close();
     },
   };
 }

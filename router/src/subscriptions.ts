@@ -20,7 +20,7 @@
  * Queries and mutations sent over the socket run through the gateway as over
  * HTTP, so one socket serves everything.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import type { FetchNode, QueryPlan, SubscriptionNode } from '@apollo/query-planner';
@@ -41,12 +41,13 @@ import { useServer } from 'graphql-ws/use/ws';
 import jwt from 'jsonwebtoken';
 import { WebSocketServer } from 'ws';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
-import { CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
+import { ANONYMOUS, CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
 import { BankError, ErrorCode, formatError } from '../../platform/errors.ts';
 import type { EventBus, Unsubscribe } from '../../platform/event-bus.ts';
 import { requestIdFrom, REQUEST_ID_HEADER, type Logger } from '../../platform/logger.ts';
 import { SUBSCRIPTION_PATH, type SubscriptionResponse } from '../../platform/subscriptions.ts';
 import type { RouterContext } from './context.ts';
+import { tokenLimitError, type OperationLimitsChecker } from './operation-limits.ts';
 
 /** Events waiting for a slow client, per subscription; past this the subscription ends with an error. */
 export const MAX_PENDING_EVENTS = 1000;
@@ -69,6 +70,11 @@ export interface SubscriptionServerOptions {
   signingKey: string;
   bus: EventBus;
   logger: Logger;
+  /** The router's operation limits, and its token limit for the parser. */
+  limits: OperationLimitsChecker;
+  maxTokens: number;
+  /** Counts one operation of the caller against the rate limit; throws RATE_LIMITED over it. */
+  admit(caller: Caller, req: IncomingMessage): Promise<void>;
   exposeDetails: boolean;
   /** Runs a query or mutation through the gateway (as HTTP does). */
   executeOperation(
@@ -353,22 +359,38 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           return false;
         }
       },
-      onSubscribe(ctx, _id, payload) {
+      async onSubscribe(ctx, _id, payload) {
+        try {
+          await options.admit(ctx.extra.caller ?? ANONYMOUS, ctx.extra.request);
+        } catch (error) {
+          if (error instanceof BankError) return [error];
+          throw error;
+        }
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: options.maxTokens });
         } catch (error) {
-          return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+          const { message, extensions } = tokenLimitError({
+            message: (error as Error).message,
+            extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+          });
+          return [new GraphQLError(message, { extensions })];
         }
         const errors = validate(graphqlApiSchema, document);
         if (errors.length > 0) {
           return errors.map((e) => new GraphQLError(e.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
         }
+        try {
+          options.limits.check(graphqlApiSchema, document, payload.operationName, payload.variables ?? {});
+        } catch (error) {
+          if (error instanceof BankError) return [error];
+          throw error;
+        }
         if (!getOperationAST(document, payload.operationName ?? undefined)) {
           return [new BankError(ErrorCode.BAD_USER_INPUT, 'The document has no operation of that name.')];
         }
         const requestId = requestIdFrom(undefined);
-        const caller: Caller = ctx.extra.caller ?? { kind: 'anonymous' };
+        const caller: Caller = ctx.extra.caller ?? ANONYMOUS;
         const contextValue: RouterContext = { caller, requestId, logger: logger.child({ requestId }) };
         return {
           schema: graphqlApiSchema,

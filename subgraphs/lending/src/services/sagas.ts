@@ -198,17 +198,29 @@ export async function runRepayment(deps: SagaDeps, repaymentId: string): Promise
   return em.findOne(LoanRepayment, { id: repaymentId }, { refresh: true });
 }
 
+/**
+ * In `em`'s transaction: a repayment and its loan, locked loan first (the
+ * order of every step that changes what is paid on a loan), read fresh.
+ */
+async function lockRepayment(
+  em: EntityManager,
+  repaymentId: string,
+): Promise<{ loan: Loan; repayment: LoanRepayment }> {
+  const { loanId } = await em.findOneOrFail(LoanRepayment, { id: repaymentId }, { fields: ['loanId'] });
+  const loan = await em.findOneOrFail(Loan, { id: loanId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  const repayment = await em.findOneOrFail(
+    LoanRepayment,
+    { id: repaymentId },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+  );
+  return { loan, repayment };
+}
+
 /** Step 2: applies the repayment to the loan under its lock; false when it no longer fits what is owed. */
 async function applyToLoan(deps: SagaDeps, repaymentId: string, holdId: string): Promise<boolean> {
   return deps.em.fork().transactional(async (em) => {
-    const { loanId } = await em.findOneOrFail(LoanRepayment, { id: repaymentId }, { fields: ['loanId'] });
-    const loan = await em.findOneOrFail(Loan, { id: loanId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     // Read under the loan's lock: another run of this saga may have applied it while this one waited.
-    const repayment = await em.findOneOrFail(
-      LoanRepayment,
-      { id: repaymentId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-    );
+    const { loan, repayment } = await lockRepayment(em, repaymentId);
     repayment.holdId = holdId;
     if ((repayment.appliedAt ?? null) !== null) return true;
     const installments = await em.find(
@@ -262,13 +274,7 @@ async function completeRepayment(deps: SagaDeps, repaymentId: string, holdId: st
  */
 async function revertRepayment(deps: SagaDeps, repaymentId: string, code: string, reason: string): Promise<void> {
   await deps.em.fork().transactional(async (em) => {
-    const { loanId } = await em.findOneOrFail(LoanRepayment, { id: repaymentId }, { fields: ['loanId'] });
-    const loan = await em.findOneOrFail(Loan, { id: loanId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    const repayment = await em.findOneOrFail(
-      LoanRepayment,
-      { id: repaymentId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-    );
+    const { loan, repayment } = await lockRepayment(em, repaymentId);
     if (repayment.status !== 'PENDING' || (repayment.appliedAt ?? null) === null) return;
     const now = new Date();
     repayment.status = 'FAILED';
@@ -279,14 +285,18 @@ async function revertRepayment(deps: SagaDeps, repaymentId: string, code: string
     repayment.principal = 0n;
     repayment.updatedAt = now;
 
-    const installments = await em.find(LoanInstallment, { loanId }, { orderBy: { number: 'asc' }, refresh: true });
+    const installments = await em.find(
+      LoanInstallment,
+      { loanId: loan.id },
+      { orderBy: { number: 'asc' }, refresh: true },
+    );
     for (const installment of installments) {
       installment.paidInterest = 0n;
       installment.paidPrincipal = 0n;
     }
     const stillApplied = await em.find(
       LoanRepayment,
-      { loanId, appliedAt: { $ne: null }, id: { $ne: repaymentId } },
+      { loanId: loan.id, appliedAt: { $ne: null }, id: { $ne: repaymentId } },
       { orderBy: { appliedAt: 'asc', id: 'asc' }, refresh: true },
     );
     for (const other of stillApplied) {
