@@ -51,6 +51,7 @@ import {
   faultyBanking,
   refusal,
   sqlOver,
+  twoRunsQueuedOnLock,
   unreachable,
   type Injection,
   type Sql,
@@ -406,38 +407,12 @@ describe('bill payment: a crash at any step, then a restart', () => {
     const banking = faultyBanking(h.banking, { step: 'createHold', when: 'before', error: crash });
     await expect(payWith(banking, p, BILL, 'double-1')).rejects.toThrow('injected crash');
     const id = await onlyPaymentOf(p);
-    const orm = bank.stack.subgraphs.billing!.orm;
-    const lockWaiters = async (): Promise<number> => {
-      const [waiting] = await h.billingSql.execute<{ n: number }[]>(
-        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      return waiting?.n ?? 0;
-    };
-    const untilWaiting = async (n: number): Promise<void> => {
-      const deadline = Date.now() + 10_000;
-      while ((await lockWaiters()) < n) {
-        if (Date.now() > deadline) throw new Error(`expected ${n} runs waiting on the bill lock`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
     // The bill's lock is held (as by another payment being applied) while two runs resume this one.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = orm.em.fork().transactional(async (em) => {
-      await em.findOneOrFail(Bill, { id: p.billId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      locked();
-      await released;
-    });
-    await isLocked;
-    const first = runBillPayment(h.deps(), id);
-    await untilWaiting(1);
-    const second = runBillPayment(h.deps(), id);
-    await untilWaiting(2);
-    release();
-    await holder;
-    const results = await Promise.allSettled([first, second]);
+    const results = await twoRunsQueuedOnLock(
+      bank.stack.subgraphs.billing!.orm,
+      (em) => em.findOneOrFail(Bill, { id: p.billId }, { lockMode: LockMode.PESSIMISTIC_WRITE }),
+      () => runBillPayment(h.deps(), id),
+    );
     expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.value?.status))).toEqual([
       'COMPLETED',
       'COMPLETED',

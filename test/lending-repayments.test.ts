@@ -32,6 +32,7 @@ import {
   repaymentState,
   sagaHarness,
   sagaInvariantViolations,
+  twoRunsQueuedOnLock,
   unreachable,
   type ApprovedApplication,
   type Injection,
@@ -607,38 +608,12 @@ describe('repayment: the restart runs on several instances at once', () => {
       'select id from loan_repayments where loan_id = ? and status = ?',
       [loan.loanId, 'PENDING'],
     );
-    const lockWaiters = async (): Promise<number> => {
-      const [waiting] = await db.execute<{ n: number }[]>(
-        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      return waiting?.n ?? 0;
-    };
-    const untilWaiting = async (n: number): Promise<void> => {
-      const deadline = Date.now() + 10_000;
-      while ((await lockWaiters()) < n) {
-        if (Date.now() > deadline) throw new Error(`expected ${n} runs waiting on the loan lock`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
-
     // The loan's lock is held (as by another repayment being applied) while two runs resume this one.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = lending.em.fork().transactional(async (em) => {
-      await em.findOneOrFail(Loan, { id: loan.loanId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      locked();
-      await released;
-    });
-    await isLocked;
-    const first = runRepayment(saga.deps(), row!.id);
-    await untilWaiting(1);
-    const second = runRepayment(saga.deps(), row!.id);
-    await untilWaiting(2);
-    release();
-    await holder;
-    const results = await Promise.allSettled([first, second]);
+    const results = await twoRunsQueuedOnLock(
+      lending,
+      (em) => em.findOneOrFail(Loan, { id: loan.loanId }, { lockMode: LockMode.PESSIMISTIC_WRITE }),
+      () => runRepayment(saga.deps(), row!.id),
+    );
     await saga.recover();
 
     expect(await state(loan)).toEqual({

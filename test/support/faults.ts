@@ -12,7 +12,7 @@
  */
 import type { BankingClient } from '../../platform/banking-client.ts';
 import { ErrorCode } from '../../platform/errors.ts';
-import type { MikroORM } from '../../platform/orm.ts';
+import type { EntityManager, MikroORM } from '../../platform/orm.ts';
 import { ServiceCallError } from '../../platform/service-client.ts';
 
 /** The calls a saga (or the account check before it) makes to banking. */
@@ -83,6 +83,48 @@ export function faultyBanking(real: BankingClient, ...injections: Injection[]): 
     postHold: (id) => wrap('postHold', id, () => real.postHold(id)),
     voidHold: (id) => wrap('voidHold', id, () => real.voidHold(id)),
   };
+}
+
+/**
+ * Two runs of a saga resuming the same payment while the row it locks first
+ * is held by another transaction (as by another payment being applied):
+ * both queue on that lock, then it is released. Resolves with how each run
+ * ended. `lock` takes the row lock in the holder's transaction.
+ */
+export async function twoRunsQueuedOnLock<R>(
+  orm: MikroORM,
+  lock: (em: EntityManager) => Promise<unknown>,
+  run: () => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const sql = sqlOver(orm);
+  const untilWaiting = async (n: number): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [waiting] = await sql.execute<{ n: number }[]>(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      if ((waiting?.n ?? 0) >= n) return;
+      if (Date.now() > deadline) throw new Error(`expected ${n} runs waiting on the lock`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const holder = orm.em.fork().transactional(async (em) => {
+    await lock(em);
+    locked();
+    await released;
+  });
+  await isLocked;
+  const first = run();
+  await untilWaiting(1);
+  const second = run();
+  await untilWaiting(2);
+  release();
+  await holder;
+  return Promise.allSettled([first, second]);
 }
 
 // ---------------------------------------------------------------------------

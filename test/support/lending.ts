@@ -16,7 +16,15 @@ import { must, signUp, type SignedUp } from './people.ts';
 import type { JsonResponse, TestStack } from './stack.ts';
 
 // The fault injection of saga tests, shared with billing's: re-exported so lending tests import it from here.
-export { crash, faultyBanking, unreachable, type FaultyBanking, type HoldStep, type Injection } from './faults.ts';
+export {
+  crash,
+  faultyBanking,
+  twoRunsQueuedOnLock,
+  unreachable,
+  type FaultyBanking,
+  type HoldStep,
+  type Injection,
+} from './faults.ts';
 
 /** A minimal PDF (starts with the PDF signature). */
 export const PDF_BYTES = Buffer.from(
