@@ -632,6 +632,18 @@ describe('repayment: the restart runs on several instances at once', () => {
   });
 });
 
+/** An operator in banking voids the hold of the loan's repayment sent with `idempotencyKey`; then the recovery job runs. */
+async function voidBehindTheSaga(loan: ActiveLoan, idempotencyKey: string): Promise<void> {
+  const [row] = await bank.stack.subgraphs
+    .lending!.orm.em.getConnection()
+    .execute<{ hold_id: string }[]>('select hold_id from loan_repayments where loan_id = ? and idempotency_key = ?', [
+      loan.loanId,
+      idempotencyKey,
+    ]);
+  await saga.banking.voidHold(row!.hold_id);
+  await saga.recover();
+}
+
 describe('repayment: its hold voided behind the saga (an operator in banking)', () => {
   // The hold can never be posted: the repayment is undone (the loan owes it
   // again) and FAILED; no money moved.
@@ -679,11 +691,7 @@ describe('repayment: its hold voided behind the saga (an operator in banking)', 
     const firstInterest = before.installments[0]!.interest.amount;
     expect(second.interest.amount).not.toBe(firstInterest);
 
-    const [row] = await bank.stack.subgraphs
-      .lending!.orm.em.getConnection()
-      .execute<{ hold_id: string }[]>('select hold_id from loan_repayments where idempotency_key = ?', ['under-1']);
-    await saga.banking.voidHold(row!.hold_id);
-    await saga.recover();
+    await voidBehindTheSaga(loan, 'under-1');
 
     const view = await loanView(loan);
     const byStatus = Object.fromEntries(view.repayments.map((r) => [r.status, r]));
@@ -707,11 +715,7 @@ describe('repayment: its hold voided behind the saga (an operator in banking)', 
     await expect(repayWith(stopped, loan, money(owed), 'payoff-1')).rejects.toThrow('injected crash');
     expect((await loanView(loan)).status).toBe('PAID_OFF');
 
-    const [row] = await bank.stack.subgraphs
-      .lending!.orm.em.getConnection()
-      .execute<{ hold_id: string }[]>('select hold_id from loan_repayments where idempotency_key = ?', ['payoff-1']);
-    await saga.banking.voidHold(row!.hold_id);
-    await saga.recover();
+    await voidBehindTheSaga(loan, 'payoff-1');
 
     const view = await loanView(loan);
     expect(view).toMatchObject({ status: 'ACTIVE', paidInstallments: 0, nextInstallment: { number: 1 } });
