@@ -11,7 +11,8 @@ import { LoanApplications } from '../../subgraphs/lending/src/services/applicati
 import { documentVault } from '../../subgraphs/lending/src/services/index.ts';
 import { Loans } from '../../subgraphs/lending/src/services/loans.ts';
 import { LendingProfiles } from '../../subgraphs/lending/src/services/profiles.ts';
-import { recoverSagas, type SagaDeps } from '../../subgraphs/lending/src/services/sagas.ts';
+import { recoverSagas, repaymentKey, type SagaDeps } from '../../subgraphs/lending/src/services/sagas.ts';
+import { holdPaymentViolations, ledgerViolations, sqlOver, type HoldPaymentRow, type Sql } from './faults.ts';
 import { must, signUp, type SignedUp } from './people.ts';
 import type { JsonResponse, TestStack } from './stack.ts';
 
@@ -281,16 +282,10 @@ export function sagaHarness(bank: TestStack): SagaHarness {
   };
 }
 
-interface Sql {
-  execute<T>(sql: string, params?: unknown[]): Promise<T>;
-}
 const sqlOf = (bank: TestStack, subgraph: 'lending' | 'banking'): Sql => {
   const running = bank.stack.subgraphs[subgraph];
   if (!running) throw new Error(`${subgraph} is not running`);
-  const connection = running.orm.em.getConnection();
-  return {
-    execute: <T>(sql: string, params: unknown[] = []) => connection.execute<T & object>(sql, params) as Promise<T>,
-  };
+  return sqlOver(running.orm);
 };
 
 /** Where one application's payout stands, in lending and in banking. */
@@ -409,51 +404,28 @@ export async function repaymentState(bank: TestStack, loanId: string, accountId:
  * may be left half-way: no DISBURSING loan, PENDING repayment or pending
  * loan hold.
  *
- * - banking's ledger: every POSTED transaction has two entries summing to
- *   zero; every balance is the sum of its entries; every `held` is the sum
- *   of the pending holds out of the account;
+ * - banking's ledger balances (faults.ts `ledgerViolations`);
  * - each posted disbursement belongs to exactly one ACTIVE or PAID_OFF loan
  *   (its `disbursementTransactionId`, same amount and account), and each such
  *   loan has one; the application of a paid-out loan is DISBURSED, of a
  *   DISBURSING one ACCEPTED, and no application is ACCEPTED or DISBURSED
  *   without a loan;
- * - each COMPLETED repayment has exactly one posted LOAN_REPAYMENT (its
- *   hold, same amount and account), a FAILED one none; what the
- *   installments say was paid is what the applied repayments add up to; a
- *   loan is PAID_OFF exactly when nothing is owed.
+ * - repayments and LOAN_REPAYMENT holds (faults.ts `holdPaymentViolations`):
+ *   a COMPLETED repayment has exactly one posted debit (its own), a FAILED
+ *   one none, and every debit belongs to a repayment;
+ * - what the installments say was paid is what the applied repayments add
+ *   up to; a loan is PAID_OFF exactly when nothing is owed.
  */
 export async function sagaInvariantViolations(bank: TestStack, settled = true): Promise<string[]> {
   const lending = sqlOf(bank, 'lending');
   const banking = sqlOf(bank, 'banking');
-  const problems: string[] = [];
-
-  const malformed = await banking.execute<{ id: string }[]>(
-    `select t.id from transactions t left join entries e on e.transaction_id = t.id
-      where t.status = 'POSTED' group by t.id having count(e.seq) <> 2 or coalesce(sum(e.amount), 0) <> 0`,
-  );
-  for (const t of malformed) problems.push(`transaction ${t.id}: entries do not balance`);
-  const unposted = await banking.execute<{ id: string }[]>(
-    `select t.id from transactions t join entries e on e.transaction_id = t.id where t.status <> 'POSTED' group by t.id`,
-  );
-  for (const t of unposted) problems.push(`transaction ${t.id}: entries but not POSTED`);
-  const accounts = await banking.execute<
-    { id: string; balance: string; entries: string; held: string; holds: string }[]
-  >(
-    `select a.id, a.balance::text as balance, a.held::text as held,
-            coalesce((select sum(e.amount) from entries e where e.account_id = a.id), 0)::text as entries,
-            coalesce((select sum(t.amount) from transactions t where t.from_account_id = a.id and t.status = 'PENDING'), 0)::text as holds
-       from accounts a`,
-  );
-  for (const a of accounts) {
-    if (a.balance !== a.entries) problems.push(`account ${a.id}: balance ${a.balance} but entries sum to ${a.entries}`);
-    if (a.held !== a.holds) problems.push(`account ${a.id}: held ${a.held} but pending holds sum to ${a.holds}`);
-  }
+  const problems = await ledgerViolations(banking);
 
   const txs = await banking.execute<
     { id: string; kind: string; status: string; amount: string; from_account_id: string; to_account_id: string }[]
   >(
     `select id, kind, status, amount::text as amount, from_account_id, to_account_id
-       from transactions where kind in ('LOAN_DISBURSEMENT', 'LOAN_REPAYMENT')`,
+       from transactions where kind = 'LOAN_DISBURSEMENT'`,
   );
   const txById = new Map(txs.map((t) => [t.id, t]));
   const loans = await lending.execute<
@@ -471,18 +443,9 @@ export async function sagaInvariantViolations(bank: TestStack, settled = true): 
   const applications = await lending.execute<{ id: string; status: string }[]>(
     'select id, status from loan_applications',
   );
-  const repayments = await lending.execute<
-    {
-      id: string;
-      loan_id: string;
-      status: string;
-      amount: string;
-      from_account_id: string;
-      hold_id: string | null;
-      applied: boolean;
-    }[]
-  >(
-    `select id, loan_id, status, amount::text as amount, from_account_id, hold_id, applied_at is not null as applied
+  const repayments = await lending.execute<(HoldPaymentRow & { loan_id: string })[]>(
+    `select id, loan_id, status, amount::text as amount, currency, from_account_id, hold_id,
+            applied_at is not null as applied
        from loan_repayments`,
   );
   const installments = await lending.execute<{ loan_id: string; paid: string; owed: string }[]>(
@@ -494,7 +457,6 @@ export async function sagaInvariantViolations(bank: TestStack, settled = true): 
   if (settled) {
     for (const t of txs) if (t.status === 'PENDING') problems.push(`${t.kind} hold ${t.id} left PENDING`);
     for (const l of loans) if (l.status === 'DISBURSING') problems.push(`loan ${l.id} left DISBURSING`);
-    for (const r of repayments) if (r.status === 'PENDING') problems.push(`repayment ${r.id} left PENDING`);
   }
 
   // Disbursements.
@@ -530,36 +492,20 @@ export async function sagaInvariantViolations(bank: TestStack, settled = true): 
     }
   }
 
-  // Repayments.
-  const repaidBy = new Map<string, string>();
+  // Repayments and their LOAN_REPAYMENT holds.
+  problems.push(
+    ...(await holdPaymentViolations(banking, repayments, {
+      what: 'repayment',
+      kind: 'LOAN_REPAYMENT',
+      scope: 'service:lending',
+      keyOf: repaymentKey,
+      to: 'LOANS',
+      settled,
+    })),
+  );
   const appliedByLoan = new Map<string, bigint>();
   for (const r of repayments) {
     if (r.applied) appliedByLoan.set(r.loan_id, (appliedByLoan.get(r.loan_id) ?? 0n) + BigInt(r.amount));
-    const tx = r.hold_id ? txById.get(r.hold_id) : undefined;
-    if (r.status === 'COMPLETED') {
-      if (!r.applied) problems.push(`repayment ${r.id} COMPLETED but not applied`);
-      if (!tx || tx.kind !== 'LOAN_REPAYMENT' || tx.status !== 'POSTED') {
-        problems.push(`repayment ${r.id} COMPLETED without a posted transfer`);
-      } else {
-        if (tx.amount !== r.amount || tx.from_account_id !== r.from_account_id) {
-          problems.push(`repayment ${r.id}: transfer ${tx.id} is ${tx.amount} from ${tx.from_account_id}`);
-        }
-        if (repaidBy.has(tx.id)) {
-          problems.push(`transfer ${tx.id} claimed by repayments ${repaidBy.get(tx.id)} and ${r.id}`);
-        }
-        repaidBy.set(tx.id, r.id);
-      }
-    }
-    if (r.status === 'FAILED') {
-      if (r.applied) problems.push(`repayment ${r.id} FAILED but applied to the loan`);
-      if (tx && tx.status === 'POSTED') problems.push(`repayment ${r.id} FAILED but its transfer ${tx.id} is posted`);
-    }
-  }
-  for (const t of txs) {
-    if (t.kind === 'LOAN_REPAYMENT' && t.status === 'POSTED' && !repaidBy.has(t.id)) {
-      const holder = repayments.find((r) => r.hold_id === t.id && r.status === 'PENDING');
-      if (settled || !holder) problems.push(`repayment transfer ${t.id} posted without a COMPLETED repayment`);
-    }
   }
   const statusOf = new Map(loans.map((l) => [l.id, l.status]));
   for (const i of installments) {
