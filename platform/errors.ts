@@ -162,7 +162,8 @@ export function formatError(
 /**
  * Answers a plain HTTP request (a download) with a catalogued error as a
  * GraphQL-shaped JSON body and the status of its code (BAD_USER_INPUT 400,
- * NOT_FOUND 404...); anything unexpected is logged and masked as a 500.
+ * NOT_FOUND 404, RATE_LIMITED 429 with `Retry-After`...); anything
+ * unexpected is logged and masked as a 500.
  */
 export function sendHttpError(
   res: ServerResponse,
@@ -179,6 +180,8 @@ export function sendHttpError(
   const { http: _http, ...extensions } = known ? error.extensions : { code };
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
+  if (typeof extensions.retryAfterSeconds === 'number')
+    res.setHeader('retry-after', String(extensions.retryAfterSeconds));
   res.end(JSON.stringify({ errors: [{ message: known ? error.message : 'Internal server error.', extensions }] }));
 }
 

@@ -3,8 +3,8 @@
  * a signed-in caller is counted by user, an anonymous one by address (the
  * nearest entry of `X-Forwarded-For` behind one trusted proxy); over the
  * limit, HTTP 429 with `Retry-After` and RATE_LIMITED, and nothing runs.
- * graphql-ws operations count the same way. With Redis, two routers share
- * the counts.
+ * graphql-ws operations and statement downloads count the same way. With
+ * Redis, two routers share the counts.
  */
 import { randomUUID } from 'node:crypto';
 import { issueAccessToken } from '../platform/access-token.ts';
@@ -121,6 +121,17 @@ test('graphql-ws operations count too; a refused one leaves the socket usable', 
   }
   // HTTP shares the count with the socket.
   expectLimited(await post(PING, { token }));
+});
+
+test('statement downloads count too: over the limit, 429 with Retry-After before the file is asked for', async () => {
+  const token = tokenOfNewUser();
+  for (let i = 0; i < LIMIT; i++) expect((await post(PING, { token })).status).toBe(200);
+  const url = new URL('/statement.csv?accountId=00000000-0000-4000-8000-000000000000&month=2026-01', bank.routerUrl);
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.status).toBe(429);
+  const body = (await response.json()) as { errors: { extensions: { code: string; retryAfterSeconds: number } }[] };
+  expect(body.errors[0]?.extensions.code).toBe('RATE_LIMITED');
+  expect(response.headers.get('retry-after')).toBe(String(body.errors[0]?.extensions.retryAfterSeconds));
 });
 
 describe('with Redis', () => {

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
-import { CALLER_HEADER, signCallerHeader } from '../../platform/caller.ts';
+import { CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
 import type { SubgraphName } from '../../platform/config.ts';
 import { sendHttpError, UnauthenticatedError } from '../../platform/errors.ts';
 import { REQUEST_ID_HEADER, type Logger } from '../../platform/logger.ts';
@@ -24,6 +24,8 @@ export function downloadRoutes(options: {
   tokenKey: string;
   signingKey: string;
   logger: Logger;
+  /** Counts the download against the caller's rate limit (throws RATE_LIMITED over it). */
+  admit(caller: Caller, req: IncomingMessage): Promise<void>;
 }): Record<string, (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>> {
   const route = (subgraph: SubgraphName) => async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     const logger = options.logger.child({ requestId });
@@ -36,6 +38,7 @@ export function downloadRoutes(options: {
       }
       const caller = callerFromAuthorization(options.tokenKey, req.headers.authorization);
       if (caller.kind !== 'user') throw new UnauthenticatedError('Downloads need an access token.');
+      await options.admit(caller, req);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const target = new URL(`${url.pathname}${url.search}`, options.subgraphUrls[subgraph]);
       const response = await fetch(target, {

@@ -112,7 +112,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
 
   const subgraphUrls = composed.map((name) => urls[name] as string);
   const http = await startHttpServer({
-    routes: downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger }),
+    routes: downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger, admit }),
     host: config.host,
     port: options.port ?? config.router.port,
     logger,
