@@ -74,4 +74,20 @@ describe('InProcessEventBus', () => {
     expect(b).toEqual(['one', 'two']);
     await bus.close();
   });
+
+  test('presence: a user watches a topic while any of their watches lasts; releasing twice is harmless', async () => {
+    const bus = new InProcessEventBus();
+    expect(await bus.isWatching('u1', 'conversation.1')).toBe(false);
+    const first = await bus.watch('u1', 'conversation.1');
+    const second = await bus.watch('u1', 'conversation.1');
+    expect(await bus.isWatching('u1', 'conversation.1')).toBe(true);
+    expect(await bus.isWatching('u2', 'conversation.1')).toBe(false);
+    expect(await bus.isWatching('u1', 'conversation.2')).toBe(false);
+    await first();
+    await first();
+    expect(await bus.isWatching('u1', 'conversation.1')).toBe(true);
+    await second();
+    expect(await bus.isWatching('u1', 'conversation.1')).toBe(false);
+    await bus.close();
+  });
 });

@@ -6,7 +6,9 @@
  *   whoever listens now;
  * - `append`/`consume`: a durable stream for consumers that must not miss an
  *   event (notifications); each event is delivered at least once per
- *   consumer group and carries an id for idempotent handling.
+ *   consumer group and carries an id for idempotent handling;
+ * - `watch`/`isWatching`: presence, who watches a live topic now (the
+ *   routers hold the subscriptions; messaging asks before notifying).
  *
  * This file holds the in-process implementation used by the embedded default
  * (`npm start` without `REDIS_URL`); redis-event-bus.ts implements the same
@@ -26,6 +28,11 @@ export interface DomainEvent<TPayload = Record<string, unknown>> {
   payload: TPayload;
 }
 
+/** The key of one user's presence on one topic (shared by both buses). */
+export function presenceKey(userId: string, topic: string): string {
+  return `presence:${topic}:${userId}`;
+}
+
 /** Stops a subscription or a consumer. */
 export type Unsubscribe = () => Promise<void>;
 
@@ -40,6 +47,15 @@ export interface EventBus {
    * idempotent by event id. An event is acknowledged once `handler` resolves.
    */
   consume(group: string, handler: (event: DomainEvent) => Promise<void>): Promise<Unsubscribe>;
+  /**
+   * Presence: records that `userId` watches `topic` live (a router holding
+   * one of their subscriptions) until the returned function is called, or,
+   * if the process holding it dies, for a short while after. Several watches
+   * of the same user and topic (two tabs, two routers) count separately.
+   */
+  watch(userId: string, topic: string): Promise<Unsubscribe>;
+  /** Whether `userId` watches `topic` now (on any process sharing this bus). */
+  isWatching(userId: string, topic: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -55,6 +71,8 @@ export class InProcessEventBus implements EventBus {
     string,
     { offset: number; handler: (event: DomainEvent) => Promise<void>; running: boolean }
   >();
+  /** Watches per user and topic. */
+  readonly #watching = new Map<string, number>();
 
   constructor() {
     this.#live.setMaxListeners(0);
@@ -88,9 +106,27 @@ export class InProcessEventBus implements EventBus {
     };
   }
 
+  async watch(userId: string, topic: string): Promise<Unsubscribe> {
+    const key = presenceKey(userId, topic);
+    this.#watching.set(key, (this.#watching.get(key) ?? 0) + 1);
+    let done = false;
+    return async () => {
+      if (done) return;
+      done = true;
+      const left = (this.#watching.get(key) ?? 1) - 1;
+      if (left > 0) this.#watching.set(key, left);
+      else this.#watching.delete(key);
+    };
+  }
+
+  async isWatching(userId: string, topic: string): Promise<boolean> {
+    return this.#watching.has(presenceKey(userId, topic));
+  }
+
   async close(): Promise<void> {
     this.#live.removeAllListeners();
     this.#groups.clear();
+    this.#watching.clear();
   }
 
   /** Delivers pending events to `group` in order; a failed handler is retried on the next append. */

@@ -336,6 +336,42 @@ describe('connection loss', () => {
   });
 });
 
+describe('presence', () => {
+  test('a watch is seen by every bus sharing the Redis, while any watch of that user and topic lasts', async () => {
+    const prefix = testRedisPrefix();
+    const router = newBus({ keyPrefix: prefix });
+    const messaging = newBus({ keyPrefix: prefix });
+    expect(await messaging.isWatching('u1', 'conversation.1')).toBe(false);
+    const first = await router.watch('u1', 'conversation.1');
+    const second = await router.watch('u1', 'conversation.1');
+    expect(await messaging.isWatching('u1', 'conversation.1')).toBe(true);
+    expect(await messaging.isWatching('u2', 'conversation.1')).toBe(false);
+    expect(await messaging.isWatching('u1', 'conversation.2')).toBe(false);
+    await first();
+    await first();
+    expect(await messaging.isWatching('u1', 'conversation.1')).toBe(true);
+    await second();
+    expect(await messaging.isWatching('u1', 'conversation.1')).toBe(false);
+  });
+
+  test('watches are renewed while they last, end with their bus, and run out if their process dies', async () => {
+    const prefix = testRedisPrefix();
+    const observer = newBus({ keyPrefix: prefix });
+    const alive = newBus({ keyPrefix: prefix, presenceTtlMs: 300 });
+    await alive.watch('u1', 'conversation.1');
+    // Three TTLs later the watch is still there: renewed every 100 ms.
+    await sleep(900);
+    expect(await observer.isWatching('u1', 'conversation.1')).toBe(true);
+    await alive.close();
+    expect(await observer.isWatching('u1', 'conversation.1')).toBe(false);
+
+    // A watch left by a process that died: nobody renews it, and it runs out.
+    await admin.zadd(`${prefix}presence:conversation.1:u2`, Date.now() + 300, 'watch-of-a-dead-process');
+    expect(await observer.isWatching('u2', 'conversation.1')).toBe(true);
+    await until(async () => !(await observer.isWatching('u2', 'conversation.1')), 2_000);
+  });
+});
+
 describe('close', () => {
   test('leaves no connection open', async () => {
     const name = `bus-${randomUUID()}`;

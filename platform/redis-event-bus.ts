@@ -14,6 +14,9 @@
  *   {@link RedisEventBusOptions.claimIdleMs}, as are the events a dead
  *   consumer (a stopped or crashed process) left unacknowledged. Delivery is
  *   at least once per group: handlers are idempotent by event id.
+ * - Presence (`watch`/`isWatching`) is a sorted set per user and topic whose
+ *   members are watches scored by when they run out; each process renews its
+ *   own, so the watches of a process that died run out by themselves.
  *
  * Payloads never reach the log (they can hold amounts): log lines name an
  * event by id and type only.
@@ -23,7 +26,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
-import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
+import { presenceKey, type DomainEvent, type EventBus, type Unsubscribe } from './event-bus.ts';
 import type { Logger } from './logger.ts';
 
 export interface RedisEventBusOptions {
@@ -46,6 +49,8 @@ export interface RedisEventBusOptions {
   batchSize?: number;
   /** Consumers of a group with nothing pending and idle this long are deleted from it. Default 1 hour. */
   consumerExpiryMs?: number;
+  /** A watch (presence) not renewed for this long is over (its process died). Renewed every third of it. Default 30 s. */
+  presenceTtlMs?: number;
 }
 
 /** One entry of the stream as Redis returns it; `fields` is null for an entry trimmed away. */
@@ -147,6 +152,10 @@ export class RedisEventBus implements EventBus {
   /** Live listeners per channel: a Redis UNSUBSCRIBE is sent only when the last one leaves. */
   readonly #listeners = new Map<string, number>();
   readonly #maxLength: number;
+  /** This process's watches (presence), by watch id: the Redis sorted set each is a member of. */
+  readonly #watches = new Map<string, string>();
+  readonly #presenceTtlMs: number;
+  #renewal: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: RedisEventBusOptions) {
@@ -155,6 +164,7 @@ export class RedisEventBus implements EventBus {
     this.keyPrefix = options.keyPrefix ?? '';
     this.stream = `${this.keyPrefix}${options.stream ?? 'bank:events'}`;
     this.#maxLength = options.maxLength ?? 1_000_000;
+    this.#presenceTtlMs = options.presenceTtlMs ?? 30_000;
     this.#publisher = this.#connect('pub');
     this.#subscriber = this.#connect('sub');
     this.#pubsub = new RedisPubSub({
@@ -237,9 +247,69 @@ export class RedisEventBus implements EventBus {
     };
   }
 
+  /**
+   * A watch is a member of the sorted set `presence:<topic>:<user>` scored by
+   * when it runs out; this process renews all of its own in one pipeline
+   * every third of the TTL, so a dead process's watches end by themselves.
+   * Recording is best-effort: while Redis is away the watch is kept here and
+   * written at the next renewal.
+   */
+  async watch(userId: string, topic: string): Promise<Unsubscribe> {
+    this.#assertOpen();
+    const key = `${this.keyPrefix}${presenceKey(userId, topic)}`;
+    const id = randomBytes(8).toString('hex');
+    this.#watches.set(id, key);
+    this.#renewal ??= setInterval(() => void this.#renewWatches(), Math.max(10, Math.floor(this.#presenceTtlMs / 3)));
+    this.#renewal.unref();
+    await this.#writeWatches([[id, key]]);
+    return async () => {
+      if (!this.#watches.delete(id)) return;
+      if (this.#watches.size === 0 && this.#renewal) {
+        clearInterval(this.#renewal);
+        this.#renewal = undefined;
+      }
+      if (!this.#closed) await this.#publisher.zrem(key, id).catch(() => undefined);
+    };
+  }
+
+  async isWatching(userId: string, topic: string): Promise<boolean> {
+    this.#assertOpen();
+    const key = `${this.keyPrefix}${presenceKey(userId, topic)}`;
+    return (await this.#publisher.zcount(key, Date.now(), '+inf')) > 0;
+  }
+
+  /** Writes (or renews) watches with a fresh expiry; drops the expired members of their sets. */
+  async #writeWatches(watches: [id: string, key: string][]): Promise<void> {
+    if (watches.length === 0) return;
+    const now = Date.now();
+    const pipeline = this.#publisher.pipeline();
+    for (const [id, key] of watches) {
+      pipeline.zadd(key, now + this.#presenceTtlMs, id);
+      pipeline.zremrangebyscore(key, '-inf', now);
+      pipeline.pexpire(key, this.#presenceTtlMs * 2);
+    }
+    await pipeline.exec().catch((error: unknown) => {
+      this.#logger.warn({ err: error }, 'presence not recorded; retrying at the next renewal');
+    });
+  }
+
+  async #renewWatches(): Promise<void> {
+    if (this.#closed) return;
+    await this.#writeWatches([...this.#watches]);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#renewal) clearInterval(this.#renewal);
+    this.#renewal = undefined;
+    // This process's watches end now rather than when they run out.
+    if (this.#watches.size > 0 && this.#publisher.status === 'ready') {
+      const pipeline = this.#publisher.pipeline();
+      for (const [id, key] of this.#watches) pipeline.zrem(key, id);
+      await pipeline.exec().catch(() => undefined);
+    }
+    this.#watches.clear();
     await Promise.all([...this.#consumers].map((c) => c.stop()));
     this.#consumers.clear();
     await Promise.all([closeConnection(this.#subscriber), closeConnection(this.#publisher)]);

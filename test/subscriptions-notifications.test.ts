@@ -13,6 +13,7 @@ import type { EventBus } from '../platform/event-bus.ts';
 import { createLogger } from '../platform/logger.ts';
 import { RedisEventBus } from '../platform/redis-event-bus.ts';
 import { testRedisPrefix, testRedisUrl } from './support/redis.ts';
+import { messageAddedTopic } from '../subgraphs/messaging/src/services/live.ts';
 import { signUp, startConversation, type SignedUp } from './support/people.ts';
 import { postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
 import { connect, subscribe, until, type Subscription, type WsClient } from './support/ws.ts';
@@ -192,26 +193,38 @@ describe.each<BusKind>(['in-process', 'redis'])('notificationAdded over the %s b
     });
 
     /**
-     * NEW_MESSAGE notifications are made asynchronously (outbox, stream): waits until the banker has
-     * one per message of the owner, so that a live check sees only what it causes.
+     * NEW_MESSAGE notifications are made asynchronously (outbox, stream): waits until messaging has
+     * handled every message sent so far, so that a check sees only what it causes.
      */
     async function settled(): Promise<void> {
+      const db = bank.stack.subgraphs.messaging!.orm.em.getConnection();
       await until(
         async () => {
-          const data = await ok(
-            `query($id: ID!) { conversation(id: $id) { messages(last: 100) { edges { node { sender { id } } } } } }`,
-            { id: conversationId },
-            banker.token,
+          const [row] = await db.execute<{ sent: number; handled: number }[]>(
+            `select (select count(*)::int from messages) as sent,
+                    (select count(*)::int from processed_events where type = 'messaging.message.sent') as handled`,
           );
-          const edges = (data.conversation as { messages: { edges: { node: { sender: { id: string } } }[] } }).messages
-            .edges;
-          const fromOwner = edges.filter((e) => e.node.sender.id === owner.id).length;
-          return (await myNotifications(banker)).length === fromOwner;
+          return row !== undefined && row.sent === row.handled;
         },
         15_000,
-        'NEW_MESSAGE notifications settled',
+        'every message handled by the notification consumer',
       );
     }
+
+    const kindsOf = async (user: User): Promise<string[]> => (await myNotifications(user)).map((n) => n.kind);
+    /** Waits until the router has recorded (or released) `user`'s presence on a conversation. */
+    const untilWatching = (user: User, conversation: string, watching: boolean) =>
+      until(
+        async () => (await bank.stack.bus.isWatching(user.id, messageAddedTopic(conversation))) === watching,
+        5_000,
+        `presence ${watching ? 'recorded' : 'released'}`,
+      );
+    const send = (body: string) =>
+      ok(
+        `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+        { input: { conversationId, body } },
+        owner.token,
+      );
 
     test('messageAdded carries fields of identity (sender, participants) exactly as a plain query does', async () => {
       await settled();
@@ -246,6 +259,7 @@ describe.each<BusKind>(['in-process', 'redis'])('notificationAdded over the %s b
       const conversation = query.conversation as { messages: { edges: { node: unknown }[] } };
       expect(event.data?.messageAdded).toEqual(conversation.messages.edges[0]?.node);
       await sub.stop();
+      await untilWatching(banker, conversationId, false);
     });
 
     test('a new message notifies the other participant (NEW_MESSAGE), not the sender', async () => {
@@ -269,6 +283,45 @@ describe.each<BusKind>(['in-process', 'redis'])('notificationAdded over the %s b
       expect(await toOwner.nothingWithin(1_000)).toBe(true);
       await toBanker.stop();
       await toOwner.stop();
+    });
+
+    test('no NEW_MESSAGE while the recipient watches the conversation live; one again once they stop', async () => {
+      await settled();
+      const before = (await kindsOf(banker)).length;
+      type Payload = { messageAdded: { body: string } };
+      const watching = await listen<Payload>(track(connect(bank.routerUrl, banker.token)), MESSAGE_ADDED, {
+        id: conversationId,
+      });
+      await untilWatching(banker, conversationId, true);
+      await send('Seen live');
+      expect((await watching.next(10_000)).data?.messageAdded.body).toBe('Seen live');
+      await settled();
+      expect(await kindsOf(banker)).toHaveLength(before);
+
+      // The subscription ends: the presence goes with it.
+      await watching.stop();
+      await untilWatching(banker, conversationId, false);
+      await send('Seen later');
+      await settled();
+      const after = await kindsOf(banker);
+      expect(after).toHaveLength(before + 1);
+      expect(after[0]).toBe('NEW_MESSAGE');
+    });
+
+    test('watching another conversation does not count', async () => {
+      const other = await startConversation(bank.routerUrl, owner.token, {
+        participantId: banker.id,
+        subject: 'Equipment',
+        body: 'Another topic',
+      });
+      await settled();
+      const before = (await kindsOf(banker)).length;
+      const elsewhere = await listen(track(connect(bank.routerUrl, banker.token)), MESSAGE_ADDED, { id: other });
+      await send('Not in the watched one');
+      await settled();
+      expect(await kindsOf(banker)).toHaveLength(before + 1);
+      await elsewhere.stop();
+      await untilWatching(banker, other, false);
     });
   });
 });

@@ -266,6 +266,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       unsubscribes.push(await bus.subscribe(topic, listener));
       topicListeners += 1;
     }
+    // Presence: owning subgraphs can tell that this user watches these topics live
+    // (messaging sends no NEW_MESSAGE notification for a conversation being watched).
+    const unwatches: Unsubscribe[] = [];
+    if (context.caller.kind === 'user') {
+      for (const topic of check.topics) unwatches.push(await bus.watch(context.caller.userId, topic));
+    }
     subscriptions += 1;
     const restPlan = (data: Record<string, unknown>) => {
       const source: GraphQLDataSource<RouterContext> = { process: async () => ({ data }) };
@@ -325,6 +331,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       }
     } finally {
       subscriptions -= 1;
+      for (const unwatch of unwatches) await unwatch();
       for (const unsubscribe of unsubscribes) {
         await unsubscribe();
         topicListeners -= 1;

@@ -12,12 +12,11 @@
  * - Live: after the transaction commits, each new notification is published on
  *   its user's `notificationAdded` topic.
  *
- * NEW_MESSAGE: the issue asks for one "while the recipient is not subscribed
- * to that conversation". Subscriptions live in the routers, which messaging
- * cannot see, so the rule applied is: a recipient gets one unless they have
- * already read the conversation up to that message when the event is handled
- * (they had it open). A recipient watching the conversation live may still
- * get one.
+ * NEW_MESSAGE: a recipient gets one while they are not subscribed to that
+ * conversation. Subscriptions live in the routers, which record on the bus
+ * who watches which topic (`EventBus.watch`); a recipient watching the
+ * conversation's `messageAdded` topic when the event is handled gets none,
+ * nor does one who has already read the conversation up to that message.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -27,7 +26,7 @@ import type { EntityManager, MikroORM } from '../../../../platform/orm.ts';
 import { Conversation, Message, Notification, Participant } from '../entities/index.ts';
 import { outboxChannels, type ChannelFactory } from './channels.ts';
 import { publishLive } from '../../../../platform/subscriptions.ts';
-import { notificationAddedTopic, type NotificationAddedEvent } from './live.ts';
+import { messageAddedTopic, notificationAddedTopic, type NotificationAddedEvent } from './live.ts';
 import {
   draftsFor,
   EVENT_TYPES,
@@ -75,7 +74,7 @@ export async function handleEvent(event: DomainEvent, options: NotificationConsu
     if (!(await claim(em, event))) return [];
     let drafts: NotificationDraft[];
     try {
-      drafts = await draftsOf(em, event);
+      drafts = await draftsOf(em, event, bus);
     } catch (error) {
       if (!(error instanceof z.ZodError)) throw error;
       // A malformed payload never gets better: record the event as handled, make nothing.
@@ -116,14 +115,19 @@ async function claim(em: EntityManager, event: DomainEvent): Promise<boolean> {
   return rows.length > 0;
 }
 
-async function draftsOf(em: EntityManager, event: DomainEvent): Promise<NotificationDraft[]> {
+async function draftsOf(em: EntityManager, event: DomainEvent, bus: EventBus): Promise<NotificationDraft[]> {
   if (event.type !== EVENT_TYPES.messageSent) return draftsFor(event);
   const p = messageSentPayload.parse(event.payload);
   const message = await em.findOne(Message, { id: p.messageId });
   const conversation = await em.findOne(Conversation, { id: p.conversationId });
   if (!message || !conversation) return [];
   const participants = await em.find(Participant, { conversationId: conversation.id });
-  return participants
-    .filter((r) => r.userId !== message.senderId && r.lastReadSeq < message.seq)
-    .map((r) => newMessageDraft(r.userId, conversation.id, conversation.subject));
+  const topic = messageAddedTopic(conversation.id);
+  const drafts: NotificationDraft[] = [];
+  for (const r of participants) {
+    if (r.userId === message.senderId || r.lastReadSeq >= message.seq) continue;
+    if (await bus.isWatching(r.userId, topic)) continue;
+    drafts.push(newMessageDraft(r.userId, conversation.id, conversation.subject));
+  }
+  return drafts;
 }
