@@ -77,6 +77,18 @@ describe('operationCost', () => {
     expect(cost(getIntrospectionQuery())).toBe(0);
   });
 
+  test('fragments spread into fragments many times over are costed once each (no exponential walk)', () => {
+    // Ten levels of fragments, each spreading the next ten times: 10^10 paths to the bottom field.
+    const levels = 10;
+    const fragments = Array.from({ length: levels }, (_, i) => {
+      const body = i === levels - 1 ? 'me { id }' : Array.from({ length: 10 }, () => `...F${i + 1}`).join(' ');
+      return `fragment F${i} on Query { ${body} }`;
+    }).join('\n');
+    const document = parse(`{ ...F0 }\n${fragments}`);
+    expect(validate(schema, document)).toEqual([]);
+    expect(operationCost(schema, document, undefined)).toBe(2 * 10 ** 9);
+  });
+
   test('the operation named is the one counted', () => {
     const document = 'query A { me { id } } query B { me { id name accounts { id } } }';
     expect(cost(document, {}, 'A')).toBe(2);

@@ -71,21 +71,33 @@ export function operationCost(
   const variableValues = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
   const coerced = variableValues.coerced ?? {};
 
-  const costOf = (selectionSet: SelectionSetNode, type: GraphQLNamedType, seen: ReadonlySet<string>): number => {
+  // A fragment costs the same wherever it is spread: worked out once, so a
+  // document that spreads fragments into fragments many times over is costed
+  // in time linear in its size.
+  const fragmentCosts = new Map<string, number>();
+  const fragmentCost = (name: string, type: GraphQLNamedType): number => {
+    const known = fragmentCosts.get(name);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    // A fragment spread inside itself is refused by validation; here it counts nothing.
+    fragmentCosts.set(name, 0);
+    const cost = fragment
+      ? costOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? type)
+      : 0;
+    fragmentCosts.set(name, cost);
+    return cost;
+  };
+
+  const costOf = (selectionSet: SelectionSetNode, type: GraphQLNamedType): number => {
     let cost = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        cost += costOf(selection.selectionSet, on ?? type, seen);
+        cost += costOf(selection.selectionSet, on ?? type);
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        // A fragment spread inside itself is refused by validation; here it simply counts nothing.
-        if (!fragment || seen.has(name)) continue;
-        const on = schema.getType(fragment.typeCondition.name.value) ?? type;
-        cost += costOf(fragment.selectionSet, on, new Set([...seen, name]));
+        cost += fragmentCost(selection.name.value, type);
         continue;
       }
       const name = selection.name.value;
@@ -106,12 +118,12 @@ export function operationCost(
           if (typeof value === 'number' && Number.isFinite(value)) pageSize = Math.max(pageSize, value);
         }
       }
-      const under = selection.selectionSet ? costOf(selection.selectionSet, getNamedType(field.type), seen) : 0;
+      const under = selection.selectionSet ? costOf(selection.selectionSet, getNamedType(field.type)) : 0;
       cost += 1 + pageSize * under;
     }
     return cost;
   };
-  return costOf(operation.selectionSet, root, new Set());
+  return costOf(operation.selectionSet, root);
 }
 
 /** A limit that refused an operation. */
