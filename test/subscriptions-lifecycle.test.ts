@@ -104,6 +104,12 @@ describe('on one router', () => {
   let banker: SignedUp;
   let conversationId: string;
   const stats = () => bank.stack.router.subscriptions.stats();
+  /** Presence watches held in Redis under this stack's prefix. */
+  const watches = async (): Promise<number> => {
+    let count = 0;
+    for (const key of await admin.keys(`${bus.keyPrefix}presence:*`)) count += await admin.zcard(key);
+    return count;
+  };
 
   beforeAll(async () => {
     ({ bank, bus } = await startRedisStack());
@@ -141,6 +147,8 @@ describe('on one router', () => {
     // Redis counts subscriber connections: the router's bus has one, however many listeners share it.
     expect(await numsub(messageChannel)).toBe(1);
     for (const channel of notificationChannels) expect(await numsub(channel)).toBe(1);
+    // Presence: one watch per subscription and topic, in one sorted set per user and topic.
+    expect(await watches()).toBe(total);
 
     // They are live: one message reaches every messageAdded subscription.
     await ok(bank, SEND, { input: { conversationId, body: 'to everyone' } }, owner.token);
@@ -170,6 +178,7 @@ describe('on one router', () => {
     await until(() => stats().sockets === before.sockets, 5_000, 'sockets closed');
     expect(stats()).toEqual(before);
     for (const channel of [messageChannel, ...notificationChannels]) expect(await numsub(channel)).toBe(0);
+    expect(await watches()).toBe(0);
   });
 
   test('a client that stops reading does not stall the others; it gets its backlog when it reads again', async () => {

@@ -330,12 +330,13 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         if (result) yield result;
       }
     } finally {
-      subscriptions -= 1;
-      for (const unwatch of unwatches) await unwatch();
       for (const unsubscribe of unsubscribes) {
         await unsubscribe();
         topicListeners -= 1;
       }
+      for (const unwatch of unwatches) await unwatch();
+      // Counted as ended once everything it held is released (stats() never shows a half-ended one).
+      subscriptions -= 1;
     }
   }
 
