@@ -12,6 +12,7 @@ import { createEventBus } from '../platform/event-bus-factory.ts';
 import { withDevelopmentKeys } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startSubgraph } from '../platform/subgraph.ts';
+import { stopOnSignals } from '../platform/shutdown.ts';
 import { startRouter } from '../router/src/router.ts';
 import { IMPLEMENTED_SUBGRAPHS, isSubgraphName, loadSubgraph } from './subgraphs.ts';
 
@@ -45,21 +46,7 @@ async function main(): Promise<void> {
   } else {
     throw new Error(USAGE);
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(logger, close);
 }
 
 main().catch((error: unknown) => {

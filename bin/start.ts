@@ -12,6 +12,7 @@ import { DEVELOPMENT_ADMIN, loadConfig, SUBGRAPH_NAMES, withDatabaseUrls, type C
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
 import { withDevelopmentKeys } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
+import { stopOnSignals } from '../platform/shutdown.ts';
 import { DEMO_USERS } from '../subgraphs/identity/src/seed.ts';
 import { startStack, type RunningStack } from './stack.ts';
 import { IMPLEMENTED_SUBGRAPHS } from './subgraphs.ts';
@@ -21,19 +22,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'bank');
   let postgres: RunningPostgres | undefined;
   let stack: RunningStack | undefined;
-  let stopping = false;
-
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
+  stopOnSignals(logger, async () => {
     await stack?.close();
     await postgres?.stop();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
 
   try {
     if (IMPLEMENTED_SUBGRAPHS.some((n) => config.subgraphs[n].databaseUrl === undefined)) {
