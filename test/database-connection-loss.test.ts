@@ -32,13 +32,18 @@ afterAll(async () => {
 });
 
 /** Resolves with `work`'s outcome, or rejects if it has not settled within `ms` (a pool with no connection left). */
-function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
-  return Promise.race([
-    work,
-    sleep(ms).then(() => {
-      throw new Error(`${what}: no answer within ${ms} ms (a leaked connection?)`);
-    }),
-  ]);
+async function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([
+      work,
+      sleep(ms, undefined, { signal: timer.signal }).then(() => {
+        throw new Error(`${what}: no answer within ${ms} ms (a leaked connection?)`);
+      }),
+    ]);
+  } finally {
+    timer.abort();
+  }
 }
 
 test('transactions whose connection is killed under them do not use the pool up', async () => {
