@@ -25,9 +25,10 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { presenceKey, type DomainEvent, type EventBus, type Unsubscribe } from './event-bus.ts';
 import type { Logger } from './logger.ts';
+import { closeRedis, connectRedis } from './redis.ts';
 
 export interface RedisEventBusOptions {
   /** `redis://` or `rediss://` URL (may carry credentials: never logged). */
@@ -95,27 +96,6 @@ function parseEvent(fields: string[] | null): DomainEvent | undefined {
 
 function errorCode(error: unknown): string {
   return error instanceof Error ? (error.message.split(' ')[0] ?? '') : '';
-}
-
-/**
- * Quits a connection, waiting for its pending replies. A connection waiting to
- * reconnect ends at its next attempt: its retry strategy gives up once closing
- * (`disconnect()` would leave it, and its queued commands, hanging).
- */
-async function closeConnection(connection: Redis): Promise<void> {
-  while (connection.status !== 'end') {
-    await new Promise<void>((resolve) => {
-      const settled = () => {
-        connection.off('end', settled);
-        connection.off('ready', settled);
-        resolve();
-      };
-      connection.on('end', settled);
-      connection.on('ready', settled);
-      if (connection.status === 'ready') connection.quit().catch(() => connection.disconnect());
-      else if (connection.status === 'wait') connection.disconnect();
-    });
-  }
 }
 
 /**
@@ -312,33 +292,20 @@ export class RedisEventBus implements EventBus {
     this.#watches.clear();
     await Promise.all([...this.#consumers].map((c) => c.stop()));
     this.#consumers.clear();
-    await Promise.all([closeConnection(this.#subscriber), closeConnection(this.#publisher)]);
+    await Promise.all([closeRedis(this.#subscriber), closeRedis(this.#publisher)]);
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new Error('The event bus is closed.');
   }
 
-  /**
-   * A new connection, named for `CLIENT LIST`, logging its errors once per
-   * outage. It reconnects (as ioredis does by default) until `isClosing`.
-   */
+  /** A new connection of this bus (see platform/redis.ts); it reconnects until `isClosing`. */
   #connect(role: 'pub' | 'sub' | 'consumer', isClosing: () => boolean = () => this.#closed): Redis {
-    const connection = new Redis(this.#options.url, {
-      connectionName: `${this.#options.connectionName ?? 'bank-event-bus'}:${role}`,
-      retryStrategy: (times) => (isClosing() ? null : Math.min(times * 50, 2000)),
+    return connectRedis(this.#options.url, {
+      name: `${this.#options.connectionName ?? 'bank-event-bus'}:${role}`,
+      logger: this.#logger,
+      isClosing,
     });
-    let failing = false;
-    connection.on('error', (error: unknown) => {
-      if (failing) return;
-      failing = true;
-      this.#logger.warn({ err: error, role }, 'redis connection error; reconnecting');
-    });
-    connection.on('ready', () => {
-      if (failing) this.#logger.info({ role }, 'redis connection restored');
-      failing = false;
-    });
-    return connection;
   }
 }
 
@@ -415,7 +382,7 @@ class StreamConsumer {
       }
       await Promise.race([loop, sleep(50)]);
     }
-    await closeConnection(this.#connection);
+    await closeRedis(this.#connection);
   }
 
   async #ensureGroup(): Promise<void> {

@@ -11,12 +11,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { HeaderMap } from '@apollo/server';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { GraphQLError } from 'graphql';
 import type { Caller } from '../../platform/caller.ts';
 import { RateLimitedError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { closeRedis, connectRedis } from '../../platform/redis.ts';
 
 export interface RateLimitConfig {
   /** Operations per window and caller; 0 turns the limit off. */
@@ -63,17 +64,15 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
   const options = { points: config.points, duration: config.windowSeconds, keyPrefix: 'bank:rate' };
   const memory = new RateLimiterMemory(options);
   let redis: Redis | undefined;
+  let closing = false;
   let limiter: RateLimiterAbstract = memory;
   if (redisUrl) {
     // No offline queue: while Redis is away a count fails at once and the in-process limiter answers.
-    redis = new Redis(redisUrl, { enableOfflineQueue: false, connectionName: 'bank-router:rate-limit' });
-    let failing = false;
-    redis.on('error', (error: unknown) => {
-      if (!failing) logger.warn({ err: error }, 'rate limit store unreachable; counting in this process');
-      failing = true;
-    });
-    redis.on('ready', () => {
-      failing = false;
+    redis = connectRedis(redisUrl, {
+      name: 'bank-router:rate-limit',
+      logger,
+      isClosing: () => closing,
+      redis: { enableOfflineQueue: false },
     });
     limiter = new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory });
   }
@@ -101,7 +100,8 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
       }
     },
     async close() {
-      if (redis && redis.status !== 'end') await redis.quit().catch(() => redis?.disconnect());
+      closing = true;
+      if (redis) await closeRedis(redis);
     },
   };
 }
