@@ -14,15 +14,20 @@ export function startPeriodic(
   logger: Logger,
 ): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
   let stopped = false;
   const tick = () => {
-    if (stopped) return;
-    running = run().catch((error: unknown) =>
-      logger.error({ err: error, job: name }, `${name}: run failed, will retry`),
-    );
+    // A run longer than the interval is not joined by another: the next tick after it starts one.
+    if (stopped || busy) return;
+    busy = true;
+    running = run()
+      .catch((error: unknown) => logger.error({ err: error, job: name }, `${name}: run failed, will retry`))
+      .finally(() => {
+        busy = false;
+      });
   };
   tick();
-  const timer = setInterval(() => void running.then(tick), intervalMs);
+  const timer = setInterval(tick, intervalMs);
   timer.unref();
   return async () => {
     stopped = true;
