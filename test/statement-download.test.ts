@@ -63,8 +63,14 @@ test('the owner downloads the month as CSV, matching the GraphQL statement', asy
   );
   const rows = (await response.text()).trim().split('\r\n');
   const statement = (await bank.request(StatementDocument, { id: accountId, month }, owner)).data!.account!.statement;
+  expect(rows[0]).toBe('row,posted_at,transaction_id,kind,description,amount,balance_after,currency');
   expect(rows[1]).toBe(`OPENING,,,,,,${statement.openingBalance.amount},USD`);
-  expect(rows.at(-1)).toBe(`CLOSING,,,,,,${statement.closingBalance.amount},USD`);
+  // Totals as GraphQL gives them: both positive, debits subtracted.
+  expect(statement.totalCredits.amount).toBe('250.00');
+  expect(statement.totalDebits.amount).toBe('40.10');
+  expect(rows.at(-3)).toBe(`CREDITS,,,,total money in,${statement.totalCredits.amount},,USD`);
+  expect(rows.at(-2)).toBe(`DEBITS,,,,total money out,${statement.totalDebits.amount},,USD`);
+  expect(rows.at(-1)).toBe(`CLOSING,,,,opening + credits - debits,,${statement.closingBalance.amount},USD`);
   expect(statement.closingBalance.amount).toBe('209.90');
   const entries = rows.filter((r) => r.startsWith('ENTRY,'));
   expect(entries).toHaveLength(statement.entries.length);

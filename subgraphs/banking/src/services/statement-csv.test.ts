@@ -1,6 +1,6 @@
 import { csvField, statementCsv } from './statement-csv.ts';
 
-test('a statement renders as CSV with opening, entries, totals and closing', () => {
+test('a statement renders as CSV with opening, entries, totals (positive, as in GraphQL) and closing', () => {
   const csv = statementCsv({
     month: '2026-11',
     currency: 'USD',
@@ -32,9 +32,9 @@ test('a statement renders as CSV with opening, entries, totals and closing', () 
     'OPENING,,,,,,100.00,USD',
     'ENTRY,2026-11-02T10:00:00.000Z,t1,DEPOSIT,"Salary, ""November""",25.50,125.50,USD',
     'ENTRY,2026-11-03T10:00:00.000Z,t2,TRANSFER,,-10.00,115.50,USD',
-    'CREDITS,,,,,25.50,,USD',
-    'DEBITS,,,,,-10.00,,USD',
-    'CLOSING,,,,,,115.50,USD',
+    'CREDITS,,,,total money in,25.50,,USD',
+    'DEBITS,,,,total money out,10.00,,USD',
+    'CLOSING,,,,opening + credits - debits,,115.50,USD',
     '',
   ]);
 });

@@ -1,7 +1,14 @@
 /**
  * A statement as CSV, for download. One row per line, with OPENING and
  * CLOSING rows around the entries, so the file alone shows that
- * closing = opening + credits - debits.
+ * closing = opening + credits - debits:
+ *
+ * - OPENING and CLOSING carry a balance (`balance_after`);
+ * - each ENTRY carries its signed amount (negative for money out) and the
+ *   running balance after it;
+ * - CREDITS and DEBITS carry totals in `amount`, both positive, exactly as
+ *   the GraphQL `Statement.totalCredits` and `totalDebits`; their
+ *   descriptions and CLOSING's say how they combine.
  */
 import { fromMinorUnits } from '../../../../platform/money.ts';
 import type { StatementData } from './history.ts';
@@ -34,8 +41,8 @@ export function statementCsv(statement: StatementData): string {
       statement.currency,
     ]);
   }
-  rows.push(['CREDITS', '', '', '', '', amount(statement.credits), '', statement.currency]);
-  rows.push(['DEBITS', '', '', '', '', amount(-statement.debits), '', statement.currency]);
-  rows.push(['CLOSING', '', '', '', '', '', amount(statement.closing), statement.currency]);
+  rows.push(['CREDITS', '', '', '', 'total money in', amount(statement.credits), '', statement.currency]);
+  rows.push(['DEBITS', '', '', '', 'total money out', amount(statement.debits), '', statement.currency]);
+  rows.push(['CLOSING', '', '', '', 'opening + credits - debits', '', amount(statement.closing), statement.currency]);
   return `${rows.map((r) => r.join(',')).join('\r\n')}\r\n`;
 }
