@@ -6,11 +6,10 @@
  *   sharing rows;
  * - one real Redis: a `redis-server` from the PATH, unless `REDIS_URL` names
  *   one. Each test file uses its own key prefix (see `redis.ts`). Without
- *   either, the tests that need Redis fail and say why.
+ *   either, the run stops here, before anything starts, saying how to get one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,21 +17,7 @@ import { Redis } from 'ioredis';
 import { startEmbeddedPostgres } from '../../platform/embedded-postgres.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { freePort } from './ports.ts';
-
-/** Full path of `command` on the PATH, if it is there. */
-async function onPath(command: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not in this folder.
-    }
-  }
-  return undefined;
-}
+import { findTestRedis, REDIS_MISSING } from './redis.ts';
 
 /** Resolves once a Redis at `url` answers PING. */
 async function waitForRedis(url: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -96,6 +81,10 @@ async function startRedisServer(binary: string, dir: string): Promise<RunningRed
 }
 
 export default async function globalSetup(): Promise<void> {
+  // Checked first: without Redis every suite that needs it would fail, each on its own.
+  const redisSource = await findTestRedis();
+  if (!redisSource) throw new Error(REDIS_MISSING);
+
   const dir = await mkdtemp(path.join(tmpdir(), 'bank-test-'));
   // PostgreSQL runs as its own user when the tests run as root: let it in.
   await chmod(dir, 0o755);
@@ -108,17 +97,11 @@ export default async function globalSetup(): Promise<void> {
 
   let redis: RunningRedis | undefined;
   try {
-    if (process.env.REDIS_URL) {
-      process.env.BANK_TEST_REDIS_URL = process.env.REDIS_URL;
+    if ('url' in redisSource) {
+      process.env.BANK_TEST_REDIS_URL = redisSource.url;
     } else {
-      const binary = await onPath('redis-server');
-      if (binary) {
-        redis = await startRedisServer(binary, dir);
-        process.env.BANK_TEST_REDIS_URL = redis.url;
-      } else {
-        process.env.BANK_TEST_REDIS_ERROR =
-          'These tests need Redis: no REDIS_URL is set and redis-server is not on the PATH (`.ci/run` installs it).';
-      }
+      redis = await startRedisServer(redisSource.binary, dir);
+      process.env.BANK_TEST_REDIS_URL = redis.url;
     }
   } catch (error) {
     await postgres.stop();
