@@ -63,6 +63,8 @@ export interface TestStackOptions {
    * the test's own); the stack closes it. Default: the configured one.
    */
   bus?: EventBus;
+  /** Seeds the demo data, as `npm start` does (test/demo-data.test.ts). */
+  seedDemoData?: boolean;
 }
 
 export async function startTestStack(
@@ -74,7 +76,13 @@ export async function startTestStack(
   const logger = createLogger(config, 'test');
   let stack: RunningStack;
   try {
-    stack = await startStack({ config, logger, randomPorts: true, ...(options.bus ? { bus: options.bus } : {}) });
+    stack = await startStack({
+      config,
+      logger,
+      randomPorts: true,
+      seedDemoData: options.seedDemoData ?? false,
+      ...(options.bus ? { bus: options.bus } : {}),
+    });
   } catch (error) {
     await databases.drop();
     throw error;

@@ -7,6 +7,7 @@ import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
+import { seedDemoAccounts } from './seed.ts';
 import { ensureSystemAccounts } from './services/account-service.ts';
 import { createBankingServices, type BankingServices } from './services/index.ts';
 import { statementCsv } from './services/statement-csv.ts';
@@ -38,4 +39,5 @@ export const banking: SubgraphDefinition<BankingServices> = {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
     }
   },
+  seedDemoData: seedDemoAccounts,
 };

@@ -8,6 +8,7 @@ import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
+import { seedDemoBills } from './seed.ts';
 import { ensureStartingBillers } from './services/billers.ts';
 import { bankingClientFor } from '../../../platform/banking-client.ts';
 import { createBillingServices, type BillingServices } from './services/index.ts';
@@ -25,4 +26,5 @@ export const billing: SubgraphDefinition<BillingServices> = {
     await ensureStartingBillers(orm.em.fork());
     return startBillingJobs({ em: orm.em, banking: bankingClientFor(config, 'billing'), logger });
   },
+  seedDemoData: seedDemoBills,
 };

@@ -8,6 +8,7 @@ import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
+import { seedDemoLendingProfile } from './seed.ts';
 import { bankingClientFor } from '../../../platform/banking-client.ts';
 import { createLendingServices, type LendingServices } from './services/index.ts';
 import { startRecovery } from './services/recovery.ts';
@@ -24,4 +25,5 @@ export const lending: SubgraphDefinition<LendingServices> = {
   // The recovery job stops when the subgraph closes, before its database.
   onStart: async ({ orm, config, bus, logger }) =>
     startRecovery({ em: orm.em, banking: bankingClientFor(config, 'lending'), bus, logger }),
+  seedDemoData: seedDemoLendingProfile,
 };

@@ -10,6 +10,7 @@ import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
+import { seedDemoConversation } from './seed.ts';
 import { createMessagingServices, type MessagingServices } from './services/index.ts';
 import { startDirectoryConsumer } from './services/directory.ts';
 import { startNotificationConsumer } from './services/notification-consumer.ts';
@@ -33,4 +34,5 @@ export const messaging: SubgraphDefinition<MessagingServices> = {
       for (const stop of stops) await stop();
     };
   },
+  seedDemoData: seedDemoConversation,
 };

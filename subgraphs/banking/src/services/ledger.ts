@@ -59,13 +59,30 @@ export function idempotencyScope(caller: Caller): string {
   throw new BankError(ErrorCode.UNAUTHENTICATED, 'You must be signed in to do this.');
 }
 
+/**
+ * How a ledger tells the time and whether its postings are news. Every
+ * request path uses the defaults (services/index.ts); only the demo seed
+ * (src/seed.ts, never in production) sets them, to write a history that
+ * happened before the first start.
+ */
+export interface LedgerOptions {
+  /** The time of each posting (default: now). */
+  clock?: () => Date;
+  /** Whether postings write their domain events (default: true); a seeded past is nobody's news. */
+  events?: boolean;
+}
+
 export class Ledger {
   readonly #em: EntityManager;
   readonly #caller: Caller;
+  readonly #clock: () => Date;
+  readonly #events: boolean;
 
-  constructor(em: EntityManager, caller: Caller) {
+  constructor(em: EntityManager, caller: Caller, options: LedgerOptions = {}) {
     this.#em = em;
     this.#caller = caller;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#events = options.events ?? true;
   }
 
   /**
@@ -137,7 +154,7 @@ export class Ledger {
         });
       }
 
-      const now = new Date();
+      const now = this.#clock();
       const tx = em.create(LedgerTransaction, {
         id: randomUUID(),
         kind: request.kind,
@@ -154,9 +171,9 @@ export class Ledger {
       });
       if (request.pending) {
         from.held += amount;
-        recordEvent(em, 'banking.hold.created', eventPayload(tx, from, to));
+        if (this.#events) recordEvent(em, 'banking.hold.created', eventPayload(tx, from, to));
       } else {
-        writeEntries(em, tx, from, to, now);
+        writeEntries(em, tx, from, to, now, this.#events);
       }
       em.create(IdempotencyRecord, { scope, key: request.idempotencyKey, requestHash, transactionId: tx.id });
       return tx;
@@ -186,13 +203,13 @@ export class Ledger {
       }
       const [from, to] = await lockAccounts(em, tx.fromAccountId, tx.toAccountId);
       from.held -= tx.amount;
-      const now = new Date();
+      const now = this.#clock();
       if (target === 'POSTED') {
-        writeEntries(em, tx, from, to, now);
+        writeEntries(em, tx, from, to, now, this.#events);
       } else {
         tx.status = 'VOIDED';
         tx.voidedAt = now;
-        recordEvent(em, 'banking.hold.voided', eventPayload(tx, from, to));
+        if (this.#events) recordEvent(em, 'banking.hold.voided', eventPayload(tx, from, to));
       }
       return tx;
     });
@@ -226,10 +243,17 @@ function requireActive(account: Account, direction: 'send' | 'receive'): void {
 }
 
 /**
- * Posts `tx`: two entries summing to zero, the balances, the events. The
- * caller holds both account rows locked.
+ * Posts `tx`: two entries summing to zero, the balances, the events (when
+ * `events`). The caller holds both account rows locked.
  */
-function writeEntries(em: EntityManager, tx: LedgerTransaction, from: Account, to: Account, now: Date): void {
+function writeEntries(
+  em: EntityManager,
+  tx: LedgerTransaction,
+  from: Account,
+  to: Account,
+  now: Date,
+  events: boolean,
+): void {
   const before = from.balance;
   from.balance -= tx.amount;
   to.balance += tx.amount;
@@ -248,6 +272,7 @@ function writeEntries(em: EntityManager, tx: LedgerTransaction, from: Account, t
     amount: tx.amount,
     category: guessCategory(tx.kind, 'credit', tx.description ?? null),
   });
+  if (!events) return;
   recordEvent(em, 'banking.transaction.posted', eventPayload(tx, from, to));
   const threshold = from.lowBalanceThreshold ?? null;
   if (from.type !== 'SYSTEM' && threshold !== null && before >= threshold && from.balance < threshold) {
