@@ -179,6 +179,7 @@ describe('formatError', () => {
       'BAD_REQUEST',
       'PERSISTED_QUERY_NOT_FOUND',
       'PERSISTED_QUERY_NOT_SUPPORTED',
+      'PERSISTED_QUERY_HASH_MISMATCH',
       'OPERATION_RESOLUTION_FAILURE',
     ]);
   });

@@ -41,8 +41,17 @@ export const PROTOCOL_ERROR_CODES = [
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_HASH_MISMATCH',
   'OPERATION_RESOLUTION_FAILURE',
 ] as const;
+
+/**
+ * Errors Apollo Server raises without a code, by their (fixed) message, and
+ * the code they are answered with: the one Apollo Router gives the same case.
+ */
+const UNCODED_PROTOCOL_ERRORS: ReadonlyMap<string, string> = new Map([
+  ['provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH'],
+]);
 
 /** HTTP status sent when an error aborts a whole request (see {@link requestLevel}). */
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
@@ -141,12 +150,15 @@ const PASS_THROUGH_CODES = new Set<string>([
 export function formatError(
   formatted: GraphQLFormattedError,
   options: { exposeDetails: boolean },
+  error?: unknown,
 ): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
+  const code = protocolCode(formatted, error);
   if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
-    if (options.exposeDetails) return formatted;
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    const coded =
+      code === formatted.extensions?.code ? formatted : { ...formatted, extensions: { ...formatted.extensions, code } };
+    if (options.exposeDetails) return coded;
+    const { stacktrace: _stacktrace, ...extensions } = coded.extensions ?? {};
+    return { ...coded, extensions };
   }
   if (options.exposeDetails) {
     return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
@@ -157,6 +169,26 @@ export function formatError(
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/**
+ * The code a client should see for `formatted`: its own, except that
+ * - a validation error raised by an input rule (a bad literal of one of the
+ *   bank's scalars, a NUL in a string; see input-checks.ts) is the
+ *   BAD_USER_INPUT it was raised as, not Apollo's GRAPHQL_VALIDATION_FAILED;
+ * - an error Apollo raises without a code gets the one listed in
+ *   {@link UNCODED_PROTOCOL_ERRORS}.
+ */
+function protocolCode(formatted: GraphQLFormattedError, error: unknown): unknown {
+  const code = formatted.extensions?.code;
+  if (code === 'GRAPHQL_VALIDATION_FAILED' && error instanceof GraphQLError) {
+    const cause = error.originalError;
+    if (cause instanceof GraphQLError && cause.extensions.code === ErrorCode.BAD_USER_INPUT) {
+      return ErrorCode.BAD_USER_INPUT;
+    }
+  }
+  const uncoded = code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR;
+  return (uncoded && UNCODED_PROTOCOL_ERRORS.get(formatted.message)) || code;
 }
 
 /**

@@ -36,6 +36,17 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   ready: () => Promise<boolean>;
   /** Extra routes (path → handler), checked before `/graphql`. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>>;
+  /**
+   * Sees each `/graphql` request with its parsed body before Apollo does, and
+   * may answer it itself (the router's multipart subscriptions): resolves
+   * true when it did.
+   */
+  intercept?: (request: {
+    req: IncomingMessage;
+    res: ServerResponse;
+    body: unknown;
+    requestId: string;
+  }) => Promise<boolean>;
 }
 
 /** A listening server; `close()` stops accepting, drains and closes. */
@@ -109,6 +120,7 @@ export async function startHttpServer<TContext extends BaseContext>(
         body = text;
       }
     }
+    if (options.intercept && (await options.intercept({ req, res, body, requestId }))) return;
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -144,7 +156,8 @@ export async function startHttpServer<TContext extends BaseContext>(
         const ready = await options.ready();
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
       }
-      const route = options.routes?.[url.pathname];
+      const route =
+        options.routes && Object.hasOwn(options.routes, url.pathname) ? options.routes[url.pathname] : undefined;
       if (route) return route(req, res, requestId);
       if (url.pathname === '/graphql' || url.pathname === '/') return handleGraphQL(req, res, url, requestId);
       return sendJson(res, 404, { error: 'Not found' });

@@ -165,7 +165,7 @@ export async function startSubgraph<TServices>(
     };
     const apollo = new ApolloServer<SubgraphContext<TServices>>({
       schema,
-      formatError: (formatted) => formatError(formatted, { exposeDetails: config.env === 'development' }),
+      formatError: (formatted, error) => formatError(formatted, { exposeDetails: config.env === 'development' }, error),
       includeStacktraceInErrorResponses: config.env === 'development',
       // The process owns shutdown (close HTTP, then Apollo, then the database): no handlers of Apollo's own.
       stopOnTerminationSignals: false,

@@ -107,7 +107,7 @@ export function subscriptionEndpoint<TContext>(options: SubscriptionEndpointOpti
       }
       const fieldNode: FieldNode = selection;
       const name = fieldNode.name.value;
-      const field = options.fields[name];
+      const field = Object.hasOwn(options.fields, name) ? options.fields[name] : undefined;
       const definition = options.schema.getSubscriptionType()?.getFields()[name];
       if (!field || !definition) throw new BadUserInputError(`No subscription field ${name} here.`);
       const args = getArgumentValues(definition, fieldNode, variables);

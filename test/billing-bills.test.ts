@@ -24,7 +24,7 @@ import {
   schedulePayment,
 } from './support/billing.ts';
 import { deposit, openAccount } from './support/lending.ts';
-import { must, signInAdmin, signUp, type SignedUp } from './support/people.ts';
+import { must, signInAdmin, signUp, whileUnknown, type SignedUp } from './support/people.ts';
 import { postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
 
 let bank: TestStack;
@@ -210,22 +210,22 @@ describe('addBill', () => {
 
 describe('issueBill (ADMIN)', () => {
   test('an ADMIN issues a bill to a user: the user sees it as theirs, others do not', async () => {
-    const { issueBill: issued } = await must<{
-      issueBill: { id: string; status: string; owner: { id: string }; amount: unknown; dueDate: string };
-    }>(
-      url,
-      ISSUE_BILL,
-      {
-        input: {
-          userId: dave.id,
-          billerId: biller.id,
-          customerReference: 'ISS-1',
-          amount: '42.00',
-          dueDate: dayFromToday(14),
-        },
-      },
-      admin.token,
-    );
+    const input = {
+      userId: dave.id,
+      billerId: biller.id,
+      customerReference: 'ISS-1',
+      amount: '42.00',
+      dueDate: dayFromToday(14),
+    };
+    const result = await whileUnknown(() => gql(ISSUE_BILL, { input }, admin.token), ['userId']);
+    expect(result.errors).toBeUndefined();
+    const issued = result.data?.issueBill as {
+      id: string;
+      status: string;
+      owner: { id: string };
+      amount: unknown;
+      dueDate: string;
+    };
     expect(issued).toEqual({
       id: expect.any(String),
       status: 'DUE',
@@ -259,6 +259,21 @@ describe('issueBill (ADMIN)', () => {
     );
     await payBill(url, dave, { billId: id, fromAccountId: account, amount: '15.00' });
     expect(await billOf(url, dave, id)).toMatchObject({ status: 'PAID', remaining: { amount: '0.00' } });
+  });
+
+  test('to a user nobody has: NOT_FOUND naming userId, nothing written, never data: null without an error', async () => {
+    const before = await billingRowCounts(bank);
+    const input = {
+      userId: '00000000-0000-4000-8000-0000000000aa',
+      billerId: biller.id,
+      customerReference: 'ISS-NOBODY',
+      amount: '5.00',
+      dueDate: dayFromToday(9),
+    };
+    const result = await gql(ISSUE_BILL, { input }, admin.token);
+    expect(refusalOf(result)).toEqual({ code: 'NOT_FOUND', field: 'userId' });
+    expect(result.data ?? null).toBeNull();
+    expect(await billingRowCounts(bank)).toEqual(before);
   });
 
   test('nobody but an ADMIN may issue bills (FORBIDDEN, nothing written)', async () => {

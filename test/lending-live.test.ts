@@ -110,11 +110,12 @@ async function received(
 }
 
 describe('following one application', () => {
-  test('someone who may not see it is FORBIDDEN, and the socket stays usable', async () => {
+  test('someone who may not see it is NOT_FOUND, as for an application that does not exist; the socket stays usable', async () => {
     const id = await submitApplication(url, owner, banker);
     for (const who of [otherOwner, otherBanker, customer]) {
-      const { ws, code } = await refusal(who, id);
-      expect(code).toBe('FORBIDDEN');
+      const { ws, code, result } = await refusal(who, id);
+      expect(code).toBe('NOT_FOUND');
+      expect(result).toEqual((await refusal(who, '00000000-0000-4000-8000-000000000000')).result);
       const me = subscribe<{ me: { id: string } }>(ws, `query { me { id } }`);
       expect((await me.next()).data?.me.id).toBe(who.id);
     }

@@ -72,11 +72,12 @@ test('messageAdded arrives live with the sender resolved by identity', async () 
   await sub.stop();
 });
 
-test('a non-participant is refused with FORBIDDEN and the socket stays usable', async () => {
+test('a non-participant is refused exactly as for a conversation that does not exist, and the socket stays usable', async () => {
   const ws = track(connect(bank.routerUrl, outsider.token));
-  const sub = subscribe(ws, MESSAGE_ADDED, { id: conversationId });
-  const refused = await sub.next();
-  expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  const refused = await subscribe(ws, MESSAGE_ADDED, { id: conversationId }).next();
+  const unknown = await subscribe(ws, MESSAGE_ADDED, { id: '00000000-0000-4000-8000-000000000000' }).next();
+  expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  expect(refused).toEqual(unknown);
   const me = subscribe<{ me: { id: string } }>(ws, `query { me { id } }`);
   expect((await me.next()).data?.me.id).toBe(outsider.id);
 });

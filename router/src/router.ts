@@ -20,10 +20,19 @@ import { requestLoggingPlugin } from '../../platform/request-logging.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { downloadRoutes } from './downloads.ts';
 import { operationLimits, tokenLimitError } from './operation-limits.ts';
+import {
+  checkOperation,
+  completionErrors,
+  ROUTER_VALIDATION_RULES,
+  subscriptionTransportError,
+} from './request-checks.ts';
+import { useBankScalarInputs } from '../../platform/input-checks.ts';
 import { clientAddress, createRateLimiter, tooManyRequests } from './rate-limit.ts';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions.ts';
+import { createSubscriptionExecutor } from './subscription-executor.ts';
+import { multipartSubscriptions } from './multipart-subscriptions.ts';
 import type { EventBus } from '../../platform/event-bus.ts';
-import type { ExecutionResult } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import type { RouterContext } from './context.ts';
 
 /** The committed supergraph, composed by `npm run compose`. */
@@ -74,6 +83,11 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     buildService: ({ name, url }) => dataSources[name] ?? new CallerSigningDataSource(url ?? '', signingKey),
     logger,
   });
+  // Variables of the bank's scalars are parsed at the edge as the subgraphs parse them.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => useBankScalarInputs(apiSchema));
+  const exposeDetails = config.env === 'development';
+  const format = (formatted: GraphQLFormattedError, error?: unknown) =>
+    formatError(tokenLimitError(formatted), { exposeDetails }, error);
   const limits = operationLimits(config.router.limits);
   const rateLimiter = createRateLimiter(config.router.rateLimit, config.redisUrl, logger);
   /** Counts one operation (an HTTP request, a graphql-ws operation) of the caller against the rate limit. */
@@ -82,6 +96,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     parseOptions: { maxTokens: config.router.limits.maxTokens },
+    validationRules: [...ROUTER_VALIDATION_RULES],
     // Sandbox is the manual in development; production serves no landing page and no introspection.
     introspection: !config.isProduction,
     plugins: [
@@ -89,9 +104,22 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       {
         async requestDidStart() {
           return {
-            async didResolveOperation({ schema, document, operationName, request }) {
+            async didResolveOperation({ schema, document, request, operation }) {
               // Refused before anything runs, with HTTP 400.
-              asRequestLevel(() => limits.check(schema, document, operationName, request.variables));
+              asRequestLevel(() => checkOperation(limits, schema, document, request.operationName, request.variables));
+              // Subscriptions reaching Apollo came without the multipart Accept header (multipart-subscriptions.ts takes those).
+              if (operation?.operation === 'subscription') throw subscriptionTransportError();
+            },
+            async willSendResponse({ response, contextValue }) {
+              if (response.body.kind !== 'single') return;
+              const result = response.body.singleResult;
+              const completion = completionErrors(result.extensions, contextValue.logger);
+              if (completion.errors.length === 0) return;
+              response.body.singleResult = {
+                ...result,
+                errors: [...(result.errors ?? []), ...completion.errors.map((e) => format(e.toJSON(), e))],
+                extensions: completion.extensions,
+              };
             },
           };
         },
@@ -100,9 +128,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
-    formatError: (formatted) =>
-      formatError(tokenLimitError(formatted), { exposeDetails: config.env === 'development' }),
-    includeStacktraceInErrorResponses: config.env === 'development',
+    formatError: format,
+    includeStacktraceInErrorResponses: exposeDetails,
     // The process owns shutdown (close HTTP, then Apollo, then the database): no handlers of Apollo's own.
     stopOnTerminationSignals: false,
     logger,
@@ -111,8 +138,23 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   await rateLimiter.ready();
 
   const subgraphUrls = composed.map((name) => urls[name] as string);
+  const maxTokens = config.router.limits.maxTokens;
+  const executor = createSubscriptionExecutor({
+    supergraphSdl,
+    dataSources,
+    subgraphUrls: urls,
+    signingKey,
+    bus: options.bus,
+    logger,
+    limits,
+    maxTokens,
+    admit,
+    exposeDetails,
+  });
+  const multipart = multipartSubscriptions({ executor, tokenKey, maxTokens, logger });
   const http = await startHttpServer({
     routes: downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger, admit }),
+    intercept: multipart.intercept,
     host: config.host,
     port: options.port ?? config.router.port,
     logger,
@@ -128,21 +170,15 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   });
   const subscriptions = startSubscriptionServer({
     server: http.server,
-    supergraphSdl,
-    dataSources,
-    subgraphUrls: urls,
     tokenKey,
-    signingKey,
-    bus: options.bus,
-    logger,
-    limits,
-    maxTokens: config.router.limits.maxTokens,
-    admit,
-    exposeDetails: config.env === 'development',
-    async executeOperation(document, variables, contextValue) {
-      const response = await apollo.executeOperation({ query: document, variables }, { contextValue });
+    executor,
+    async executeOperation({ document, variables, operationName, context }) {
+      const response = await apollo.executeOperation(
+        { query: document, variables, ...(operationName ? { operationName } : {}) },
+        { contextValue: context },
+      );
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported over graphql-ws');
-      return response.body.singleResult as ExecutionResult;
+      return response.body.singleResult;
     },
   });
   logger.info({ url: http.url }, 'router listening');
@@ -151,6 +187,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     port: http.port,
     subscriptions,
     async close() {
+      multipart.stopAll();
       await subscriptions.close();
       await http.close();
       await rateLimiter.close();

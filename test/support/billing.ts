@@ -2,8 +2,8 @@
  * Billing through the router, for end-to-end tests: billers, bills, payments
  * and schedules, and direct SQL on billing's database.
  */
-import type { TestStack } from './stack.ts';
-import { must, type SignedUp } from './people.ts';
+import { postGraphQL, type TestStack } from './stack.ts';
+import { must, whileUnknown, type SignedUp } from './people.ts';
 
 export const BILLERS = `query($category: BillerCategory) { billers(category: $category) { id name category currency active } }`;
 export const ADD_BILL = `mutation($input: AddBillInput!) {
@@ -139,19 +139,19 @@ export const ISSUE_BILL = `mutation($input: IssueBillInput!) {
   issueBill(input: $input) { id status owner { id } amount { amount currency } dueDate }
 }`;
 
-/** An ADMIN issues a bill to `userId` and returns its id. */
+/** An ADMIN issues a bill to `userId` (once billing knows the user) and returns its id. */
 export async function issueBill(
   url: string,
   admin: SignedUp,
   input: { userId: string; billerId: string; amount?: string; dueDate?: string; customerReference?: string },
 ): Promise<string> {
-  const { issueBill } = await must<{ issueBill: { id: string } }>(
-    url,
-    ISSUE_BILL,
-    { input: { customerReference: 'ISSUED-0001', amount: '75.00', dueDate: dayFromToday(10), ...input } },
-    admin.token,
-  );
-  return issueBill.id;
+  const variables = {
+    input: { customerReference: 'ISSUED-0001', amount: '75.00', dueDate: dayFromToday(10), ...input },
+  };
+  const result = await whileUnknown(() => postGraphQL(url, ISSUE_BILL, variables, admin.token), ['userId']);
+  const issued = result.data?.issueBill as { id: string } | undefined;
+  if (result.errors?.length || !issued) throw new Error(`issueBill failed: ${JSON.stringify(result.errors)}`);
+  return issued.id;
 }
 
 /** Pays a bill that must be paid (COMPLETED) and returns the payment id. */

@@ -79,31 +79,41 @@ export async function signUp(
 }
 
 /**
- * Starts a conversation and returns its id. Messaging learns of a new user
- * (or loan application) from identity's (lending's) events a moment after it
- * is made; until then the participant (application) is NOT_FOUND, so that
- * answer is retried for a few seconds.
+ * Sends an operation again while it answers NOT_FOUND on one of `fields`:
+ * subgraphs learn of a new user (or loan application) from identity's
+ * (lending's) events a moment after it is made, and until then it is
+ * unknown to them. Gives up after 10 s with the last answer.
  */
+export async function whileUnknown(
+  send: () => Promise<JsonResponse>,
+  fields: readonly string[],
+): Promise<JsonResponse> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const result = await send();
+    const error = result.errors?.[0];
+    const field = error?.extensions?.field;
+    const unknownYet = error?.extensions?.code === 'NOT_FOUND' && typeof field === 'string' && fields.includes(field);
+    if (!unknownYet || Date.now() > deadline) return result;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Starts a conversation (once messaging knows the participant and application) and returns its id. */
 export async function startConversation(
   routerUrl: string,
   token: string,
   input: { participantId: string; subject: string; body: string; loanApplicationId?: string },
 ): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const result = await postGraphQL(
-      routerUrl,
-      `mutation($input: StartConversationInput!) { startConversation(input: $input) { id } }`,
-      { input },
-      token,
-    );
-    const error = result.errors?.[0];
-    const field = error?.extensions?.field;
-    const unknownYet =
-      error?.extensions?.code === 'NOT_FOUND' && (field === 'participantId' || field === 'loanApplicationId');
-    if (!unknownYet || Date.now() > deadline) {
-      return (data(result, 'startConversation').startConversation as { id: string }).id;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const result = await whileUnknown(
+    () =>
+      postGraphQL(
+        routerUrl,
+        `mutation($input: StartConversationInput!) { startConversation(input: $input) { id } }`,
+        { input },
+        token,
+      ),
+    ['participantId', 'loanApplicationId'],
+  );
+  return (data(result, 'startConversation').startConversation as { id: string }).id;
 }

@@ -11,7 +11,9 @@ import { resolvers } from './resolvers/index.ts';
 import { seedDemoBills } from './seed.ts';
 import { ensureStartingBillers } from './services/billers.ts';
 import { bankingClientFor } from '../../../platform/banking-client.ts';
+import { startKnownUsersConsumer } from '../../../platform/known-users.ts';
 import { createBillingServices, type BillingServices } from './services/index.ts';
+import { KNOWN_USERS_CONSUMER_GROUP } from './services/bills.ts';
 import { startBillingJobs } from './services/jobs.ts';
 
 export const billing: SubgraphDefinition<BillingServices> = {
@@ -21,10 +23,16 @@ export const billing: SubgraphDefinition<BillingServices> = {
   database: { entities, migrations, migrationsPath: new URL('./migrations', import.meta.url).pathname },
   outbox: true,
   createServices: createBillingServices,
-  // The starting list of billers on an empty database; the jobs stop when the subgraph closes, before its database.
-  onStart: async ({ orm, config, logger }) => {
+  // The starting list of billers on an empty database, the users it may bill (from identity's events),
+  // and the jobs; all stop when the subgraph closes, before its database.
+  onStart: async ({ orm, config, logger, bus }) => {
     await ensureStartingBillers(orm.em.fork());
-    return startBillingJobs({ em: orm.em, banking: bankingClientFor(config, 'billing'), logger });
+    const stopUsers = await startKnownUsersConsumer({ orm, bus, logger, group: KNOWN_USERS_CONSUMER_GROUP });
+    const stopJobs = await startBillingJobs({ em: orm.em, banking: bankingClientFor(config, 'billing'), logger });
+    return async () => {
+      await stopJobs();
+      await stopUsers();
+    };
   },
   seedDemoData: seedDemoBills,
 };

@@ -6,7 +6,7 @@
  * may see it.
  */
 import { hasRole, requireUser } from '../../../platform/caller.ts';
-import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../platform/errors.ts';
+import { BadUserInputError, NotFoundError } from '../../../platform/errors.ts';
 import type { SubscriptionField } from '../../../platform/subscriptions.ts';
 import { isUuid } from '../../../platform/validation.ts';
 import type { LoanApplication } from './entities/index.ts';
@@ -20,8 +20,8 @@ import {
 
 /**
  * `loanApplicationUpdated(applicationId)`: one application (NOT_FOUND when it
- * does not exist, FORBIDDEN when the caller may not see it), or, without an
- * id, every application the caller may follow.
+ * does not exist or the caller may not see it), or, without an id, every
+ * application the caller may follow.
  */
 export const loanApplicationUpdated: SubscriptionField<LendingServices> = {
   async subscribe(args, { caller, services }) {
@@ -35,10 +35,10 @@ export const loanApplicationUpdated: SubscriptionField<LendingServices> = {
     if (typeof id !== 'string' || !isUuid(id)) {
       throw new BadUserInputError('"applicationId" must be an id (a UUID).', 'applicationId');
     }
+    // Not there and not yours look the same: an outsider learns nothing of what exists.
     const application = await services.applications.byId.load(id);
-    if (!application) throw new NotFoundError('Loan application', { field: 'applicationId' });
-    if (!services.applications.canSee(application)) {
-      throw new ForbiddenError('You may not follow this loan application.');
+    if (!application || !services.applications.canSee(application)) {
+      throw new NotFoundError('Loan application', { field: 'applicationId' });
     }
     return [applicationTopic(id)];
   },

@@ -69,7 +69,7 @@ describe('messageAdded', () => {
   });
 
   test.each([
-    ['someone not in it', () => ({ conversationId }), party('BANKER').caller, 'FORBIDDEN'],
+    ['someone not in it', () => ({ conversationId }), party('BANKER').caller, 'NOT_FOUND'],
     ['an unknown conversation', () => ({ conversationId: randomUUID() }), party('BANKER').caller, 'NOT_FOUND'],
     ['a malformed id', () => ({ conversationId: 'nope' }), party('BANKER').caller, 'BAD_USER_INPUT'],
     ['a missing id', () => ({}), party('BANKER').caller, 'BAD_USER_INPUT'],

@@ -1,3 +1,4 @@
+import { KnownUserSchema } from '../../../../platform/known-users.ts';
 import { OutboxEventSchema } from '../../../../platform/outbox.ts';
 import { BillPaymentSchema } from './bill-payment.ts';
 import { BillSchema } from './bill.ts';
@@ -10,4 +11,11 @@ export * from './biller.ts';
 export * from './scheduled-payment.ts';
 
 /** Every entity of the billing database. */
-export const entities = [BillerSchema, BillSchema, BillPaymentSchema, ScheduledPaymentSchema, OutboxEventSchema];
+export const entities = [
+  BillerSchema,
+  BillSchema,
+  BillPaymentSchema,
+  ScheduledPaymentSchema,
+  OutboxEventSchema,
+  KnownUserSchema,
+];

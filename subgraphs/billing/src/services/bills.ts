@@ -13,6 +13,7 @@ import {
   InvalidStateTransitionError,
   NotFoundError,
 } from '../../../../platform/errors.ts';
+import { rolesOf } from '../../../../platform/known-users.ts';
 import { rowLoader } from '../../../../platform/loaders.ts';
 import { parseAmountInput, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
@@ -20,6 +21,9 @@ import { idInput, isUuid, parseId, parseInput } from '../../../../platform/valid
 import { Bill, BILL_STATUSES, BillPayment, ScheduledPayment, type BillStatus } from '../entities/index.ts';
 import type { Billers } from './billers.ts';
 import { addDays, calendarDay, today } from './dates.ts';
+
+/** Billing's consumer group of identity's user events (platform/known-users.ts). */
+export const KNOWN_USERS_CONSUMER_GROUP = 'billing-users';
 
 const reference = z
   .string()
@@ -104,7 +108,12 @@ export class Bills {
     return this.#create(caller.userId, caller.userId, data);
   }
 
-  /** ADMIN only: issues a bill to a user, as a biller's feed would. */
+  /**
+   * ADMIN only: issues a bill to a user, as a biller's feed would. A user
+   * billing has not heard of (identity's events, platform/known-users.ts) is
+   * NOT_FOUND and nothing is written: a bill nobody can see or pay would be
+   * money the bank claims from no one.
+   */
   async issue(input: unknown): Promise<Bill> {
     const admin = requireRole(this.#caller, 'ADMIN');
     const data = parseInput(issueInput, input);
@@ -117,6 +126,9 @@ export class Bills {
     data: { billerId: string; customerReference: string; amount: string; dueDate: string },
   ): Promise<Bill> {
     const biller = await this.#billers.requireActive(data.billerId, 'billerId');
+    if (ownerId !== issuedBy && (await rolesOf(this.#em, ownerId)) === null) {
+      throw new NotFoundError('User', { field: 'userId' });
+    }
     const amount = parseAmountInput(data.amount, biller.currency as Currency, 'amount');
     const now = new Date();
     const bill = this.#em.create(Bill, {

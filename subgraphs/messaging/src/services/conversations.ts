@@ -24,7 +24,8 @@ import { decodeCursor, pageSize, toConnection, type Connection } from '../../../
 import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Conversation, Participant, type StartedAs } from '../entities/index.ts';
 import { startConversationInput } from './chat-input.ts';
-import { applicationBetween, rolesOf, serves } from './directory.ts';
+import { rolesOf } from '../../../../platform/known-users.ts';
+import { applicationBetween, serves } from './directory.ts';
 import { appendMessage, publishMessageAdded } from './messages.ts';
 
 const CURSOR = z.tuple([z.number().int().nonnegative()]);
@@ -91,18 +92,13 @@ export class Conversations {
 
   /**
    * The check of a `messageAdded` subscription: BAD_USER_INPUT for a
-   * malformed id, NOT_FOUND when the conversation does not exist, FORBIDDEN
-   * when the caller is not in it.
+   * malformed id, NOT_FOUND when the conversation does not exist or the
+   * caller is not in it (as on every other path: an outsider learns nothing).
    */
   async requireSubscribable(id: unknown): Promise<Conversation> {
-    requireUser(this.#caller);
     if (typeof id !== 'string')
       throw new BadUserInputError('"conversationId" must be an id (a UUID).', 'conversationId');
-    parseId(id, 'conversationId');
-    const conversation = await this.byId.load(id);
-    if (!conversation) throw new NotFoundError('Conversation', { field: 'conversationId' });
-    if (!(await this.isParticipant(id))) throw new ForbiddenError('You are not in this conversation.');
-    return conversation;
+    return this.get(id, 'conversationId');
   }
 
   /** The conversation of a message the caller may see (so of a conversation they take part in). */

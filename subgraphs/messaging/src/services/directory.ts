@@ -4,9 +4,8 @@
  * consumer group (durable: what happens while messaging is down is applied
  * when it comes back):
  *
- * - users' roles, from identity's `identity.user.registered` and
- *   `identity.user.roles_changed` (ids and roles only); each event sets the
- *   roles as of its time, and an older event never overwrites a newer one;
+ * - users' roles, from identity's `identity.user.*` events
+ *   (platform/known-users.ts, shared with billing);
  * - loan applications, from lending's `lending.application.status_changed`:
  *   who applied to which banker (a banker serves the business owners who
  *   applied to them).
@@ -17,24 +16,17 @@
  * starting a conversation that needs it is NOT_FOUND.
  */
 import { z } from 'zod';
-import { ROLES, type Role } from '../../../../platform/caller.ts';
+import { recordKnownUser } from '../../../../platform/known-users.ts';
 import type { DomainEvent, EventBus, Unsubscribe } from '../../../../platform/event-bus.ts';
 import type { Logger } from '../../../../platform/logger.ts';
 import type { EntityManager, MikroORM } from '../../../../platform/orm.ts';
-import { KnownApplication, KnownUser } from '../entities/index.ts';
+import { KnownApplication } from '../entities/index.ts';
 
 /** The consumer group of the directory on the durable stream. */
 export const DIRECTORY_CONSUMER_GROUP = 'messaging-directory';
 
-/** Identity's events about users (see subgraphs/identity/src/services/user-events.ts). */
-const USER_EVENTS: ReadonlySet<string> = new Set(['identity.user.registered', 'identity.user.roles_changed']);
 /** Lending's event of every application status change (see subgraphs/lending/src/services/state-machine.ts). */
 const APPLICATION_EVENT = 'lending.application.status_changed';
-
-const userEvent = z.object({
-  occurredAt: z.iso.datetime({ offset: true }),
-  payload: z.object({ userId: z.uuid(), roles: z.array(z.enum(ROLES)).max(ROLES.length) }),
-});
 
 const applicationEvent = z.object({
   payload: z.object({ applicationId: z.uuid(), applicantId: z.uuid(), bankerId: z.uuid() }),
@@ -53,20 +45,8 @@ export async function startDirectoryConsumer(options: {
 
 /** Applies one event to the directory; events of other types are ignored. */
 export async function recordDirectoryEvent(orm: MikroORM, logger: Logger, event: DomainEvent): Promise<void> {
-  if (USER_EVENTS.has(event.type)) {
-    const parsed = userEvent.safeParse(event);
-    if (!parsed.success) return skip(logger, event);
-    const { payload, occurredAt } = parsed.data;
-    await orm.em
-      .fork()
-      .getConnection()
-      .execute(
-        `insert into known_users (user_id, roles, as_of) values (?, ?, ?)
-           on conflict (user_id) do update set roles = excluded.roles, as_of = excluded.as_of
-           where known_users.as_of <= excluded.as_of`,
-        [payload.userId, `{${payload.roles.join(',')}}`, new Date(occurredAt)],
-      );
-  } else if (event.type === APPLICATION_EVENT) {
+  if (await recordKnownUser(orm, logger, event)) return;
+  if (event.type === APPLICATION_EVENT) {
     const parsed = applicationEvent.safeParse(event);
     if (!parsed.success) return skip(logger, event);
     const { applicationId, applicantId, bankerId } = parsed.data.payload;
@@ -84,12 +64,6 @@ export async function recordDirectoryEvent(orm: MikroORM, logger: Logger, event:
 /** A malformed event never gets better by being retried: logged, skipped. */
 function skip(logger: Logger, event: DomainEvent): void {
   logger.error({ eventId: event.id, eventType: event.type }, 'directory: malformed event, skipped');
-}
-
-/** The roles of a known user; null for a user messaging has not heard of. */
-export async function rolesOf(em: EntityManager, userId: string): Promise<Role[] | null> {
-  const user = await em.findOne(KnownUser, { userId });
-  return user ? user.roles : null;
 }
 
 /** Does `bankerId` serve `applicantId` (has the owner applied to them)? */

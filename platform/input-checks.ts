@@ -1,0 +1,151 @@
+/**
+ * The edge's rules for every input, applied by the router before anything
+ * is planned or sent to a subgraph (HTTP and graphql-ws alike), so each rule
+ * lives here once instead of in every resolver:
+ *
+ * - no text input contains the NUL character (U+0000): PostgreSQL cannot
+ *   store it in `text`, so it would fail deep inside a subgraph;
+ * - every literal of one of the bank's scalars (`Decimal`, `DateTime`) is
+ *   parsed by that scalar (platform/scalars.ts), so `amount: 1e309` is
+ *   refused as the bad input it is instead of reaching the query planner;
+ *   variables of those scalars are parsed by the same scalars
+ *   ({@link useBankScalarInputs}).
+ *
+ * Every refusal is BAD_USER_INPUT naming the input at fault in `field`:
+ * `input.amount` for an argument, `$input.nickname` for a variable.
+ */
+import {
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isListType,
+  isScalarType,
+  Kind,
+  type ASTNode,
+  type ASTVisitor,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValueNode,
+} from 'graphql';
+import { BadUserInputError, ErrorCode } from './errors.ts';
+import { scalarResolvers } from './scalars.ts';
+
+const NUL = '\u0000';
+const NUL_MESSAGE = 'Text must not contain the NUL character (U+0000).';
+
+/** The bank's scalars by name (a Map: a type named `constructor` finds nothing). */
+const BANK_SCALARS = new Map(Object.entries(scalarResolvers));
+
+function refusal(message: string, field: string, node: ASTNode): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: node,
+    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) },
+  });
+}
+
+/**
+ * Validation rule: string literals without NUL, and literals of the bank's
+ * scalars valid for them, each refusal naming the argument path
+ * (`input.amount`, `ids.2`). Runs with graphql's own rules, over the API
+ * schema whose scalars accept any literal (the gateway's), so each bad
+ * literal is reported once, here.
+ */
+export function InputLiteralsRule(context: ValidationContext): ASTVisitor {
+  const path: (string | number)[] = [];
+  /** Is `node` an item of a list literal? Then its index is a path segment. */
+  const listItem = (parent: unknown, ancestors: readonly unknown[]) =>
+    Array.isArray(parent) && (ancestors.at(-1) as ASTNode | undefined)?.kind === Kind.LIST;
+  const segment = (node: ASTNode, key: string | number | undefined, parent: unknown, ancestors: readonly unknown[]) => {
+    if (node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD) return node.name.value;
+    return typeof key === 'number' && listItem(parent, ancestors) ? key : undefined;
+  };
+  return {
+    enter(node, key, parent, _path, ancestors) {
+      const name = segment(node, key, parent, ancestors);
+      if (name !== undefined) path.push(name);
+      if (node.kind === Kind.STRING && node.value.includes(NUL)) {
+        context.reportError(refusal(NUL_MESSAGE, path.join('.'), node));
+        return;
+      }
+      checkScalarLiteral(context, node, path);
+    },
+    leave(node, key, parent, _path, ancestors) {
+      if (segment(node, key, parent, ancestors) !== undefined) path.pop();
+    },
+  };
+}
+
+function checkScalarLiteral(context: ValidationContext, node: ASTNode, path: readonly (string | number)[]): void {
+  if (!isValueNode(node) || node.kind === Kind.VARIABLE || node.kind === Kind.NULL) return;
+  const type = context.getInputType();
+  if (!type) return;
+  // A list literal at a list position is checked item by item.
+  if (node.kind === Kind.LIST && isListType(getNullableType(type))) return;
+  const named = getNamedType(type);
+  const scalar = isScalarType(named) ? BANK_SCALARS.get(named.name) : undefined;
+  if (!scalar) return;
+  try {
+    scalar.parseLiteral(node, undefined);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : `Invalid ${named.name}.`;
+    context.reportError(refusal(message, path.join('.'), node));
+  }
+}
+
+const VALUE_KINDS: ReadonlySet<string> = new Set([
+  Kind.VARIABLE,
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.STRING,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
+]);
+
+function isValueNode(node: ASTNode): node is ValueNode {
+  return VALUE_KINDS.has(node.kind);
+}
+
+/**
+ * Checks the text of an operation's variables, keys included: BAD_USER_INPUT
+ * naming the first value with a NUL (`$input.nickname`). Walks without
+ * recursion, so no nesting depth can overflow the stack.
+ */
+export function checkVariableText(variables: Record<string, unknown> | null | undefined): void {
+  if (!variables) return;
+  const pending: [unknown, string][] = [[variables, '']];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, at] = next;
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) throw new BadUserInputError(NUL_MESSAGE, at);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => pending.push([item, `${at}.${index}`]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        const inner = at === '' ? `$${key}` : `${at}.${key}`;
+        if (key.includes(NUL)) throw new BadUserInputError(NUL_MESSAGE, inner);
+        pending.push([item, inner]);
+      }
+    }
+  }
+}
+
+/**
+ * Makes the bank's scalars of `schema` (the gateway's API schema, whose
+ * custom scalars accept anything) parse variable values as the subgraphs
+ * do, so a variable the subgraph would refuse (`1e309`, which JSON.parse
+ * turns into Infinity and JSON.stringify into null) is refused at the edge
+ * before the raw variables are forwarded. Literals are left to
+ * {@link InputLiteralsRule}, which names the argument at fault.
+ *
+ * The gateway builds its schema from the supergraph and takes no scalar
+ * implementations, hence the change in place.
+ */
+export function useBankScalarInputs(schema: GraphQLSchema): void {
+  for (const [name, implementation] of BANK_SCALARS) {
+    const type = schema.getType(name);
+    if (type && isScalarType(type)) type.parseValue = implementation.parseValue;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * What the router checks of every operation before it plans anything, the
+ * same over HTTP and graphql-ws:
+ *
+ * - validation rules beyond graphql's own (the bank's input rules,
+ *   platform/input-checks.ts);
+ * - the operation to run exists (`operationName` names one of the
+ *   document's operations, or the document has exactly one);
+ * - no text in the variables holds a NUL;
+ * - the operation is within the router's limits (operation-limits.ts).
+ *
+ * And what it guarantees of every result: no field the schema says is
+ * non-null comes back null without an error saying why
+ * ({@link completionErrors}).
+ */
+import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { checkVariableText, InputLiteralsRule } from '../../platform/input-checks.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { OperationLimitsChecker } from './operation-limits.ts';
+
+/** Validation rules the router adds to graphql's specified rules. */
+export const ROUTER_VALIDATION_RULES: readonly ValidationRule[] = [InputLiteralsRule];
+
+/** Apollo's code for a document without the operation asked for. */
+export const OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE';
+
+/** No operation of `document` is the one to run: HTTP 400, as Apollo answers it for a plain schema. */
+export function operationNotFound(operationName: string | null | undefined): GraphQLError {
+  const message =
+    operationName === null || operationName === undefined
+      ? 'The document has several operations: say which to run with operationName.'
+      : `The document has no operation named "${operationName.slice(0, 100)}".`;
+  return new GraphQLError(message, {
+    extensions: { code: OPERATION_RESOLUTION_FAILURE, http: { status: 400 } },
+  });
+}
+
+/**
+ * A subscription sent as a plain HTTP request (no multipart `Accept`): HTTP
+ * 406, saying the two ways to subscribe.
+ */
+export function subscriptionTransportError(): GraphQLError {
+  return new GraphQLError(
+    'Subscriptions are served over WebSocket (graphql-ws, the graphql-transport-ws protocol) at this address, ' +
+      'or over HTTP with the header Accept: multipart/mixed;subscriptionSpec="1.0" (Apollo Client\'s HttpLink sends it).',
+    { extensions: { code: 'BAD_REQUEST', http: { status: 406 } } },
+  );
+}
+
+/**
+ * Throws the first reason not to run the operation: no such operation,
+ * NUL in the variables (BAD_USER_INPUT), a limit (QUERY_TOO_COMPLEX).
+ * `document` is valid over `schema`.
+ */
+export function checkOperation(
+  limits: OperationLimitsChecker,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+): void {
+  if (!getOperationAST(document, operationName ?? undefined)) throw operationNotFound(operationName);
+  checkVariableText(variables);
+  limits.check(schema, document, operationName, variables);
+}
+
+/**
+ * @apollo/gateway reports a non-null field that came back null (a subgraph
+ * answered `null` for an entity it should know, say) not as an error but in
+ * `extensions.valueCompletion`, and only when no subgraph reported an error:
+ * a client could then see `data: null` and no `errors`. This takes them off
+ * a result's extensions as errors (INTERNAL_SERVER_ERROR: it is the bank's
+ * fault, not the client's), logged, for the caller to format and add.
+ */
+export function completionErrors(
+  extensions: Record<string, unknown> | undefined,
+  logger: Logger,
+): { errors: GraphQLError[]; extensions: Record<string, unknown> | undefined } {
+  const completion = extensions?.valueCompletion;
+  if (!Array.isArray(completion) || completion.length === 0) return { errors: [], extensions };
+  const { valueCompletion: _taken, ...rest } = extensions ?? {};
+  const errors = completion.map((raw: unknown) => {
+    const source = raw instanceof GraphQLError ? raw : new GraphQLError(String(raw));
+    logger.error({ err: source, path: source.path }, 'a non-null field came back null');
+    return new GraphQLError(source.message, {
+      path: source.path ?? null,
+      originalError: source,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+  });
+  return { errors, extensions: Object.keys(rest).length > 0 ? rest : undefined };
+}
