@@ -126,6 +126,8 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
           );
     expiry?.unref();
     try {
+      // Each part is written with the delimiter that ends it, so a client can read it at once.
+      res.write(`\r\n--${BOUNDARY}`);
       write(res, '{}');
       for await (const result of events) {
         if (ended) break;
@@ -140,7 +142,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       streams.delete(stop);
       if (!res.destroyed) {
         if (finalError) write(res, JSON.stringify({ payload: null, errors: executor.format([finalError]) }));
-        res.end(`\r\n--${BOUNDARY}--\r\n`);
+        res.end('--\r\n');
       }
     }
   }
@@ -170,7 +172,7 @@ function isSubscription(body: Record<string, unknown>, maxTokens: number): boole
 
 function write(res: ServerResponse, json: string): boolean {
   if (res.destroyed || res.writableEnded) return true;
-  return res.write(`\r\n--${BOUNDARY}\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}`);
+  return res.write(`\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}\r\n--${BOUNDARY}`);
 }
 
 /** Waits until a slow client has taken what was written (or left). */

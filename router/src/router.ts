@@ -19,6 +19,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { requestLoggingPlugin } from '../../platform/request-logging.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { downloadRoutes } from './downloads.ts';
+import { explorerRoutes } from './explorer.ts';
 import { operationLimits, tokenLimitError } from './operation-limits.ts';
 import {
   checkOperation,
@@ -153,7 +154,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   });
   const multipart = multipartSubscriptions({ executor, tokenKey, maxTokens, logger });
   const http = await startHttpServer({
-    routes: downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger, admit }),
+    routes: {
+      ...downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger, admit }),
+      ...explorerRoutes({ config, logger }),
+    },
     intercept: multipart.intercept,
     host: config.host,
     port: options.port ?? config.router.port,
