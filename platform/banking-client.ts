@@ -34,6 +34,20 @@ export interface HoldView {
 /** The bank's own accounts a hold can use (see banking's `SystemAccount`). */
 export type SystemAccount = 'LOANS' | 'BILL_SETTLEMENT';
 
+/**
+ * Who besides the account's owner and ADMINs may view where a payout went
+ * (LOAN_DISBURSEMENT only): banking shows them the account's identifying
+ * fields and the hold, never the account's money.
+ */
+export interface HoldViewers {
+  /** Users who may view (the loan application's banker). */
+  userIds: string[];
+  /** Roles whose every member may view. */
+  roles: 'RISK_OFFICER'[];
+  /** What it is for, kept with the grant (the loan application's id). */
+  reference: string;
+}
+
 /** A hold between one customer account and one system account. */
 export interface CreateHoldRequest {
   /** The customer account the money leaves, or the system account it leaves. */
@@ -47,6 +61,8 @@ export interface CreateHoldRequest {
   /** Unique per saga step: repeating the step returns the same hold. */
   idempotencyKey: string;
   description?: string;
+  /** Recorded with the hold, once (a repeat of the step records nothing more). */
+  viewers?: HoldViewers;
 }
 
 export interface BankingClient {
@@ -123,6 +139,7 @@ export function createBankingClient(options: {
         kind: hold.kind,
         idempotencyKey: hold.idempotencyKey,
         description: hold.description ?? null,
+        ...(hold.viewers ? { viewers: hold.viewers } : {}),
       };
       const data = await request<{ createHold: RawHold }>(
         `mutation ($input: CreateHoldInput!) { createHold(input: $input) { ${HOLD_FIELDS} } }`,

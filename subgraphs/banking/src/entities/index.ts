@@ -1,10 +1,12 @@
 import { OutboxEventSchema } from '../../../../platform/outbox.ts';
 import { AccountSchema } from './account.ts';
+import { AccountViewGrantSchema } from './account-view-grant.ts';
 import { IdempotencyRecordSchema } from './idempotency-record.ts';
 import { LedgerEntrySchema } from './ledger-entry.ts';
 import { LedgerTransactionSchema } from './ledger-transaction.ts';
 
 export * from './account.ts';
+export * from './account-view-grant.ts';
 export * from './idempotency-record.ts';
 export * from './ledger-entry.ts';
 export * from './ledger-transaction.ts';
@@ -15,5 +17,6 @@ export const entities = [
   LedgerTransactionSchema,
   LedgerEntrySchema,
   IdempotencyRecordSchema,
+  AccountViewGrantSchema,
   OutboxEventSchema,
 ];

@@ -19,45 +19,45 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** A bank account. Only its owner and ADMINs can see it. */
+/** A bank account. Its owner and ADMINs see all of it. Someone a loan payout into it names (the loan application's banker, risk officers) sees its id, masked number, type, currency, status, owner and opening date; its nickname, balances, alert, transactions and statements are FORBIDDEN to them. To anyone else it does not exist. */
 export type Account = {
   __typename?: 'Account';
-  /** Balance less the funds reserved by pending holds: what can be spent now. */
+  /** Balance less the funds reserved by pending holds: what can be spent now (owner and ADMINs only). */
   availableBalance: Money;
-  /** Ledger balance: the sum of the account's posted entries. */
+  /** Ledger balance: the sum of the account's posted entries (owner and ADMINs only). */
   balance: Money;
   /** Currency of the account. */
   currency: Currency;
   /** Stable identifier (UUID). */
   id: Scalars['ID']['output'];
-  /** The threshold under which a low-balance alert is raised, if set. */
+  /** The threshold under which a low-balance alert is raised, if set (owner and ADMINs only). */
   lowBalanceAlert?: Maybe<Money>;
   /** Account number, masked: only the last four digits are shown. */
   maskedNumber: Scalars['String']['output'];
-  /** Name the owner gave it. */
+  /** Name the owner gave it (owner and ADMINs only). */
   nickname?: Maybe<Scalars['String']['output']>;
   /** When the account was opened. */
   openedAt: Scalars['DateTime']['output'];
   /** The owner (resolved by the identity subgraph). */
   owner: User;
-  /** The statement of one calendar month (UTC), for example "2026-11". */
+  /** The statement of one calendar month (UTC), for example "2026-11" (owner and ADMINs only). */
   statement: Statement;
   /** Whether it can move money. */
   status: AccountStatus;
-  /** The account's transactions, newest first. */
+  /** The account's transactions, newest first (owner and ADMINs only). */
   transactions: TransactionConnection;
   /** Kind of account. */
   type: AccountType;
 };
 
 
-/** A bank account. Only its owner and ADMINs can see it. */
+/** A bank account. Its owner and ADMINs see all of it. Someone a loan payout into it names (the loan application's banker, risk officers) sees its id, masked number, type, currency, status, owner and opening date; its nickname, balances, alert, transactions and statements are FORBIDDEN to them. To anyone else it does not exist. */
 export type AccountStatementArgs = {
   month: Scalars['String']['input'];
 };
 
 
-/** A bank account. Only its owner and ADMINs can see it. */
+/** A bank account. Its owner and ADMINs see all of it. Someone a loan payout into it names (the loan application's banker, risk officers) sees its id, masked number, type, currency, status, owner and opening date; its nickname, balances, alert, transactions and statements are FORBIDDEN to them. To anyone else it does not exist. */
 export type AccountTransactionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TransactionFilter>;
@@ -113,6 +113,8 @@ export type CreateHoldInput = {
   toAccountId?: InputMaybe<Scalars['ID']['input']>;
   /** The system account the money will enter (LOANS for repayments, BILL_SETTLEMENT for bill payments), in the customer account's currency; omit when `toAccountId` is given. */
   toSystem?: InputMaybe<SystemAccount>;
+  /** LOAN_DISBURSEMENT only: who else may view the customer account and this hold. A repeat of the hold (same idempotency key) records nothing more. */
+  viewers?: InputMaybe<HoldViewersInput>;
 };
 
 /** ISO 4217 currencies the bank holds. */
@@ -148,6 +150,16 @@ export type DepositInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** Unique per request you mean (1 to 100 characters). Retrying with the same key returns the first result and moves money once. */
   idempotencyKey: Scalars['String']['input'];
+};
+
+/** Who besides the owner and ADMINs may view where a loan payout went (services only): of the customer account its id, masked number, type, currency, status, owner and opening date, and the hold's transaction itself; never the account's nickname, balances, alert, transactions or statements. Recorded with the hold, once. */
+export type HoldViewersInput = {
+  /** What the view is for, kept with it (for example the loan application's id); 1 to 100 characters. */
+  reference: Scalars['String']['input'];
+  /** Roles whose every member may view, for example RISK_OFFICER. */
+  roles?: InputMaybe<Array<ViewerRole>>;
+  /** Users who may view, for example the loan application's assigned banker (at most 10). */
+  userIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 /** An amount of money in one currency. */
@@ -282,9 +294,9 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** One of your accounts (ADMINs: any account). NOT_FOUND when it does not exist or is not yours. */
+  /** One of your accounts (ADMINs: any account; a loan payout's viewers: its payout account, in part). NOT_FOUND when it does not exist or is not yours. */
   account?: Maybe<Account>;
-  /** A transaction touching one of your accounts (ADMINs: any). NOT_FOUND otherwise. */
+  /** A transaction touching one of your accounts (ADMINs: any; a loan payout's viewers: the payout). NOT_FOUND otherwise. */
   transaction?: Maybe<Transaction>;
 };
 
@@ -352,7 +364,7 @@ export type SystemAccount =
   /** The bank's loan portfolio: loan disbursements leave it, loan repayments enter it. */
   | 'LOANS';
 
-/** A movement of money in the double-entry ledger. Seen from one of its accounts, it carries that side's category and tags. */
+/** A movement of money in the double-entry ledger, seen by the owners of its accounts and ADMINs, and a loan payout also by those it names (the loan application's banker, risk officers). Seen from one of its accounts, it carries that side's category and tags. */
 export type Transaction = {
   __typename?: 'Transaction';
   /** The amount moved (always positive). */
@@ -508,6 +520,11 @@ export type UserSpendingSummaryArgs = {
   to: Scalars['DateTime']['input'];
 };
 
+/** The staff roles a hold may name as viewers (services only): every member of the role may view. */
+export type ViewerRole =
+  /** Every risk officer. */
+  | 'RISK_OFFICER';
+
 /** Money leaving the bank from one of your accounts. */
 export type WithdrawInput = {
   /** Your account. */
@@ -635,6 +652,7 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DepositInput: DepositInput;
+  HoldViewersInput: HoldViewersInput;
   Money: ResolverTypeWrapper<Money>;
   MonthlySpending: ResolverTypeWrapper<MonthlySpendingModelModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -655,6 +673,7 @@ export type ResolversTypes = ResolversObject<{
   TransactionStatus: TransactionStatus;
   TransferInput: TransferInput;
   User: ResolverTypeWrapper<UserRefModel>;
+  ViewerRole: ViewerRole;
   WithdrawInput: WithdrawInput;
 }>;
 
@@ -669,6 +688,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   DepositInput: DepositInput;
+  HoldViewersInput: HoldViewersInput;
   Money: Money;
   MonthlySpending: MonthlySpendingModelModel;
   Mutation: Record<PropertyKey, never>;

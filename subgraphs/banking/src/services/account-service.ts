@@ -1,5 +1,11 @@
 /**
- * Accounts: opening, reading (owner or ADMIN only), freezing, alerts.
+ * Accounts: opening, reading, freezing, alerts.
+ *
+ * Who sees an account, on every path (root fields, nested fields,
+ * `_entities`): its owner and ADMINs (and internal services) see all of it;
+ * someone a payout grant names (view-grants.ts: a loan's banker, risk
+ * officers) sees its identifying fields, and its money is FORBIDDEN to them
+ * ({@link AccountService.requireFullView}); to anyone else it does not exist.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type DataLoader from 'dataloader';
@@ -11,7 +17,8 @@ import { CURRENCIES, toMinorUnits, InvalidAmountError, type Currency } from '../
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
-import { Account, type AccountType } from '../entities/index.ts';
+import { Account, type AccountType, type AccountViewGrant, type LedgerTransaction } from '../entities/index.ts';
+import { grantsToCaller } from './view-grants.ts';
 
 /**
  * What each per-currency SYSTEM account is for (`systemPurpose`):
@@ -44,14 +51,17 @@ export class AccountService {
   readonly #caller: Caller;
   /** Every account lookup of one request in one query. */
   readonly loader: DataLoader<string, Account | null>;
+  /** The payout grants to the caller, by account: one query per batch of accounts. */
+  readonly #grants: DataLoader<string, AccountViewGrant[]>;
 
   constructor(em: EntityManager, caller: Caller) {
     this.#em = em;
     this.#caller = caller;
     this.loader = rowLoader(this.#em, Account, 'id');
+    this.#grants = grantsToCaller(this.#em, caller);
   }
 
-  /** May the caller see this account? Its owner and ADMINs (and internal services). */
+  /** May the caller see all of this account? Its owner and ADMINs (and internal services). */
   canSee(account: Account): boolean {
     const caller = this.#caller;
     if (caller.kind === 'service') return true;
@@ -59,12 +69,50 @@ export class AccountService {
     return account.ownerId === caller.userId || hasRole(caller, 'ADMIN');
   }
 
-  /** The account if the caller may see it; NOT_FOUND otherwise (existence is not revealed). */
+  /**
+   * May the caller see this account at all: all of it ({@link canSee}), or
+   * its identifying fields through a payout grant? Never a SYSTEM account.
+   */
+  async mayView(account: Account): Promise<boolean> {
+    if (account.type === 'SYSTEM') return false;
+    if (this.canSee(account)) return true;
+    return (await this.#grants.load(account.id)).length > 0;
+  }
+
+  /**
+   * Throws FORBIDDEN unless the caller may see all of `account` (its owner,
+   * ADMINs): for what a payout grant does not show (`what`: its balance, its
+   * transactions...). An account reaches the caller only if they may view
+   * it, so anyone refused here holds a grant and knows it exists.
+   */
+  requireFullView(account: Account, what: string): void {
+    if (!this.canSee(account)) {
+      throw new ForbiddenError(`Only the account's owner may see its ${what}; you may see where a payment went.`);
+    }
+  }
+
+  /**
+   * Is `tx` a transaction the caller was granted to see (a payout into an
+   * account a grant names, for that transaction)? `accounts` are its
+   * accounts as {@link find} gave them: one without a grant to the caller is
+   * null, so only the others are looked at (their grants are read already).
+   */
+  async isGranted(tx: LedgerTransaction, accounts: readonly (Account | null)[]): Promise<boolean> {
+    const viewable = accounts.filter((a): a is Account => a !== null && a.type !== 'SYSTEM');
+    const grants = await Promise.all(viewable.map((a) => this.#grants.load(a.id)));
+    return grants.some((list) => list.some((grant) => grant.transactionId === tx.id));
+  }
+
+  /**
+   * The account if the caller may view it ({@link mayView}); NOT_FOUND
+   * otherwise (existence is not revealed). What a grantee may not see is
+   * refused field by field ({@link requireFullView}).
+   */
   async get(id: string, field = 'id'): Promise<Account> {
     requireUserOrService(this.#caller);
     parseId(id, field);
     const account = await this.loader.load(id);
-    if (!account || account.type === 'SYSTEM' || !this.canSee(account)) throw new NotFoundError('Account', { field });
+    if (!account || !(await this.mayView(account))) throw new NotFoundError('Account', { field });
     return account;
   }
 
@@ -72,7 +120,7 @@ export class AccountService {
   async find(id: string): Promise<Account | null> {
     if (this.#caller.kind === 'anonymous' || !isUuid(id)) return null;
     const account = await this.loader.load(id);
-    return account && account.type !== 'SYSTEM' && this.canSee(account) ? account : null;
+    return account && (await this.mayView(account)) ? account : null;
   }
 
   /** A user's accounts, oldest first: the user themself or an ADMIN. */
@@ -119,6 +167,7 @@ export class AccountService {
   /** Sets or clears the low-balance threshold of one of the caller's accounts. */
   async setLowBalanceAlert(accountId: string, threshold: string | null | undefined): Promise<Account> {
     const account = await this.get(accountId, 'accountId');
+    this.requireFullView(account, 'low-balance alert');
     let minor: bigint | null = null;
     if (threshold !== null && threshold !== undefined) {
       try {

@@ -3,11 +3,13 @@
  * (category and tags of the caller's side), statements and spending.
  */
 import { IsolationLevel } from '@mikro-orm/core';
+import type DataLoader from 'dataloader';
 import { z } from 'zod';
 import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
 import { InvalidAmountError, toMinorUnits, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
+import { rowLoader } from '../../../../platform/loaders.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { isUuid, parseId } from '../../../../platform/validation.ts';
 import type { Account } from '../entities/index.ts';
@@ -69,11 +71,18 @@ export class History {
   readonly #em: EntityManager;
   readonly #caller: Caller;
   readonly #accounts: AccountService;
+  /**
+   * Transactions by id, read once per request: the transactions of one
+   * `_entities` request are read together, and so are their accounts and
+   * the caller's grants on them.
+   */
+  readonly #transactions: DataLoader<string, LedgerTransaction | null>;
 
   constructor(em: EntityManager, caller: Caller, accounts: AccountService) {
     this.#em = em;
     this.#caller = caller;
     this.#accounts = accounts;
+    this.#transactions = rowLoader(em, LedgerTransaction, 'id');
   }
 
   /** An account's transactions, newest first, keyset-paginated on creation order. */
@@ -81,6 +90,7 @@ export class History {
     account: Account,
     args: { first?: number | null; after?: string | null; filter?: TransactionFilter | null },
   ): Promise<Connection<TransactionView>> {
+    this.#accounts.requireFullView(account, 'transactions');
     const limit = pageSize(args.first, 20, MAX_TRANSACTIONS_PAGE);
     const filter = args.filter ?? {};
     const currency = account.currency as Currency;
@@ -119,7 +129,10 @@ export class History {
     return toConnection(views, limit, (v) => [v.tx.seq]);
   }
 
-  /** One transaction touching one of the caller's accounts (ADMINs: any); NOT_FOUND otherwise. */
+  /**
+   * One transaction touching one of the caller's accounts (ADMINs: any; a
+   * payout grantee: the granted one); NOT_FOUND otherwise.
+   */
   async transaction(id: string): Promise<TransactionView> {
     if (this.#caller.kind !== 'service') requireUser(this.#caller);
     const view = await this.#visible(id);
@@ -156,6 +169,7 @@ export class History {
    * closing = opening + credits - debits, and every line's running balance.
    */
   async statement(account: Account, month: string): Promise<StatementData> {
+    this.#accounts.requireFullView(account, 'statements');
     const match = MONTH.exec(month);
     if (!match) throw new BadUserInputError('"month" must be YYYY-MM, for example 2026-11.', 'month');
     const start = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
@@ -274,10 +288,15 @@ export class History {
     });
   }
 
-  /** The transaction seen from the caller's own side, or null when it touches none of the caller's accounts. */
+  /**
+   * The transaction seen from the caller's own side; without a side for
+   * those who may see all of one of its accounts (ADMINs, services) or were
+   * granted this very transaction (a payout grant: not the other
+   * transactions of an account they may view); null for anyone else.
+   */
   async #visible(id: string): Promise<TransactionView | null> {
     parseId(id, 'id');
-    const tx = await this.#em.findOne(LedgerTransaction, { id });
+    const tx = await this.#transactions.load(id);
     if (!tx) return null;
     const [from, to] = await Promise.all([this.#accounts.find(tx.fromAccountId), this.#accounts.find(tx.toAccountId)]);
     const own = [from, to].find((a) => a !== null && this.#isOwner(a));
@@ -285,7 +304,10 @@ export class History {
       const entry = await this.#em.findOne(LedgerEntry, { transactionId: tx.id, accountId: own.id });
       return { tx, accountId: own.id, entry };
     }
-    if (from || to || this.#caller.kind === 'service') return { tx, accountId: null, entry: null };
+    const seesAccount = [from, to].some((a) => a !== null && this.#accounts.canSee(a));
+    if (seesAccount || this.#caller.kind === 'service' || (await this.#accounts.isGranted(tx, [from, to]))) {
+      return { tx, accountId: null, entry: null };
+    }
     return null;
   }
 

@@ -1,7 +1,6 @@
 import type { ServiceDeps } from '../../../../platform/subgraph.ts';
 import { AccountService } from './account-service.ts';
 import { History } from './history.ts';
-import { Ledger } from './ledger.ts';
 import { Payments } from './payments.ts';
 
 export interface BankingServices {
@@ -15,7 +14,7 @@ export function createBankingServices({ em, caller }: ServiceDeps): BankingServi
   const accounts = new AccountService(em, caller);
   return {
     accounts,
-    payments: new Payments(caller, accounts, new Ledger(em, caller)),
+    payments: new Payments(em, caller, accounts),
     history: new History(em, caller, accounts),
   };
 }

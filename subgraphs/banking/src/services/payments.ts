@@ -2,16 +2,19 @@
  * The money-moving operations of the API, each a {@link PostingRequest} to
  * the ledger with its own authorization: customers move money out of their
  * own accounts; only internal services create and settle holds, each between
- * one customer's account and one of the bank's SYSTEM accounts.
+ * one customer's account and one of the bank's SYSTEM accounts. A loan
+ * payout's hold may name who else may view where it went (view-grants.ts),
+ * recorded in the hold's database transaction.
  */
 import { z } from 'zod';
 import { requireService, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts';
 import { parseInput } from '../../../../platform/validation.ts';
+import type { EntityManager } from '../../../../platform/orm.ts';
 import type { Account, LedgerTransaction, TransactionKind } from '../entities/index.ts';
 import type { AccountService, SystemPurpose } from './account-service.ts';
-import type { Ledger } from './ledger.ts';
-import { type PostingRequest } from './ledger.ts';
+import { Ledger, type PostingRequest } from './ledger.ts';
+import { recordViewGrants, viewersInput } from './view-grants.ts';
 
 const description = z
   .string()
@@ -33,6 +36,7 @@ const holdSchema = z.object({
   toSystem: z.enum(HOLD_SYSTEM_ACCOUNTS).nullish(),
   customerId: z.string(),
   kind: z.string(),
+  viewers: viewersInput,
   ...common,
 });
 
@@ -71,15 +75,20 @@ function holdSide(
   return hasAccount ? { kind: 'customer', accountId, field } : { kind: 'system', system: system as HoldSystemAccount };
 }
 
+/** The one hold kind that may name viewers: a payout into the customer's account. */
+const VIEWABLE_HOLD_KIND: HoldKind = 'LOAN_DISBURSEMENT';
+
 export class Payments {
+  readonly #em: EntityManager;
   readonly #caller: Caller;
   readonly #accounts: AccountService;
   readonly #ledger: Ledger;
 
-  constructor(caller: Caller, accounts: AccountService, ledger: Ledger) {
+  constructor(em: EntityManager, caller: Caller, accounts: AccountService) {
+    this.#em = em;
     this.#caller = caller;
     this.#accounts = accounts;
-    this.#ledger = ledger;
+    this.#ledger = new Ledger(em, caller);
   }
 
   async deposit(input: unknown): Promise<LedgerTransaction> {
@@ -137,7 +146,8 @@ export class Payments {
    * Services only: reserves funds for a saga step, between one account of
    * `customerId` and the system account of that account's currency, in the
    * direction the kind requires. Everything is checked before anything is
-   * written.
+   * written. A LOAN_DISBURSEMENT may name `viewers`, recorded once, with
+   * the hold (in its database transaction).
    */
   async createHold(input: unknown): Promise<LedgerTransaction> {
     requireService(this.#caller);
@@ -167,6 +177,10 @@ export class Payments {
         direction.systemSide === 'from' ? `${direction.system} to the customer` : `the customer to ${direction.system}`;
       throw new BadUserInputError(`A ${kind} hold goes from ${way}.`, 'kind');
     }
+    const viewers = data.viewers ?? null;
+    if (viewers !== null && kind !== VIEWABLE_HOLD_KIND) {
+      throw new BadUserInputError(`Only a ${VIEWABLE_HOLD_KIND} hold may name viewers.`, 'viewers');
+    }
     const account = await this.#accounts.customerAccount(customer.accountId, data.customerId, customer.field);
     const systemAccount = await this.#accounts.systemAccount(system, account.currency);
     const request: PostingRequest = {
@@ -186,7 +200,13 @@ export class Payments {
         }
       },
     };
-    return this.#ledger.post(request);
+    if (viewers === null) return this.#ledger.post(request);
+    // The ledger's transaction nests in this one (a savepoint): the hold and its grants commit together.
+    return this.#em.transactional(async (em) => {
+      const tx = await new Ledger(em, this.#caller).post(request);
+      await recordViewGrants(em, tx, account.id, viewers);
+      return tx;
+    });
   }
 
   async postHold(id: string): Promise<LedgerTransaction> {

@@ -167,7 +167,7 @@ export type Loan = {
   borrower: User;
   /** When the offer was accepted. */
   createdAt: Scalars['DateTime']['output'];
-  /** The banking transaction that paid the loan out (once disbursed). */
+  /** The banking transaction that paid the loan out (once disbursed). The banker and risk officers see it too, and of its account only where the loan went. */
   disbursementTransaction?: Maybe<Transaction>;
   /** Stable identifier (UUID). */
   id: Scalars['ID']['output'];
@@ -202,7 +202,7 @@ export type LoanApplication = {
   banker: User;
   /** The banker's commercial review, once made. */
   commercialReview?: Maybe<CommercialReview>;
-  /** The account the loan was (or is being) paid into, once the offer is accepted. */
+  /** The account the loan was (or is being) paid into: for the applicant and ADMINs once the offer is accepted, for the banker and risk officers once the payout is under way. Of it, the banker and risk officers see where the loan went (masked number, type, currency, status, owner), never the applicant's money (FORBIDDEN). */
   disbursementAccount?: Maybe<Account>;
   /** The documents sent with the application (their contents are read one at a time with `loanDocument`). */
   documents: Array<LoanDocument>;

@@ -35,10 +35,7 @@ export const LoanApplication: LoanApplicationResolvers = {
           decidedAt: a.decidedAt,
         },
   loan: (a, _args, { services }) => services.loans.ofApplication(a),
-  disbursementAccount: async (a, _args, { services }) => {
-    const loan = await services.loans.ofApplication(a);
-    return loan ? { id: loan.disbursementAccountId } : null;
-  },
+  disbursementAccount: (a, _args, { services }) => services.loans.disbursementAccountOf(a),
 };
 
 export const LoanApplicationTransition: LoanApplicationTransitionResolvers = {

@@ -126,6 +126,22 @@ export class Loans {
     return this.#byApplication.load(application.id);
   }
 
+  /**
+   * The account the application's loan is paid into, as a reference banking
+   * resolves: for the borrower and ADMINs from the acceptance; for the
+   * application's banker and risk officers once the payout's hold exists,
+   * since banking shows them the account only from then on (the hold names
+   * them as its viewers), so that they see the same on every path.
+   */
+  async disbursementAccountOf(application: LoanApplication): Promise<{ id: string } | null> {
+    const loan = await this.ofApplication(application);
+    if (!loan) return null;
+    const caller = this.#caller;
+    const fullView = caller.kind === 'user' && (caller.userId === loan.borrowerId || hasRole(caller, 'ADMIN'));
+    if (!fullView && (loan.disbursementHoldId ?? null) === null) return null;
+    return { id: loan.disbursementAccountId };
+  }
+
   /** A borrower's loans, newest first: the borrower themself and staff. */
   async listForBorrower(borrowerId: string): Promise<Loan[]> {
     const caller = requireUser(this.#caller);

@@ -7,7 +7,9 @@
  *
  * Disbursement (loan DISBURSING):
  *   1. hold LOANS → the owner's account, keyed `loan-disbursement:<loanId>`
- *      (a repeat returns the same hold), and remember its id;
+ *      (a repeat returns the same hold), naming as its viewers the
+ *      application's banker and risk officers (banking shows them where the
+ *      loan went, not the owner's money), and remember its id;
  *   2. post it (posting twice returns the same transaction);
  *   3. loan ACTIVE, application DISBURSED, event — one local transaction.
  *   A definite refusal by banking voids the hold if there is one, deletes the
@@ -66,6 +68,7 @@ export async function runDisbursement(deps: SagaDeps, loanId: string): Promise<L
   const loan = await em.findOne(Loan, { id: loanId }, { refresh: true });
   if (!loan || loan.status !== 'DISBURSING') return loan;
   const currency = loan.currency as Currency;
+  const { bankerId } = await em.findOneOrFail(LoanApplication, { id: loan.applicationId });
   let hold: HoldView | null = null;
   try {
     hold = await deps.banking.createHold({
@@ -76,6 +79,8 @@ export async function runDisbursement(deps: SagaDeps, loanId: string): Promise<L
       kind: 'LOAN_DISBURSEMENT',
       idempotencyKey: disbursementKey(loan.id),
       description: 'Loan disbursement',
+      // Those who may see the application (applications.ts `canSee`) besides the borrower and ADMINs.
+      viewers: { userIds: [bankerId], roles: ['RISK_OFFICER'], reference: loan.applicationId },
     });
     if ((loan.disbursementHoldId ?? null) === null) {
       loan.disbursementHoldId = hold.id;
