@@ -44,6 +44,11 @@ export function guessCategory(
   }
 }
 
+/**
+ * The first keyword category of the description, for the side it fits:
+ * money in is only ever INCOME (a transfer in described "pizza" is not the
+ * receiver's dining), money out never is (paying "payroll" is not income).
+ */
 function fromDescription(
   description: string | null,
   fallback: TransactionCategory,
@@ -51,7 +56,7 @@ function fromDescription(
 ): TransactionCategory {
   if (!description) return fallback;
   for (const [pattern, category] of KEYWORDS) {
-    if (pattern.test(description)) return incoming && category !== 'INCOME' ? fallback : category;
+    if (pattern.test(description)) return (category === 'INCOME') === incoming ? category : fallback;
   }
   return fallback;
 }
