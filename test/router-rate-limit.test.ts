@@ -14,6 +14,7 @@ import { startRouter, type RunningRouter } from '../router/src/router.ts';
 import { signUp } from './support/people.ts';
 import { testRedisUrl } from './support/redis.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
+import { multipartSubscribe } from './support/multipart.ts';
 import { connect, subscribe } from './support/ws.ts';
 
 const LIMIT = 5;
@@ -121,6 +122,18 @@ test('graphql-ws operations count too; a refused one leaves the socket usable', 
   }
   // HTTP shares the count with the socket.
   expectLimited(await post(PING, { token }));
+});
+
+test('multipart HTTP subscriptions count too: over the limit, 429 with Retry-After and nothing subscribed', async () => {
+  const token = tokenOfNewUser();
+  for (let i = 0; i < LIMIT; i++) expect((await post(PING, { token })).status).toBe(200);
+  const before = bank.stack.router.subscriptions.stats().subscriptions;
+  const sub = await multipartSubscribe(bank.routerUrl, 'subscription { notificationAdded { id } }', {}, token);
+  expect(sub.status).toBe(429);
+  const extensions = (sub.json?.errors as { extensions: Record<string, unknown> }[])[0]?.extensions;
+  expect(extensions?.code).toBe('RATE_LIMITED');
+  expect(sub.retryAfter).toBe(String(extensions?.retryAfterSeconds));
+  expect(bank.stack.router.subscriptions.stats().subscriptions).toBe(before);
 });
 
 test('statement downloads count too: over the limit, 429 with Retry-After before the file is asked for', async () => {

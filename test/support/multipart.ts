@@ -13,6 +13,8 @@ export type Part = Record<string, unknown>;
 export interface MultipartSubscription {
   status: number;
   contentType: string;
+  /** The `Retry-After` header, if any. */
+  retryAfter: string | null;
   /** The body as JSON when the answer was not a stream (a refusal). */
   json: Record<string, unknown> | undefined;
   /** The next part that is not a heartbeat; fails after `timeoutMs`. */
@@ -49,6 +51,7 @@ export async function multipartSubscribe(
     return {
       status: response.status,
       contentType,
+      retryAfter: response.headers.get('retry-after'),
       json,
       parts,
       next: () => Promise.reject(new Error(`not a stream: ${JSON.stringify(json)}`)),
@@ -87,6 +90,7 @@ export async function multipartSubscribe(
   return {
     status: response.status,
     contentType,
+    retryAfter: response.headers.get('retry-after'),
     json: undefined,
     parts,
     ended,
