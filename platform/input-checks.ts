@@ -11,8 +11,9 @@
  *   variables of those scalars are parsed by the same scalars
  *   ({@link useBankScalarInputs}).
  *
- * Every refusal is BAD_USER_INPUT naming the input at fault in `field`:
- * `input.amount` for an argument, `$input.nickname` for a variable.
+ * Every refusal is BAD_USER_INPUT naming the input at fault in `field` the
+ * way the subgraphs name it ({@link fieldName}), so a client maps an error to
+ * its form the same whichever layer refused it.
  */
 import {
   getNamedType,
@@ -36,10 +37,22 @@ const NUL_MESSAGE = 'Text must not contain the NUL character (U+0000).';
 /** The bank's scalars by name (a Map: a type named `constructor` finds nothing). */
 const BANK_SCALARS = new Map(Object.entries(scalarResolvers));
 
-function refusal(message: string, field: string, node: ASTNode): GraphQLError {
+/**
+ * The subgraphs' name of a value at `path` (an argument or variable name,
+ * then object fields and list indexes): inside an input object, the path
+ * within it (`input.documents.1.fileName` is `documents.1.fileName`, as
+ * `parseInput` names it); otherwise the argument or variable itself
+ * (`amount`, `tags.1`).
+ */
+export function fieldName(path: readonly (string | number)[]): string {
+  const [, first] = path;
+  return (typeof first === 'string' ? path.slice(1) : path).join('.');
+}
+
+function refusal(message: string, path: readonly (string | number)[], node: ASTNode): GraphQLError {
   return new GraphQLError(message, {
     nodes: node,
-    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) },
+    extensions: { code: ErrorCode.BAD_USER_INPUT, field: fieldName(path) },
   });
 }
 
@@ -64,10 +77,14 @@ export function InputLiteralsRule(context: ValidationContext): ASTVisitor {
       const name = segment(node, key, parent, ancestors);
       if (name !== undefined) path.push(name);
       if (node.kind === Kind.STRING && node.value.includes(NUL)) {
-        context.reportError(refusal(NUL_MESSAGE, path.join('.'), node));
+        context.reportError(refusal(NUL_MESSAGE, path, node));
         return;
       }
-      checkScalarLiteral(context, node, path);
+      if (!checkScalarLiteral(context, node, path)) {
+        // Refused as a whole: what is inside is not looked at (nor reported again). No leave() follows a skip.
+        if (name !== undefined) path.pop();
+        return false;
+      }
     },
     leave(node, key, parent, _path, ancestors) {
       if (segment(node, key, parent, ancestors) !== undefined) path.pop();
@@ -75,20 +92,23 @@ export function InputLiteralsRule(context: ValidationContext): ASTVisitor {
   };
 }
 
-function checkScalarLiteral(context: ValidationContext, node: ASTNode, path: readonly (string | number)[]): void {
-  if (!isValueNode(node) || node.kind === Kind.VARIABLE || node.kind === Kind.NULL) return;
+/** Checks a literal at a position of one of the bank's scalars; false when it was refused. */
+function checkScalarLiteral(context: ValidationContext, node: ASTNode, path: readonly (string | number)[]): boolean {
+  if (!isValueNode(node) || node.kind === Kind.VARIABLE || node.kind === Kind.NULL) return true;
   const type = context.getInputType();
-  if (!type) return;
+  if (!type) return true;
   // A list literal at a list position is checked item by item.
-  if (node.kind === Kind.LIST && isListType(getNullableType(type))) return;
+  if (node.kind === Kind.LIST && isListType(getNullableType(type))) return true;
   const named = getNamedType(type);
   const scalar = isScalarType(named) ? BANK_SCALARS.get(named.name) : undefined;
-  if (!scalar) return;
+  if (!scalar) return true;
   try {
     scalar.parseLiteral(node, undefined);
+    return true;
   } catch (error) {
     const message = error instanceof Error ? error.message : `Invalid ${named.name}.`;
-    context.reportError(refusal(message, path.join('.'), node));
+    context.reportError(refusal(message, path, node));
+    return false;
   }
 }
 
@@ -110,24 +130,41 @@ function isValueNode(node: ASTNode): node is ValueNode {
 
 /**
  * Checks the text of an operation's variables, keys included: BAD_USER_INPUT
- * naming the first value with a NUL (`$input.nickname`). Walks without
- * recursion, so no nesting depth can overflow the stack.
+ * naming the first value with a NUL ({@link fieldName}: `nickname` in
+ * `$input`). Walks without recursion, so no nesting depth can overflow the
+ * stack.
  */
 export function checkVariableText(variables: Record<string, unknown> | null | undefined): void {
   if (!variables) return;
-  const pending: [unknown, string][] = [[variables, '']];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [value, at] = next;
+  // Each value with its parent and its segment: the path is only worked out for the one refused.
+  interface Visit {
+    value: unknown;
+    parent: Visit | undefined;
+    segment: string | number;
+  }
+  const pathOf = (visit: Visit): (string | number)[] => {
+    const path: (string | number)[] = [];
+    for (let at: Visit | undefined = visit; at; at = at.parent) path.push(at.segment);
+    return path.reverse();
+  };
+  const refuse = (visit: Visit): never => {
+    throw new BadUserInputError(NUL_MESSAGE, fieldName(pathOf(visit)));
+  };
+  const pending: Visit[] = [];
+  const enqueue = (value: unknown, parent: Visit | undefined, segment: string | number) => {
+    const visit = { value, parent, segment };
+    if (typeof segment === 'string' && segment.includes(NUL)) refuse(visit);
+    pending.push(visit);
+  };
+  for (const [name, value] of Object.entries(variables)) enqueue(value, undefined, name);
+  for (let visit = pending.pop(); visit !== undefined; visit = pending.pop()) {
+    const { value } = visit;
     if (typeof value === 'string') {
-      if (value.includes(NUL)) throw new BadUserInputError(NUL_MESSAGE, at);
+      if (value.includes(NUL)) refuse(visit);
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => pending.push([item, `${at}.${index}`]));
+      for (let index = 0; index < value.length; index++) enqueue(value[index], visit, index);
     } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) {
-        const inner = at === '' ? `$${key}` : `${at}.${key}`;
-        if (key.includes(NUL)) throw new BadUserInputError(NUL_MESSAGE, inner);
-        pending.push([item, inner]);
-      }
+      for (const [key, item] of Object.entries(value)) enqueue(item, visit, key);
     }
   }
 }

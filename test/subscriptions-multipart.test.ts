@@ -108,7 +108,7 @@ test('the router’s limits and input rules apply: 400 with the code, nothing su
   expect(nul.status).toBe(400);
   expect((nul.json?.errors as { extensions: { code: string; field: string } }[])[0]?.extensions).toMatchObject({
     code: 'BAD_USER_INPUT',
-    field: '$id',
+    field: 'id',
   });
   const wrongType = await subscribeAs(banker, MESSAGE_ADDED, { id: { not: 'an id' } });
   expect(wrongType.status).toBe(400);

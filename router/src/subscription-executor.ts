@@ -361,8 +361,17 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
         for (const topic of check.topics) unwatches.push(await bus.watch(context.caller.userId, topic));
       }
     } catch (error) {
+      // The bus cannot be reached (Redis down): this subscription is refused, the connection lives on.
+      logger.error({ err: error }, 'subscription: bus unavailable');
       await release();
-      throw error;
+      return {
+        errors: format([
+          new BankError(
+            ErrorCode.SERVICE_UNAVAILABLE,
+            'Live updates are unavailable right now; subscribe again shortly.',
+          ),
+        ]),
+      };
     }
 
     const stop = () => {
