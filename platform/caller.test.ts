@@ -62,7 +62,7 @@ const signEs256 = (claims: Record<string, unknown>, privateKey = router.privateK
   jwt.sign(claims, privateKey, { algorithm: 'ES256' });
 
 describe('constants', () => {
-  it('names the header, the TTL and the roles of DESIGN.md', () => {
+  it('names the header, the TTL and the roles of docs/architecture.md', () => {
     expect(CALLER_HEADER).toBe('x-bank-caller');
     expect(CALLER_HEADER_TTL_SECONDS).toBe(30);
     expect(ROLES).toEqual(['CUSTOMER', 'BUSINESS_OWNER', 'BANKER', 'RISK_OFFICER', 'ADMIN']);

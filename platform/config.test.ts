@@ -33,7 +33,7 @@ const PRODUCTION_ADMIN = { ADMIN_EMAIL: 'ops@bank.example', ADMIN_PASSWORD: 'a-l
 describe('loadConfig defaults', () => {
   const config = loadConfig({});
 
-  it('runs in development on the ports of DESIGN.md', () => {
+  it('runs in development on the ports of docs/architecture.md', () => {
     expect(config.env).toBe('development');
     expect(config.isProduction).toBe(false);
     expect(config.router.port).toBe(4000);

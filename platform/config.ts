@@ -12,7 +12,7 @@ import { z } from 'zod';
 export const SUBGRAPH_NAMES = ['identity', 'banking', 'billing', 'lending', 'messaging'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
-/** Default ports, as fixed in DESIGN.md. */
+/** Default ports, as fixed in docs/architecture.md. */
 export const DEFAULT_PORTS: Readonly<Record<'router' | SubgraphName, number>> = {
   router: 4000,
   identity: 4001,

@@ -29,8 +29,8 @@ function thrownBy(fn: () => unknown): unknown {
 }
 
 describe('the error catalogue', () => {
-  // DESIGN.md's codes, plus SERVICE_UNAVAILABLE (a saga's service unreachable before anything was done).
-  it('lists the codes of DESIGN.md', () => {
+  // docs/architecture.md's codes, plus SERVICE_UNAVAILABLE (a saga's service unreachable before anything was done).
+  it('lists the codes of docs/architecture.md', () => {
     expect(Object.values(ErrorCode)).toEqual([
       'UNAUTHENTICATED',
       'FORBIDDEN',

@@ -1,5 +1,5 @@
 /**
- * The error catalogue of DESIGN.md. Every error a client can see carries a
+ * The error catalogue of docs/architecture.md. Every error a client can see carries a
  * stable `extensions.code` from {@link ErrorCode}; anything else is masked as
  * INTERNAL_SERVER_ERROR outside development (see {@link formatError}).
  */

@@ -202,7 +202,7 @@ describe('acceptLoanOffer: idempotency', () => {
   // so a retry that passed that check while the first request created the
   // loan failed on the locked row with INVALID_STATE_TRANSITION ("The
   // application is DISBURSED; it cannot become ACCEPTED") instead of answering
-  // with the first result (DESIGN.md, Money). It now looks again under the lock.
+  // with the first result (docs/architecture.md, "Money and the ledger"). It now looks again under the lock.
   test('a same-key retry overlapping the first accept gets the first loan (or IDEMPOTENCY_IN_PROGRESS), not INVALID_STATE_TRANSITION', async () => {
     const app = await approved('overlap');
     let first: LoanView | null = null;
