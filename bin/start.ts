@@ -2,9 +2,9 @@
  * `npm start`: the whole bank on one machine with nothing installed but Node.
  *
  * Without DATABASE_URL it boots an embedded PostgreSQL under `.data/`,
- * creates the five databases, migrates, seeds demo users on first run, then
- * starts every subgraph on its own port and the router on ROUTER_PORT, all in
- * this process, talking over HTTP as in production. Ctrl-C stops everything,
+ * creates the five databases, migrates, seeds demo users and their data on
+ * first run, then starts every subgraph on its own port and the router on
+ * ROUTER_PORT, all in this process, talking over HTTP as in production. Ctrl-C stops everything,
  * PostgreSQL included.
  */
 import path from 'node:path';
@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     [
       '',
       `  Bank supergraph is up: ${stack.routerUrl}`,
-      `  Apollo Sandbox: open ${stack.routerUrl} in a browser.`,
+      `  Apollo Sandbox: open ${stack.routerUrl} in a browser (it loads from Apollo's CDN;`,
+      `  offline, the explorer the router serves itself: ${new URL('/explorer', stack.routerUrl).href}).`,
       `  Subgraphs: ${IMPLEMENTED_SUBGRAPHS.map((n) => `${n} :${config.subgraphs[n].port}`).join(', ')}`,
       ...(config.isProduction
         ? []
