@@ -51,6 +51,8 @@ export const PROTOCOL_ERROR_CODES = [
  */
 const UNCODED_PROTOCOL_ERRORS: ReadonlyMap<string, string> = new Map([
   ['provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH'],
+  // `extensions.persistedQuery` that is not `{ version: 1, sha256Hash }`: a malformed request.
+  ['Unsupported persisted query version', 'BAD_REQUEST'],
 ]);
 
 /** HTTP status sent when an error aborts a whole request (see {@link requestLevel}). */

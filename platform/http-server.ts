@@ -106,6 +106,13 @@ export async function startHttpServer<TContext extends BaseContext>(
   const { apollo, logger } = options;
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      res.setHeader('allow', 'GET, POST');
+      sendJson(res, 405, {
+        errors: [{ message: 'GraphQL is served with GET and POST.', extensions: { code: 'BAD_REQUEST' } }],
+      });
+      return;
+    }
     let body: unknown = undefined;
     if (req.method === 'POST') {
       const text = await readBody(req);

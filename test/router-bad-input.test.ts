@@ -192,6 +192,38 @@ describe('the request itself', () => {
     expect(http.body.errors?.[0]?.message).toMatch(/multipart\/mixed;subscriptionSpec="1\.0"/);
   });
 
+  test('a subscription using a variable in @include: 406 over a plain POST, 405 over GET, an error over graphql-ws', async () => {
+    const query = `subscription($on: Boolean!) { notificationAdded @include(if: $on) { id } }`;
+    const post = await send(query, { on: true }, customer.token);
+    expect(post.status).toBe(406);
+    expect(problem(post.body).code).toBe('BAD_REQUEST');
+    const get = await fetch(`${bank.routerUrl}?query=${encodeURIComponent(query)}`, {
+      headers: { authorization: `Bearer ${customer.token}`, 'apollo-require-preflight': 'true' },
+    });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    const ws = await socket(customer);
+    const answer = await overWs(ws, JSON.stringify({ query, variables: { on: true } }));
+    expect(wsProblem(answer).code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(ws.socket.readyState).toBe(ws.socket.OPEN);
+  });
+
+  test.each(['PUT', 'DELETE', 'PATCH', 'HEAD'])('%s /graphql: 405 with Allow: GET, POST', async (method) => {
+    const response = await fetch(bank.routerUrl, { method });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+    if (method !== 'HEAD') expect(problem((await response.json()) as JsonResponse).code).toBe('BAD_REQUEST');
+  });
+
+  test.each([['"x"'], ['{"version":2,"sha256Hash":"ab"}'], ['[1]'], ['1']])(
+    'a persistedQuery extension of the wrong shape (%s): 400 BAD_REQUEST',
+    async (extension) => {
+      const http = await post(`{"query":"{ __typename }","extensions":{"persistedQuery":${extension}}}`);
+      expect(http.status).toBe(400);
+      expect(problem(http.body).code).toBe('BAD_REQUEST');
+    },
+  );
+
   test('a persisted query whose hash does not match its text: 400 PERSISTED_QUERY_HASH_MISMATCH', async () => {
     const query = `{ me { id } }`;
     const wrong = { version: 1, sha256Hash: '0'.repeat(64) };
@@ -354,6 +386,15 @@ test('a non-null field that comes back null is an error with its path, never a s
   expect(body.errors?.[0]?.path?.slice(0, 2)).toEqual(['bill', 'owner']);
   expect(JSON.stringify(body)).not.toContain('valueCompletion');
 });
+
+test.each(['next', 'connection_ack', 'error'])(
+  'over graphql-ws, a client sending a server message (%s) breaks the protocol: closed with 4400, not 4500',
+  async (type) => {
+    const ws = await socket(customer);
+    ws.socket.send(JSON.stringify({ id: 'x', type, payload: type === 'error' ? [] : {} }));
+    expect(await ws.closed).toBe(4400);
+  },
+);
 
 test('over graphql-ws, ten failing operations leave the socket and its live subscription working', async () => {
   const ws = await socket(banker);

@@ -21,8 +21,8 @@
  *   the access token expires (a stream lives no longer than its token, like
  *   a socket) or the router shuts down.
  *
- * A subscription sent without that `Accept` is refused by the router's
- * request checks with 406 and how to subscribe.
+ * A subscription sent without that `Accept` is refused here with 406 (405
+ * for a GET) and how to subscribe.
  */
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -33,6 +33,7 @@ import { BankError, ErrorCode, sendHttpError, UnauthenticatedError } from '../..
 import { isRecord } from '../../platform/http-server.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SubscriptionExecutor } from './subscription-executor.ts';
+import { subscriptionTransportError } from './request-checks.ts';
 import { tokenExpiry } from './subscriptions.ts';
 
 /** Between heartbeats (Apollo Router sends one every 5 s too). */
@@ -54,7 +55,13 @@ export interface MultipartSubscriptionOptions {
   heartbeatMs?: number;
 }
 
-/** The `intercept` of the router's HTTP server: takes the POSTs that ask for a multipart subscription. */
+/**
+ * The `intercept` of the router's HTTP server: it takes every subscription
+ * sent over HTTP, so Apollo Server (which cannot run them, and whose
+ * validation throws on some subscription documents) never sees one:
+ * a POST whose `Accept` asks for multipart is streamed; any other POST is
+ * 406 and a GET 405, each saying how to subscribe.
+ */
 export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
   const { executor, logger } = options;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
@@ -70,8 +77,15 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
     body: unknown;
     requestId: string;
   }): Promise<boolean> => {
-    if (req.method !== 'POST' || !acceptsMultipartSubscription(req.headers.accept)) return false;
-    if (!isRecord(body) || !isSubscription(body, options.maxTokens)) return false; // Apollo answers it (or refuses it)
+    const request = req.method === 'GET' ? queryString(req) : isRecord(body) ? body : undefined;
+    if (!request || !isSubscription(request, options.maxTokens)) return false; // Apollo answers it (or refuses it)
+    if (req.method !== 'POST' || !acceptsMultipartSubscription(req.headers.accept)) {
+      const error = subscriptionTransportError();
+      const status = req.method === 'POST' ? 406 : 405;
+      if (status === 405) res.setHeader('allow', 'POST');
+      sendResult(res, status, { errors: executor.format([error]) });
+      return true;
+    }
 
     let caller: Caller;
     try {
@@ -80,7 +94,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       sendHttpError(res, error, logger);
       return true;
     }
-    const prepared = await executor.prepare(body, caller, req);
+    const prepared = await executor.prepare(request, caller, req);
     if (Array.isArray(prepared)) {
       sendErrors(res, refusalStatus(prepared), prepared);
       return true;
@@ -158,9 +172,19 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
   };
 }
 
-/** Is the operation the request would run a subscription? Parse errors are Apollo's to answer. */
+/** A GET request's operation, from its query string. */
+function queryString(req: IncomingMessage): Record<string, unknown> {
+  const search = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  return { query: search.get('query') ?? undefined, operationName: search.get('operationName') ?? undefined };
+}
+
+/**
+ * Is the operation the request would run a subscription? Parse errors and
+ * unknown operation names are Apollo's to answer. Only documents that name
+ * `subscription` are parsed here.
+ */
 function isSubscription(body: Record<string, unknown>, maxTokens: number): boolean {
-  if (typeof body.query !== 'string') return false;
+  if (typeof body.query !== 'string' || !body.query.includes('subscription')) return false;
   try {
     const document = parse(body.query, { maxTokens, noLocation: true });
     const name = typeof body.operationName === 'string' ? body.operationName : undefined;

@@ -35,15 +35,12 @@ export function operationNotFound(operationName: string | null | undefined): Gra
   });
 }
 
-/**
- * A subscription sent as a plain HTTP request (no multipart `Accept`): HTTP
- * 406, saying the two ways to subscribe.
- */
+/** A subscription sent as a plain HTTP request (no multipart `Accept`), saying the two ways to subscribe. */
 export function subscriptionTransportError(): GraphQLError {
   return new GraphQLError(
     'Subscriptions are served over WebSocket (graphql-ws, the graphql-transport-ws protocol) at this address, ' +
-      'or over HTTP with the header Accept: multipart/mixed;subscriptionSpec="1.0" (Apollo Client\'s HttpLink sends it).',
-    { extensions: { code: 'BAD_REQUEST', http: { status: 406 } } },
+      'or over HTTP with a POST and the header Accept: multipart/mixed;subscriptionSpec="1.0" (Apollo Client\'s HttpLink sends it).',
+    { extensions: { code: 'BAD_REQUEST' } },
   );
 }
 

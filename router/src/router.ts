@@ -21,12 +21,7 @@ import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { downloadRoutes } from './downloads.ts';
 import { explorerRoutes } from './explorer.ts';
 import { operationLimits, tokenLimitError } from './operation-limits.ts';
-import {
-  checkOperation,
-  completionErrors,
-  ROUTER_VALIDATION_RULES,
-  subscriptionTransportError,
-} from './request-checks.ts';
+import { checkOperation, completionErrors, ROUTER_VALIDATION_RULES } from './request-checks.ts';
 import { useBankScalarInputs } from '../../platform/input-checks.ts';
 import { clientAddress, createRateLimiter, tooManyRequests } from './rate-limit.ts';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions.ts';
@@ -105,11 +100,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       {
         async requestDidStart() {
           return {
-            async didResolveOperation({ schema, document, request, operation }) {
-              // Refused before anything runs, with HTTP 400.
+            async didResolveOperation({ schema, document, request }) {
+              // Refused before anything runs, with HTTP 400. (Subscriptions never get here: multipart-subscriptions.ts takes them.)
               asRequestLevel(() => checkOperation(limits, schema, document, request.operationName, request.variables));
-              // Subscriptions reaching Apollo came without the multipart Accept header (multipart-subscriptions.ts takes those).
-              if (operation?.operation === 'subscription') throw subscriptionTransportError();
             },
             async willSendResponse({ response, contextValue }) {
               if (response.body.kind !== 'single') return;
@@ -174,6 +167,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   });
   const subscriptions = startSubscriptionServer({
     server: http.server,
+    logger,
     tokenKey,
     executor,
     async executeOperation({ document, variables, operationName, context }) {

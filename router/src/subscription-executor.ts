@@ -266,7 +266,18 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
       });
       return format([new GraphQLError(message, { extensions })]);
     }
-    const invalid = validate(graphqlApiSchema, document, rules);
+    let invalid: readonly GraphQLError[];
+    try {
+      invalid = validate(graphqlApiSchema, document, rules);
+    } catch (error) {
+      // graphql's single-field-subscription rule evaluates @include/@skip without variables and throws
+      // when one uses a variable: the document cannot be validated as sent.
+      invalid = [
+        new GraphQLError(error instanceof Error ? error.message : 'The document cannot be validated.', {
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        }),
+      ];
+    }
     if (invalid.length > 0) {
       // As Apollo answers over HTTP: the input rules' BAD_USER_INPUT, graphql's own GRAPHQL_VALIDATION_FAILED.
       return format(

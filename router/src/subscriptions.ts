@@ -13,18 +13,19 @@
  *   send its mutations on the socket its subscriptions use;
  * - subscriptions run in the subscription executor.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
-import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import jwt from 'jsonwebtoken';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
 import { ANONYMOUS, type Caller } from '../../platform/caller.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { FormattedGraphQLError, type PreparedOperation, type SubscriptionExecutor } from './subscription-executor.ts';
 
 export interface SubscriptionServerOptions {
   server: Server;
+  logger: Logger;
   tokenKey: string;
   executor: SubscriptionExecutor;
   /** Runs a query or mutation through the gateway (as HTTP does); errors come back formatted. */
@@ -41,7 +42,72 @@ export interface SubscriptionServer {
   close(): Promise<void>;
 }
 
-type SocketExtra = { caller: Caller } & Record<PropertyKey, unknown>;
+/** What each socket's context carries besides graphql-ws's own. */
+interface SocketExtra {
+  socket: WebSocket;
+  request: IncomingMessage;
+  caller?: Caller;
+}
+
+/** A ping to every client this often; one that has not answered by the next is cut. */
+const KEEPALIVE_MS = 12_000;
+
+/**
+ * graphql-ws's transport-independent server (`makeServer`) over `ws` sockets,
+ * as graphql-ws/use/ws does it, with two differences: a client that breaks
+ * the protocol by sending a message only a server sends (`next`,
+ * `connection_ack`...) is closed with 4400 Bad Request, not 4500 Internal
+ * Server Error; and what goes wrong is logged with the router's logger, not
+ * the console.
+ */
+function serveOverWs(
+  wss: WebSocketServer,
+  server: ReturnType<typeof makeServer<Record<string, unknown>, SocketExtra>>,
+  logger: Logger,
+): void {
+  wss.on('connection', (socket, request) => {
+    socket.once('error', (error) => {
+      logger.warn({ err: error }, 'graphql-ws socket error');
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    let pongWait: NodeJS.Timeout | undefined;
+    const keepAlive = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      pongWait = setTimeout(() => socket.terminate(), KEEPALIVE_MS);
+      socket.once('pong', () => clearTimeout(pongWait));
+      socket.ping();
+    }, KEEPALIVE_MS);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data) => {
+            handle(String(data)).catch((error: unknown) => {
+              const broken = error instanceof Error && /^Unexpected message of type/.test(error.message);
+              if (broken) {
+                socket.close(CloseCode.BadRequest, 'Invalid message received');
+              } else {
+                logger.error({ err: error }, 'graphql-ws message failed');
+                socket.close(CloseCode.InternalServerError, 'Internal server error');
+              }
+            });
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
+      clearInterval(keepAlive);
+      clearTimeout(pongWait);
+      closed(code, String(reason)).catch((error: unknown) => logger.error({ err: error }, 'graphql-ws close failed'));
+    });
+  });
+}
 
 /** Seconds since the epoch at which the bearer token in `authorization` expires, if it says. */
 export function tokenExpiry(authorization: string | undefined): number | undefined {
@@ -52,70 +118,68 @@ export function tokenExpiry(authorization: string | undefined): number | undefin
 
 export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { executor } = options;
-  const wss = new WebSocketServer({ server: options.server, path: '/graphql' });
-  const disposable = useServer<Record<string, unknown>, SocketExtra>(
-    {
-      async onConnect(ctx) {
-        const params = ctx.connectionParams ?? {};
-        const raw = params.authorization ?? params.Authorization;
-        try {
-          const authorization = typeof raw === 'string' ? raw : undefined;
-          ctx.extra.caller = callerFromAuthorization(options.tokenKey, authorization);
-          // A socket lives no longer than its token: at expiry it closes with Forbidden, and the client reconnects with a fresh one.
-          const exp = tokenExpiry(authorization);
-          if (exp !== undefined) {
-            const timer = setTimeout(
-              () => ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden: the access token expired'),
-              exp * 1000 - Date.now(),
-            );
-            timer.unref();
-            ctx.extra.socket.once('close', () => clearTimeout(timer));
-          }
-          return true;
-        } catch {
-          // Same rules as HTTP: a bad or expired token is refused with the protocol's Forbidden close code.
-          return false;
+  const wss = new WebSocketServer({ server: options.server, path: '/graphql', handleProtocols });
+  const protocol: ServerOptions<Record<string, unknown>, SocketExtra> = {
+    async onConnect(ctx) {
+      const params = ctx.connectionParams ?? {};
+      const raw = params.authorization ?? params.Authorization;
+      try {
+        const authorization = typeof raw === 'string' ? raw : undefined;
+        ctx.extra.caller = callerFromAuthorization(options.tokenKey, authorization);
+        // A socket lives no longer than its token: at expiry it closes with Forbidden, and the client reconnects with a fresh one.
+        const exp = tokenExpiry(authorization);
+        if (exp !== undefined) {
+          const timer = setTimeout(
+            () => ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden: the access token expired'),
+            exp * 1000 - Date.now(),
+          );
+          timer.unref();
+          ctx.extra.socket.once('close', () => clearTimeout(timer));
         }
-      },
-      async onSubscribe(ctx, _id, payload) {
-        const prepared = await executor.prepare(payload, ctx.extra.caller ?? ANONYMOUS, ctx.extra.request);
-        if (Array.isArray(prepared)) return prepared;
-        return {
-          schema: executor.schema,
-          document: prepared.document,
-          variableValues: prepared.variables,
-          operationName: prepared.operationName ?? null,
-          contextValue: prepared,
-        };
-      },
-      async execute(args) {
-        const result = await options.executeOperation(args.contextValue as PreparedOperation);
-        return {
-          ...result,
-          ...(result.errors ? { errors: result.errors.map((e) => new FormattedGraphQLError(e)) } : {}),
-        } as ExecutionResult;
-      },
-      subscribe: (args) => executor.subscribe(args.contextValue as PreparedOperation),
+        return true;
+      } catch {
+        // Same rules as HTTP: a bad or expired token is refused with the protocol's Forbidden close code.
+        return false;
+      }
     },
-    wss,
-  );
+    async onSubscribe(ctx, _id, payload) {
+      const prepared = await executor.prepare(payload, ctx.extra.caller ?? ANONYMOUS, ctx.extra.request);
+      if (Array.isArray(prepared)) return prepared;
+      return {
+        schema: executor.schema,
+        document: prepared.document,
+        variableValues: prepared.variables,
+        operationName: prepared.operationName ?? null,
+        contextValue: prepared,
+      };
+    },
+    async execute(args) {
+      const result = await options.executeOperation(args.contextValue as PreparedOperation);
+      return {
+        ...result,
+        ...(result.errors ? { errors: result.errors.map((e) => new FormattedGraphQLError(e)) } : {}),
+      } as ExecutionResult;
+    },
+    subscribe: (args) => executor.subscribe(args.contextValue as PreparedOperation),
+  };
+  serveOverWs(wss, makeServer(protocol), options.logger);
 
   return {
     stats: () => ({ sockets: wss.clients.size, ...executor.stats() }),
     async close() {
       // Ends every subscription (releasing its bus topics), then closes the sockets with 1001 Going Away.
       await executor.stopAll();
+      for (const socket of wss.clients) socket.close(1001, 'Going away');
       // A client that stopped reading never completes the close handshake: cut it after a second
-      // instead of waiting ws's 30 s.
+      // instead of waiting ws's 30 s (the server's close waits for every socket).
       const cut = setTimeout(() => {
         for (const socket of wss.clients) socket.terminate();
       }, 1_000);
       try {
-        await disposable.dispose();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
       } finally {
         clearTimeout(cut);
       }
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
 }
