@@ -589,9 +589,9 @@ function privateFieldProbes(): Probe[] {
       parties: ['borrower'],
       expect: {
         owner: seen('private shown'),
-        // "their name, institution, title and bio come from identity, never their email": not even to staff.
-        admin: unseen('private null'),
-        riskOfficer: unseen('private null'),
+        // A user's email is theirs and staff's to see, in the directory as everywhere (README, lending).
+        admin: seen('private shown'),
+        riskOfficer: seen('private shown'),
         customer: unseen('private null'),
         businessOwner: unseen('private null'),
         banker: unseen('private null'),

@@ -168,6 +168,10 @@ export class AccountService {
   async setLowBalanceAlert(accountId: string, threshold: string | null | undefined): Promise<Account> {
     const account = await this.get(accountId, 'accountId');
     this.requireFullView(account, 'low-balance alert');
+    // The alert is the owner's own preference: an ADMIN sees it, but does not set it for them.
+    if (this.#caller.kind !== 'user' || this.#caller.userId !== account.ownerId) {
+      throw new ForbiddenError("Only the account's owner sets its low-balance alert.", { field: 'accountId' });
+    }
     let minor: bigint | null = null;
     if (threshold !== null && threshold !== undefined) {
       try {

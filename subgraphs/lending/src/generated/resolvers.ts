@@ -371,7 +371,7 @@ export type LoanRepayment = {
   principal: Money;
   /** Where it stands. */
   status: RepaymentStatus;
-  /** The banking transaction that moved the money. */
+  /** The banking transaction that moved the money (once completed): for the borrower and ADMINs only; the banker and risk officers see the repayment here, not the borrower's banking. */
   transaction?: Maybe<Transaction>;
 };
 

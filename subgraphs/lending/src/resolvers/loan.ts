@@ -44,8 +44,7 @@ export const LoanRepayment: LoanRepaymentResolvers = {
   interest: (r) => moneyOf(r.interest, r.currency),
   principal: (r) => moneyOf(r.principal, r.currency),
   failureReason: (r) => r.failureReason ?? null,
-  // A transaction exists in banking only once the money moved.
-  transaction: (r) => (r.status === 'COMPLETED' && r.holdId ? { id: r.holdId } : null),
+  transaction: (r, _args, { services }) => services.loans.repaymentTransactionOf(r),
 };
 
 export const LoanQuote: LoanQuoteResolvers = {

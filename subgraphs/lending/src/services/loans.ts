@@ -142,6 +142,21 @@ export class Loans {
     return { id: loan.disbursementAccountId };
   }
 
+  /**
+   * A completed repayment's banking transaction, as a reference banking
+   * resolves: for the borrower who paid it and ADMINs only. Banking shows the
+   * banker and risk officers where a loan was paid out (the payout's hold
+   * names them), never the borrower's repayments, so lending gives them no
+   * reference either and every path agrees.
+   */
+  repaymentTransactionOf(repayment: LoanRepayment): { id: string } | null {
+    // A transaction exists in banking only once the money moved.
+    if (repayment.status !== 'COMPLETED' || !repayment.holdId) return null;
+    const caller = this.#caller;
+    const fullView = caller.kind === 'user' && (caller.userId === repayment.payerId || hasRole(caller, 'ADMIN'));
+    return fullView ? { id: repayment.holdId } : null;
+  }
+
   /** A borrower's loans, newest first: the borrower themself and staff. */
   async listForBorrower(borrowerId: string): Promise<Loan[]> {
     const caller = requireUser(this.#caller);

@@ -252,7 +252,7 @@ export type StartConversationInput = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Each new message of a conversation you take part in, live. FORBIDDEN when you are not in it. */
+  /** Each new message of a conversation you take part in, live. NOT_FOUND when you are not in it, exactly as for a conversation that does not exist. */
   messageAdded: Message;
   /** Each new notification of the signed-in user, live. */
   notificationAdded: Notification;
