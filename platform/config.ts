@@ -71,6 +71,40 @@ const optionalPem = optionalString.transform((v) => v?.replace(/\\n/g, '\n'));
 
 const upper = (name: SubgraphName) => name.toUpperCase();
 
+/**
+ * Browser origins allowed to call the router (`CORS_ORIGINS`): `*`, or a
+ * comma-separated list of origins (`https://app.example.com,http://localhost:3000`),
+ * each a scheme, host and optional port with nothing after.
+ */
+const corsOrigins = optionalString.pipe(
+  z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine((origins) => (origins.length === 1 && origins[0] === '*') || origins.every(isOrigin), {
+      message: 'must be * or a comma-separated list of origins such as https://app.example.com',
+    })
+    .optional(),
+);
+
+function corsOriginsOf(configured: string[] | undefined, production: boolean): Config['router']['corsOrigins'] {
+  if (configured === undefined) return production ? [] : 'local';
+  return configured[0] === '*' ? '*' : configured;
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -84,6 +118,7 @@ const envSchema = z.object({
   RATE_LIMIT_REQUESTS: integer(0, 10_000_000, 600),
   RATE_LIMIT_WINDOW_SECONDS: integer(1, 3_600, 60),
   TRUSTED_PROXY_HOPS: integer(0, 10, 0),
+  CORS_ORIGINS: corsOrigins,
   ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_PORT`, port(DEFAULT_PORTS[n])])),
   ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_URL`, httpUrl])),
   DATABASE_URL: postgresUrl,
@@ -147,6 +182,12 @@ export interface Config {
     limits: { maxTokens: number; maxDepth: number; maxAliases: number; maxDirectives: number; maxCost: number };
     /** Operations per caller and window (router/src/rate-limit.ts); 0 turns it off. */
     rateLimit: { points: number; windowSeconds: number; trustedProxies: number };
+    /**
+     * Browser origins allowed to call the router (router/src/cors.ts): a list,
+     * `*` for any, or `local` (any port of localhost, 127.0.0.1 and [::1]: the
+     * default outside production; production allows none unless configured).
+     */
+    corsOrigins: readonly string[] | '*' | 'local';
   };
   subgraphs: Record<SubgraphName, { port: number; databaseUrl: string | undefined }>;
   databasePoolMax: number;
@@ -236,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
         trustedProxies: e.TRUSTED_PROXY_HOPS,
       },
+      corsOrigins: corsOriginsOf(e.CORS_ORIGINS, e.NODE_ENV === 'production'),
     },
     subgraphs,
     databasePoolMax: e.DATABASE_POOL_MAX,

@@ -38,6 +38,12 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** Extra routes (path → handler), checked before `/graphql`. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>>;
   /**
+   * Cross-origin headers for browsers (the router's, router/src/cors.ts):
+   * runs first for every request, and returns true when it answered it (a
+   * preflight).
+   */
+  cors?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /**
    * Sees each `/graphql` request with its parsed body before Apollo does, and
    * may answer it itself (the router's multipart subscriptions): resolves
    * true when it did.
@@ -159,6 +165,7 @@ export async function startHttpServer<TContext extends BaseContext>(
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const handle = async () => {
+      if (options.cors?.(req, res)) return;
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/readyz') {
         const ready = await options.ready();

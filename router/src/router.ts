@@ -18,6 +18,7 @@ import { startHttpServer } from '../../platform/http-server.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { requestLoggingPlugin } from '../../platform/request-logging.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
+import { corsHandler } from './cors.ts';
 import { downloadRoutes } from './downloads.ts';
 import { explorerRoutes } from './explorer.ts';
 import { operationLimits, tokenLimitError } from './operation-limits.ts';
@@ -152,6 +153,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       ...explorerRoutes({ config, logger }),
     },
     intercept: multipart.intercept,
+    cors: corsHandler(config.router.corsOrigins),
     host: config.host,
     port: options.port ?? config.router.port,
     logger,
