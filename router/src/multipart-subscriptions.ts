@@ -71,6 +71,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
     req,
     res,
     body,
+    requestId,
   }: {
     req: IncomingMessage;
     res: ServerResponse;
@@ -94,7 +95,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       sendHttpError(res, error, logger);
       return true;
     }
-    const prepared = await executor.prepare(request, caller, req);
+    const prepared = await executor.prepare(request, caller, req, requestId);
     if (Array.isArray(prepared)) {
       sendErrors(res, refusalStatus(prepared), prepared);
       return true;

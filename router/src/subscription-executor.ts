@@ -113,8 +113,16 @@ export interface SubscriptionExecutor {
   schema: GraphQLSchema;
   /** Formats errors for the wire (the router's formatError). */
   format(errors: readonly GraphQLError[]): GraphQLError[];
-  /** Admits a client's operation, or answers why not (formatted errors). */
-  prepare(request: OperationRequest, caller: Caller, req: IncomingMessage): Promise<PreparedOperation | GraphQLError[]>;
+  /**
+   * Admits a client's operation, or answers why not (formatted errors).
+   * `requestId` is the HTTP request's, when it came as one; else a new one.
+   */
+  prepare(
+    request: OperationRequest,
+    caller: Caller,
+    req: IncomingMessage,
+    requestId?: string,
+  ): Promise<PreparedOperation | GraphQLError[]>;
   /**
    * Starts a subscription: the owning subgraph's answer to "may this caller
    * subscribe" (an error result), or its events. Ending the iterator
@@ -238,6 +246,7 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
     request: OperationRequest,
     caller: Caller,
     req: IncomingMessage,
+    requestId = requestIdFrom(undefined),
   ): Promise<PreparedOperation | GraphQLError[]> {
     try {
       await options.admit(caller, req);
@@ -311,7 +320,6 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
         );
       }
     }
-    const requestId = requestIdFrom(undefined);
     return {
       document,
       variables,
