@@ -55,7 +55,7 @@ import {
   submitApplication,
 } from './support/lending.ts';
 import { createStaff, must, signInAdmin, signUp, startConversation, TEST_PASSWORD } from './support/people.ts';
-import { startTestStack, type TestStack } from './support/stack.ts';
+import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
 import { rawConnect, type RawMessage, type RawSocket } from './support/ws.ts';
 
 const SEED = fuzzSeed(process.env.FUZZ_SEED);
@@ -783,3 +783,18 @@ test('the money: the ledger balances, sagas match their holds, and nothing but s
   );
   expect(problems).toEqual([]);
 }, 60_000);
+
+describe('defects the fuzz found, pinned', () => {
+  test('markNotificationsRead with an id in upper case is NOT_FOUND on ids, as every other path answers it, not INTERNAL_SERVER_ERROR', async () => {
+    const notification = world.objects.notification?.find((n) => n.owner === 'BUSINESS_OWNER');
+    if (!notification) throw new Error('the BUSINESS_OWNER has no notification');
+    const query = `mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) { id } }`;
+    const token = world.tokens.BUSINESS_OWNER;
+    for (const ids of [[notification.id.toUpperCase()], [notification.id, notification.id.toUpperCase()]]) {
+      const answer = await postGraphQL(bank.routerUrl, query, { ids }, token);
+      expect(answer.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['NOT_FOUND', 'ids']]);
+    }
+    const exact = await postGraphQL(bank.routerUrl, query, { ids: [notification.id] }, token);
+    expect(exact).toEqual({ data: { markNotificationsRead: [{ id: notification.id }] } });
+  });
+});

@@ -67,11 +67,16 @@ export class Notifications {
     if (unique.length === 0) return [];
     return this.#em.transactional(async (em) => {
       const rows = await em.find(Notification, { id: { $in: unique }, userId: caller.userId }, { refresh: true });
-      if (rows.length !== unique.length) throw new NotFoundError('Notification', { field: 'ids' });
-      const now = new Date();
-      for (const n of rows) n.readAt ??= now;
+      // Each id must be one of the caller's notifications as the API gives its id out: PostgreSQL's uuid also
+      // matches another spelling (upper case), which every other path answers NOT_FOUND, so rows are not counted.
       const byId = new Map(rows.map((n) => [n.id, n]));
-      return unique.map((id) => byId.get(id) as Notification);
+      const marked = unique.map((id) => byId.get(id));
+      if (!marked.every((n): n is Notification => n !== undefined)) {
+        throw new NotFoundError('Notification', { field: 'ids' });
+      }
+      const now = new Date();
+      for (const n of marked) n.readAt ??= now;
+      return marked;
     });
   }
 }
