@@ -56,6 +56,7 @@ import {
 } from './support/lending.ts';
 import { createStaff, must, signInAdmin, signUp, startConversation, TEST_PASSWORD } from './support/people.ts';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
+import { MULTIPART_ACCEPT } from './support/multipart.ts';
 import { rawConnect, type RawMessage, type RawSocket } from './support/ws.ts';
 
 const SEED = fuzzSeed(process.env.FUZZ_SEED);
@@ -72,7 +73,7 @@ let billing: Sql;
 const failures = new FuzzFailures();
 /** Every string of every `data` answered: ids of what succeeded. */
 const seen = new Set<string>();
-const sent = { http: 0, httpRequests: 0, ws: 0, wsSubscriptions: 0, wsProtocol: 0 };
+const sent = { http: 0, httpRequests: 0, ws: 0, wsSubscriptions: 0, wsProtocol: 0, multipart: 0 };
 let before: { seq: string; balances: Map<string, bigint> };
 /** What the run wrote to the ledger. */
 const written = { transactions: 0 };
@@ -579,6 +580,76 @@ async function runWsSubscription(op: FuzzOperation): Promise<void> {
   for (const problem of problems) failures.add(op.root, problem, 'graphql-ws', operationRepro(op, 'graphql-ws', shown));
 }
 
+/**
+ * A subscription over multipart HTTP (Apollo's subscriptionSpec 1.0): a
+ * refusal must be a proper GraphQL answer; a stream's parts are read for a
+ * moment and checked (a transport error or a payload), then the client
+ * leaves.
+ */
+async function runMultipartSubscription(op: FuzzOperation): Promise<void> {
+  sent.multipart += 1;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), BOUND_MS).unref();
+  const problems: string[] = [];
+  let shown: string;
+  try {
+    const response = await fetch(bank.routerUrl, {
+      method: 'POST',
+      headers: { ...headersFor(op.role), accept: MULTIPART_ACCEPT },
+      body: op.body,
+      signal: controller.signal,
+    });
+    clearTimeout(timer);
+    const type = response.headers.get('content-type') ?? '';
+    if (!type.startsWith('multipart/mixed')) {
+      const text = await response.text();
+      shown = `HTTP ${response.status} ${text}`;
+      problems.push(...httpProblems({ status: response.status, type, text }, op.shape, true));
+      tally(`${op.root} over multipart`, { status: response.status, type, text });
+    } else {
+      // Read what comes within a moment (a refusal, an event, heartbeats), then leave.
+      let text = '';
+      const reading = (async () => {
+        const decoder = new TextDecoder();
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          text += decoder.decode(chunk, { stream: true });
+        }
+      })().catch(() => undefined);
+      await Promise.race([reading, sleep(1_000)]);
+      controller.abort();
+      shown = `HTTP ${response.status} ${type} ${text}`;
+      tally(`${op.root} over multipart`, { status: response.status, type: 'stream', text: '' });
+      if (response.status >= 500) problems.push(`HTTP ${response.status}`);
+      for (const part of text.split(/\r\n--[^\r\n]*/)) {
+        const at = part.indexOf('\r\n\r\n');
+        if (at === -1 || part.slice(at + 4).trim() === '') continue;
+        let body: { payload?: unknown; errors?: unknown };
+        try {
+          body = JSON.parse(part.slice(at + 4)) as typeof body;
+        } catch {
+          problems.push('a multipart part that is not JSON');
+          continue;
+        }
+        if (body.errors !== undefined) problems.push(...errorProblems(body.errors));
+        if (body.payload !== undefined && body.payload !== null) {
+          collectStrings((body.payload as { data?: unknown }).data);
+          problems.push(...graphqlProblems(body.payload, op.shape));
+        }
+      }
+    }
+  } catch (error) {
+    shown = String(error);
+    problems.push(
+      controller.signal.aborted ? `no answer within ${BOUND_MS / 1000} s` : `the connection failed (${String(error)})`,
+    );
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  for (const problem of problems)
+    failures.add(op.root, problem, 'multipart HTTP', operationRepro(op, 'multipart HTTP', shown));
+}
+
 /** One protocol abuse case on a socket of its own. */
 async function runWsAbuse(abuse: WsAbuseCase): Promise<void> {
   sent.wsProtocol += 1;
@@ -747,14 +818,52 @@ test('thousands of bad operations and requests: no 5xx, no INTERNAL_SERVER_ERROR
     HTTP_CONCURRENCY,
     (op) => runWsOperation(op),
   );
+  // The malformed documents too, as the customer.
+  const documents = requests
+    .filter((r) => r.root === '(document)' && r.role === 'CUSTOMER')
+    .map((r): FuzzOperation => {
+      const query = String((JSON.parse(r.body ?? '{}') as { query?: unknown }).query);
+      const kind = query.trimStart().startsWith('subscription') ? 'subscription' : 'query';
+      return {
+        index: operations.length + r.index,
+        root: r.root,
+        kind,
+        role: r.role,
+        what: r.what,
+        query,
+        body: r.body ?? '',
+        shape: [],
+      };
+    });
+  await inPool(
+    documents.filter((d) => d.kind !== 'subscription'),
+    HTTP_CONCURRENCY,
+    (op) => runWsOperation(op),
+  );
   for (const op of suspects) await runWsOperation(op, true);
-  for (const op of subscriptions) await runWsSubscription(op);
+  for (const op of [...subscriptions, ...documents.filter((d) => d.kind === 'subscription')]) {
+    await runWsSubscription(op);
+  }
   await inPool(WS_ABUSE, 4, runWsAbuse);
+  // The same subscriptions over multipart HTTP; every stream is released once its client leaves.
+  await inPool(subscriptions, HTTP_CONCURRENCY, runMultipartSubscription);
+  const held = () => bank.stack.router.subscriptions.stats().subscriptions;
+  const released = Date.now() + BOUND_MS;
+  while (held() > 0 && Date.now() < released) await sleep(20);
+  if (held() > 0) {
+    failures.add(
+      'Subscription',
+      'subscriptions held after their clients left',
+      'multipart HTTP',
+      `  ${held()} still held`,
+    );
+  }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
     `fuzz FUZZ_SEED=${SEED}: HTTP ${sent.http} operations + ${sent.httpRequests} malformed requests; ` +
       `graphql-ws ${sent.ws} operations + ${sent.wsSubscriptions} subscriptions + ${sent.wsProtocol} protocol cases; ` +
+      `multipart HTTP ${sent.multipart} subscriptions; ` +
       `${failures.size} distinct failure(s); ${seconds} s`,
   );
   if (process.env.FUZZ_VERBOSE) {

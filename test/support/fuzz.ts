@@ -1273,6 +1273,15 @@ export function malformedRequests(world: FuzzWorld, roles: readonly FuzzRole[]):
     doc('a fragment cycle', '{ me { ...A } } fragment A on User { ...B } fragment B on User { ...A }'),
     doc('a fragment spreading itself', '{ me { ...A } } fragment A on User { id ...A }'),
     doc('30 fragments each spreading the last twice', `{ me { ...F30 } } fragment F0 on User { id } ${fragments}`),
+    doc(
+      'a list literal nested 2300 deep in fields that conflict',
+      `{ a: loanQuote(amount: ${toLiteral(deepList(2300))}, annualRate: "1", termMonths: 1) { termMonths } ` +
+        'a: loanQuote(amount: "1", annualRate: "1", termMonths: 1) { termMonths } }',
+    ),
+    doc(
+      '@include on a variable in a subscription',
+      'subscription($inc: Boolean!) { notificationAdded @include(if: $inc) { id } }',
+    ),
     doc('an unknown directive', '{ me @nope { id } }'),
     doc('@skip with a string', '{ me @skip(if: "yes") { id } }'),
     doc('@include without if', '{ me @include { id } }'),
