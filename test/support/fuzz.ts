@@ -322,6 +322,7 @@ const MONTH_VALUES: BadValue[] = [
   '9999-12',
   '0001-01',
   '-2026-01',
+  '0099-05',
 ].map((m) => bad(`month "${m}"`, str(m)));
 
 const INT_VALUES: BadValue[] = [
@@ -569,7 +570,7 @@ export const DOCUMENT_TWISTS = [
 export type DocumentTwist = (typeof DOCUMENT_TWISTS)[number];
 
 export interface GenerateOptions {
-  /** Bad values tried per slot, besides structural ones (the catalogue rotates across slots). */
+  /** Bad values tried per slot (ids, dates, months: all), besides structural ones (the catalogue rotates across slots from a seeded start). */
   perSlot: number;
   /** Of each root field, operations with valid values per role. */
   validPerRole: number;
@@ -692,6 +693,28 @@ function stringBaseline(ctx: Context, name: string): string {
     default:
       return `fuzz ${name}`;
   }
+}
+
+/** The kinds of object a root field's id arguments (and input fields) name. */
+function idKindsOf(field: GraphQLField<unknown, unknown>): Set<string> {
+  const kinds = new Set<string>();
+  const walk = (name: string, type: GraphQLInputType, depth: number) => {
+    const inner = getNamedType(type);
+    if (inner.name === 'ID') {
+      const kind = idKind(field.name, name);
+      if (kind) kinds.add(kind);
+    }
+    if (isInputObjectType(inner) && depth < 3) {
+      for (const f of Object.values(inner.getFields())) walk(f.name, f.type, depth + 1);
+    }
+  };
+  for (const arg of field.args) walk(arg.name, arg.type, 0);
+  return kinds;
+}
+
+function isIdType(type: GraphQLInputType): boolean {
+  const inner = getNullableType(type);
+  return !isListType(inner) && getNamedType(inner).name === 'ID';
 }
 
 /** Every slot of an argument: itself, each field of an input object, a list's item. */
@@ -1079,7 +1102,21 @@ export function generateOperations(
     });
   };
 
-  const rolesFor = () => rng.pick(FUZZ_ROLES);
+  /**
+   * The caller of a bad operation: mostly one who owns the objects its ids
+   * name (or an ADMIN), so that it gets past authorization to the value
+   * under test; otherwise anyone, for the paths of refusal.
+   */
+  const rolesFor = (field?: GraphQLField<unknown, unknown>) => {
+    const owners = new Set<FuzzRole>();
+    if (field) {
+      for (const kind of idKindsOf(field)) {
+        for (const object of world.objects[kind] ?? []) if (object.owner) owners.add(object.owner);
+      }
+    }
+    if (owners.size === 0 || rng.chance(0.3)) return rng.pick(FUZZ_ROLES);
+    return rng.pick<FuzzRole>([...owners, 'ADMIN']);
+  };
 
   for (const { kind, field } of roots) {
     for (const role of FUZZ_ROLES) {
@@ -1123,13 +1160,17 @@ export function generateOperations(
     const name = String([...slot.path].reverse().find((p) => typeof p === 'string') ?? '');
     const specific = valuesOf(probe, slot, baseline(probe, slot.type, name, true));
     const key = `${String(getNamedType(slot.type))}:${specific.length}:${specific[0]?.label ?? ''}`;
-    const start = rotation.get(key) ?? 0;
-    const take = Math.min(specific.length, options.perSlot);
+    const start = rotation.get(key) ?? rng.int(specific.length);
+    // Ids, dates and months take every value (few, and they reach the services: real ids respelled, years
+    // at the ends of the calendar); others rotate.
+    const every =
+      isIdType(slot.type) || [DATE_TIME_VALUES, DAY_VALUES, MONTH_VALUES].some((values) => values === specific);
+    const take = every ? specific.length : Math.min(specific.length, options.perSlot);
     rotation.set(key, start + take);
     const chosen = Array.from({ length: take }, (_, i) => specific[(start + i) % specific.length] as BadValue);
     chosen.push(rng.pick(WRONG_TYPE), rng.pick(WRONG_TYPE), rng.pick(BAD_TEXT));
-    for (const value of chosen) build(kind, field, rolesFor(), slot, { kind: 'replace', value });
-    build(kind, field, rolesFor(), slot, { kind: 'remove' });
+    for (const value of chosen) build(kind, field, rolesFor(field), slot, { kind: 'replace', value });
+    build(kind, field, rolesFor(field), slot, { kind: 'remove' });
   }
 }
 
@@ -1274,8 +1315,8 @@ export function malformedRequests(world: FuzzWorld, roles: readonly FuzzRole[]):
     doc('a fragment spreading itself', '{ me { ...A } } fragment A on User { id ...A }'),
     doc('30 fragments each spreading the last twice', `{ me { ...F30 } } fragment F0 on User { id } ${fragments}`),
     doc(
-      'a list literal nested 2300 deep in fields that conflict',
-      `{ a: loanQuote(amount: ${toLiteral(deepList(2300))}, annualRate: "1", termMonths: 1) { termMonths } ` +
+      'a list literal nested 1200 deep in fields that conflict',
+      `{ a: loanQuote(amount: ${toLiteral(deepList(1200))}, annualRate: "1", termMonths: 1) { termMonths } ` +
         'a: loanQuote(amount: "1", annualRate: "1", termMonths: 1) { termMonths } }',
     ),
     doc(
@@ -1410,6 +1451,8 @@ export function malformedRequests(world: FuzzWorld, roles: readonly FuzzRole[]):
       ['a bad account id', `?accountId=nope&month=${new Date().toISOString().slice(0, 7)}`],
       ['a bad month', `?accountId=${account}&month=2026-13`],
       ['a month of the year 0', `?accountId=${account}&month=0000-00`],
+      ['the last month of the year 9999', `?accountId=${account}&month=9999-12`],
+      ['a month of the year 99', `?accountId=${account}&month=0099-05`],
       ['parameters twice', `?accountId=${account}&accountId=x&month=2026-01&month=x`],
       ['a 100 KB month', `?accountId=${account}&month=${'9'.repeat(100_000)}`],
       ['a NUL account id', `?accountId=%00&month=2026-01`],
