@@ -224,6 +224,36 @@ describe('the request itself', () => {
     },
   );
 
+  test('a document nested 1,200 deep: 400 QUERY_TOO_COMPLEX (nesting) before it is parsed, over HTTP and graphql-ws', async () => {
+    const deep = `${'['.repeat(1200)}1${']'.repeat(1200)}`;
+    const query = `{ a: loanQuote(amount: ${deep}, annualRate: "1", termMonths: 1) { termMonths } a: loanQuote(amount: "1", annualRate: "1", termMonths: 1) { termMonths } }`;
+    const http = await send(query);
+    expect(http.status).toBe(400);
+    expect(http.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'nesting', max: 64 });
+    const get = await fetch(`${bank.routerUrl}?query=${encodeURIComponent(query)}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(get.status).toBe(400);
+    const ws = await socket(customer);
+    expect(wsProblem(await overWs(ws, JSON.stringify({ query }))).code).toBe('QUERY_TOO_COMPLEX');
+    expect(ws.socket.readyState).toBe(ws.socket.OPEN);
+  });
+
+  test('a statement month past the calendar (9999-12, 0099-05): BAD_USER_INPUT on month, by GraphQL and download', async () => {
+    for (const month of ['9999-12', '0099-05']) {
+      const graphql = await send(
+        `query($id: ID!, $m: String!) { account(id: $id) { statement(month: $m) { openingBalance { amount } } } }`,
+        { id: checking, m: month },
+        customer.token,
+      );
+      expect(problem(graphql.body)).toEqual({ code: 'BAD_USER_INPUT', field: 'month' });
+      const csv = await fetch(new URL(`/statement.csv?accountId=${checking}&month=${month}`, bank.routerUrl), {
+        headers: { authorization: `Bearer ${customer.token}` },
+      });
+      expect(csv.status).toBe(400);
+    }
+  });
+
   test('a persisted query whose hash does not match its text: 400 PERSISTED_QUERY_HASH_MISMATCH', async () => {
     const query = `{ me { id } }`;
     const wrong = { version: 1, sha256Hash: '0'.repeat(64) };
@@ -395,6 +425,18 @@ test.each(['next', 'connection_ack', 'error'])(
     expect(await ws.closed).toBe(4400);
   },
 );
+
+test('over graphql-ws, a frame over the HTTP body limit (16 MiB) closes the socket with 1009 Message Too Big', async () => {
+  const ws = await socket(customer);
+  ws.socket.send(
+    JSON.stringify({
+      id: 'big',
+      type: 'subscribe',
+      payload: { query: `{ __typename }`, variables: { x: 'x'.repeat(17 * 1024 * 1024) } },
+    }),
+  );
+  expect(await ws.closed).toBe(1009);
+});
 
 test('over graphql-ws, ten failing operations leave the socket and its live subscription working', async () => {
   const ws = await socket(banker);

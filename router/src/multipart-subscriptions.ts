@@ -30,10 +30,9 @@ import { getOperationAST, parse, type ExecutionResult, type GraphQLError } from 
 import { callerFromAuthorization } from '../../platform/access-token.ts';
 import type { Caller } from '../../platform/caller.ts';
 import { BankError, ErrorCode, sendHttpError, UnauthenticatedError } from '../../platform/errors.ts';
-import { isRecord } from '../../platform/http-server.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SubscriptionExecutor } from './subscription-executor.ts';
-import { subscriptionTransportError } from './request-checks.ts';
+import { httpOperation, subscriptionTransportError } from './request-checks.ts';
 import { tokenExpiry } from './subscriptions.ts';
 
 /** Between heartbeats (Apollo Router sends one every 5 s too). */
@@ -78,7 +77,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
     body: unknown;
     requestId: string;
   }): Promise<boolean> => {
-    const request = req.method === 'GET' ? queryString(req) : isRecord(body) ? body : undefined;
+    const request = httpOperation(req, body);
     if (!request || !isSubscription(request, options.maxTokens)) return false; // Apollo answers it (or refuses it)
     if (req.method !== 'POST' || !acceptsMultipartSubscription(req.headers.accept)) {
       const error = subscriptionTransportError();
@@ -171,12 +170,6 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       for (const stop of [...streams]) stop();
     },
   };
-}
-
-/** A GET request's operation, from its query string. */
-function queryString(req: IncomingMessage): Record<string, unknown> {
-  const search = new URL(req.url ?? '/', 'http://localhost').searchParams;
-  return { query: search.get('query') ?? undefined, operationName: search.get('operationName') ?? undefined };
 }
 
 /**

@@ -4,7 +4,15 @@
  * free) and which limit refuses it, with QUERY_TOO_COMPLEX.
  */
 import { buildSchema, getIntrospectionQuery, parse, validate } from 'graphql';
-import { operationCost, operationLimits, QueryTooComplexError, tokenLimitError } from './operation-limits.ts';
+import {
+  checkNesting,
+  MAX_NESTING,
+  operationCost,
+  operationLimits,
+  QueryTooComplexError,
+  textNesting,
+  tokenLimitError,
+} from './operation-limits.ts';
 
 const schema = buildSchema(`
   type Query { me: User, node(id: ID!): Node }
@@ -169,5 +177,26 @@ describe('tokenLimitError', () => {
     });
     const other = { message: 'Syntax Error: Expected Name, found "}".', extensions: { code: 'GRAPHQL_PARSE_FAILED' } };
     expect(tokenLimitError(other)).toBe(other);
+  });
+});
+
+describe('textNesting', () => {
+  test.each([
+    ['{ a }', 1],
+    ['{ a { b(x: [1, [2]]) } }', 5],
+    ['query($v: [[Int]]) { a(x: { y: [{ z: 1 }] }) }', 5],
+    // Brackets in strings, block strings and comments do not count.
+    ['{ a(s: "{{{[[[((( \\" {{{") }', 2],
+    ['{ a(s: """{{{ \\""" [[[ """) }', 2],
+    ['# {{{{{{\n{ a }', 1],
+  ])('%s nests %d deep', (text, depth) => {
+    expect(textNesting(text)).toBe(depth);
+  });
+
+  test('a deep literal is refused before anything parses it, in time linear in its size', () => {
+    const deep = `{ a(x: ${'['.repeat(100_000)}1${']'.repeat(100_000)}) }`;
+    expect(textNesting(deep)).toBe(100_002);
+    expect(() => checkNesting(deep)).toThrow(QueryTooComplexError);
+    expect(() => checkNesting(`{ a(x: ${'['.repeat(MAX_NESTING - 2)}1${']'.repeat(MAX_NESTING - 2)}) }`)).not.toThrow();
   });
 });

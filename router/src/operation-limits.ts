@@ -126,6 +126,51 @@ export function operationCost(
   return costOf(operation.selectionSet, root);
 }
 
+/**
+ * Brackets (`()`, `[]`, `{}`) nested in one another in a document, at most.
+ * Checked on the text before it is parsed: graphql's parser and validation
+ * rules recurse on nesting, so a document of a few thousand `[` would
+ * exhaust their stack. No legitimate operation comes near (a field depth of
+ * 12 is a dozen braces; input literals add a few levels).
+ */
+export const MAX_NESTING = 64;
+
+/**
+ * The deepest nesting of brackets in a GraphQL document's text, outside
+ * strings, block strings and comments. One pass, no recursion.
+ */
+export function textNesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x23 /* # */) {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (c === 0x22 /* " */) {
+      if (text.startsWith('"""', i)) {
+        i += 3;
+        while (i < text.length && !text.startsWith('"""', i)) i += text.startsWith('\\"""', i) ? 4 : 1;
+        i += 2;
+      } else {
+        i++;
+        while (i < text.length && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
+      }
+    } else if (c === 0x28 || c === 0x5b || c === 0x7b /* ( [ { */) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (c === 0x29 || c === 0x5d || c === 0x7d /* ) ] } */) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** Refuses a document nested deeper than {@link MAX_NESTING} (before it is parsed). */
+export function checkNesting(text: string): void {
+  const found = textNesting(text);
+  if (found > MAX_NESTING) throw new QueryTooComplexError('nesting', MAX_NESTING, found);
+}
+
 /** A limit that refused an operation. */
 export class QueryTooComplexError extends BankError {
   constructor(limit: string, max: number, found?: number) {

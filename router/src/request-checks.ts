@@ -14,6 +14,8 @@
  * ({@link completionErrors}).
  */
 import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { IncomingMessage } from 'node:http';
+import { isRecord } from '../../platform/http-server.ts';
 import { checkVariableText, InputLiteralsRule } from '../../platform/input-checks.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { OperationLimitsChecker } from './operation-limits.ts';
@@ -33,6 +35,19 @@ export function operationNotFound(operationName: string | null | undefined): Gra
   return new GraphQLError(message, {
     extensions: { code: OPERATION_RESOLUTION_FAILURE, http: { status: 400 } },
   });
+}
+
+/**
+ * The operation an HTTP request to `/graphql` carries, as sent: a JSON
+ * body's object, or a GET's query string; undefined for anything else
+ * (Apollo answers those).
+ */
+export function httpOperation(req: IncomingMessage, body: unknown): Record<string, unknown> | undefined {
+  if (req.method === 'GET') {
+    const search = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    return { query: search.get('query') ?? undefined, operationName: search.get('operationName') ?? undefined };
+  }
+  return isRecord(body) ? body : undefined;
 }
 
 /** A subscription sent as a plain HTTP request (no multipart `Accept`), saying the two ways to subscribe. */

@@ -13,7 +13,7 @@ import { callerFromAuthorization } from '../../platform/access-token.ts';
 import { requireForService, type Config, type SubgraphName } from '../../platform/config.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../platform/caller.ts';
-import { asRequestLevel, formatError, RateLimitedError } from '../../platform/errors.ts';
+import { asRequestLevel, formatError, RateLimitedError, sendHttpError } from '../../platform/errors.ts';
 import { startHttpServer } from '../../platform/http-server.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { requestLoggingPlugin } from '../../platform/request-logging.ts';
@@ -21,8 +21,8 @@ import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { corsHandler } from './cors.ts';
 import { downloadRoutes } from './downloads.ts';
 import { explorerRoutes } from './explorer.ts';
-import { operationLimits, tokenLimitError } from './operation-limits.ts';
-import { checkOperation, completionErrors, ROUTER_VALIDATION_RULES } from './request-checks.ts';
+import { checkNesting, operationLimits, tokenLimitError } from './operation-limits.ts';
+import { checkOperation, completionErrors, httpOperation, ROUTER_VALIDATION_RULES } from './request-checks.ts';
 import { useBankScalarInputs } from '../../platform/input-checks.ts';
 import { clientAddress, createRateLimiter, tooManyRequests } from './rate-limit.ts';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions.ts';
@@ -152,7 +152,19 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       ...downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger, admit }),
       ...explorerRoutes({ config, logger }),
     },
-    intercept: multipart.intercept,
+    async intercept(request) {
+      // Nesting is refused before Apollo parses: its parser and validation recurse on it.
+      const text = httpOperation(request.req, request.body)?.query;
+      if (typeof text === 'string') {
+        try {
+          checkNesting(text);
+        } catch (error) {
+          sendHttpError(request.res, error, logger);
+          return true;
+        }
+      }
+      return multipart.intercept(request);
+    },
     cors: corsHandler(config.router.corsOrigins),
     host: config.host,
     port: options.port ?? config.router.port,

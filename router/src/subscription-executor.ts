@@ -46,7 +46,7 @@ import { useBankScalarInputs } from '../../platform/input-checks.ts';
 import { requestIdFrom, REQUEST_ID_HEADER, type Logger } from '../../platform/logger.ts';
 import { SUBSCRIPTION_PATH, type SubscriptionResponse } from '../../platform/subscriptions.ts';
 import type { RouterContext } from './context.ts';
-import { tokenLimitError, type OperationLimitsChecker } from './operation-limits.ts';
+import { checkNesting, tokenLimitError, type OperationLimitsChecker } from './operation-limits.ts';
 import { checkOperation, completionErrors, ROUTER_VALIDATION_RULES } from './request-checks.ts';
 
 /** Events waiting for a slow client, per subscription; past this the subscription ends with an error. */
@@ -267,8 +267,10 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
     }
     let document: DocumentNode;
     try {
+      checkNesting(request.query);
       document = parse(request.query, { maxTokens: options.maxTokens });
     } catch (error) {
+      if (error instanceof BankError) return format([error]);
       const { message, extensions } = tokenLimitError({
         message: (error as Error).message,
         extensions: { code: 'GRAPHQL_PARSE_FAILED' },

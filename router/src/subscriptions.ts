@@ -20,6 +20,7 @@ import jwt from 'jsonwebtoken';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
 import { ANONYMOUS, type Caller } from '../../platform/caller.ts';
+import { MAX_BODY_BYTES } from '../../platform/http-server.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { FormattedGraphQLError, type PreparedOperation, type SubscriptionExecutor } from './subscription-executor.ts';
 
@@ -118,7 +119,13 @@ export function tokenExpiry(authorization: string | undefined): number | undefin
 
 export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { executor } = options;
-  const wss = new WebSocketServer({ server: options.server, path: '/graphql', handleProtocols });
+  // Frames are bounded like HTTP bodies: ws would otherwise take 100 MiB (it closes with 1009 Message Too Big).
+  const wss = new WebSocketServer({
+    server: options.server,
+    path: '/graphql',
+    handleProtocols,
+    maxPayload: MAX_BODY_BYTES,
+  });
   const protocol: ServerOptions<Record<string, unknown>, SocketExtra> = {
     async onConnect(ctx) {
       const params = ctx.connectionParams ?? {};

@@ -16,7 +16,7 @@ import type { Caller } from '../../../platform/caller.ts';
 import { DEMO_ACCOUNTS, DEMO_CUSTOMER, DEMO_OWNER, type DemoUser } from '../../../platform/demo-data.ts';
 import type { StartDeps } from '../../../platform/subgraph.ts';
 import { Bill, Biller } from './entities/index.ts';
-import { addDays, today } from './services/dates.ts';
+import { addDays, today } from '../../../platform/calendar.ts';
 import { createBillingServices } from './services/index.ts';
 
 /** One demo bill: its biller (by name, from the starting list) and what happens to it. */

@@ -6,6 +6,7 @@ import { IsolationLevel } from '@mikro-orm/core';
 import type DataLoader from 'dataloader';
 import { z } from 'zod';
 import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
+import { calendarMonth } from '../../../../platform/calendar.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
 import { InvalidAmountError, toMinorUnits, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
@@ -37,7 +38,6 @@ export interface TransactionFilter {
 export const MAX_TRANSACTIONS_PAGE = 1000;
 
 const CURSOR = z.tuple([z.number().int().positive()]);
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const TAG = z.string().trim().min(1, 'Tags must not be empty.').max(30, 'Tags are at most 30 characters.');
 const TAGS = z.array(TAG).max(10, 'At most 10 tags.');
 
@@ -170,10 +170,7 @@ export class History {
    */
   async statement(account: Account, month: string): Promise<StatementData> {
     this.#accounts.requireFullView(account, 'statements');
-    const match = MONTH.exec(month);
-    if (!match) throw new BadUserInputError('"month" must be YYYY-MM, for example 2026-11.', 'month');
-    const start = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
-    const end = new Date(Date.UTC(Number(match[1]), Number(match[2]), 1));
+    const { start, end } = calendarMonth(month, 'month');
     const currency = account.currency as Currency;
     return this.#em.transactional(
       async (em) => {

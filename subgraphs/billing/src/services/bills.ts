@@ -20,10 +20,13 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Bill, BILL_STATUSES, BillPayment, ScheduledPayment, type BillStatus } from '../entities/index.ts';
 import type { Billers } from './billers.ts';
-import { addDays, calendarDay, today } from './dates.ts';
+import { addDays, calendarDay, today } from '../../../../platform/calendar.ts';
 
 /** Billing's consumer group of identity's user events (platform/known-users.ts). */
 export const KNOWN_USERS_CONSUMER_GROUP = 'billing-users';
+
+/** Bills fall due, and are paid, from the year 2000 on. */
+export const BILLING_FIRST_YEAR = 2000;
 
 const reference = z
   .string()
@@ -34,7 +37,7 @@ const addInput = z.object({
   billerId: idInput('billerId'),
   customerReference: reference,
   amount: z.string(),
-  dueDate: calendarDay('dueDate'),
+  dueDate: calendarDay('dueDate', BILLING_FIRST_YEAR),
 });
 const issueInput = addInput.extend({ userId: idInput('userId') });
 

@@ -10,7 +10,7 @@ import { LockMode } from '@mikro-orm/core';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { startPeriodic } from '../../../../platform/periodic.ts';
 import { Bill } from '../entities/index.ts';
-import { addDays, today } from './dates.ts';
+import { addDays, today } from '../../../../platform/calendar.ts';
 import { billEvent, recoverPayments, remainingOf, type PaymentDeps } from './payments.ts';
 import { runDueSchedules } from './schedules.ts';
 import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';

@@ -17,13 +17,14 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Bill, ScheduledPayment } from '../entities/index.ts';
 import { refreshStatus, type Bills } from './bills.ts';
-import { calendarDay, today } from './dates.ts';
+import { calendarDay, today } from '../../../../platform/calendar.ts';
+import { BILLING_FIRST_YEAR } from './bills.ts';
 import { recordPayment, remainingOf, runBillPayment, type PaymentDeps } from './payments.ts';
 
 const scheduleInput = z.object({
   billId: idInput('billId'),
   fromAccountId: idInput('fromAccountId'),
-  payOn: calendarDay('payOn'),
+  payOn: calendarDay('payOn', BILLING_FIRST_YEAR),
 });
 
 export class ScheduledPayments {
