@@ -150,6 +150,7 @@ describe('DateTime', () => {
       ['1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z'],
       ['0050-06-15T00:00:00Z', '0050-06-15T00:00:00.000Z'],
       ['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
+      ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z'],
     ])('parses %j as %s', (input, expected) => {
       const date = DateTimeScalar.parseValue(input);
       expect(date).toBeInstanceOf(Date);
@@ -187,6 +188,10 @@ describe('DateTime', () => {
       '1709294400000',
       'yesterday',
       '',
+      // Outside the years 1 to 9999 in UTC (PostgreSQL has no year 0).
+      '0000-06-01T00:00:00Z',
+      '0001-01-01T00:00:00+01:00',
+      '9999-12-31T23:00:00-01:00',
     ])('refuses %j', (input) => {
       expect(badInputMessage(() => DateTimeScalar.parseValue(input))).toMatch(/^DateTime must be a valid ISO 8601/);
     });

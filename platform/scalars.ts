@@ -65,7 +65,7 @@ const DATE_TIME_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 
 const DATE_TIME_DESCRIPTION = `An instant, as an ISO 8601 string. Returned in UTC with milliseconds, e.g. "2024-03-01T12:00:00.000Z".
-Inputs must include a time zone designator, "Z" or "±hh:mm" (e.g. "2024-03-01T13:00:00+01:00"); fractional seconds beyond milliseconds are truncated.`;
+Inputs must include a time zone designator, "Z" or "±hh:mm" (e.g. "2024-03-01T13:00:00+01:00"), and fall in the years 0001 to 9999 (UTC); fractional seconds beyond milliseconds are truncated.`;
 
 /**
  * The `DateTime` scalar. Internal value: a valid `Date`. Output: UTC ISO 8601
@@ -114,8 +114,10 @@ export const scalarResolvers = {
 
 /**
  * Parses an ISO 8601 date-time with a time zone designator into a `Date`, or
- * returns `null` if the string is not in that format or names a date or time
- * that does not exist (`2023-02-29`, `24:00:00`, `+25:00`).
+ * returns `null` if the string is not in that format, names a date or time
+ * that does not exist (`2023-02-29`, `24:00:00`, `+25:00`), or an instant
+ * outside the years 1 to 9999 in UTC (`0000-06-01T00:00:00Z`,
+ * `0001-01-01T00:00:00+01:00`).
  *
  * Done by hand because `Date.parse` is lenient: it accepts `2024-02-30` (as
  * 1 March) and `24:00:00`, and accepts strings without a time zone as local
@@ -150,7 +152,10 @@ export function parseDateTime(input: string): Date | null {
   const date = new Date(0);
   date.setUTCFullYear(y, mo - 1, d);
   date.setUTCHours(h, mi, s, milliseconds);
-  return new Date(date.getTime() - offsetMinutes * 60_000);
+  const instant = new Date(date.getTime() - offsetMinutes * 60_000);
+  // Years 1 to 9999 in UTC: what ISO 8601 strings and PostgreSQL both hold (PostgreSQL has no year 0).
+  const utcYear = instant.getUTCFullYear();
+  return utcYear >= 1 && utcYear <= 9999 ? instant : null;
 }
 
 function checkDecimal(input: string, node?: ValueNode): string {

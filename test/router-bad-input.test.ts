@@ -239,6 +239,21 @@ describe('the request itself', () => {
     expect(ws.socket.readyState).toBe(ws.socket.OPEN);
   });
 
+  test('an instant PostgreSQL cannot hold (year 0000) in a filter: BAD_USER_INPUT, not a database error', async () => {
+    const spending = await send(
+      `{ me { spendingSummary(from: "0000-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { byCategory { category } } } }`,
+      {},
+      customer.token,
+    );
+    expect(problem(spending.body)).toEqual({ code: 'BAD_USER_INPUT', field: 'from' });
+    const history = await send(
+      `query($id: ID!, $from: DateTime) { account(id: $id) { transactions(filter: { from: $from }) { edges { node { id } } } } }`,
+      { id: checking, from: '0001-01-01T00:00:00+01:00' },
+      customer.token,
+    );
+    expect(problem(history.body).code).toBe('BAD_USER_INPUT');
+  });
+
   test('a statement month past the calendar (9999-12, 0099-05): BAD_USER_INPUT on month, by GraphQL and download', async () => {
     for (const month of ['9999-12', '0099-05']) {
       const graphql = await send(
