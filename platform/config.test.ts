@@ -203,18 +203,9 @@ describe('loadConfig refuses an invalid environment', () => {
     expect(variablesOf(problemsOf(() => loadConfig({ ARGON2_ITERATIONS: '1' })))).toEqual(['ARGON2_ITERATIONS']);
   });
 
-  it('production without ADMIN_EMAIL and ADMIN_PASSWORD', () => {
-    expect(problemsOf(() => loadConfig({ NODE_ENV: 'production' }))).toEqual([
-      'ADMIN_EMAIL: is required in production',
-      'ADMIN_PASSWORD: is required in production',
-    ]);
-    expect(problemsOf(() => loadConfig({ NODE_ENV: 'production', ADMIN_EMAIL: 'ops@bank.example' }))).toEqual([
-      'ADMIN_PASSWORD: is required in production',
-    ]);
-    expect(problemsOf(() => loadConfig({ NODE_ENV: 'production', ADMIN_EMAIL: ' ', ADMIN_PASSWORD: '' }))).toEqual([
-      'ADMIN_EMAIL: is required in production',
-      'ADMIN_PASSWORD: is required in production',
-    ]);
+  it('production without ADMIN_EMAIL and ADMIN_PASSWORD loads: only identity needs them (requireForService)', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).admin).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', ADMIN_EMAIL: ' ', ADMIN_PASSWORD: '' }).admin).toBeUndefined();
   });
 
   it('production with ADMIN_EMAIL and ADMIN_PASSWORD', () => {
@@ -297,6 +288,22 @@ describe('requireForService', () => {
   });
   const bare = loadConfig({});
   const withDatabase = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/bank' });
+
+  it('in production, identity alone needs ADMIN_EMAIL and ADMIN_PASSWORD (the first administrator)', () => {
+    const production = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/bank' });
+    expect(problemsOf(() => requireForService(withKeys(production), 'identity'))).toEqual([
+      'ADMIN_EMAIL and ADMIN_PASSWORD: are required for the identity service in production',
+    ]);
+    for (const service of ['router', 'banking', 'billing', 'lending', 'messaging'] as const) {
+      expect(() => requireForService(withKeys(production), service)).not.toThrow();
+    }
+    const withAdmin = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db:5432/bank',
+      ...PRODUCTION_ADMIN,
+    });
+    expect(() => requireForService(withKeys(withAdmin), 'identity')).not.toThrow();
+  });
 
   it('refuses the router without its keys, listing both', () => {
     expect(problemsOf(() => requireForService(bare, 'router'))).toEqual([
@@ -476,9 +483,11 @@ describe('withDevelopmentKeys', () => {
 });
 
 describe('review fixes', () => {
-  it('reports production requirements together with other problems', () => {
-    const problems = problemsOf(() => loadConfig({ NODE_ENV: 'production', ROUTER_PORT: 'abc' }));
-    expect(variablesOf(problems)).toEqual(['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'ROUTER_PORT']);
+  it('reports every problem of the environment at once', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ NODE_ENV: 'production', ROUTER_PORT: 'abc', DATABASE_POOL_MAX: '1' }),
+    );
+    expect(variablesOf(problems)).toEqual(['DATABASE_POOL_MAX', 'ROUTER_PORT']);
   });
 
   it('treats a blank number as unset, so the default applies', () => {

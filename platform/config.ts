@@ -146,12 +146,9 @@ const envSchema = z.object({
   ARGON2_ITERATIONS: integer(2, 100, 2),
 });
 
-/** Variables production cannot do without, whatever else is wrong. */
-const REQUIRED_IN_PRODUCTION = ['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
-
 type ParsedEnv = z.infer<typeof envSchema>;
 
-/** Keys as PEM strings. Absent keys are generated in development (see `dev-keys.ts`). */
+/** Keys as PEM strings. Absent keys are generated in development (see `keys.ts`). */
 export interface KeyConfig {
   /** identity signs access tokens with it (ES256). */
   jwtPrivateKey: string | undefined;
@@ -235,11 +232,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  if (env.NODE_ENV === 'production') {
-    for (const key of REQUIRED_IN_PRODUCTION) {
-      if (!env[key]?.trim()) problems.push(`${key}: is required in production`);
-    }
-  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data as ParsedEnv & Record<string, unknown>;
   const value = <T>(key: string): T => e[key] as T;
@@ -325,6 +317,10 @@ export function requireForService(config: Config, service: 'router' | SubgraphNa
     need(config.keys.routerSigningPublicKey, 'ROUTER_SIGNING_PUBLIC_KEY');
     need(config.subgraphs[service].databaseUrl, `DATABASE_URL or ${upper(service)}_DATABASE_URL`);
     if (service === 'identity') need(config.keys.jwtPrivateKey, 'JWT_PRIVATE_KEY');
+    // Identity creates the first administrator; in production it must be a real one, never the development default.
+    if (service === 'identity' && config.isProduction && config.admin === undefined) {
+      problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: are required for the identity service in production');
+    }
     // Banking accepts holds from the billing and lending sagas, signed with the service key.
     if (service === 'banking') need(config.keys.serviceSigningPublicKey, 'SERVICE_SIGNING_PUBLIC_KEY');
     // Billing and lending call banking as services; lending encrypts loan documents.

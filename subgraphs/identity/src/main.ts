@@ -19,7 +19,7 @@ export const identity: SubgraphDefinition<IdentityServices> = {
   createServices: createIdentityServices,
   async onStart({ orm, config, logger, bus }) {
     const services = createIdentityServices({ em: orm.em.fork(), caller: { kind: 'anonymous' }, config, logger, bus });
-    // Production has no default: config validation requires ADMIN_EMAIL/ADMIN_PASSWORD there.
+    // Production has no default: requireForService refuses to start identity there without ADMIN_EMAIL/ADMIN_PASSWORD.
     const admin = config.admin ?? DEVELOPMENT_ADMIN;
     if ((await services.auth.ensureFirstAdmin(admin)) === 'created') {
       logger.info({ email: admin.email }, 'first administrator created');
