@@ -11,6 +11,19 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { ConfigError, loadConfig, requireForService, type SubgraphName } from '../platform/config.ts';
+import { keyEnvironment } from '../platform/keys.ts';
+
+/** The problems a start-up check reports, or null when it passes. */
+function refusal(check: () => void): readonly string[] | null {
+  try {
+    check();
+    return null;
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (file: string): string => readFileSync(path.join(root, file), 'utf8');
@@ -181,6 +194,31 @@ describe('docker-compose.yml', () => {
       expect({ name, key: env.ROUTER_SIGNING_PUBLIC_KEY }).toEqual({ name, key: expect.any(String) });
       const deps = dependsOnOf(services[name] ?? {});
       expect({ name, postgres: deps.postgres }).toEqual({ name, postgres: 'service_healthy' });
+    }
+  });
+
+  it('gives every service what its own start-up checks need, with the .env that `npm run keys:env` writes', () => {
+    // What `.env` holds (bin/keys-env.ts): the keys and the first administrator.
+    const dotEnv: Record<string, string> = {
+      ...keyEnvironment(),
+      ADMIN_EMAIL: 'admin@bank.example',
+      ADMIN_PASSWORD: 'a-long-random-password-0123',
+    };
+    // Compose's ${VAR}, ${VAR:?message} and ${VAR:-default}, from .env.
+    const interpolate = (value: string) =>
+      value.replace(
+        /\$\{([A-Z0-9_]+)(?::?([?-])([^}]*))?\}/g,
+        (_whole, name: string, operator?: string, fallback?: string) =>
+          dotEnv[name] ?? (operator === '-' ? (fallback ?? '') : ''),
+      );
+    for (const name of appServices) {
+      const role = roleOf(name);
+      const env = Object.fromEntries(
+        Object.entries(environmentOf(services[name] ?? {})).map(([k, v]) => [k, interpolate(v)]),
+      );
+      const config = loadConfig(env);
+      const service = role?.kind === 'subgraph' ? (role.subgraph as SubgraphName) : 'router';
+      expect({ name, refused: refusal(() => requireForService(config, service)) }).toEqual({ name, refused: null });
     }
   });
 
