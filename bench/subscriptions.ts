@@ -27,7 +27,7 @@
  *
  * Memory: for each shape (100 subscriptions per socket, then 1 per socket),
  * a fresh process (this file run with `--idle-server`, with `--expose-gc`)
- * starts identity, banking, messaging and the router on the same database
+ * starts the five subgraphs and the router on the same database
  * and keys; this process opens the idle subscriptions as a client, so the
  * measured process holds only the subgraphs and the router. Its heap used
  * and RSS are read after forced garbage collections: before (after opening
@@ -475,7 +475,7 @@ async function main(): Promise<void> {
       'Subscriptions: messageAdded(conversationId) { id body sentAt } through the router over graphql-ws, one conversation',
       `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
         `Node ${process.version}, PostgreSQL ${version} (embedded), ${os.platform()} ${os.release()}`,
-      `everything shares these ${cpus.length} cores: identity, banking, messaging, the router, the WebSocket clients ` +
+      `everything shares these ${cpus.length} cores: the five subgraphs, the router, the WebSocket clients ` +
         `and the sender in this one process, PostgreSQL in its own processes`,
       `bus: ${config.redisUrl ? 'Redis (BENCH_REDIS_URL)' : 'in-process (no REDIS_URL, as npm start)'}; ` +
         `production config; database pool ${POOL_MAX} per subgraph`,
@@ -505,7 +505,7 @@ async function main(): Promise<void> {
     }
     lines.push(
       '',
-      'Idle subscriptions: for each shape a fresh process runs identity, banking, messaging and the router (same database); ' +
+      'Idle subscriptions: for each shape a fresh process runs the five subgraphs and the router (same database); ' +
         'the clients live in this process.',
       'Heap used and RSS of that process after forced GC, before (after a 100-subscription warm-up) and with the ' +
         'subscriptions open (1 MB = 2^20 bytes)',

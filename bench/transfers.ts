@@ -335,7 +335,7 @@ async function main(): Promise<void> {
     const b = summary(sql);
     console.log(
       [
-        'Transfers: router (GraphQL over HTTP, identity + banking + router in one process) vs the same SQL transaction with pg',
+        'Transfers: router (GraphQL over HTTP, the five subgraphs and the router in one process) vs the same SQL transaction with pg',
         `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
           `Node ${process.version}, PostgreSQL ${version} (embedded, fsync on), ${os.platform()} ${os.release()}`,
         `settings: concurrency ${CONCURRENCY}, pool ${POOL_MAX} connections each, ${DURATION_MS / 1000} s per phase ` +

@@ -200,7 +200,7 @@ export type TransactionStatus =
   /** A hold released without moving money. */
   | 'VOIDED';
 
-/** Money from one of your accounts to any active account of the same currency. */
+/** Money from one of your accounts to any ACTIVE or FROZEN account of the same currency (a frozen account receives but cannot send). */
 export type TransferInput = {
   /** Positive amount, with at most the currency's decimals. */
   amount: string;
@@ -210,7 +210,7 @@ export type TransferInput = {
   fromAccountId: string;
   /** Unique per request you mean (1 to 100 characters). */
   idempotencyKey: string;
-  /** Any active account in the same currency, yours or someone else's. */
+  /** Any ACTIVE or FROZEN account in the same currency, yours or someone else's. */
   toAccountId: string;
 };
 

@@ -200,7 +200,7 @@ export type Mutation = {
   setLowBalanceAlert: Account;
   /** Replaces the tags of a transaction on your side of it (at most 10 tags of 1 to 30 characters). */
   tagTransaction: Transaction;
-  /** Transfers from one of your accounts to any active account of the same currency. */
+  /** Transfers from one of your accounts to any ACTIVE or FROZEN account of the same currency. */
   transfer: Transaction;
   /** ADMIN only: unfreezes an account. */
   unfreezeAccount: Account;
@@ -488,7 +488,7 @@ export type TransactionStatus =
   /** A hold released without moving money. */
   | 'VOIDED';
 
-/** Money from one of your accounts to any active account of the same currency. */
+/** Money from one of your accounts to any ACTIVE or FROZEN account of the same currency (a frozen account receives but cannot send). */
 export type TransferInput = {
   /** Positive amount, with at most the currency's decimals. */
   amount: Scalars['Decimal']['input'];
@@ -498,7 +498,7 @@ export type TransferInput = {
   fromAccountId: Scalars['ID']['input'];
   /** Unique per request you mean (1 to 100 characters). */
   idempotencyKey: Scalars['String']['input'];
-  /** Any active account in the same currency, yours or someone else's. */
+  /** Any ACTIVE or FROZEN account in the same currency, yours or someone else's. */
   toAccountId: Scalars['ID']['input'];
 };
 

@@ -10,15 +10,19 @@ import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import { z } from 'zod';
 import { requireCustomerAccount } from '../../../../platform/banking-client.ts';
-import { requireUser, type Caller } from '../../../../platform/caller.ts';
-import { BadUserInputError, InvalidStateTransitionError, NotFoundError } from '../../../../platform/errors.ts';
+import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
+import {
+  BadUserInputError,
+  ForbiddenError,
+  InvalidStateTransitionError,
+  NotFoundError,
+} from '../../../../platform/errors.ts';
 import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Bill, ScheduledPayment } from '../entities/index.ts';
-import { refreshStatus, type Bills } from './bills.ts';
 import { calendarDay, today } from '../../../../platform/calendar.ts';
-import { BILLING_FIRST_YEAR } from './bills.ts';
+import { BILLING_FIRST_YEAR, refreshStatus, type Bills } from './bills.ts';
 import { recordPayment, remainingOf, runBillPayment, type PaymentDeps } from './payments.ts';
 
 const scheduleInput = z.object({
@@ -110,8 +114,12 @@ export class ScheduledPayments {
         { id },
         { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
       );
-      if (!schedule || schedule.ownerId !== caller.userId)
-        throw new NotFoundError('Scheduled payment', { field: 'id' });
+      // Others do not learn it exists; an ADMIN, who may see it, is told it is not theirs to cancel (as for bills).
+      const seen = schedule && (schedule.ownerId === caller.userId || hasRole(caller, 'ADMIN'));
+      if (!schedule || !seen) throw new NotFoundError('Scheduled payment', { field: 'id' });
+      if (schedule.ownerId !== caller.userId) {
+        throw new ForbiddenError('Only the owner of a scheduled payment may cancel it.', { field: 'id' });
+      }
       if (schedule.status !== 'SCHEDULED') {
         throw new InvalidStateTransitionError(`The scheduled payment is ${schedule.status}; it cannot be cancelled.`, {
           status: schedule.status,
