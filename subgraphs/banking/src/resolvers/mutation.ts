@@ -5,7 +5,7 @@ import type { BankingContext } from '../context.ts';
 
 /** A transaction the caller just moved, seen from their side. */
 const seen = async (tx: LedgerTransaction, { services }: BankingContext): Promise<TransactionView> =>
-  (await services.history.reference(tx.id)) ?? { tx, accountId: null, entry: null };
+  (await services.history.justMade(tx)) ?? { tx, accountId: null, entry: null };
 
 export const Mutation: MutationResolvers = {
   openAccount: (_parent, { input }, { services }) => services.accounts.open(input),

@@ -94,8 +94,8 @@ export class AccountService {
   /**
    * Is `tx` a transaction the caller was granted to see (a payout into an
    * account a grant names, for that transaction)? `accounts` are its
-   * accounts as {@link find} gave them: one without a grant to the caller is
-   * null, so only the others are looked at (their grants are read already).
+   * accounts (null for a side that is no account); their grants to the
+   * caller are read in one batch with the other lookups of the request.
    */
   async isGranted(tx: LedgerTransaction, accounts: readonly (Account | null)[]): Promise<boolean> {
     const viewable = accounts.filter((a): a is Account => a !== null && a.type !== 'SYSTEM');

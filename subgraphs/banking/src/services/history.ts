@@ -146,6 +146,11 @@ export class History {
     return this.#visible(id);
   }
 
+  /** A transaction the caller just made (a deposit, a transfer...), as they see it: it is not read again. */
+  async justMade(tx: LedgerTransaction): Promise<TransactionView | null> {
+    return this.#visible(tx.id, tx);
+  }
+
   /** Sets the category of the caller's side of a posted transaction. */
   async categorize(id: string, category: TransactionCategory): Promise<TransactionView> {
     const view = await this.#ownSide(id);
@@ -291,18 +296,28 @@ export class History {
    * granted this very transaction (a payout grant: not the other
    * transactions of an account they may view); null for anyone else.
    */
-  async #visible(id: string): Promise<TransactionView | null> {
+  /**
+   * The transaction `id` as the caller may see it: from their side when one
+   * of its accounts is theirs; whole (no side) for an ADMIN, a service, or
+   * someone a payout grant names; null otherwise. Whose the accounts are is
+   * read from the accounts themselves, so grants are looked up only when
+   * neither side is the caller's.
+   */
+  async #visible(id: string, known?: LedgerTransaction): Promise<TransactionView | null> {
     parseId(id, 'id');
-    const tx = await this.#transactions.load(id);
+    const tx = known ?? (await this.#transactions.load(id));
     if (!tx) return null;
-    const [from, to] = await Promise.all([this.#accounts.find(tx.fromAccountId), this.#accounts.find(tx.toAccountId)]);
-    const own = [from, to].find((a) => a !== null && this.#isOwner(a));
+    const account = (accountId: string | null) => (accountId ? this.#accounts.loader.load(accountId) : null);
+    const sides = (await Promise.all([account(tx.fromAccountId), account(tx.toAccountId)])).filter(
+      (a): a is Account => a !== null && a.type !== 'SYSTEM',
+    );
+    const own = sides.find((a) => this.#isOwner(a));
     if (own) {
       const entry = await this.#em.findOne(LedgerEntry, { transactionId: tx.id, accountId: own.id });
       return { tx, accountId: own.id, entry };
     }
-    const seesAccount = [from, to].some((a) => a !== null && this.#accounts.canSee(a));
-    if (seesAccount || this.#caller.kind === 'service' || (await this.#accounts.isGranted(tx, [from, to]))) {
+    const seesAccount = sides.some((a) => this.#accounts.canSee(a));
+    if (seesAccount || this.#caller.kind === 'service' || (await this.#accounts.isGranted(tx, sides))) {
       return { tx, accountId: null, entry: null };
     }
     return null;
