@@ -253,6 +253,17 @@ export class AuthService {
     });
   }
 
+  /**
+   * Signs in `user`, whose first factor another service checked (an identity
+   * provider: `method` "fed"): records the sign-in and opens a session.
+   */
+  async signedInWith(user: User, method: 'pwd' | 'fed'): Promise<AuthPayload> {
+    return this.#em.transactional(async (em) => {
+      this.#audit.record(em, { type: 'LOGIN_SUCCEEDED', userId: user.id, details: { method } });
+      return this.#openSession(em, user, randomUUID());
+    });
+  }
+
   /** Creates a staff user and its audit event in one transaction; `actorId` is null at bootstrap. */
   async #insertStaff(
     staff: { email: string; name: string; passwordHash: string; role: Role },
