@@ -29,6 +29,8 @@ const config: CodegenConfig = {
       config: resolverConfig('../context.ts#IdentityContext', {
         User: '../entities/index.ts#User',
         AuditEvent: '../entities/index.ts#AuditEvent',
+        Session: '../entities/index.ts#Session',
+        SecondFactor: '../entities/index.ts#SecondFactor',
       }),
     },
     'subgraphs/banking/src/generated/resolvers.ts': {

@@ -19,15 +19,39 @@ export interface IssuedAccessToken {
   expiresAt: Date;
 }
 
+/** Whom an access token is for, and how they authenticated. */
+export interface AccessTokenSubject {
+  userId: string;
+  roles: readonly Role[];
+  /** The session (refresh-token family). */
+  sessionId?: string;
+  /** RFC 8176 authentication methods (`pwd`, `fed`, `otp`, `hwk`, `mfa`). */
+  amr?: readonly string[];
+  /** Staff who must enrol a second factor before anything else (see router/src/request-checks.ts). */
+  enrolmentRequired?: boolean;
+}
+
+/** Assurance level of `amr`: two factors are NIST AAL2, one is AAL1. */
+export function acrOf(amr: readonly string[]): 'aal1' | 'aal2' {
+  return amr.includes('mfa') ? 'aal2' : 'aal1';
+}
+
 /** Signs an access token for `userId` with `roles`, valid `ttlSeconds`. */
 export function issueAccessToken(
   privateKey: string,
-  subject: { userId: string; roles: readonly Role[] },
+  subject: AccessTokenSubject,
   ttlSeconds: number,
   now: Date = new Date(),
 ): IssuedAccessToken {
   const iat = Math.floor(now.getTime() / 1000);
-  const token = jwt.sign({ roles: [...subject.roles], iat }, privateKeyObject(privateKey), {
+  const claims = {
+    roles: [...subject.roles],
+    iat,
+    ...(subject.sessionId !== undefined ? { sid: subject.sessionId } : {}),
+    ...(subject.amr !== undefined ? { amr: [...subject.amr], acr: acrOf(subject.amr) } : {}),
+    ...(subject.enrolmentRequired ? { mfa_enrol: true } : {}),
+  };
+  const token = jwt.sign(claims, privateKeyObject(privateKey), {
     algorithm: ALGORITHM,
     issuer: ACCESS_TOKEN_ISSUER,
     audience: ACCESS_TOKEN_AUDIENCE,
@@ -42,7 +66,7 @@ export function issueAccessToken(
  * Verifies an access token and returns its caller.
  * @throws UnauthenticatedError with `reason` TOKEN_EXPIRED or TOKEN_INVALID.
  */
-export function verifyAccessToken(publicKey: string, token: string): Extract<Caller, { kind: 'user' }> {
+export function verifyAccessToken(publicKey: string, token: string): AccessTokenCaller {
   let claims: jwt.JwtPayload | string;
   try {
     claims = jwt.verify(token, publicKeyObject(publicKey), {
@@ -59,8 +83,18 @@ export function verifyAccessToken(publicKey: string, token: string): Extract<Cal
   if (typeof claims === 'string' || typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) {
     throw new UnauthenticatedError('The access token is invalid.', { reason: 'TOKEN_INVALID' });
   }
-  return { kind: 'user', userId: claims.sub, roles: claims.roles.filter(isRole) };
+  return {
+    kind: 'user',
+    userId: claims.sub,
+    roles: claims.roles.filter(isRole),
+    ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
+    ...(Array.isArray(claims.amr) ? { amr: claims.amr.filter((m): m is string => typeof m === 'string') } : {}),
+    ...(claims.mfa_enrol === true ? { enrolmentRequired: true } : {}),
+  };
 }
+
+/** The caller an access token names, and whether it may only enrol a second factor. */
+export type AccessTokenCaller = Extract<Caller, { kind: 'user' }> & { readonly enrolmentRequired?: true };
 
 /**
  * Reads `Authorization: Bearer <token>`. No header means an anonymous caller;

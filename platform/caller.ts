@@ -26,7 +26,15 @@ export type ServiceName = (typeof SERVICES)[number];
 /** A caller that signed in, nobody, or an internal service. */
 export type Caller =
   | { readonly kind: 'anonymous' }
-  | { readonly kind: 'user'; readonly userId: string; readonly roles: readonly Role[] }
+  | {
+      readonly kind: 'user';
+      readonly userId: string;
+      readonly roles: readonly Role[];
+      /** The session (refresh-token family) the access token belongs to. */
+      readonly sessionId?: string;
+      /** How the user authenticated, as RFC 8176 methods: `pwd`, `fed`, `otp`, `hwk`, and `mfa` with two factors. */
+      readonly amr?: readonly string[];
+    }
   | { readonly kind: 'service'; readonly service: ServiceName };
 
 export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
@@ -59,6 +67,8 @@ interface CallerClaims {
   sub?: string;
   roles: Role[];
   op: string;
+  sid?: string;
+  amr?: string[];
 }
 
 /** Signs the caller header for one subgraph request (router side). */
@@ -71,6 +81,8 @@ export function signCallerHeader(
   const claims: CallerClaims = {
     roles: caller.kind === 'user' ? [...caller.roles] : [],
     op: operationHash(query, variables),
+    ...(caller.kind === 'user' && caller.sessionId !== undefined ? { sid: caller.sessionId } : {}),
+    ...(caller.kind === 'user' && caller.amr !== undefined ? { amr: [...caller.amr] } : {}),
   };
   return jwt.sign(claims, privateKeyObject(privateKey), {
     algorithm: ALGORITHM,
@@ -98,7 +110,14 @@ export function verifyCallerHeader(
   }
   const claims = verifySigned('router', publicKey, ISSUER, header, query, variables);
   const roles = Array.isArray(claims.roles) ? claims.roles.filter(isRole) : [];
-  return typeof claims.sub === 'string' ? { kind: 'user', userId: claims.sub, roles } : ANONYMOUS;
+  if (typeof claims.sub !== 'string') return ANONYMOUS;
+  return {
+    kind: 'user',
+    userId: claims.sub,
+    roles,
+    ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
+    ...(Array.isArray(claims.amr) ? { amr: claims.amr.filter((m): m is string => typeof m === 'string') } : {}),
+  };
 }
 
 /**

@@ -78,6 +78,10 @@ describe('loadConfig defaults', () => {
       loginMaxFailures: 5,
       loginLockSeconds: 900,
       argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+      // On by default outside development: the default environment is development.
+      staffMfaRequired: false,
+      mfaChallengeTtlSeconds: 300,
+      webauthn: { rpId: 'localhost', rpName: 'Bank', origins: ['http://localhost:4000'] },
     });
     expect(config.keys).toEqual({
       jwtPrivateKey: undefined,
@@ -364,7 +368,17 @@ describe('requireForService', () => {
       'ROUTER_SIGNING_PUBLIC_KEY: is required for the identity service',
       'DATABASE_URL or IDENTITY_DATABASE_URL: is required for the identity service',
       'JWT_PRIVATE_KEY: is required for the identity service',
+      'FACTOR_ENCRYPTION_KEY: is required for the identity service',
     ]);
+  });
+
+  it('requires a second factor of staff outside development unless turned off', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).auth.staffMfaRequired).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ...PRODUCTION_ADMIN }).auth.staffMfaRequired).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development' }).auth.staffMfaRequired).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development', STAFF_MFA_REQUIRED: 'true' }).auth.staffMfaRequired).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', STAFF_MFA_REQUIRED: 'false' }).auth.staffMfaRequired).toBe(false);
+    expect(variablesOf(problemsOf(() => loadConfig({ STAFF_MFA_REQUIRED: 'yes' })))).toEqual(['STAFF_MFA_REQUIRED']);
   });
 
   it('does not ask other subgraphs for the access token private key', () => {
@@ -397,6 +411,7 @@ describe('withDevelopmentKeys', () => {
 
     expect((await readdir(keysDir)).sort()).toEqual([
       'document-encryption.key',
+      'factor-encryption.key',
       'jwt.private.pem',
       'jwt.public.pem',
       'router-signing.private.pem',
@@ -468,6 +483,7 @@ describe('withDevelopmentKeys', () => {
       SERVICE_SIGNING_PRIVATE_KEY: keys.serviceSigningPrivateKey,
       SERVICE_SIGNING_PUBLIC_KEY: keys.serviceSigningPublicKey,
       DOCUMENT_ENCRYPTION_KEY: keys.documentEncryptionKey,
+      FACTOR_ENCRYPTION_KEY: keys.factorEncryptionKey,
     });
     expect(await withDevelopmentKeys(config)).toBe(config);
     expect(await readdir(dataDir)).toEqual([]);

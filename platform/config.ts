@@ -135,6 +135,7 @@ const envSchema = z.object({
   SERVICE_SIGNING_PRIVATE_KEY: optionalPem,
   SERVICE_SIGNING_PUBLIC_KEY: optionalPem,
   DOCUMENT_ENCRYPTION_KEY: aes256Key,
+  FACTOR_ENCRYPTION_KEY: aes256Key,
   ACCESS_TOKEN_TTL_SECONDS: integer(60, 3600, 900),
   REFRESH_TOKEN_TTL_DAYS: integer(1, 365, 30),
   ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
@@ -144,6 +145,12 @@ const envSchema = z.object({
   // OWASP minimum for argon2id: 19 MiB, 2 passes.
   ARGON2_MEMORY_KIB: integer(19_456, 4_194_304, 19_456),
   ARGON2_ITERATIONS: integer(2, 100, 2),
+  // Staff (ADMIN, RISK_OFFICER) must enrol a second factor before anything else; default: on outside development.
+  STAFF_MFA_REQUIRED: z.enum(['true', 'false']).optional(),
+  MFA_CHALLENGE_TTL_SECONDS: integer(30, 3_600, 300),
+  WEBAUTHN_RP_ID: z.string().trim().min(1).default('localhost'),
+  WEBAUTHN_RP_NAME: z.string().trim().min(1).default('Bank'),
+  WEBAUTHN_ORIGINS: optionalString,
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -164,6 +171,8 @@ export interface KeyConfig {
   serviceSigningPublicKey: string | undefined;
   /** lending encrypts loan documents at rest with it (AES-256-GCM; base64 of 32 bytes). */
   documentEncryptionKey: string | undefined;
+  /** identity encrypts TOTP secrets at rest with it (AES-256-GCM; base64 of 32 bytes). */
+  factorEncryptionKey: string | undefined;
 }
 
 /** The validated configuration shared by every service. */
@@ -198,6 +207,12 @@ export interface Config {
     loginMaxFailures: number;
     loginLockSeconds: number;
     argon2: { memoryCost: number; timeCost: number; parallelism: number };
+    /** ADMIN and RISK_OFFICER sessions can do nothing but enrol until a second factor is on. */
+    staffMfaRequired: boolean;
+    /** How long a sign-in waits for its second factor. */
+    mfaChallengeTtlSeconds: number;
+    /** WebAuthn relying party: its id (a registrable domain), display name and the origins allowed to answer. */
+    webauthn: { rpId: string; rpName: string; origins: readonly string[] };
   };
   /** The first administrator; undefined means the development default applies. */
   admin: { email: string; password: string } | undefined;
@@ -284,6 +299,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       serviceSigningPrivateKey: e.SERVICE_SIGNING_PRIVATE_KEY,
       serviceSigningPublicKey: e.SERVICE_SIGNING_PUBLIC_KEY,
       documentEncryptionKey: e.DOCUMENT_ENCRYPTION_KEY,
+      factorEncryptionKey: e.FACTOR_ENCRYPTION_KEY,
     },
     auth: {
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
@@ -291,6 +307,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
       loginLockSeconds: e.LOGIN_LOCK_SECONDS,
       argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_ITERATIONS, parallelism: 1 },
+      staffMfaRequired:
+        e.STAFF_MFA_REQUIRED === undefined ? e.NODE_ENV !== 'development' : e.STAFF_MFA_REQUIRED === 'true',
+      mfaChallengeTtlSeconds: e.MFA_CHALLENGE_TTL_SECONDS,
+      webauthn: {
+        rpId: e.WEBAUTHN_RP_ID,
+        rpName: e.WEBAUTHN_RP_NAME,
+        origins: (e.WEBAUTHN_ORIGINS ?? `http://${e.WEBAUTHN_RP_ID}:${e.ROUTER_PORT}`)
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      },
     },
     admin:
       e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
@@ -328,6 +355,7 @@ export function requireForService(config: Config, service: 'router' | SubgraphNa
       need(config.keys.serviceSigningPrivateKey, 'SERVICE_SIGNING_PRIVATE_KEY');
     }
     if (service === 'lending') need(config.keys.documentEncryptionKey, 'DOCUMENT_ENCRYPTION_KEY');
+    if (service === 'identity') need(config.keys.factorEncryptionKey, 'FACTOR_ENCRYPTION_KEY');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }

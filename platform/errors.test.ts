@@ -45,6 +45,8 @@ describe('the error catalogue', () => {
       'RATE_LIMITED',
       'QUERY_TOO_COMPLEX',
       'SERVICE_UNAVAILABLE',
+      'MFA_REQUIRED',
+      'STEP_UP_REQUIRED',
       'INTERNAL_SERVER_ERROR',
     ]);
   });

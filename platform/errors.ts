@@ -21,6 +21,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  MFA_REQUIRED: 'MFA_REQUIRED',
+  STEP_UP_REQUIRED: 'STEP_UP_REQUIRED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -60,10 +62,11 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  MFA_REQUIRED: 403,
 };
 
 /** Extra, client-safe details of an error (which field, when to retry...). */
-export type ErrorDetails = Record<string, string | number | boolean | null>;
+export type ErrorDetails = Record<string, string | number | boolean | null | readonly string[]>;
 
 /** Base class of every catalogued error. */
 export class BankError extends GraphQLError {
@@ -134,6 +137,28 @@ export class RateLimitedError extends BankError {
 export class InvalidStateTransitionError extends BankError {
   constructor(message: string, details?: ErrorDetails) {
     super(ErrorCode.INVALID_STATE_TRANSITION, message, details);
+  }
+}
+
+/**
+ * A second factor is needed: at sign-in (`challengeId` and the `factors` the
+ * user can answer with), or before a staff session may do anything else
+ * (`reason` ENROLMENT_REQUIRED).
+ */
+export class MfaRequiredError extends BankError {
+  constructor(message: string, details?: ErrorDetails) {
+    super(ErrorCode.MFA_REQUIRED, message, details);
+  }
+}
+
+/**
+ * A payment needs a second factor bound to exactly this operation:
+ * `challengeId` (the operation's hash, to confirm with `confirmStepUp`), what
+ * it binds, why it is asked and the factors the user can answer with.
+ */
+export class StepUpRequiredError extends BankError {
+  constructor(message: string, details?: ErrorDetails) {
+    super(ErrorCode.STEP_UP_REQUIRED, message, details);
   }
 }
 

@@ -43,6 +43,7 @@ export function generateKeyConfig(): Required<{ [K in keyof KeyConfig]: string }
     serviceSigningPrivateKey: service.privateKey,
     serviceSigningPublicKey: service.publicKey,
     documentEncryptionKey: generateAes256Key(),
+    factorEncryptionKey: generateAes256Key(),
   };
 }
 
@@ -109,6 +110,7 @@ export async function withDevelopmentKeys(config: Config): Promise<Config> {
   const router = await loadOrCreatePair(dir, 'router-signing');
   const service = await loadOrCreatePair(dir, 'service-signing');
   const documents = await loadOrCreateSecret(dir, 'document-encryption');
+  const factors = await loadOrCreateSecret(dir, 'factor-encryption');
   return Object.freeze({
     ...config,
     keys: {
@@ -119,6 +121,7 @@ export async function withDevelopmentKeys(config: Config): Promise<Config> {
       serviceSigningPrivateKey: k.serviceSigningPrivateKey ?? service.privateKey,
       serviceSigningPublicKey: k.serviceSigningPublicKey ?? service.publicKey,
       documentEncryptionKey: k.documentEncryptionKey ?? documents,
+      factorEncryptionKey: k.factorEncryptionKey ?? factors,
     },
   });
 }
@@ -132,6 +135,7 @@ const KEY_VARIABLES: Readonly<Record<keyof KeyConfig, string>> = {
   serviceSigningPrivateKey: 'SERVICE_SIGNING_PRIVATE_KEY',
   serviceSigningPublicKey: 'SERVICE_SIGNING_PUBLIC_KEY',
   documentEncryptionKey: 'DOCUMENT_ENCRYPTION_KEY',
+  factorEncryptionKey: 'FACTOR_ENCRYPTION_KEY',
 };
 
 /** Keys as the environment variables `loadConfig` reads (fresh ones by default): tests, benchmarks, `.env`. */

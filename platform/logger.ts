@@ -10,6 +10,14 @@ export type { Logger };
 
 /** Header that carries the request id from the router to the subgraphs. */
 export const REQUEST_ID_HEADER = 'x-request-id';
+/** The client's own User-Agent, which the router passes on to subgraphs (identity names sessions' devices with it). */
+export const CLIENT_AGENT_HEADER = 'x-bank-client-agent';
+
+/** A header's text as sent by a client, cut to `max` characters of printable text; null when absent. */
+export function clientText(value: string | string[] | undefined, max = 200): string | null {
+  const text = (Array.isArray(value) ? value[0] : value)?.replace(/[^\x20-\x7e]/g, '').trim();
+  return text ? text.slice(0, max) : null;
+}
 
 /**
  * Fields that must never be written: tokens, passwords, keys, and the caller

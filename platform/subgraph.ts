@@ -20,7 +20,7 @@ import { requireForService, type Config, type SubgraphName } from './config.ts';
 import { asRequestLevel, formatError, sendHttpError } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
 import { startHttpServer } from './http-server.ts';
-import type { Logger } from './logger.ts';
+import { CLIENT_AGENT_HEADER, clientText, type Logger } from './logger.ts';
 import { requestLoggingPlugin } from './request-logging.ts';
 import { startOutboxRelay, type OutboxRelay } from './outbox.ts';
 import { SUBSCRIPTION_PATH, type SubscriptionField } from './subscriptions.ts';
@@ -51,6 +51,8 @@ export interface ServiceDeps {
   config: Config;
   logger: Logger;
   bus: EventBus;
+  /** The client's User-Agent as the router passed it on, when it sent one. */
+  userAgent?: string | null;
 }
 
 /** Dependencies of a subgraph's start hook (seeding, background jobs). */
@@ -152,7 +154,11 @@ export async function startSubgraph<TServices>(
 
     const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]);
     /** The context of one request of `caller`: its own EntityManager fork and services. */
-    const contextFor = (caller: Caller, requestId: string): SubgraphContext<TServices> => {
+    const contextFor = (
+      caller: Caller,
+      requestId: string,
+      userAgent: string | null = null,
+    ): SubgraphContext<TServices> => {
       const em = orm.em.fork();
       const requestLogger = logger.child({ requestId });
       return {
@@ -160,7 +166,7 @@ export async function startSubgraph<TServices>(
         em,
         requestId,
         logger: requestLogger,
-        services: definition.createServices({ em, caller, config, logger: requestLogger, bus }),
+        services: definition.createServices({ em, caller, config, logger: requestLogger, bus, userAgent }),
       };
     };
     const apollo = new ApolloServer<SubgraphContext<TServices>>({
@@ -226,7 +232,7 @@ export async function startSubgraph<TServices>(
         const caller = asRequestLevel(() =>
           authenticateCaller(callerKeys, Array.isArray(header) ? header[0] : header, query, variables),
         );
-        return contextFor(caller, requestId);
+        return contextFor(caller, requestId, clientText(req.headers[CLIENT_AGENT_HEADER]));
       },
     });
     const outbox = definition.outbox ? startOutboxRelay({ orm, bus, logger }) : undefined;

@@ -7,7 +7,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { CALLER_HEADER, signCallerHeader } from '../../platform/caller.ts';
 import { isRecord } from '../../platform/http-server.ts';
-import { REQUEST_ID_HEADER } from '../../platform/logger.ts';
+import { CLIENT_AGENT_HEADER, REQUEST_ID_HEADER } from '../../platform/logger.ts';
 import type { RouterContext } from './context.ts';
 
 export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
@@ -26,6 +26,8 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     headers.set(CALLER_HEADER, signCallerHeader(this.#signingKey, caller, request.query ?? '', request.variables));
     if ('requestId' in context && typeof context.requestId === 'string')
       headers.set(REQUEST_ID_HEADER, context.requestId);
+    if ('userAgent' in context && typeof context.userAgent === 'string')
+      headers.set(CLIENT_AGENT_HEADER, context.userAgent);
   }
 
   /**

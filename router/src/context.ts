@@ -6,4 +6,6 @@ export interface RouterContext {
   caller: Caller;
   requestId: string;
   logger: Logger;
+  /** The client's User-Agent (cut to 200 printable characters), passed on to subgraphs. */
+  userAgent?: string | null;
 }

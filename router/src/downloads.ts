@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
+import { checkEnrolment } from './request-checks.ts';
 import { CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
 import type { SubgraphName } from '../../platform/config.ts';
 import { sendHttpError, UnauthenticatedError } from '../../platform/errors.ts';
@@ -38,6 +39,7 @@ export function downloadRoutes(options: {
       }
       const caller = callerFromAuthorization(options.tokenKey, req.headers.authorization);
       if (caller.kind !== 'user') throw new UnauthenticatedError('Downloads need an access token.');
+      checkEnrolment(caller);
       await options.admit(caller, req);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const target = new URL(`${url.pathname}${url.search}`, options.subgraphUrls[subgraph]);

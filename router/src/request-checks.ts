@@ -7,13 +7,26 @@
  * - the operation to run exists (`operationName` names one of the
  *   document's operations, or the document has exactly one);
  * - no text in the variables holds a NUL;
- * - the operation is within the router's limits (operation-limits.ts).
+ * - the operation is within the router's limits (operation-limits.ts);
+ * - a staff session that must still enrol a second factor asks for nothing
+ *   but the enrolment ({@link checkEnrolment}).
  *
  * And what it guarantees of every result: no field the schema says is
  * non-null comes back null without an error saying why
  * ({@link completionErrors}).
  */
-import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationRule,
+} from 'graphql';
+import type { AccessTokenCaller } from '../../platform/access-token.ts';
+import type { Caller } from '../../platform/caller.ts';
+import { MfaRequiredError } from '../../platform/errors.ts';
 import type { IncomingMessage } from 'node:http';
 import { isRecord } from '../../platform/http-server.ts';
 import { checkVariableText, InputLiteralsRule } from '../../platform/input-checks.ts';
@@ -70,10 +83,48 @@ export function checkOperation(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | undefined,
+  caller: Caller,
 ): void {
-  if (!getOperationAST(document, operationName ?? undefined)) throw operationNotFound(operationName);
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) throw operationNotFound(operationName);
   checkVariableText(variables);
   limits.check(schema, document, operationName, variables);
+  checkEnrolment(caller, operation);
+}
+
+/** What a staff session that must enrol a second factor may still ask for. */
+const ENROLMENT_FIELDS: Readonly<Record<'query' | 'mutation' | 'subscription', ReadonlySet<string>>> = {
+  query: new Set(['me', '__typename', '__schema', '__type']),
+  mutation: new Set([
+    'beginTotpEnrollment',
+    'confirmTotpEnrollment',
+    'beginPasskeyRegistration',
+    'completePasskeyRegistration',
+    'refreshToken',
+    'logout',
+  ]),
+  subscription: new Set(),
+};
+
+/** The refusal of anything else while a staff session must enrol a second factor. */
+export function enrolmentRequired(): MfaRequiredError {
+  return new MfaRequiredError(
+    'Staff accounts must turn on a second factor before anything else: beginTotpEnrollment (or beginPasskeyRegistration), confirm it, then refresh the session.',
+    { reason: 'ENROLMENT_REQUIRED' },
+  );
+}
+
+/**
+ * ADMIN and RISK_OFFICER sessions without a second factor (the access token
+ * says so; identity decides) may only enrol one: MFA_REQUIRED otherwise.
+ * Fragments at the root count as what they select.
+ */
+export function checkEnrolment(caller: Caller, operation?: OperationDefinitionNode): void {
+  if (caller.kind !== 'user' || !(caller as AccessTokenCaller).enrolmentRequired) return;
+  const allowed = operation ? ENROLMENT_FIELDS[operation.operation] : undefined;
+  const selections = operation?.selectionSet.selections ?? [];
+  const onlyAllowed = selections.every((s) => s.kind === Kind.FIELD && allowed?.has(s.name.value));
+  if (!operation || !onlyAllowed) throw enrolmentRequired();
 }
 
 /**

@@ -15,7 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../platform/caller.ts';
 import { asRequestLevel, formatError, RateLimitedError, sendHttpError } from '../../platform/errors.ts';
 import { startHttpServer } from '../../platform/http-server.ts';
-import type { Logger } from '../../platform/logger.ts';
+import { clientText, type Logger } from '../../platform/logger.ts';
 import { requestLoggingPlugin } from '../../platform/request-logging.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { corsHandler } from './cors.ts';
@@ -101,9 +101,11 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       {
         async requestDidStart() {
           return {
-            async didResolveOperation({ schema, document, request }) {
+            async didResolveOperation({ schema, document, request, contextValue }) {
               // Refused before anything runs, with HTTP 400. (Subscriptions never get here: multipart-subscriptions.ts takes them.)
-              asRequestLevel(() => checkOperation(limits, schema, document, request.operationName, request.variables));
+              asRequestLevel(() =>
+                checkOperation(limits, schema, document, request.operationName, request.variables, contextValue.caller),
+              );
             },
             async willSendResponse({ response, contextValue }) {
               if (response.body.kind !== 'single') return;
@@ -176,7 +178,12 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       await admit(caller, req).catch((error: unknown) => {
         throw error instanceof RateLimitedError ? tooManyRequests(error) : error;
       });
-      return { caller, requestId, logger: logger.child({ requestId }) };
+      return {
+        caller,
+        requestId,
+        logger: logger.child({ requestId }),
+        userAgent: clientText(req.headers['user-agent']),
+      };
     },
   });
   const subscriptions = startSubscriptionServer({

@@ -303,7 +303,7 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
       );
     }
     try {
-      checkOperation(options.limits, graphqlApiSchema, document, operationName, variables);
+      checkOperation(options.limits, graphqlApiSchema, document, operationName, variables, caller);
     } catch (error) {
       if (error instanceof GraphQLError) return format([error]);
       throw error;

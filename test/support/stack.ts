@@ -34,6 +34,8 @@ export function testEnv(
     // Tests and benchmarks send many operations as one user or from one address: the limiter
     // runs, but far above them (test/router-rate-limit.test.ts tests the limit itself).
     RATE_LIMIT_REQUESTS: '1000000',
+    // Staff here are made by the tests; test/identity-mfa.test.ts turns the enrolment rule on and tests it.
+    STAFF_MFA_REQUIRED: 'false',
     ...Object.fromEntries(Object.entries(databaseUrls).map(([n, url]) => [`${n.toUpperCase()}_DATABASE_URL`, url])),
     ...overrides,
   };

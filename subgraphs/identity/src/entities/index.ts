@@ -1,13 +1,31 @@
 import { OutboxEventSchema } from '../../../../platform/outbox.ts';
 import { AuditEventSchema } from './audit-event.ts';
+import { LoginChallengeSchema } from './login-challenge.ts';
 import { LoginThrottleSchema } from './login-throttle.ts';
+import { RecoveryCodeSchema } from './recovery-code.ts';
+import { SecondFactorSchema } from './second-factor.ts';
+import { SessionSchema } from './session.ts';
 import { RefreshTokenSchema } from './refresh-token.ts';
 import { UserSchema } from './user.ts';
 
 export { AuditEvent, type AuditEventType } from './audit-event.ts';
+export { LoginChallenge } from './login-challenge.ts';
 export { LoginThrottle } from './login-throttle.ts';
+export { RecoveryCode } from './recovery-code.ts';
+export { SecondFactor, type SecondFactorKind } from './second-factor.ts';
+export { Session } from './session.ts';
 export { RefreshToken } from './refresh-token.ts';
 export { User } from './user.ts';
 
 /** Every entity of the identity database. */
-export const entities = [UserSchema, RefreshTokenSchema, LoginThrottleSchema, AuditEventSchema, OutboxEventSchema];
+export const entities = [
+  UserSchema,
+  RefreshTokenSchema,
+  SessionSchema,
+  SecondFactorSchema,
+  RecoveryCodeSchema,
+  LoginChallengeSchema,
+  LoginThrottleSchema,
+  AuditEventSchema,
+  OutboxEventSchema,
+];

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { User as UserModel, AuditEvent as AuditEventModel } from '../entities/index.ts';
+import type { User as UserModel, AuditEvent as AuditEventModel, Session as SessionModel, SecondFactor as SecondFactorModel } from '../entities/index.ts';
 import type { IdentityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -101,6 +101,14 @@ export type CreateStaffUserInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Starts turning on an authenticator app: returns its secret and QR code. Nothing changes until `confirmTotpEnrollment`. */
+  beginTotpEnrollment: TotpEnrollment;
+  /** Changes the caller's password and ends every other session. A wrong current password counts toward the sign-in lock. */
+  changePassword: Scalars['Boolean']['output'];
+  /** Second step of a sign-in that answered MFA_REQUIRED: the challenge id it gave and a second factor. Wrong answers count toward the sign-in lock. */
+  completeLogin: AuthPayload;
+  /** Turns the authenticator app on with a code it shows, and returns ten single-use recovery codes. They are shown once; earlier unused ones stop working. */
+  confirmTotpEnrollment: Array<Scalars['String']['output']>;
   /** ADMIN only: creates a RISK_OFFICER or ADMIN. */
   createStaffUser: User;
   /** Signs in. The same error answers an unknown email and a wrong password; repeated failures lock sign-in for that email for a while. */
@@ -109,10 +117,40 @@ export type Mutation = {
   logout: Scalars['Boolean']['output'];
   /** Exchanges a refresh token for a new pair. Each refresh token works once; presenting a used one again ends the whole session family. */
   refreshToken: AuthPayload;
+  /** Replaces the caller's recovery codes with ten new ones, after a fresh second factor. */
+  regenerateRecoveryCodes: Array<Scalars['String']['output']>;
   /** Signs up a CUSTOMER, BUSINESS_OWNER or BANKER and signs them in. */
   register: AuthPayload;
+  /** Turns one of the caller's second factors off, after a fresh second factor, and ends every other session. */
+  removeSecondFactor: Scalars['Boolean']['output'];
+  /** Ends every session of the caller except the one this request's access token belongs to. Returns how many ended. */
+  revokeAllOtherSessions: Scalars['Int']['output'];
+  /** Ends one of the caller's sessions (its refresh token stops working; its access tokens lapse within their lifetime). False when it had already ended. */
+  revokeSession: Scalars['Boolean']['output'];
   /** ADMIN only: replaces a user's roles. Takes effect on the user's next token refresh. */
   setUserRoles: User;
+};
+
+
+export type MutationBeginTotpEnrollmentArgs = {
+  label?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
+};
+
+
+export type MutationCompleteLoginArgs = {
+  challengeId: Scalars['ID']['input'];
+  proof: SecondFactorProof;
+};
+
+
+export type MutationConfirmTotpEnrollmentArgs = {
+  code: Scalars['String']['input'];
 };
 
 
@@ -137,8 +175,24 @@ export type MutationRefreshTokenArgs = {
 };
 
 
+export type MutationRegenerateRecoveryCodesArgs = {
+  proof: SecondFactorProof;
+};
+
+
 export type MutationRegisterArgs = {
   input: RegisterInput;
+};
+
+
+export type MutationRemoveSecondFactorArgs = {
+  id: Scalars['ID']['input'];
+  proof: SecondFactorProof;
+};
+
+
+export type MutationRevokeSessionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -207,12 +261,74 @@ export type Role =
   /** Staff: makes the final decision on loan applications. Created by an ADMIN only. */
   | 'RISK_OFFICER';
 
+/** A second factor that is on. */
+export type SecondFactor = {
+  __typename?: 'SecondFactor';
+  /** When it was turned on. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Stable identifier (UUID); `removeSecondFactor` takes it. */
+  id: Scalars['ID']['output'];
+  /** What kind of factor it is. */
+  kind: SecondFactorKind;
+  /** The user's name for it, for example "Authenticator app" or "YubiKey". */
+  label: Scalars['String']['output'];
+  /** When it last answered a sign-in or a payment; null when never. */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** Kinds of second factor. */
+export type SecondFactorKind =
+  /** A passkey (WebAuthn): a platform or roaming authenticator. */
+  | 'PASSKEY'
+  /** An authenticator app (TOTP, RFC 6238: 6 digits every 30 seconds). */
+  | 'TOTP';
+
+/** A proof of a second factor: exactly one of `code` and `passkeyResponse`. */
+export type SecondFactorProof = {
+  /** A 6-digit code from the authenticator app, or an unused recovery code (any case, with or without dashes). */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** A passkey's answer to the challenge the bank gave (the browser's AuthenticationResponseJSON, as JSON text). */
+  passkeyResponse?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A signed-in session: one device's sign-in and its refreshes until it ends. */
+export type Session = {
+  __typename?: 'Session';
+  /** Assurance level: aal2 with two factors, aal1 with one. */
+  assurance: Scalars['String']['output'];
+  /** How the user authenticated, as RFC 8176 methods: pwd (password), fed (identity provider), otp (authenticator app or recovery code), hwk (passkey), mfa (two factors). */
+  authenticationMethods: Array<Scalars['String']['output']>;
+  /** When the user signed in. */
+  createdAt: Scalars['DateTime']['output'];
+  /** True for the session of the access token this request carries. */
+  current: Scalars['Boolean']['output'];
+  /** The device, as its browser or app named itself (User-Agent) at sign-in; null when it sent none. */
+  device?: Maybe<Scalars['String']['output']>;
+  /** Stable identifier (UUID); `revokeSession` takes it. */
+  id: Scalars['ID']['output'];
+  /** The last sign-in or token refresh of this session. */
+  lastUsedAt: Scalars['DateTime']['output'];
+};
+
 /** A change of a user's roles by an ADMIN. */
 export type SetUserRolesInput = {
   /** The complete new set of roles (at least one). */
   roles: Array<Role>;
   /** The user whose roles change. */
   userId: Scalars['ID']['input'];
+};
+
+/** An authenticator app being turned on: scan the QR code (or type the secret), then confirm with a code. */
+export type TotpEnrollment = {
+  __typename?: 'TotpEnrollment';
+  /** The factor being enrolled (UUID). */
+  factorId: Scalars['ID']['output'];
+  /** The otpauth:// URI the QR code holds. */
+  otpauthUri: Scalars['String']['output'];
+  /** The URI as a QR code: a PNG image as a data: URL, ready for an <img src>. */
+  qrCodeDataUrl: Scalars['String']['output'];
+  /** The shared secret, base32, for typing into the app by hand. */
+  secret: Scalars['String']['output'];
 };
 
 /** A person who uses the bank. */
@@ -230,8 +346,14 @@ export type User = {
   id: Scalars['ID']['output'];
   /** Full name as given at sign-up. */
   name: Scalars['String']['output'];
+  /** How many unused recovery codes the user has. Only for the user themself; null for everyone else. */
+  recoveryCodesLeft?: Maybe<Scalars['Int']['output']>;
   /** The user's roles. */
   roles: Array<Role>;
+  /** The user's second factors (authenticator apps, passkeys). Only for the user themself; null for everyone else. */
+  secondFactors?: Maybe<Array<SecondFactor>>;
+  /** The user's live sessions, most recently used first. Only for the user themself; null for everyone else. */
+  sessions?: Maybe<Array<Session>>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -341,12 +463,17 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RegisterInput: RegisterInput;
   Role: Role;
+  SecondFactor: ResolverTypeWrapper<SecondFactorModel>;
+  SecondFactorKind: SecondFactorKind;
+  SecondFactorProof: SecondFactorProof;
+  Session: ResolverTypeWrapper<SessionModel>;
   SetUserRolesInput: SetUserRolesInput;
+  TotpEnrollment: ResolverTypeWrapper<TotpEnrollment>;
   User: ResolverTypeWrapper<UserModel>;
 }>;
 
@@ -364,11 +491,15 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   RegisterInput: RegisterInput;
+  SecondFactor: SecondFactorModel;
+  SecondFactorProof: SecondFactorProof;
+  Session: SessionModel;
   SetUserRolesInput: SetUserRolesInput;
+  TotpEnrollment: TotpEnrollment;
   User: UserModel;
 }>;
 
@@ -415,11 +546,19 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  beginTotpEnrollment?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType, Partial<MutationBeginTotpEnrollmentArgs>>;
+  changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
+  completeLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteLoginArgs, 'challengeId' | 'proof'>>;
+  confirmTotpEnrollment?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationConfirmTotpEnrollmentArgs, 'code'>>;
   createStaffUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateStaffUserArgs, 'input'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
+  regenerateRecoveryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationRegenerateRecoveryCodesArgs, 'proof'>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  removeSecondFactor?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveSecondFactorArgs, 'id' | 'proof'>>;
+  revokeAllOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   setUserRoles?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRolesArgs, 'input'>>;
 }>;
 
@@ -433,6 +572,31 @@ export type QueryResolvers<ContextType = IdentityContext, ParentType extends Res
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
+export type SecondFactorResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['SecondFactor'] = ResolversParentTypes['SecondFactor']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SecondFactorKind'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type SessionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = ResolversObject<{
+  assurance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  authenticationMethods?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  current?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  device?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type TotpEnrollmentResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['TotpEnrollment'] = ResolversParentTypes['TotpEnrollment']> = ResolversObject<{
+  factorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  otpauthUri?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  qrCodeDataUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type UserResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bankerProfile?: Resolver<Maybe<ResolversTypes['BankerProfile']>, ParentType, ContextType>;
@@ -441,7 +605,10 @@ export type UserResolvers<ContextType = IdentityContext, ParentType extends Reso
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recoveryCodesLeft?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
+  secondFactors?: Resolver<Maybe<Array<ResolversTypes['SecondFactor']>>, ParentType, ContextType>;
+  sessions?: Resolver<Maybe<Array<ResolversTypes['Session']>>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
@@ -455,6 +622,9 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SecondFactor?: SecondFactorResolvers<ContextType>;
+  Session?: SessionResolvers<ContextType>;
+  TotpEnrollment?: TotpEnrollmentResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 

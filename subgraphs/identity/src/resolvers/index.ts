@@ -4,6 +4,7 @@ import { AuditEvent } from './audit-event.ts';
 import { AuthPayload } from './auth-payload.ts';
 import { Mutation } from './mutation.ts';
 import { Query } from './query.ts';
+import { Session } from './session.ts';
 import { User } from './user.ts';
 
 export const resolvers: Resolvers = {
@@ -13,4 +14,5 @@ export const resolvers: Resolvers = {
   User,
   AuditEvent,
   AuthPayload,
+  Session,
 };

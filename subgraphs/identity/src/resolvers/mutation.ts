@@ -7,4 +7,13 @@ export const Mutation: MutationResolvers = {
   logout: (_parent, { refreshToken }, { services }) => services.auth.logout(refreshToken),
   createStaffUser: (_parent, { input }, { services }) => services.auth.createStaffUser(input),
   setUserRoles: (_parent, { input }, { services }) => services.users.setRoles(input.userId, input.roles),
+  completeLogin: (_parent, { challengeId, proof }, { services }) => services.auth.completeLogin(challengeId, proof),
+  beginTotpEnrollment: (_parent, { label }, { services }) => services.factors.beginTotp(label),
+  confirmTotpEnrollment: (_parent, { code }, { services }) => services.factors.confirmTotp(code),
+  regenerateRecoveryCodes: (_parent, { proof }, { services }) => services.factors.regenerateRecoveryCodes(proof),
+  removeSecondFactor: (_parent, { id, proof }, { services }) => services.factors.remove(id, proof),
+  changePassword: (_parent, { currentPassword, newPassword }, { services }) =>
+    services.auth.changePassword(currentPassword, newPassword),
+  revokeSession: (_parent, { id }, { services }) => services.sessions.revoke(id),
+  revokeAllOtherSessions: (_parent, _args, { services }) => services.sessions.revokeOthers(),
 };

@@ -13,4 +13,8 @@ export const User: UserResolvers = {
       : null,
   bankerProfile: (user) =>
     user.institution ? { institution: user.institution, title: user.title, bio: user.bio } : null,
+  sessions: (user, _args, { services }) => (services.users.isSelf(user) ? services.sessions.list(user.id) : null),
+  secondFactors: (user, _args, { services }) => (services.users.isSelf(user) ? services.factors.active(user.id) : null),
+  recoveryCodesLeft: (user, _args, { services }) =>
+    services.users.isSelf(user) ? services.factors.recoveryCodesLeft(user.id) : null,
 };

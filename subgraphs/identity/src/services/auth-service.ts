@@ -6,19 +6,28 @@
  * means it leaked: the whole family is revoked. Failed sign-ins are counted
  * per email in the database; past the limit, sign-in for that email is locked
  * for a while whether or not an account exists.
+ *
+ * A user with a second factor signs in in two steps: the first factor (a
+ * password, an identity provider) answers MFA_REQUIRED with a short-lived
+ * challenge, and `completeLogin` with the second factor opens the session.
+ * Wrong second factors count toward the same lock. The access token records
+ * how the user authenticated (`amr`, `acr`) and its session (`sid`).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import { issueAccessToken } from '../../../../platform/access-token.ts';
-import { requireRole, type Caller, type Role } from '../../../../platform/caller.ts';
+import { requireRole, requireUser, type Caller, type Role } from '../../../../platform/caller.ts';
 import type { Config } from '../../../../platform/config.ts';
-import { BadUserInputError, RateLimitedError, UnauthenticatedError } from '../../../../platform/errors.ts';
+import { BadUserInputError, MfaRequiredError, UnauthenticatedError } from '../../../../platform/errors.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
-import { parseInput } from '../../../../platform/validation.ts';
-import { RefreshToken, User } from '../entities/index.ts';
+import { parseId, parseInput } from '../../../../platform/validation.ts';
+import { LoginChallenge, RefreshToken, Session, User } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
-import { recordUserRegistered } from './user-events.ts';
+import type { SecondFactorProof, SecondFactors } from './second-factors.ts';
+import type { Sessions } from './sessions.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
+import { recordSecurityChanged, recordUserRegistered } from './user-events.ts';
 import { PASSWORD_RULE, passwordProblem, type PasswordHasher } from './passwords.ts';
 
 export interface AuthPayload {
@@ -32,6 +41,8 @@ const SELF_SERVICE_ROLES: readonly Role[] = ['CUSTOMER', 'BUSINESS_OWNER', 'BANK
 const STAFF_ROLES: readonly Role[] = ['RISK_OFFICER', 'ADMIN'];
 
 const INVALID_CREDENTIALS = 'Invalid email or password.';
+/** Wrong answers one sign-in challenge takes before it must start again. */
+const MAX_CHALLENGE_ATTEMPTS = 5;
 
 const optionalText = (max: number) =>
   z
@@ -79,13 +90,31 @@ export class AuthService {
   readonly #hasher: PasswordHasher;
   readonly #audit: AuditLog;
   readonly #caller: Caller;
+  readonly #factors: SecondFactors;
+  readonly #sessions: Sessions;
+  readonly #throttle: SignInThrottle;
+  readonly #userAgent: string | null;
 
-  constructor(deps: { em: EntityManager; config: Config; hasher: PasswordHasher; audit: AuditLog; caller: Caller }) {
+  constructor(deps: {
+    em: EntityManager;
+    config: Config;
+    hasher: PasswordHasher;
+    audit: AuditLog;
+    caller: Caller;
+    factors: SecondFactors;
+    sessions: Sessions;
+    throttle: SignInThrottle;
+    userAgent: string | null;
+  }) {
     this.#em = deps.em;
     this.#config = deps.config;
     this.#hasher = deps.hasher;
     this.#audit = deps.audit;
     this.#caller = deps.caller;
+    this.#factors = deps.factors;
+    this.#sessions = deps.sessions;
+    this.#throttle = deps.throttle;
+    this.#userAgent = deps.userAgent;
   }
 
   /** Signs up a CUSTOMER, BUSINESS_OWNER or BANKER and opens a session. */
@@ -185,22 +214,88 @@ export class AuthService {
   async login(rawEmail: string, password: string): Promise<AuthPayload> {
     const address = rawEmail.trim().toLowerCase();
     const emailKey = sha256(address);
-    await this.#refuseWhileLocked(emailKey);
+    await this.#throttle.refuseWhileLocked(emailKey);
 
     const user = await this.#em.findOne(User, { email: address });
     const valid = user
       ? await this.#hasher.verify(user.passwordHash, password)
       : await this.#hasher.verifyNothing(password);
     if (!user || !valid) {
-      await this.#recordFailure(emailKey, user?.id ?? null);
+      await this.#throttle.recordFailure(emailKey, user?.id ?? null);
       throw new UnauthenticatedError(INVALID_CREDENTIALS);
     }
+    return this.#firstFactorPassed(user, 'pwd', emailKey);
+  }
+
+  /**
+   * The second step of a sign-in: a code of the authenticator app, a recovery
+   * code or a passkey's answer for the challenge `login` gave.
+   */
+  async completeLogin(challengeId: string, proof: SecondFactorProof): Promise<AuthPayload> {
+    const id = parseId(challengeId, 'challengeId');
+    const pending = await this.#em.findOne(LoginChallenge, { id });
+    if (pending?.emailKey) await this.#throttle.refuseWhileLocked(pending.emailKey);
+    const outcome = await this.#em.transactional(async (em) => {
+      const challenge = await em.findOne(LoginChallenge, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const live =
+        challenge &&
+        challenge.completedAt === null &&
+        challenge.expiresAt.getTime() > Date.now() &&
+        challenge.attempts < MAX_CHALLENGE_ATTEMPTS;
+      if (!live) return { kind: 'expired' as const };
+      const verified = await this.#factors.verify(em, challenge.userId, proof, challenge.webauthnChallenge);
+      if (!verified) {
+        challenge.attempts += 1;
+        return { kind: 'wrong' as const, emailKey: challenge.emailKey, userId: challenge.userId };
+      }
+      challenge.completedAt = new Date();
+      const user = await em.findOneOrFail(User, { id: challenge.userId });
+      if (challenge.emailKey) await this.#throttle.clear(em, challenge.emailKey);
+      this.#audit.record(em, {
+        type: 'LOGIN_SUCCEEDED',
+        userId: user.id,
+        details: { method: challenge.firstFactor, secondFactor: verified.method, recoveryCode: verified.recoveryCode },
+      });
+      const amr = [challenge.firstFactor, verified.method, 'mfa'];
+      return { kind: 'ok' as const, payload: await this.#openSession(em, user, this.#newSession(em, user, amr)) };
+    });
+    if (outcome.kind === 'expired') {
+      throw new UnauthenticatedError('This sign-in has expired or was already finished. Sign in again.', {
+        reason: 'MFA_CHALLENGE_INVALID',
+      });
+    }
+    if (outcome.kind === 'wrong') {
+      if (outcome.emailKey)
+        await this.#throttle.recordFailure(outcome.emailKey, outcome.userId, 'MFA_CHALLENGE_FAILED');
+      throw new UnauthenticatedError('The second factor is wrong, expired or was already used.', {
+        reason: 'SECOND_FACTOR_INVALID',
+      });
+    }
+    return outcome.payload;
+  }
+
+  /**
+   * Changes the caller's password (the current one is checked, and a wrong
+   * one counts toward the sign-in lock) and ends every other session.
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<boolean> {
+    const { userId } = requireUser(this.#caller);
+    const user = await this.#em.findOneOrFail(User, { id: userId });
+    const emailKey = sha256(user.email);
+    await this.#throttle.refuseWhileLocked(emailKey);
+    if (!(await this.#hasher.verify(user.passwordHash, currentPassword))) {
+      await this.#throttle.recordFailure(emailKey, userId);
+      throw new UnauthenticatedError('The current password is wrong.', { field: 'currentPassword' });
+    }
+    const problem = passwordProblem(newPassword, user.email);
+    if (problem) throw new BadUserInputError(problem, 'newPassword', { rule: PASSWORD_RULE });
+    const passwordHash = await this.#hasher.hash(newPassword);
     return this.#em.transactional(async (em) => {
-      await em
-        .getConnection()
-        .execute('delete from login_throttle where email_key = ?', [emailKey], 'run', em.getTransactionContext());
-      this.#audit.record(em, { type: 'LOGIN_SUCCEEDED', userId: user.id });
-      return this.#openSession(em, user, randomUUID());
+      await em.nativeUpdate(User, { id: userId }, { passwordHash });
+      const sessionsEnded = await this.#sessions.endAllBut(em, userId, this.#sessions.currentId);
+      this.#audit.record(em, { type: 'PASSWORD_CHANGED', userId, details: { sessionsEnded } });
+      recordSecurityChanged(em, userId, 'PASSWORD_CHANGED');
+      return true;
     });
   }
 
@@ -211,19 +306,21 @@ export class AuthService {
       const row = await em.findOne(RefreshToken, { tokenHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!row || row.revokedAt) return { kind: 'invalid' as const };
       if (row.usedAt) {
-        const revoked = await this.#revokeFamily(em, row.familyId);
+        await this.#sessions.end(em, row.familyId);
         this.#audit.record(em, {
           type: 'REFRESH_TOKEN_REUSED',
           userId: row.userId,
-          details: { familyId: row.familyId, tokensRevoked: revoked },
+          details: { familyId: row.familyId },
         });
         return { kind: 'reused' as const };
       }
       if (row.expiresAt.getTime() <= Date.now()) return { kind: 'invalid' as const };
       const user = await em.findOne(User, { id: row.userId });
-      if (!user) return { kind: 'invalid' as const };
+      const session = await em.findOne(Session, { id: row.familyId, revokedAt: null });
+      if (!user || !session) return { kind: 'invalid' as const };
       row.usedAt = new Date();
-      return { kind: 'ok' as const, payload: await this.#openSession(em, user, row.familyId) };
+      session.lastUsedAt = new Date();
+      return { kind: 'ok' as const, payload: await this.#openSession(em, user, session) };
     });
     if (outcome.kind === 'reused') {
       throw new UnauthenticatedError(
@@ -246,8 +343,7 @@ export class AuthService {
     return this.#em.transactional(async (em) => {
       const row = await em.findOne(RefreshToken, { tokenHash: sha256(token) });
       if (!row) return false;
-      const revoked = await this.#revokeFamily(em, row.familyId);
-      if (revoked === 0) return false;
+      if (!(await this.#sessions.end(em, row.familyId))) return false;
       this.#audit.record(em, { type: 'LOGGED_OUT', userId: row.userId, details: { familyId: row.familyId } });
       return true;
     });
@@ -258,9 +354,38 @@ export class AuthService {
    * provider: `method` "fed"): records the sign-in and opens a session.
    */
   async signedInWith(user: User, method: 'pwd' | 'fed'): Promise<AuthPayload> {
+    return this.#firstFactorPassed(user, method, sha256(user.email));
+  }
+
+  /**
+   * The first factor was right: opens the session, or, when the user has a
+   * second factor, answers MFA_REQUIRED with a challenge for `completeLogin`.
+   */
+  async #firstFactorPassed(user: User, method: 'pwd' | 'fed', emailKey: string): Promise<AuthPayload> {
+    const factors = await this.#factors.kinds(user.id);
+    if (factors.length > 0) {
+      const challenge = await this.#em.transactional(async (em) =>
+        em.create(LoginChallenge, {
+          id: randomUUID(),
+          userId: user.id,
+          firstFactor: method,
+          emailKey,
+          device: this.#userAgent,
+          webauthnChallenge: null,
+          expiresAt: new Date(Date.now() + this.#config.auth.mfaChallengeTtlSeconds * 1000),
+          completedAt: null,
+        }),
+      );
+      throw new MfaRequiredError('Finish signing in with your second factor (completeLogin).', {
+        challengeId: challenge.id,
+        factors,
+        expiresAt: challenge.expiresAt.toISOString(),
+      });
+    }
     return this.#em.transactional(async (em) => {
+      await this.#throttle.clear(em, emailKey);
       this.#audit.record(em, { type: 'LOGIN_SUCCEEDED', userId: user.id, details: { method } });
-      return this.#openSession(em, user, randomUUID());
+      return this.#openSession(em, user, this.#newSession(em, user, [method]));
     });
   }
 
@@ -304,21 +429,30 @@ export class AuthService {
     try {
       return await this.#em.transactional(async (em) => {
         const user = await create(em);
-        return this.#openSession(em, user, randomUUID());
+        return this.#openSession(em, user, this.#newSession(em, user, ['pwd']));
       });
     } catch (error) {
       throw this.#duplicateEmailOr(error);
     }
   }
 
-  /** Issues an access token and a new refresh token of `familyId`, inside `em`'s transaction. */
-  async #openSession(em: EntityManager, user: User, familyId: string): Promise<AuthPayload> {
+  /** A new session of `user`, authenticated by `amr`, from this request's device. */
+  #newSession(em: EntityManager, user: User, amr: string[]): Session {
+    return em.create(Session, { id: randomUUID(), userId: user.id, device: this.#userAgent, amr, revokedAt: null });
+  }
+
+  /**
+   * Issues an access token and a new refresh token of `session`, inside
+   * `em`'s transaction. Staff without a second factor, where the bank
+   * requires one, get a token that can only enrol one.
+   */
+  async #openSession(em: EntityManager, user: User, session: Session): Promise<AuthPayload> {
     const refreshToken = randomBytes(32).toString('base64url');
     const ttlMs = this.#config.auth.refreshTokenTtlDays * 86_400_000;
     em.create(RefreshToken, {
       id: randomUUID(),
       tokenHash: sha256(refreshToken),
-      familyId,
+      familyId: session.id,
       userId: user.id,
       expiresAt: new Date(Date.now() + ttlMs),
       usedAt: null,
@@ -326,71 +460,13 @@ export class AuthService {
     });
     await em.flush();
     const privateKey = this.#config.keys.jwtPrivateKey as string;
+    const isStaff = user.roles.some((r) => STAFF_ROLES.includes(r));
+    const enrolmentRequired = isStaff && this.#config.auth.staffMfaRequired && !(await this.#factors.has(user.id, em));
     const access = issueAccessToken(
       privateKey,
-      { userId: user.id, roles: user.roles },
+      { userId: user.id, roles: user.roles, sessionId: session.id, amr: session.amr, enrolmentRequired },
       this.#config.auth.accessTokenTtlSeconds,
     );
     return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, user };
-  }
-
-  async #revokeFamily(em: EntityManager, familyId: string): Promise<number> {
-    return em.nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: new Date() });
-  }
-
-  async #refuseWhileLocked(emailKey: string): Promise<void> {
-    const rows = await this.#em
-      .getConnection()
-      .execute<{ seconds: number }[]>(
-        `select ceil(extract(epoch from locked_until - now()))::int as seconds from login_throttle where email_key = ? and locked_until > now()`,
-        [emailKey],
-      );
-    const seconds = rows[0]?.seconds;
-    if (seconds !== undefined) {
-      throw new RateLimitedError(
-        `Too many failed sign-in attempts for this email. Try again in ${seconds} seconds.`,
-        seconds,
-      );
-    }
-  }
-
-  /**
-   * Counts a failure atomically (an upsert, so concurrent failures all count)
-   * and locks the email once the limit is reached.
-   */
-  async #recordFailure(emailKey: string, userId: string | null): Promise<void> {
-    const { loginMaxFailures, loginLockSeconds } = this.#config.auth;
-    await this.#em.transactional(async (em) => {
-      // A failure that raced past the lock check while another one set the lock leaves the lock as it is.
-      const rows = await em.getConnection().execute<{ failures: number; already_locked: boolean }[]>(
-        `insert into login_throttle (email_key, failures, locked_until, updated_at) values (?, 1, null, now())
-         on conflict (email_key) do update set
-           failures = case
-             when login_throttle.locked_until is null then login_throttle.failures + 1
-             when login_throttle.locked_until <= now() then 1
-             else login_throttle.failures
-           end,
-           locked_until = case when login_throttle.locked_until > now() then login_throttle.locked_until end,
-           updated_at = now()
-         returning failures, locked_until is not null as already_locked`,
-        [emailKey],
-        'all',
-        em.getTransactionContext(),
-      );
-      const failures = rows[0]?.failures ?? 1;
-      const locked = !rows[0]?.already_locked && failures >= loginMaxFailures;
-      if (locked) {
-        await em
-          .getConnection()
-          .execute(
-            `update login_throttle set failures = 0, locked_until = now() + make_interval(secs => ?) where email_key = ?`,
-            [loginLockSeconds, emailKey],
-            'run',
-            em.getTransactionContext(),
-          );
-      }
-      this.#audit.record(em, { type: 'LOGIN_FAILED', userId, details: { failures, knownAccount: userId !== null } });
-      if (locked) this.#audit.record(em, { type: 'LOGIN_LOCKED', userId, details: { lockSeconds: loginLockSeconds } });
-    });
   }
 }

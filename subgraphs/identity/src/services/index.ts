@@ -2,12 +2,17 @@ import type { ServiceDeps } from '../../../../platform/subgraph.ts';
 import { AuditLog } from './audit-log.ts';
 import { AuthService } from './auth-service.ts';
 import { PasswordHasher } from './passwords.ts';
+import { SecondFactors } from './second-factors.ts';
+import { Sessions } from './sessions.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 import { UserService } from './user-service.ts';
 
 export interface IdentityServices {
   auth: AuthService;
   users: UserService;
   audit: AuditLog;
+  factors: SecondFactors;
+  sessions: Sessions;
 }
 
 /** One hasher per configuration: it caches the dummy hash used for unknown emails. */
@@ -23,12 +28,17 @@ function hasherFor(config: ServiceDeps['config']): PasswordHasher {
 }
 
 /** Builds the services of one request. */
-export function createIdentityServices({ em, caller, config }: ServiceDeps): IdentityServices {
+export function createIdentityServices({ em, caller, config, userAgent = null }: ServiceDeps): IdentityServices {
   const hasher = hasherFor(config);
   const audit = new AuditLog(em);
+  const sessions = new Sessions({ em, config, caller, audit });
+  const throttle = new SignInThrottle({ em, config, audit });
+  const factors = new SecondFactors({ em, config, caller, audit, sessions, throttle });
   return {
     audit,
-    auth: new AuthService({ em, config, hasher, audit, caller }),
+    sessions,
+    factors,
+    auth: new AuthService({ em, config, hasher, audit, caller, factors, sessions, throttle, userAgent }),
     users: new UserService({ em, caller, audit }),
   };
 }

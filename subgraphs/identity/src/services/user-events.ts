@@ -19,3 +19,13 @@ export function recordUserRegistered(em: EntityManager, user: User): void {
 export function recordRolesChanged(em: EntityManager, user: User): void {
   recordEvent(em, USER_ROLES_CHANGED, { userId: user.id, roles: [...user.roles] });
 }
+
+export const USER_SECURITY_CHANGED = 'identity.user.security_changed';
+
+/**
+ * A change that makes the next payments need a second factor (a factor added
+ * or removed, a password or role change): banking and billing keep its time.
+ */
+export function recordSecurityChanged(em: EntityManager, userId: string, change: string): void {
+  recordEvent(em, USER_SECURITY_CHANGED, { userId, change, at: new Date().toISOString() });
+}

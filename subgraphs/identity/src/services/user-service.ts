@@ -6,7 +6,7 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { isUuid, parseId } from '../../../../platform/validation.ts';
 import { User } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
-import { recordRolesChanged } from './user-events.ts';
+import { recordRolesChanged, recordSecurityChanged } from './user-events.ts';
 
 /** Reading users and, for ADMINs, changing their roles. */
 export class UserService {
@@ -47,6 +47,12 @@ export class UserService {
     this.#signedInNow.add(userId);
   }
 
+  /** Is `user` the caller (or the user this request signed in)? Sessions and factors are theirs alone. */
+  isSelf(user: User): boolean {
+    if (this.#signedInNow.has(user.id)) return true;
+    return this.#caller.kind === 'user' && this.#caller.userId === user.id;
+  }
+
   /** The user themself and staff see email and registration number. */
   canSeePrivateFields(user: User): boolean {
     if (this.#signedInNow.has(user.id)) return true;
@@ -71,6 +77,7 @@ export class UserService {
       const before = [...user.roles];
       user.roles = wanted as Role[];
       recordRolesChanged(em, user);
+      recordSecurityChanged(em, user.id, 'ROLES_CHANGED');
       this.#audit.record(em, {
         type: 'ROLES_CHANGED',
         userId: user.id,

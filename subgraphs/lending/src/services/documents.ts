@@ -4,13 +4,13 @@
  * may read the application (the caller of {@link DocumentVault.open} checks).
  *
  * Each document has its own random 96-bit IV; its id is authenticated data,
- * so a ciphertext moved to another row fails to decrypt. The key comes from
- * configuration (DOCUMENT_ENCRYPTION_KEY); `keyId` (a hash of the key) is
+ * so a ciphertext moved to another row fails to decrypt (platform/sealed-box.ts).
+ * The key comes from configuration (DOCUMENT_ENCRYPTION_KEY); `keyId` (a hash of the key) is
  * stored so that a future rotation knows which key a row needs.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { BadUserInputError } from '../../../../platform/errors.ts';
+import { SealedBox, type Sealed } from '../../../../platform/sealed-box.ts';
 
 /** Largest document accepted, in bytes once decoded. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
@@ -88,39 +88,7 @@ export function checkDocument(input: DocumentInput, index: number): CheckedDocum
 }
 
 /** What is stored for one document. */
-export interface SealedDocument {
-  keyId: string;
-  iv: Buffer;
-  authTag: Buffer;
-  ciphertext: Buffer;
-}
+export type SealedDocument = Sealed;
 
-/** Encrypts and decrypts documents with one AES-256 key. */
-export class DocumentVault {
-  readonly #key: Buffer;
-  readonly keyId: string;
-
-  /** @param base64Key 32 bytes, base64-encoded (checked by the configuration). */
-  constructor(base64Key: string) {
-    this.#key = Buffer.from(base64Key, 'base64');
-    if (this.#key.length !== 32) throw new Error('the document encryption key must be 32 bytes');
-    this.keyId = createHash('sha256').update(this.#key).digest('hex').slice(0, 16);
-  }
-
-  seal(documentId: string, plaintext: Buffer): SealedDocument {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
-    cipher.setAAD(Buffer.from(documentId, 'utf8'));
-    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return { keyId: this.keyId, iv, authTag: cipher.getAuthTag(), ciphertext };
-  }
-
-  /** @throws Error when the key is not the one the document was sealed with, or the data was altered. */
-  open(documentId: string, sealed: SealedDocument): Buffer {
-    if (sealed.keyId !== this.keyId) throw new Error(`document ${documentId} was sealed with key ${sealed.keyId}`);
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, sealed.iv);
-    decipher.setAAD(Buffer.from(documentId, 'utf8'));
-    decipher.setAuthTag(sealed.authTag);
-    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
-  }
-}
+/** Encrypts and decrypts documents with one AES-256 key (sealed with the document id). */
+export class DocumentVault extends SealedBox {}

@@ -1,0 +1,354 @@
+/**
+ * Second factors: authenticator apps (TOTP, RFC 6238: 6 digits, 30 s,
+ * SHA-1, as the apps expect) and single-use recovery codes; passkeys
+ * (WebAuthn) plug in through {@link SecondFactorProof.passkeyResponse}.
+ *
+ * A TOTP code is accepted once: the time step it matched is stored and no
+ * code of that step or an earlier one passes again (the update is
+ * conditional, so two requests racing with the same code cannot both win).
+ * Codes from one step either side of now pass (clock drift).
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { generateSecret, generateURI, verify } from 'otplib';
+import QRCode from 'qrcode';
+import { requireUser, type Caller } from '../../../../platform/caller.ts';
+import type { Config } from '../../../../platform/config.ts';
+import {
+  BadUserInputError,
+  InvalidStateTransitionError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../../../../platform/errors.ts';
+import type { EntityManager } from '../../../../platform/orm.ts';
+import { SealedBox } from '../../../../platform/sealed-box.ts';
+import { parseId } from '../../../../platform/validation.ts';
+import { RecoveryCode, SecondFactor, User } from '../entities/index.ts';
+import type { AuditLog } from './audit-log.ts';
+import type { Sessions } from './sessions.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
+import { recordSecurityChanged } from './user-events.ts';
+
+/** What a user answers a second-factor question with: one of these. */
+export interface SecondFactorProof {
+  /** A 6-digit code of the authenticator app, or an unused recovery code. */
+  code?: string | null;
+  /** A passkey's answer (WebAuthn AuthenticationResponseJSON, as JSON text). */
+  passkeyResponse?: string | null;
+}
+
+/** How a proof was verified: the RFC 8176 method and the factor used. */
+export interface VerifiedFactor {
+  method: 'otp' | 'hwk';
+  factorId: string | null;
+  recoveryCode: boolean;
+}
+
+/** Verifies a passkey answer (set by the passkey module); null when passkeys are not wired in. */
+export type PasskeyVerifier = (
+  em: EntityManager,
+  userId: string,
+  response: string,
+  expectedChallenge: string,
+) => Promise<VerifiedFactor | null>;
+
+export interface TotpEnrollment {
+  factorId: string;
+  secret: string;
+  otpauthUri: string;
+  qrCodeDataUrl: string;
+}
+
+const RECOVERY_CODE_COUNT = 10;
+const TOTP_STEP_SECONDS = 30;
+const TOTP_CODE = /^\d{6}$/;
+/** 16 characters of Crockford's base32 (80 bits) in four groups: `7K3M-Q9XD-2HTB-WN4P`. */
+const RECOVERY_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const RECOVERY_CODE = /^[0-9A-Z]{16}$/;
+
+/** One sealer per key: it holds the decoded key. */
+const boxes = new WeakMap<Config, SealedBox>();
+function factorBox(config: Config): SealedBox {
+  let box = boxes.get(config);
+  if (!box) {
+    const key = config.keys.factorEncryptionKey;
+    if (!key) throw new Error('identity needs FACTOR_ENCRYPTION_KEY');
+    boxes.set(config, (box = new SealedBox(key)));
+  }
+  return box;
+}
+
+/** A new recovery code, grouped for reading. */
+function newRecoveryCode(): string {
+  const bytes = randomBytes(16);
+  const chars = [...bytes].map((b) => RECOVERY_ALPHABET[b % 32]).join('');
+  return chars.match(/.{4}/g)?.join('-') ?? chars;
+}
+
+/** A recovery code as typed (any case, dashes or spaces) in its stored form, or null when it is not one. */
+function normalizedRecoveryCode(text: string): string | null {
+  const plain = text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return RECOVERY_CODE.test(plain) ? plain : null;
+}
+
+function hashCode(normalized: string): string {
+  return createHash('sha256').update(normalized).digest('hex');
+}
+
+export class SecondFactors {
+  readonly #em: EntityManager;
+  readonly #config: Config;
+  readonly #caller: Caller;
+  readonly #audit: AuditLog;
+  readonly #sessions: Sessions;
+  readonly #throttle: SignInThrottle;
+  /** Set by the passkey module when it is wired in. */
+  passkeys: PasskeyVerifier | null = null;
+
+  constructor(deps: {
+    em: EntityManager;
+    config: Config;
+    caller: Caller;
+    audit: AuditLog;
+    sessions: Sessions;
+    throttle: SignInThrottle;
+  }) {
+    this.#em = deps.em;
+    this.#config = deps.config;
+    this.#caller = deps.caller;
+    this.#audit = deps.audit;
+    this.#sessions = deps.sessions;
+    this.#throttle = deps.throttle;
+  }
+
+  /** The active factors of `userId`, oldest first. */
+  async active(userId: string, em: EntityManager = this.#em): Promise<SecondFactor[]> {
+    return em.find(SecondFactor, { userId, status: 'ACTIVE' }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  /** Does `userId` have a second factor? */
+  async has(userId: string, em: EntityManager = this.#em): Promise<boolean> {
+    return (await em.count(SecondFactor, { userId, status: 'ACTIVE' })) > 0;
+  }
+
+  /** What a user can answer a second-factor question with: TOTP, PASSKEY, RECOVERY_CODE. */
+  async kinds(userId: string, em: EntityManager = this.#em): Promise<string[]> {
+    const kinds = new Set((await this.active(userId, em)).map((f) => f.kind));
+    const codes = await em.count(RecoveryCode, { userId, usedAt: null });
+    return [...kinds, ...(codes > 0 ? ['RECOVERY_CODE'] : [])];
+  }
+
+  /** Unused recovery codes of `userId`. */
+  async recoveryCodesLeft(userId: string): Promise<number> {
+    return this.#em.count(RecoveryCode, { userId, usedAt: null });
+  }
+
+  /**
+   * Starts turning on an authenticator app for the caller: a new secret, its
+   * `otpauth://` URI and that URI as a QR code. Nothing is on until
+   * {@link confirmTotp}. A pending enrolment replaces an earlier one.
+   */
+  async beginTotp(label: string | null | undefined): Promise<TotpEnrollment> {
+    const { userId } = requireUser(this.#caller);
+    const name = (label ?? 'Authenticator app').trim();
+    if (name === '' || name.length > 100) {
+      throw new BadUserInputError('The label must be 1 to 100 characters.', 'label');
+    }
+    return this.#em.transactional(async (em) => {
+      const user = await em.findOneOrFail(User, { id: userId });
+      if ((await em.count(SecondFactor, { userId, kind: 'TOTP', status: 'ACTIVE' })) > 0) {
+        throw new InvalidStateTransitionError(
+          'An authenticator app is already on. Remove it (removeSecondFactor) before adding another.',
+        );
+      }
+      await em.nativeDelete(SecondFactor, { userId, kind: 'TOTP', status: 'PENDING' });
+      const secret = generateSecret();
+      const factor = em.create(SecondFactor, {
+        id: randomUUID(),
+        userId,
+        kind: 'TOTP',
+        status: 'PENDING',
+        label: name,
+        sealedSecret: null,
+        lastUsedStep: null,
+        credentialId: null,
+        publicKey: null,
+        signCount: null,
+        transports: null,
+        confirmedAt: null,
+        lastUsedAt: null,
+      });
+      factor.sealedSecret = factorBox(this.#config).sealText(factor.id, secret);
+      const otpauthUri = generateURI({ issuer: this.#config.auth.webauthn.rpName, label: user.email, secret });
+      const qrCodeDataUrl = await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M' });
+      return { factorId: factor.id, secret, otpauthUri, qrCodeDataUrl };
+    });
+  }
+
+  /**
+   * Turns the pending authenticator app on with its first code, and returns
+   * ten new recovery codes (shown once; earlier unused ones stop working).
+   */
+  async confirmTotp(code: string): Promise<string[]> {
+    const { userId } = requireUser(this.#caller);
+    return this.#em.transactional(async (em) => {
+      const factor = await em.findOne(SecondFactor, { userId, kind: 'TOTP', status: 'PENDING' });
+      if (!factor) {
+        throw new InvalidStateTransitionError(
+          'There is no authenticator app to confirm: call beginTotpEnrollment first.',
+        );
+      }
+      const step = await this.#matchTotp(factor, code);
+      if (step === null) throw new BadUserInputError('The code is not the one the app shows now.', 'code');
+      factor.status = 'ACTIVE';
+      factor.confirmedAt = new Date();
+      factor.lastUsedStep = step;
+      const codes = await this.#replaceRecoveryCodes(em, userId);
+      this.#audit.record(em, {
+        type: 'SECOND_FACTOR_ADDED',
+        userId,
+        details: { kind: 'TOTP', factorId: factor.id },
+      });
+      recordSecurityChanged(em, userId, 'SECOND_FACTOR_ADDED');
+      return codes;
+    });
+  }
+
+  /** New recovery codes for the caller, after a fresh second factor; the old ones stop working. */
+  async regenerateRecoveryCodes(proof: SecondFactorProof): Promise<string[]> {
+    const { userId } = requireUser(this.#caller);
+    if (!(await this.has(userId))) {
+      throw new InvalidStateTransitionError('Recovery codes come with a second factor; turn one on first.');
+    }
+    return this.withFreshFactor(userId, proof, null, async (em) => {
+      const codes = await this.#replaceRecoveryCodes(em, userId);
+      this.#audit.record(em, { type: 'RECOVERY_CODES_REGENERATED', userId });
+      return codes;
+    });
+  }
+
+  /**
+   * Removes one of the caller's factors, after a fresh second factor (any of
+   * theirs), and ends every other session. With no factor left, the recovery
+   * codes go too.
+   */
+  async remove(factorId: string, proof: SecondFactorProof): Promise<boolean> {
+    const { userId } = requireUser(this.#caller);
+    const id = parseId(factorId, 'id');
+    const factor = await this.#em.findOne(SecondFactor, { id, userId, status: 'ACTIVE' });
+    if (!factor) throw new NotFoundError('Second factor');
+    return this.withFreshFactor(userId, proof, null, async (em) => {
+      await em.nativeDelete(SecondFactor, { id });
+      if (!(await this.has(userId, em))) await em.nativeDelete(RecoveryCode, { userId });
+      const sessionsEnded = await this.#sessions.endAllBut(em, userId, this.#sessions.currentId);
+      this.#audit.record(em, {
+        type: 'SECOND_FACTOR_REMOVED',
+        userId,
+        details: { kind: factor.kind, factorId: factor.id, sessionsEnded },
+      });
+      recordSecurityChanged(em, userId, 'SECOND_FACTOR_REMOVED');
+      return true;
+    });
+  }
+
+  /**
+   * Checks a proof of a second factor of `userId`, spending what it uses (the
+   * TOTP step, the recovery code). `passkeyChallenge` is the challenge a
+   * passkey answer must have signed.
+   * @returns how it was verified, or null when the proof is wrong.
+   */
+  async verify(
+    em: EntityManager,
+    userId: string,
+    proof: SecondFactorProof,
+    passkeyChallenge?: string | null,
+  ): Promise<VerifiedFactor | null> {
+    const answers = [proof.code, proof.passkeyResponse].filter((a) => a !== null && a !== undefined);
+    if (answers.length !== 1) {
+      throw new BadUserInputError('Give exactly one of code and passkeyResponse.', 'proof');
+    }
+    if (proof.passkeyResponse !== null && proof.passkeyResponse !== undefined) {
+      if (!this.passkeys || !passkeyChallenge) return null;
+      return this.passkeys(em, userId, proof.passkeyResponse, passkeyChallenge);
+    }
+    const code = (proof.code ?? '').trim();
+    if (TOTP_CODE.test(code)) {
+      const totp = await em.findOne(SecondFactor, { userId, kind: 'TOTP', status: 'ACTIVE' });
+      if (!totp) return null;
+      const step = await this.#matchTotp(totp, code);
+      if (step === null) return null;
+      // Spend the step: only one request can move it forward.
+      const moved = await em.nativeUpdate(
+        SecondFactor,
+        { id: totp.id, $or: [{ lastUsedStep: null }, { lastUsedStep: { $lt: step } }] },
+        { lastUsedStep: step, lastUsedAt: new Date() },
+      );
+      return moved === 1 ? { method: 'otp', factorId: totp.id, recoveryCode: false } : null;
+    }
+    const recovery = normalizedRecoveryCode(code);
+    if (recovery === null) return null;
+    const used = await em.nativeUpdate(
+      RecoveryCode,
+      { userId, codeHash: hashCode(recovery), usedAt: null },
+      { usedAt: new Date() },
+    );
+    if (used !== 1) return null;
+    this.#audit.record(em, { type: 'RECOVERY_CODE_USED', userId });
+    return { method: 'otp', factorId: null, recoveryCode: true };
+  }
+
+  /**
+   * Runs `work` in one transaction with a second factor of `userId` just
+   * verified (and spent). A wrong proof changes nothing, counts toward the
+   * sign-in lock (audited SECOND_FACTOR_FAILED) and is UNAUTHENTICATED; while
+   * locked, RATE_LIMITED.
+   */
+  async withFreshFactor<T>(
+    userId: string,
+    proof: SecondFactorProof,
+    passkeyChallenge: string | null,
+    work: (em: EntityManager, verified: VerifiedFactor) => Promise<T>,
+  ): Promise<T> {
+    const user = await this.#em.findOneOrFail(User, { id: userId });
+    const emailKey = createHash('sha256').update(user.email).digest('hex');
+    await this.#throttle.refuseWhileLocked(emailKey);
+    const outcome = await this.#em.transactional(async (em) => {
+      const verified = await this.verify(em, userId, proof, passkeyChallenge);
+      return verified ? { ok: true as const, value: await work(em, verified) } : { ok: false as const };
+    });
+    if (!outcome.ok) {
+      await this.#throttle.recordFailure(emailKey, userId, 'SECOND_FACTOR_FAILED');
+      throw new UnauthenticatedError('The second factor is wrong, expired or was already used.', {
+        reason: 'SECOND_FACTOR_INVALID',
+        field: 'proof',
+      });
+    }
+    return outcome.value;
+  }
+
+  /** The time step `code` matches for `factor` (now, or one step either side) after its last used one; null otherwise. */
+  async #matchTotp(factor: SecondFactor, code: string): Promise<number | null> {
+    if (!TOTP_CODE.test(code.trim()) || !factor.sealedSecret) return null;
+    const secret = factorBox(this.#config).openText(factor.id, factor.sealedSecret);
+    const result = await verify({
+      secret,
+      token: code.trim(),
+      epochTolerance: TOTP_STEP_SECONDS,
+      ...(factor.lastUsedStep !== null ? { afterTimeStep: factor.lastUsedStep } : {}),
+    });
+    return result.valid && 'timeStep' in result ? result.timeStep : null;
+  }
+
+  async #replaceRecoveryCodes(em: EntityManager, userId: string): Promise<string[]> {
+    await em.nativeDelete(RecoveryCode, { userId });
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+    for (const code of codes) {
+      em.create(RecoveryCode, {
+        id: randomUUID(),
+        userId,
+        codeHash: hashCode(normalizedRecoveryCode(code) as string),
+        usedAt: null,
+      });
+    }
+    return codes;
+  }
+}
