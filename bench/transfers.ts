@@ -216,6 +216,11 @@ async function main(): Promise<void> {
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         DATABASE_POOL_MAX: String(POOL_MAX),
+        // Step-up stays on (production refuses it off) but never asks here: the users are new and
+        // pay each other at random, and no bench client holds a second factor. What it costs
+        // per transfer (the proof check, the recent-change lookup) is measured.
+        STEP_UP_NEW_PAYEE: 'false',
+        STEP_UP_THRESHOLD: '1000000.00',
       }),
     );
     stack = await startStack({ config, logger, randomPorts: true });

@@ -151,6 +151,16 @@ const envSchema = z.object({
   WEBAUTHN_RP_ID: z.string().trim().min(1).default('localhost'),
   WEBAUTHN_RP_NAME: z.string().trim().min(1).default('Bank'),
   WEBAUTHN_ORIGINS: optionalString,
+  // Step-up for payments (platform/step-up.ts).
+  PAYMENT_STEP_UP: z.enum(['on', 'off']).default('on'),
+  STEP_UP_THRESHOLD: z
+    .string()
+    .trim()
+    .regex(/^\d{1,13}(\.\d{1,4})?$/, 'must be a non-negative decimal amount such as 1000.00')
+    .default('1000.00'),
+  STEP_UP_NEW_PAYEE: z.enum(['true', 'false']).default('true'),
+  STEP_UP_AFTER_SECURITY_CHANGE_HOURS: integer(0, 720, 24),
+  STEP_UP_PROOF_TTL_SECONDS: integer(30, 3_600, 300),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -213,6 +223,18 @@ export interface Config {
     mfaChallengeTtlSeconds: number;
     /** WebAuthn relying party: its id (a registrable domain), display name and the origins allowed to answer. */
     webauthn: { rpId: string; rpName: string; origins: readonly string[] };
+  };
+  /** Step-up for payments (platform/step-up.ts). */
+  stepUp: {
+    enabled: boolean;
+    /** Payments above this amount (in the payment's currency) need a second factor. */
+    threshold: string;
+    /** Payments to a payee the payer never paid need a second factor. */
+    newPayee: boolean;
+    /** Payments within this many hours of a password, role or factor change need a second factor (0: never). */
+    afterSecurityChangeHours: number;
+    /** How long a confirmation is good for. */
+    proofTtlSeconds: number;
   };
   /** The first administrator; undefined means the development default applies. */
   admin: { email: string; password: string } | undefined;
@@ -319,6 +341,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .filter(Boolean),
       },
     },
+    stepUp: {
+      enabled: e.PAYMENT_STEP_UP === 'on',
+      threshold: e.STEP_UP_THRESHOLD,
+      newPayee: e.STEP_UP_NEW_PAYEE === 'true',
+      afterSecurityChangeHours: e.STEP_UP_AFTER_SECURITY_CHANGE_HOURS,
+      proofTtlSeconds: e.STEP_UP_PROOF_TTL_SECONDS,
+    },
     admin:
       e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
@@ -350,6 +379,12 @@ export function requireForService(config: Config, service: 'router' | SubgraphNa
     }
     // Banking accepts holds from the billing and lending sagas, signed with the service key.
     if (service === 'banking') need(config.keys.serviceSigningPublicKey, 'SERVICE_SIGNING_PUBLIC_KEY');
+    // Banking and billing check identity's step-up proofs for payments.
+    if (service === 'banking' || service === 'billing') need(config.keys.jwtPublicKey, 'JWT_PUBLIC_KEY');
+    // Payments without strong customer authentication are for development and tests only.
+    if ((service === 'banking' || service === 'billing') && config.isProduction && !config.stepUp.enabled) {
+      problems.push(`PAYMENT_STEP_UP: cannot be off for the ${service} service in production`);
+    }
     // Billing and lending call banking as services; lending encrypts loan documents.
     if (service === 'billing' || service === 'lending') {
       need(config.keys.serviceSigningPrivateKey, 'SERVICE_SIGNING_PRIVATE_KEY');

@@ -28,6 +28,7 @@
  * stack: should a bug come back, what it leaves behind would otherwise fail
  * the whole-database invariant of every later test.
  */
+import { StepUpPolicy } from '../platform/step-up.ts';
 import { LockMode } from '@mikro-orm/core';
 import { createBankingClient, type BankingClient } from '../platform/banking-client.ts';
 import type { Caller } from '../platform/caller.ts';
@@ -96,7 +97,7 @@ function harness(stack: TestStack, bankingSubgraph: () => RunningSubgraph, logge
       const em = billing.orm.em.fork();
       const caller: Caller = { kind: 'user', userId: user.id, roles: ['CUSTOMER'] };
       const bills = new Bills(em, caller, new Billers(em, caller));
-      return new BillPayments(em, caller, { bills, saga: deps(banking) });
+      return new BillPayments(em, caller, { bills, saga: deps(banking), stepUp: new StepUpPolicy(stack.config) });
     },
     recover: () => recoverPayments(deps(real), 0),
     billingSql,

@@ -309,7 +309,9 @@ describe('docker-compose.yml', () => {
     const holders = (key: string) => serviceNames.filter((n) => key in environmentOf(services[n] ?? {}));
     expect(holders('JWT_PRIVATE_KEY')).toEqual(['identity']);
     expect(holders('ROUTER_SIGNING_PRIVATE_KEY')).toEqual(['router']);
-    expect(holders('JWT_PUBLIC_KEY')).toEqual(['router']);
+    // Public: the router checks access tokens with it; banking and billing check step-up proofs.
+    expect(holders('JWT_PUBLIC_KEY')).toEqual(['banking', 'billing', 'router']);
+    expect(holders('FACTOR_ENCRYPTION_KEY')).toEqual(['identity']);
     expect(holders('ADMIN_PASSWORD')).toEqual(['identity']);
   });
 

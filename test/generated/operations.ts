@@ -210,6 +210,8 @@ export type TransferInput = {
   fromAccountId: string;
   /** Unique per request you mean (1 to 100 characters). */
   idempotencyKey: string;
+  /** The proof `confirmStepUp` gave for this transfer's STEP_UP_REQUIRED challenge, when it asked for one (retry with the same idempotency key). */
+  stepUpProof?: string | null | undefined;
   /** Any ACTIVE or FROZEN account in the same currency, yours or someone else's. */
   toAccountId: string;
 };

@@ -36,6 +36,9 @@ export function testEnv(
     RATE_LIMIT_REQUESTS: '1000000',
     // Staff here are made by the tests; test/identity-mfa.test.ts turns the enrolment rule on and tests it.
     STAFF_MFA_REQUIRED: 'false',
+    // Suites move money between made-up customers without second factors; test/payments-step-up.test.ts
+    // tests step-up (on by default, and always in production, which refuses it off).
+    ...(overrides.NODE_ENV === 'production' ? {} : { PAYMENT_STEP_UP: 'off' }),
     ...Object.fromEntries(Object.entries(databaseUrls).map(([n, url]) => [`${n.toUpperCase()}_DATABASE_URL`, url])),
     ...overrides,
   };

@@ -3,6 +3,7 @@
  * statements and spending summaries.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { startSecurityChangesConsumer } from '../../../platform/step-up.ts';
 import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
@@ -11,6 +12,9 @@ import { seedDemoAccounts } from './seed.ts';
 import { ensureSystemAccounts } from './services/account-service.ts';
 import { createBankingServices, type BankingServices } from './services/index.ts';
 import { statementCsv } from './services/statement-csv.ts';
+
+/** Banking's consumer group for identity's security changes (platform/step-up.ts). */
+export const SECURITY_CHANGES_CONSUMER_GROUP = 'banking-security-changes';
 
 export const banking: SubgraphDefinition<BankingServices> = {
   name: 'banking',
@@ -31,13 +35,15 @@ export const banking: SubgraphDefinition<BankingServices> = {
       },
     },
   },
-  async onStart({ orm }) {
+  async onStart({ orm, bus, logger }) {
     try {
       await ensureSystemAccounts(orm.em.fork());
     } catch (error) {
       // Another instance created them at the same moment.
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
     }
+    // Payments soon after a password, role or factor change need a second factor.
+    return startSecurityChangesConsumer({ orm, bus, logger, group: SECURITY_CHANGES_CONSUMER_GROUP });
   },
   seedDemoData: seedDemoAccounts,
 };

@@ -12,8 +12,9 @@ import { seedDemoBills } from './seed.ts';
 import { ensureStartingBillers } from './services/billers.ts';
 import { bankingClientFor } from '../../../platform/banking-client.ts';
 import { startKnownUsersConsumer } from '../../../platform/known-users.ts';
+import { startSecurityChangesConsumer } from '../../../platform/step-up.ts';
 import { createBillingServices, type BillingServices } from './services/index.ts';
-import { KNOWN_USERS_CONSUMER_GROUP } from './services/bills.ts';
+import { KNOWN_USERS_CONSUMER_GROUP, SECURITY_CHANGES_CONSUMER_GROUP } from './services/bills.ts';
 import { startBillingJobs } from './services/jobs.ts';
 
 export const billing: SubgraphDefinition<BillingServices> = {
@@ -23,14 +24,22 @@ export const billing: SubgraphDefinition<BillingServices> = {
   database: { entities, migrations, migrationsPath: new URL('./migrations', import.meta.url).pathname },
   outbox: true,
   createServices: createBillingServices,
-  // The starting list of billers on an empty database, the users it may bill (from identity's events),
+  // The starting list of billers on an empty database, the users it may bill and their security changes (from identity's events),
   // and the jobs; all stop when the subgraph closes, before its database.
   onStart: async ({ orm, config, logger, bus }) => {
     await ensureStartingBillers(orm.em.fork());
     const stopUsers = await startKnownUsersConsumer({ orm, bus, logger, group: KNOWN_USERS_CONSUMER_GROUP });
+    // Payments soon after a password, role or factor change need a second factor.
+    const stopChanges = await startSecurityChangesConsumer({
+      orm,
+      bus,
+      logger,
+      group: SECURITY_CHANGES_CONSUMER_GROUP,
+    });
     const stopJobs = await startBillingJobs({ em: orm.em, banking: bankingClientFor(config, 'billing'), logger });
     return async () => {
       await stopJobs();
+      await stopChanges();
       await stopUsers();
     };
   },

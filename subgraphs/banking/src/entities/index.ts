@@ -1,4 +1,5 @@
 import { OutboxEventSchema } from '../../../../platform/outbox.ts';
+import { SecurityChangeSchema } from '../../../../platform/step-up.ts';
 import { AccountSchema } from './account.ts';
 import { AccountViewGrantSchema } from './account-view-grant.ts';
 import { IdempotencyRecordSchema } from './idempotency-record.ts';
@@ -19,4 +20,5 @@ export const entities = [
   IdempotencyRecordSchema,
   AccountViewGrantSchema,
   OutboxEventSchema,
+  SecurityChangeSchema,
 ];

@@ -498,6 +498,8 @@ export type TransferInput = {
   fromAccountId: Scalars['ID']['input'];
   /** Unique per request you mean (1 to 100 characters). */
   idempotencyKey: Scalars['String']['input'];
+  /** The proof `confirmStepUp` gave for this transfer's STEP_UP_REQUIRED challenge, when it asked for one (retry with the same idempotency key). */
+  stepUpProof?: InputMaybe<Scalars['String']['input']>;
   /** Any ACTIVE or FROZEN account in the same currency, yours or someone else's. */
   toAccountId: Scalars['ID']['input'];
 };

@@ -2,6 +2,7 @@ import type { ServiceDeps } from '../../../../platform/subgraph.ts';
 import { AccountService } from './account-service.ts';
 import { History } from './history.ts';
 import { Payments } from './payments.ts';
+import { StepUpPolicy } from '../../../../platform/step-up.ts';
 
 export interface BankingServices {
   accounts: AccountService;
@@ -10,11 +11,11 @@ export interface BankingServices {
 }
 
 /** Builds the services of one request. */
-export function createBankingServices({ em, caller }: ServiceDeps): BankingServices {
+export function createBankingServices({ em, caller, config }: ServiceDeps): BankingServices {
   const accounts = new AccountService(em, caller);
   return {
     accounts,
-    payments: new Payments(em, caller, accounts),
+    payments: new Payments(em, caller, accounts, new StepUpPolicy(config)),
     history: new History(em, caller, accounts),
   };
 }

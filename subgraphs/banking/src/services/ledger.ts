@@ -6,7 +6,8 @@
  *    same key gets IDEMPOTENCY_IN_PROGRESS; a later one gets the first result),
  * 2. locks the accounts involved with SELECT ... FOR UPDATE in ascending id
  *    order (a fixed order: crossing transfers cannot deadlock),
- * 3. checks status, currency and funds on the locked rows,
+ * 3. checks status, currency and funds on the locked rows, then whatever
+ *    the operation adds (a payment's step-up),
  * 4. writes the transaction, its two entries (summing to zero), the new
  *    balances, the idempotency record and the domain events (outbox),
  * and commits all of it or nothing.
@@ -48,6 +49,12 @@ export interface PostingRequest {
   pending: boolean;
   /** Checks the caller may move money out of `from` (and whatever else the operation needs). */
   authorize: (from: Account, to: Account) => void;
+  /**
+   * The last check, once everything else holds, in the posting's
+   * transaction (a payment's step-up, platform/step-up.ts): it may read, and
+   * throw to refuse.
+   */
+  confirm?: (em: EntityManager, from: Account, to: Account, amount: bigint, currency: Currency) => Promise<void>;
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
@@ -153,6 +160,7 @@ export class Ledger {
           available: fromMinorUnits(from.balance - from.held, currency),
         });
       }
+      await request.confirm?.(em, from, to, amount, currency);
 
       const now = this.#clock();
       const tx = em.create(LedgerTransaction, {

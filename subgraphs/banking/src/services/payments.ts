@@ -11,10 +11,25 @@ import { requireService, requireUser, type Caller } from '../../../../platform/c
 import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts';
 import { parseInput } from '../../../../platform/validation.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
+import type { StepUpPolicy } from '../../../../platform/step-up.ts';
 import type { Account, LedgerTransaction, TransactionKind } from '../entities/index.ts';
 import type { AccountService, SystemPurpose } from './account-service.ts';
 import { Ledger, type PostingRequest } from './ledger.ts';
 import { recordViewGrants, viewersInput } from './view-grants.ts';
+
+/** Has `payerId` never sent a posted transfer to `accountId` from one of their accounts? */
+async function neverPaid(em: EntityManager, payerId: string, accountId: string): Promise<boolean> {
+  const rows = await em.getConnection().execute<{ paid: boolean }[]>(
+    `select exists (
+       select 1 from transactions t join accounts a on a.id = t.from_account_id
+       where t.to_account_id = ? and a.owner_id = ? and t.kind = 'TRANSFER' and t.status = 'POSTED'
+     ) as paid`,
+    [accountId, payerId],
+    'all',
+    em.getTransactionContext(),
+  );
+  return !rows[0]?.paid;
+}
 
 const description = z
   .string()
@@ -24,7 +39,12 @@ const description = z
   .transform((v) => (v ? v : null));
 const common = { amount: z.string(), idempotencyKey: z.string(), description };
 const singleAccount = z.object({ accountId: z.string(), ...common });
-const transferSchema = z.object({ fromAccountId: z.string(), toAccountId: z.string(), ...common });
+const transferSchema = z.object({
+  fromAccountId: z.string(),
+  toAccountId: z.string(),
+  stepUpProof: z.string().max(4096, '"stepUpProof" is not a proof.').nullish(),
+  ...common,
+});
 
 /** The SYSTEM accounts a service may name in a hold (the `SystemAccount` enum of the schema). */
 const HOLD_SYSTEM_ACCOUNTS = ['LOANS', 'BILL_SETTLEMENT'] as const satisfies readonly SystemPurpose[];
@@ -83,12 +103,14 @@ export class Payments {
   readonly #caller: Caller;
   readonly #accounts: AccountService;
   readonly #ledger: Ledger;
+  readonly #stepUp: StepUpPolicy;
 
-  constructor(em: EntityManager, caller: Caller, accounts: AccountService) {
+  constructor(em: EntityManager, caller: Caller, accounts: AccountService, stepUp: StepUpPolicy) {
     this.#em = em;
     this.#caller = caller;
     this.#accounts = accounts;
     this.#ledger = new Ledger(em, caller);
+    this.#stepUp = stepUp;
   }
 
   async deposit(input: unknown): Promise<LedgerTransaction> {
@@ -127,9 +149,16 @@ export class Payments {
     });
   }
 
+  /**
+   * Moves money from one of the caller's accounts to any customer account.
+   * To another customer's account it may need a second factor first
+   * (STEP_UP_REQUIRED; platform/step-up.ts): over the threshold, to an
+   * account the caller never paid, or soon after a security change. Between
+   * the caller's own accounts it never does (PSD2's exemption).
+   */
   async transfer(input: unknown): Promise<LedgerTransaction> {
-    requireUser(this.#caller);
-    const data = parseInput(transferSchema, input);
+    const caller = requireUser(this.#caller);
+    const { stepUpProof, ...data } = parseInput(transferSchema, input);
     return this.#ledger.post({
       operation: 'transfer',
       kind: 'TRANSFER',
@@ -138,6 +167,19 @@ export class Payments {
       authorize: (from, to) => {
         this.#requireOwn(from, 'fromAccountId');
         if (to.type === 'SYSTEM') throw new NotFoundError('Account', { field: 'toAccountId' });
+      },
+      confirm: async (em, from, to, amount, currency) => {
+        if (to.ownerId === caller.userId) return;
+        const operation = {
+          kind: 'TRANSFER' as const,
+          payerId: caller.userId,
+          idempotencyKey: data.idempotencyKey,
+          amount,
+          currency,
+          source: from.id,
+          destination: to.id,
+        };
+        await this.#stepUp.check(em, operation, stepUpProof, () => neverPaid(em, caller.userId, to.id));
       },
     });
   }

@@ -1,3 +1,4 @@
+import { SecurityChangeSchema } from '../../../../platform/step-up.ts';
 import { KnownUserSchema } from '../../../../platform/known-users.ts';
 import { OutboxEventSchema } from '../../../../platform/outbox.ts';
 import { BillPaymentSchema } from './bill-payment.ts';
@@ -18,4 +19,5 @@ export const entities = [
   ScheduledPaymentSchema,
   OutboxEventSchema,
   KnownUserSchema,
+  SecurityChangeSchema,
 ];

@@ -301,6 +301,8 @@ export type PayBillInput = {
   fromAccountId: Scalars['ID']['input'];
   /** Unique per request you mean (1 to 100 characters): a retry returns the first result. */
   idempotencyKey: Scalars['String']['input'];
+  /** The proof `confirmStepUp` gave for this payment's STEP_UP_REQUIRED challenge, when it asked for one (retry with the same idempotency key). */
+  stepUpProof?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Query = {
@@ -336,6 +338,8 @@ export type SchedulePaymentInput = {
   fromAccountId: Scalars['ID']['input'];
   /** The day to pay, YYYY-MM-DD (UTC): today or later. */
   payOn: Scalars['String']['input'];
+  /** The proof `confirmStepUp` gave for this schedule's STEP_UP_REQUIRED challenge, when it asked for one (scheduling authorizes the payment). */
+  stepUpProof?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A payment of a bill's remaining amount to be made on a given day by the billing service. */

@@ -24,6 +24,8 @@ import { addDays, calendarDay, today } from '../../../../platform/calendar.ts';
 
 /** Billing's consumer group of identity's user events (platform/known-users.ts). */
 export const KNOWN_USERS_CONSUMER_GROUP = 'billing-users';
+/** Billing's consumer group of identity's security changes (platform/step-up.ts). */
+export const SECURITY_CHANGES_CONSUMER_GROUP = 'billing-security-changes';
 
 /** Bills fall due, and are paid, from the year 2000 on. */
 export const BILLING_FIRST_YEAR = 2000;

@@ -4,6 +4,7 @@ import { Billers } from './billers.ts';
 import { Bills } from './bills.ts';
 import { BillPayments } from './payments.ts';
 import { ScheduledPayments } from './schedules.ts';
+import { StepUpPolicy } from '../../../../platform/step-up.ts';
 
 export interface BillingServices {
   billers: Billers;
@@ -17,10 +18,11 @@ export function createBillingServices({ em, caller, config, logger }: ServiceDep
   const saga = { em, banking: bankingClientFor(config, 'billing'), logger };
   const billers = new Billers(em, caller);
   const bills = new Bills(em, caller, billers);
+  const stepUp = new StepUpPolicy(config);
   return {
     billers,
     bills,
-    payments: new BillPayments(em, caller, { bills, saga }),
-    schedules: new ScheduledPayments(em, caller, { bills, saga }),
+    payments: new BillPayments(em, caller, { bills, saga, stepUp }),
+    schedules: new ScheduledPayments(em, caller, { bills, saga, stepUp }),
   };
 }

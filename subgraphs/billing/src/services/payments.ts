@@ -33,14 +33,28 @@ import { decodeCursor, pageSize, toConnection, type Connection } from '../../../
 import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Bill, Biller, BillPayment } from '../entities/index.ts';
 import { refreshStatus, type Bills } from './bills.ts';
+import type { StepUpPolicy } from '../../../../platform/step-up.ts';
 
 const payInput = z.object({
   billId: idInput('billId'),
   fromAccountId: idInput('fromAccountId'),
   amount: z.string(),
   idempotencyKey: idempotencyKeyInput,
+  stepUpProof: z.string().max(4096, '"stepUpProof" is not a proof.').nullish(),
 });
 const CURSOR = z.tuple([z.number().int().positive()]);
+
+/** Has `payerId` never completed a payment to `billerId`? */
+export async function neverPaid(em: EntityManager, payerId: string, billerId: string): Promise<boolean> {
+  const rows = await em.getConnection().execute<{ paid: boolean }[]>(
+    `select exists (
+       select 1 from bill_payments p join bills b on b.id = p.bill_id
+       where p.payer_id = ? and b.biller_id = ? and p.status = 'COMPLETED'
+     ) as paid`,
+    [payerId, billerId],
+  );
+  return !rows[0]?.paid;
+}
 
 /** What the saga and the jobs need. */
 export interface PaymentDeps {
@@ -279,15 +293,17 @@ export class BillPayments {
   readonly #caller: Caller;
   readonly #bills: Bills;
   readonly #deps: PaymentDeps;
+  readonly #stepUp: StepUpPolicy;
   readonly byId;
   /** A bill's payments, for every bill of one request in one query. */
   readonly #ofBill;
 
-  constructor(em: EntityManager, caller: Caller, deps: { bills: Bills; saga: PaymentDeps }) {
+  constructor(em: EntityManager, caller: Caller, deps: { bills: Bills; saga: PaymentDeps; stepUp: StepUpPolicy }) {
     this.#em = em;
     this.#caller = caller;
     this.#bills = deps.bills;
     this.#deps = deps.saga;
+    this.#stepUp = deps.stepUp;
     this.byId = rowLoader<BillPayment, string>(em, BillPayment, 'id');
     this.#ofBill = rowsLoader<BillPayment, string>(em, BillPayment, 'billId', { seq: 'asc' });
   }
@@ -311,7 +327,13 @@ export class BillPayments {
     return payment;
   }
 
-  /** Pays (part of) one of the caller's bills. A refusal by banking is a FAILED payment, returned. */
+  /**
+   * Pays (part of) one of the caller's bills. A refusal by banking is a
+   * FAILED payment, returned. Over the threshold, to a biller the caller
+   * never paid, or soon after a security change, it needs a second factor
+   * first (STEP_UP_REQUIRED; platform/step-up.ts): nothing is recorded until
+   * it is given.
+   */
   async pay(input: unknown): Promise<BillPayment> {
     const caller = requireUser(this.#caller);
     const data = parseInput(payInput, input);
@@ -339,6 +361,18 @@ export class BillPayments {
       ownerId: caller.userId,
       currency: bill.currency,
     });
+    const operation = {
+      kind: 'BILL_PAYMENT' as const,
+      payerId: caller.userId,
+      idempotencyKey: data.idempotencyKey,
+      amount,
+      currency: bill.currency as Currency,
+      source: data.fromAccountId,
+      destination: bill.billerId,
+    };
+    await this.#stepUp.check(this.#em, operation, data.stepUpProof, () =>
+      neverPaid(this.#em, caller.userId, bill.billerId),
+    );
     const payment = recordPayment(this.#em, {
       bill,
       payerId: caller.userId,

@@ -23,12 +23,15 @@ import { idInput, isUuid, parseId, parseInput } from '../../../../platform/valid
 import { Bill, ScheduledPayment } from '../entities/index.ts';
 import { calendarDay, today } from '../../../../platform/calendar.ts';
 import { BILLING_FIRST_YEAR, refreshStatus, type Bills } from './bills.ts';
-import { recordPayment, remainingOf, runBillPayment, type PaymentDeps } from './payments.ts';
+import { neverPaid, recordPayment, remainingOf, runBillPayment, type PaymentDeps } from './payments.ts';
+import type { Currency } from '../../../../platform/money.ts';
+import type { StepUpPolicy } from '../../../../platform/step-up.ts';
 
 const scheduleInput = z.object({
   billId: idInput('billId'),
   fromAccountId: idInput('fromAccountId'),
   payOn: calendarDay('payOn', BILLING_FIRST_YEAR),
+  stepUpProof: z.string().max(4096, '"stepUpProof" is not a proof.').nullish(),
 });
 
 export class ScheduledPayments {
@@ -36,15 +39,17 @@ export class ScheduledPayments {
   readonly #caller: Caller;
   readonly #bills: Bills;
   readonly #deps: PaymentDeps;
+  readonly #stepUp: StepUpPolicy;
   readonly byId;
   /** A bill's schedules, for every bill of one request in one query. */
   readonly #ofBill;
 
-  constructor(em: EntityManager, caller: Caller, deps: { bills: Bills; saga: PaymentDeps }) {
+  constructor(em: EntityManager, caller: Caller, deps: { bills: Bills; saga: PaymentDeps; stepUp: StepUpPolicy }) {
     this.#em = em;
     this.#caller = caller;
     this.#bills = deps.bills;
     this.#deps = deps.saga;
+    this.#stepUp = deps.stepUp;
     this.byId = rowLoader<ScheduledPayment, string>(em, ScheduledPayment, 'id');
     this.#ofBill = rowsLoader<ScheduledPayment, string>(em, ScheduledPayment, 'billId', {
       createdAt: 'asc',
@@ -86,6 +91,17 @@ export class ScheduledPayments {
           status: locked.status,
         });
       }
+      // Scheduling authorizes the payment (what is still owed, at most): the step-up rule applies now.
+      const operation = {
+        kind: 'BILL_SCHEDULE' as const,
+        payerId: caller.userId,
+        idempotencyKey: `${locked.id}:${data.payOn}`,
+        amount: remainingOf(locked),
+        currency: locked.currency as Currency,
+        source: data.fromAccountId,
+        destination: locked.billerId,
+      };
+      await this.#stepUp.check(em, operation, data.stepUpProof, () => neverPaid(em, caller.userId, locked.billerId));
       const now = new Date();
       const schedule = em.create(ScheduledPayment, {
         id: randomUUID(),

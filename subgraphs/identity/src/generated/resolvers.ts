@@ -107,6 +107,8 @@ export type Mutation = {
   changePassword: Scalars['Boolean']['output'];
   /** Second step of a sign-in that answered MFA_REQUIRED: the challenge id it gave and a second factor. Wrong answers count toward the sign-in lock. */
   completeLogin: AuthPayload;
+  /** Confirms a payment that answered STEP_UP_REQUIRED with a fresh second factor (a passkey signs the challenge id itself as its WebAuthn challenge). Wrong answers count toward the sign-in lock. */
+  confirmStepUp: StepUpConfirmation;
   /** Turns the authenticator app on with a code it shows, and returns ten single-use recovery codes. They are shown once; earlier unused ones stop working. */
   confirmTotpEnrollment: Array<Scalars['String']['output']>;
   /** ADMIN only: creates a RISK_OFFICER or ADMIN. */
@@ -145,6 +147,12 @@ export type MutationChangePasswordArgs = {
 
 export type MutationCompleteLoginArgs = {
   challengeId: Scalars['ID']['input'];
+  proof: SecondFactorProof;
+};
+
+
+export type MutationConfirmStepUpArgs = {
+  challengeId: Scalars['String']['input'];
   proof: SecondFactorProof;
 };
 
@@ -318,6 +326,15 @@ export type SetUserRolesInput = {
   userId: Scalars['ID']['input'];
 };
 
+/** A payment's confirmation: send `proof` as `stepUpProof` with the same payment and idempotency key. */
+export type StepUpConfirmation = {
+  __typename?: 'StepUpConfirmation';
+  /** When the proof stops working (STEP_UP_PROOF_TTL_SECONDS, 300 by default). */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Signed proof that you confirmed this payment's challenge; good for that payment alone. */
+  proof: Scalars['String']['output'];
+};
+
 /** An authenticator app being turned on: scan the QR code (or type the secret), then confirm with a code. */
 export type TotpEnrollment = {
   __typename?: 'TotpEnrollment';
@@ -473,6 +490,7 @@ export type ResolversTypes = ResolversObject<{
   SecondFactorProof: SecondFactorProof;
   Session: ResolverTypeWrapper<SessionModel>;
   SetUserRolesInput: SetUserRolesInput;
+  StepUpConfirmation: ResolverTypeWrapper<StepUpConfirmation>;
   TotpEnrollment: ResolverTypeWrapper<TotpEnrollment>;
   User: ResolverTypeWrapper<UserModel>;
 }>;
@@ -499,6 +517,7 @@ export type ResolversParentTypes = ResolversObject<{
   SecondFactorProof: SecondFactorProof;
   Session: SessionModel;
   SetUserRolesInput: SetUserRolesInput;
+  StepUpConfirmation: StepUpConfirmation;
   TotpEnrollment: TotpEnrollment;
   User: UserModel;
 }>;
@@ -549,6 +568,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   beginTotpEnrollment?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType, Partial<MutationBeginTotpEnrollmentArgs>>;
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
   completeLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteLoginArgs, 'challengeId' | 'proof'>>;
+  confirmStepUp?: Resolver<ResolversTypes['StepUpConfirmation'], ParentType, ContextType, RequireFields<MutationConfirmStepUpArgs, 'challengeId' | 'proof'>>;
   confirmTotpEnrollment?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationConfirmTotpEnrollmentArgs, 'code'>>;
   createStaffUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateStaffUserArgs, 'input'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
@@ -590,6 +610,11 @@ export type SessionResolvers<ContextType = IdentityContext, ParentType extends R
   lastUsedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type StepUpConfirmationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['StepUpConfirmation'] = ResolversParentTypes['StepUpConfirmation']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  proof?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type TotpEnrollmentResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['TotpEnrollment'] = ResolversParentTypes['TotpEnrollment']> = ResolversObject<{
   factorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   otpauthUri?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -624,6 +649,7 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   SecondFactor?: SecondFactorResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  StepUpConfirmation?: StepUpConfirmationResolvers<ContextType>;
   TotpEnrollment?: TotpEnrollmentResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;

@@ -16,4 +16,5 @@ export const Mutation: MutationResolvers = {
     services.auth.changePassword(currentPassword, newPassword),
   revokeSession: (_parent, { id }, { services }) => services.sessions.revoke(id),
   revokeAllOtherSessions: (_parent, _args, { services }) => services.sessions.revokeOthers(),
+  confirmStepUp: (_parent, { challengeId, proof }, { services }) => services.stepUps.confirm(challengeId, proof),
 };

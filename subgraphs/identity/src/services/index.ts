@@ -5,6 +5,7 @@ import { PasswordHasher } from './passwords.ts';
 import { SecondFactors } from './second-factors.ts';
 import { Sessions } from './sessions.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
+import { StepUps } from './step-up.ts';
 import { UserService } from './user-service.ts';
 
 export interface IdentityServices {
@@ -13,6 +14,7 @@ export interface IdentityServices {
   audit: AuditLog;
   factors: SecondFactors;
   sessions: Sessions;
+  stepUps: StepUps;
 }
 
 /** One hasher per configuration: it caches the dummy hash used for unknown emails. */
@@ -38,6 +40,7 @@ export function createIdentityServices({ em, caller, config, userAgent = null }:
     audit,
     sessions,
     factors,
+    stepUps: new StepUps({ config, caller, audit, factors }),
     auth: new AuthService({ em, config, hasher, audit, caller, factors, sessions, throttle, userAgent }),
     users: new UserService({ em, caller, audit }),
   };

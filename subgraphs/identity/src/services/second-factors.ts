@@ -22,7 +22,7 @@ import {
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { SealedBox } from '../../../../platform/sealed-box.ts';
 import { parseId } from '../../../../platform/validation.ts';
-import { RecoveryCode, SecondFactor, User } from '../entities/index.ts';
+import { RecoveryCode, SecondFactor, User, type AuditEventType } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { Sessions } from './sessions.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
@@ -199,6 +199,7 @@ export class SecondFactors {
       }
       const step = await this.#matchTotp(factor, code);
       if (step === null) throw new BadUserInputError('The code is not the one the app shows now.', 'code');
+      const hadFactor = await this.has(userId, em);
       factor.status = 'ACTIVE';
       factor.confirmedAt = new Date();
       factor.lastUsedStep = step;
@@ -208,7 +209,8 @@ export class SecondFactors {
         userId,
         details: { kind: 'TOTP', factorId: factor.id },
       });
-      recordSecurityChanged(em, userId, 'SECOND_FACTOR_ADDED');
+      // A first factor only raises the account's assurance; another one is a change payments must notice.
+      if (hadFactor) recordSecurityChanged(em, userId, 'SECOND_FACTOR_ADDED');
       return codes;
     });
   }
@@ -299,7 +301,7 @@ export class SecondFactors {
   /**
    * Runs `work` in one transaction with a second factor of `userId` just
    * verified (and spent). A wrong proof changes nothing, counts toward the
-   * sign-in lock (audited SECOND_FACTOR_FAILED) and is UNAUTHENTICATED; while
+   * sign-in lock (audited as `failureAudit`) and is UNAUTHENTICATED; while
    * locked, RATE_LIMITED.
    */
   async withFreshFactor<T>(
@@ -307,6 +309,7 @@ export class SecondFactors {
     proof: SecondFactorProof,
     passkeyChallenge: string | null,
     work: (em: EntityManager, verified: VerifiedFactor) => Promise<T>,
+    failureAudit: AuditEventType = 'SECOND_FACTOR_FAILED',
   ): Promise<T> {
     const user = await this.#em.findOneOrFail(User, { id: userId });
     const emailKey = createHash('sha256').update(user.email).digest('hex');
@@ -316,7 +319,7 @@ export class SecondFactors {
       return verified ? { ok: true as const, value: await work(em, verified) } : { ok: false as const };
     });
     if (!outcome.ok) {
-      await this.#throttle.recordFailure(emailKey, userId, 'SECOND_FACTOR_FAILED');
+      await this.#throttle.recordFailure(emailKey, userId, failureAudit);
       throw new UnauthenticatedError('The second factor is wrong, expired or was already used.', {
         reason: 'SECOND_FACTOR_INVALID',
         field: 'proof',

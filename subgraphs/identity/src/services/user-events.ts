@@ -24,7 +24,8 @@ export const USER_SECURITY_CHANGED = 'identity.user.security_changed';
 
 /**
  * A change that makes the next payments need a second factor (a factor added
- * or removed, a password or role change): banking and billing keep its time.
+ * beside another or removed, a password or role change): banking and billing
+ * keep its time.
  */
 export function recordSecurityChanged(em: EntityManager, userId: string, change: string): void {
   recordEvent(em, USER_SECURITY_CHANGED, { userId, change, at: new Date().toISOString() });
