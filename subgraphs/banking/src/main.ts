@@ -3,12 +3,14 @@
  * statements and spending summaries.
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { startErasureConsumer } from '../../../platform/data-rights.ts';
 import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedDemoAccounts } from './seed.ts';
 import { ensureSystemAccounts } from './services/account-service.ts';
+import { ERASURE_CONSUMER_GROUP, eraseBankingData } from './services/data-rights.ts';
 import { createBankingServices, type BankingServices } from './services/index.ts';
 import { statementCsv } from './services/statement-csv.ts';
 
@@ -31,13 +33,15 @@ export const banking: SubgraphDefinition<BankingServices> = {
       },
     },
   },
-  async onStart({ orm }) {
+  async onStart({ orm, bus, logger }) {
     try {
       await ensureSystemAccounts(orm.em.fork());
     } catch (error) {
       // Another instance created them at the same moment.
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
     }
+    // Anonymizes erased users' banking data (identity's `identity.user.erased`); stops before the database closes.
+    return startErasureConsumer({ orm, bus, logger, group: ERASURE_CONSUMER_GROUP, erase: eraseBankingData });
   },
   seedDemoData: seedDemoAccounts,
 };

@@ -11,7 +11,9 @@ import { resolvers } from './resolvers/index.ts';
 import { seedDemoBills } from './seed.ts';
 import { ensureStartingBillers } from './services/billers.ts';
 import { bankingClientFor } from '../../../platform/banking-client.ts';
+import { startErasureConsumer } from '../../../platform/data-rights.ts';
 import { startKnownUsersConsumer } from '../../../platform/known-users.ts';
+import { ERASURE_CONSUMER_GROUP, eraseBillingData } from './services/data-rights.ts';
 import { createBillingServices, type BillingServices } from './services/index.ts';
 import { KNOWN_USERS_CONSUMER_GROUP } from './services/bills.ts';
 import { startBillingJobs } from './services/jobs.ts';
@@ -28,9 +30,17 @@ export const billing: SubgraphDefinition<BillingServices> = {
   onStart: async ({ orm, config, logger, bus }) => {
     await ensureStartingBillers(orm.em.fork());
     const stopUsers = await startKnownUsersConsumer({ orm, bus, logger, group: KNOWN_USERS_CONSUMER_GROUP });
+    const stopErasure = await startErasureConsumer({
+      orm,
+      bus,
+      logger,
+      group: ERASURE_CONSUMER_GROUP,
+      erase: eraseBillingData,
+    });
     const stopJobs = await startBillingJobs({ em: orm.em, banking: bankingClientFor(config, 'billing'), logger });
     return async () => {
       await stopJobs();
+      await stopErasure();
       await stopUsers();
     };
   },

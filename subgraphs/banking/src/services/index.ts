@@ -1,5 +1,6 @@
 import type { ServiceDeps } from '../../../../platform/subgraph.ts';
 import { AccountService } from './account-service.ts';
+import { BankingDataRights } from './data-rights.ts';
 import { History } from './history.ts';
 import { Payments } from './payments.ts';
 
@@ -7,6 +8,7 @@ export interface BankingServices {
   accounts: AccountService;
   payments: Payments;
   history: History;
+  dataRights: BankingDataRights;
 }
 
 /** Builds the services of one request. */
@@ -16,5 +18,6 @@ export function createBankingServices({ em, caller }: ServiceDeps): BankingServi
     accounts,
     payments: new Payments(em, caller, accounts),
     history: new History(em, caller, accounts),
+    dataRights: new BankingDataRights(em, caller),
   };
 }

@@ -10,6 +10,10 @@ export const AUDIT_EVENT_TYPES = [
   'REFRESH_TOKEN_REUSED',
   'LOGGED_OUT',
   'ROLES_CHANGED',
+  'DATA_EXPORT_REQUESTED',
+  'DATA_EXPORT_DOWNLOADED',
+  'ERASURE_REFUSED',
+  'USER_ERASED',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

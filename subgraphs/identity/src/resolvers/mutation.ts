@@ -7,4 +7,6 @@ export const Mutation: MutationResolvers = {
   logout: (_parent, { refreshToken }, { services }) => services.auth.logout(refreshToken),
   createStaffUser: (_parent, { input }, { services }) => services.auth.createStaffUser(input),
   setUserRoles: (_parent, { input }, { services }) => services.users.setRoles(input.userId, input.roles),
+  requestDataExport: (_parent, _args, { services }) => services.dataRights.requestExport(),
+  requestErasure: (_parent, { userId }, { services }) => services.dataRights.requestErasure(userId),
 };

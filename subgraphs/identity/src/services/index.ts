@@ -1,6 +1,7 @@
 import type { ServiceDeps } from '../../../../platform/subgraph.ts';
 import { AuditLog } from './audit-log.ts';
 import { AuthService } from './auth-service.ts';
+import { DataRights } from './data-rights.ts';
 import { PasswordHasher } from './passwords.ts';
 import { UserService } from './user-service.ts';
 
@@ -8,6 +9,7 @@ export interface IdentityServices {
   auth: AuthService;
   users: UserService;
   audit: AuditLog;
+  dataRights: DataRights;
 }
 
 /** One hasher per configuration: it caches the dummy hash used for unknown emails. */
@@ -23,12 +25,13 @@ function hasherFor(config: ServiceDeps['config']): PasswordHasher {
 }
 
 /** Builds the services of one request. */
-export function createIdentityServices({ em, caller, config }: ServiceDeps): IdentityServices {
+export function createIdentityServices({ em, caller, config, logger }: ServiceDeps): IdentityServices {
   const hasher = hasherFor(config);
   const audit = new AuditLog(em);
   return {
     audit,
     auth: new AuthService({ em, config, hasher, audit, caller }),
     users: new UserService({ em, caller, audit }),
+    dataRights: new DataRights({ em, caller, config, audit, hasher, logger }),
   };
 }
