@@ -720,3 +720,40 @@ describe('erasure', () => {
     expect(codeOf(await postGraphQL(url, REQUEST_ERASURE, {}))).toBe('UNAUTHENTICATED');
   });
 });
+
+// Last: these stop subgraphs of the stack.
+describe('when a subgraph cannot answer', () => {
+  test('an export is FAILED, with the reason, and offers nothing partial', async () => {
+    const fay = await signUp(url, 'fay', 'CUSTOMER');
+    await bank.stack.subgraphs.messaging!.close();
+    const { requestDataExport } = await must<{
+      requestDataExport: { id: string; status: string; downloadPath: string | null; failureReason: string };
+    }>(url, REQUEST_EXPORT, {}, fay.token);
+    expect(requestDataExport).toMatchObject({ status: 'FAILED', downloadPath: null, sha256: null, sizeBytes: null });
+    expect(requestDataExport.failureReason).toMatch(/messaging service could not be reached.*Ask for a new export/);
+    const response = await download(`/data-export.json?id=${requestDataExport.id}`, fay.token);
+    expect({
+      status: response.status,
+      code: ((await response.json()) as JsonResponse).errors?.[0]?.extensions?.code,
+    }).toEqual({
+      status: 400,
+      code: 'INVALID_STATE_TRANSITION',
+    });
+  });
+
+  test('an erasure is refused with SERVICE_UNAVAILABLE when lending cannot be asked, and nothing changes', async () => {
+    const gus = await signUp(url, 'gus', 'CUSTOMER');
+    await bank.stack.subgraphs.lending!.close();
+    const refused = await postGraphQL(url, REQUEST_ERASURE, {}, gus.token);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(refused.errors?.[0]?.message).toMatch(/lending service cannot be reached.*nothing was changed/);
+    const again = await signIn(url, 'gus@example.com', TEST_PASSWORD);
+    const { me } = await must<{ me: { name: string; erasedAt: string | null } }>(
+      url,
+      `query { me { name erasedAt } }`,
+      {},
+      again.token,
+    );
+    expect(me).toEqual({ name: 'gus', erasedAt: null });
+  });
+});
