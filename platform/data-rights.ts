@@ -98,3 +98,18 @@ export function sql<T extends object = Record<string, unknown>>(
 ): Promise<T[]> {
   return em.getConnection().execute<T[]>(text, params, 'all', em.getTransactionContext());
 }
+
+/**
+ * Marks an erased user in a subgraph's known-users mirror (platform/known-users.ts:
+ * billing, messaging) as holding no role, so nobody can bill them or start a
+ * conversation with them; the row's time is the erasure's, so an older role
+ * event delivered late does not bring the roles back.
+ */
+export async function forgetKnownUser(em: EntityManager, userId: string): Promise<void> {
+  await sql(
+    em,
+    `insert into known_users (user_id, roles, as_of) values (?, '{}', now())
+       on conflict (user_id) do update set roles = '{}', as_of = greatest(known_users.as_of, excluded.as_of)`,
+    [userId],
+  );
+}

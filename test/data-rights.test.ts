@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ledgerViolations, sqlOver } from './support/faults.ts';
-import { addBill, billerOf, dayFromToday, notificationsOf, payBill } from './support/billing.ts';
+import { addBill, billerOf, dayFromToday, ISSUE_BILL, notificationsOf, payBill } from './support/billing.ts';
 import {
   ACCEPT,
   approve,
@@ -41,6 +41,7 @@ let doraRefreshToken: string;
 let business: string;
 let checking: string;
 let billId: string;
+let biller: string;
 let applicationId: string;
 let documentId: string;
 let loanId: string;
@@ -116,9 +117,9 @@ beforeAll(async () => {
   );
 
   // A bill, paid.
-  const biller = await billerOf(url, dora, 'UTILITIES');
+  biller = (await billerOf(url, dora, 'UTILITIES')).id;
   billId = await addBill(url, dora, {
-    billerId: biller.id,
+    billerId: biller,
     amount: '80.00',
     dueDate: dayFromToday(5),
     customerReference: 'DORA-METER-4242',
@@ -659,6 +660,29 @@ describe('erasure', () => {
         { body: '[erased]', sender: { name: 'Erased user' } },
         { body: 'Of course, Dora. Tomorrow at nine?', sender: { name: 'bianca' } },
       ]);
+      // Nobody can bill her or start a conversation with her any more.
+      const issued = await postGraphQL(
+        url,
+        ISSUE_BILL,
+        {
+          input: {
+            userId: dora.id,
+            billerId: biller,
+            customerReference: 'X-1',
+            amount: '5.00',
+            dueDate: dayFromToday(9),
+          },
+        },
+        admin.token,
+      );
+      expect(issued.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'userId' });
+      const started = await postGraphQL(
+        url,
+        `mutation($input: StartConversationInput!) { startConversation(input: $input) { id } }`,
+        { input: { participantId: dora.id, subject: 'Hello', body: 'Still there?' } },
+        banker.token,
+      );
+      expect(started.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'participantId' });
       // Her access token still works until it expires (15 minutes at most): what it shows is anonymous.
       const notifications = await notificationsOf(url, dora);
       expect(notifications.length).toBeGreaterThan(0);

@@ -8,7 +8,7 @@
  * ledger), with their amounts and times.
  */
 import { requireService, type Caller } from '../../../../platform/caller.ts';
-import { ERASED_TEXT, iso, sql, type DataSection } from '../../../../platform/data-rights.ts';
+import { ERASED_TEXT, forgetKnownUser, iso, sql, type DataSection } from '../../../../platform/data-rights.ts';
 import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { parseId } from '../../../../platform/validation.ts';
@@ -81,6 +81,7 @@ export async function billingPersonalData(em: EntityManager, caller: Caller, raw
 
 /** Anonymizes `userId`'s billing data (consumer group `billing-erasure`); idempotent. */
 export async function eraseBillingData(em: EntityManager, userId: string): Promise<void> {
+  await forgetKnownUser(em, userId);
   await sql(
     em,
     `update scheduled_payments set status = 'CANCELLED', updated_at = now() where owner_id = ? and status = 'SCHEDULED'`,

@@ -313,6 +313,8 @@ export class AuthService {
 
   /** Issues an access token and a new refresh token of `familyId`, inside `em`'s transaction. */
   async #openSession(em: EntityManager, user: User, familyId: string): Promise<AuthPayload> {
+    // An erased user has no sessions, whatever the way in (their password no longer verifies anyway).
+    if (user.erasedAt) throw new UnauthenticatedError(INVALID_CREDENTIALS);
     const refreshToken = randomBytes(32).toString('base64url');
     const ttlMs = this.#config.auth.refreshTokenTtlDays * 86_400_000;
     em.create(RefreshToken, {

@@ -10,7 +10,7 @@
  * appears in it as "Erased user".
  */
 import { requireService, type Caller } from '../../../../platform/caller.ts';
-import { ERASED_TEXT, iso, sql, type DataSection } from '../../../../platform/data-rights.ts';
+import { ERASED_TEXT, forgetKnownUser, iso, sql, type DataSection } from '../../../../platform/data-rights.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { parseId } from '../../../../platform/validation.ts';
 
@@ -90,6 +90,7 @@ export async function messagingPersonalData(
 
 /** Anonymizes `userId`'s messaging data (consumer group `messaging-erasure`); idempotent. */
 export async function eraseMessagingData(em: EntityManager, userId: string): Promise<void> {
+  await forgetKnownUser(em, userId);
   await sql(em, `update messages set body = ? where sender_id = ? and body <> ?`, [ERASED_TEXT, userId, ERASED_TEXT]);
   await sql(em, `update conversations set subject = ? where started_by = ? and subject <> ?`, [
     ERASED_TEXT,
