@@ -704,6 +704,51 @@ describe('erasure', () => {
     expect(rows).toEqual([{ purpose: '[erased]' }]);
   });
 
+  test('the erasure event handled again (a redelivery) changes nothing more', async () => {
+    const { stack } = bank;
+    const snapshot = async () => ({
+      banking: await stack.subgraphs
+        .banking!.orm.em.getConnection()
+        .execute(`select id, nickname, status, balance::text from accounts where owner_id = ? order by id`, [dora.id]),
+      entries: await stack.subgraphs
+        .banking!.orm.em.getConnection()
+        .execute(`select count(*)::text as n, sum(amount)::text as total from entries`),
+      billing: await stack.subgraphs
+        .billing!.orm.em.getConnection()
+        .execute(`select id, customer_reference, status, updated_at from bills where owner_id = ? order by id`, [
+          dora.id,
+        ]),
+      lending: await lendingSql(
+        bank,
+        `select a.id, a.purpose, a.status, (select count(*) from loan_application_transitions t where t.application_id = a.id)::text as steps
+           from loan_applications a where applicant_id = ? order by id`,
+        [dora.id],
+      ),
+      messaging: await stack.subgraphs.messaging!.orm.em.getConnection().execute(
+        `select m.id, m.body, c.subject from messages m join conversations c on c.id = m.conversation_id
+            where c.id = ? order by m.seq`,
+        [conversationId],
+      ),
+    });
+    const before = await snapshot();
+    const [event] = await bank.stack.subgraphs
+      .identity!.orm.em.getConnection()
+      .execute<{ id: string; type: string; payload: Record<string, unknown>; occurred_at: Date }[]>(
+        `select id, type, payload, occurred_at from outbox_events where type = 'identity.user.erased' and payload->>'userId' = ?`,
+        [dora.id],
+      );
+    expect(event).toBeDefined();
+    // The same event once more on the durable stream, as after a consumer's crash before its acknowledgement.
+    await bank.stack.bus.append({
+      id: event!.id,
+      type: event!.type,
+      payload: event!.payload,
+      occurredAt: new Date(event!.occurred_at).toISOString(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await snapshot()).toEqual(before);
+  });
+
   test("keeps the ledger's invariants: entries sum to zero, every balance equals its entries", async () => {
     const banking = sqlOver(bank.stack.subgraphs.banking!.orm);
     expect(await ledgerViolations(banking)).toEqual([]);
