@@ -31,6 +31,7 @@ const config: CodegenConfig = {
         AuditEvent: '../entities/index.ts#AuditEvent',
         Session: '../entities/index.ts#Session',
         SecondFactor: '../entities/index.ts#SecondFactor',
+        DataExport: '../entities/index.ts#DataExport',
       }),
     },
     'subgraphs/banking/src/generated/resolvers.ts': {

@@ -43,8 +43,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
   try {
     const subgraphs: Partial<Record<SubgraphName, RunningSubgraph>> = {};
-    // On random ports, each subgraph learns the URLs of those started before it (lending calls banking).
-    let current = config;
+    // On random ports, the subgraphs share one table of URLs, filled in as each starts: lending calls banking
+    // (started before it) and identity, started first, calls the others for data-rights requests.
+    const current = options.randomPorts ? withSubgraphUrls(config, {}) : config;
     for (const name of IMPLEMENTED_SUBGRAPHS) {
       const running = await startSubgraph(await loadSubgraph(name), {
         config: current,
@@ -55,7 +56,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       });
       subgraphs[name] = running;
       closers.push(() => running.close());
-      if (options.randomPorts) current = withSubgraphUrls(current, { [name]: running.url });
+      if (options.randomPorts) current.router.subgraphUrls[name] = running.url;
     }
     const router = await startRouter({
       config,

@@ -19,8 +19,12 @@ import { ForbiddenError, UnauthenticatedError } from './errors.ts';
 export const ROLES = ['CUSTOMER', 'BUSINESS_OWNER', 'BANKER', 'RISK_OFFICER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Internal services that call other subgraphs directly (sagas), never through the router. */
-export const SERVICES = ['billing', 'lending'] as const;
+/**
+ * Internal services that call other subgraphs directly, never through the
+ * router: billing and lending (sagas, to banking), identity (the customer's
+ * data rights: exports and erasure checks, to every other subgraph).
+ */
+export const SERVICES = ['billing', 'lending', 'identity'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** A caller that signed in, nobody, or an internal service. */

@@ -368,6 +368,7 @@ describe('requireForService', () => {
       'ROUTER_SIGNING_PUBLIC_KEY: is required for the identity service',
       'DATABASE_URL or IDENTITY_DATABASE_URL: is required for the identity service',
       'JWT_PRIVATE_KEY: is required for the identity service',
+      'SERVICE_SIGNING_PRIVATE_KEY: is required for the identity service',
       'FACTOR_ENCRYPTION_KEY: is required for the identity service',
     ]);
   });
@@ -379,6 +380,20 @@ describe('requireForService', () => {
     expect(loadConfig({ NODE_ENV: 'development', STAFF_MFA_REQUIRED: 'true' }).auth.staffMfaRequired).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test', STAFF_MFA_REQUIRED: 'false' }).auth.staffMfaRequired).toBe(false);
     expect(variablesOf(problemsOf(() => loadConfig({ STAFF_MFA_REQUIRED: 'yes' })))).toEqual(['STAFF_MFA_REQUIRED']);
+  });
+
+  it('refuses identity without the service signing key, and the other subgraphs without its public half (data rights)', () => {
+    expect(
+      problemsOf(() => requireForService(withKeys(withDatabase, { serviceSigningPrivateKey: undefined }), 'identity')),
+    ).toEqual(['SERVICE_SIGNING_PRIVATE_KEY: is required for the identity service']);
+    for (const name of ['banking', 'billing', 'lending', 'messaging'] as const) {
+      expect(
+        problemsOf(() => requireForService(withKeys(withDatabase, { serviceSigningPublicKey: undefined }), name)),
+      ).toEqual([`SERVICE_SIGNING_PUBLIC_KEY: is required for the ${name} service`]);
+    }
+    expect(() =>
+      requireForService(withKeys(withDatabase, { serviceSigningPublicKey: undefined }), 'identity'),
+    ).not.toThrow();
   });
 
   it('does not ask other subgraphs for the access token private key', () => {

@@ -175,9 +175,9 @@ export interface KeyConfig {
   routerSigningPrivateKey: string | undefined;
   /** every subgraph verifies the caller header with it. */
   routerSigningPublicKey: string | undefined;
-  /** internal services (billing, lending) sign their calls to other subgraphs with it (ES256). */
+  /** internal services (billing, lending, identity) sign their calls to other subgraphs with it (ES256). */
   serviceSigningPrivateKey: string | undefined;
-  /** subgraphs that accept service calls (banking) verify them with it. */
+  /** subgraphs that accept service calls (all but identity) verify them with it. */
   serviceSigningPublicKey: string | undefined;
   /** lending encrypts loan documents at rest with it (AES-256-GCM; base64 of 32 bytes). */
   documentEncryptionKey: string | undefined;
@@ -377,16 +377,17 @@ export function requireForService(config: Config, service: 'router' | SubgraphNa
     if (service === 'identity' && config.isProduction && config.admin === undefined) {
       problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: are required for the identity service in production');
     }
-    // Banking accepts holds from the billing and lending sagas, signed with the service key.
-    if (service === 'banking') need(config.keys.serviceSigningPublicKey, 'SERVICE_SIGNING_PUBLIC_KEY');
+    // Banking accepts holds from the billing and lending sagas, signed with the service key; every subgraph but
+    // identity answers identity's data-rights calls (exports, erasure checks), signed the same way.
+    if (service !== 'identity') need(config.keys.serviceSigningPublicKey, 'SERVICE_SIGNING_PUBLIC_KEY');
     // Banking and billing check identity's step-up proofs for payments.
     if (service === 'banking' || service === 'billing') need(config.keys.jwtPublicKey, 'JWT_PUBLIC_KEY');
     // Payments without strong customer authentication are for development and tests only.
     if ((service === 'banking' || service === 'billing') && config.isProduction && !config.stepUp.enabled) {
       problems.push(`PAYMENT_STEP_UP: cannot be off for the ${service} service in production`);
     }
-    // Billing and lending call banking as services; lending encrypts loan documents.
-    if (service === 'billing' || service === 'lending') {
+    // Billing and lending call banking as services, identity calls the others; lending encrypts loan documents.
+    if (service === 'billing' || service === 'lending' || service === 'identity') {
       need(config.keys.serviceSigningPrivateKey, 'SERVICE_SIGNING_PRIVATE_KEY');
     }
     if (service === 'lending') need(config.keys.documentEncryptionKey, 'DOCUMENT_ENCRYPTION_KEY');

@@ -6,6 +6,14 @@
 import type { EntityClass, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import type { EntityManager } from './orm.ts';
+import { isUuid } from './validation.ts';
+
+/**
+ * The key a row is matched by: UUIDs in lower case, since PostgreSQL reads
+ * `uuid` columns back in lower case whatever case they were asked in (an id
+ * given in upper case still finds its row).
+ */
+const matchKey = (key: unknown): unknown => (typeof key === 'string' && isUuid(key) ? key.toLowerCase() : key);
 
 /** Rows by a unique property (`id`, `seq`...): null for a key with no row. */
 export function rowLoader<T extends object, K extends string | number>(
@@ -15,8 +23,8 @@ export function rowLoader<T extends object, K extends string | number>(
 ): DataLoader<K, T | null> {
   return new DataLoader<K, T | null>(async (keys) => {
     const rows: T[] = await em.find<T>(entity, { [property]: { $in: [...keys] } } as FilterQuery<NoInfer<T>>);
-    const byKey = new Map(rows.map((row) => [row[property] as unknown as K, row]));
-    return keys.map((key) => byKey.get(key) ?? null);
+    const byKey = new Map(rows.map((row) => [matchKey(row[property]), row]));
+    return keys.map((key) => byKey.get(matchKey(key)) ?? null);
   });
 }
 
@@ -31,8 +39,8 @@ export function rowsLoader<T extends object, K extends string | number>(
     const rows: T[] = await em.find<T>(entity, { [property]: { $in: [...keys] } } as FilterQuery<NoInfer<T>>, {
       orderBy,
     });
-    const byKey = new Map<K, T[]>(keys.map((key) => [key, []]));
-    for (const row of rows) byKey.get(row[property] as unknown as K)?.push(row);
-    return keys.map((key) => byKey.get(key) ?? []);
+    const byKey = new Map<unknown, T[]>(keys.map((key) => [matchKey(key), []]));
+    for (const row of rows) byKey.get(matchKey(row[property]))?.push(row);
+    return keys.map((key) => byKey.get(matchKey(key)) ?? []);
   });
 }

@@ -81,6 +81,7 @@ let billToCancel: string;
 let scheduleId: string;
 let paymentId: string;
 let paymentTx: string;
+let carolExport: string; // her data export, READY
 // Olga's objects.
 let oA: string; // BUSINESS: the loan was paid into it, a repayment left it
 let oA2: string; // checking: no payout ever went there
@@ -260,6 +261,31 @@ function download(spec: Omit<ProbeSpec, 'kind'>): Probe {
   const expect = Object.fromEntries(keys.map((key) => [key, spec.expect?.[key] ?? statusOf(key)]));
   return probe({ ...spec, kind: 'root', expect }, async (party, id) => {
     const path = `/statement.csv?accountId=${id}&month=${MONTH}`;
+    const response = await fetch(new URL(path, url), {
+      headers: party.user ? { authorization: `Bearer ${party.user.token}` } : {},
+    });
+    const body = await response.text();
+    return {
+      label: String(response.status),
+      id,
+      answer: { status: response.status, body },
+      request: `GET ${path} as ${party.name}`,
+    };
+  });
+}
+
+/**
+ * A probe of a data export's download on the router: its owner gets the
+ * archive, everyone else (ADMINs included) the 404 of an export that does not
+ * exist, and a caller without a token 401.
+ */
+function exportDownload(spec: Omit<ProbeSpec, 'kind'>): Probe {
+  const keys = [...(spec.callers ?? EVERYONE), ...(spec.parties ?? [])];
+  const statusOf = (key: CallerKey): Expect =>
+    key === 'owner' ? seen('200') : key === 'anonymous' ? hidden('401') : hidden('404');
+  const expect = Object.fromEntries(keys.map((key) => [key, spec.expect?.[key] ?? statusOf(key)]));
+  return probe({ ...spec, kind: 'root', expect }, async (party, id) => {
+    const path = `/data-export.json?id=${id}`;
     const response = await fetch(new URL(path, url), {
       headers: party.user ? { authorization: `Bearer ${party.user.token}` } : {},
     });
@@ -1222,6 +1248,36 @@ const PARTICIPANTS = { assignedBanker: seen('visible'), admin: hidden('NOT_FOUND
 
 function identityReadProbes(): Probe[] {
   return [
+    // README: a data export is its owner's alone; ADMINs do not see other people's.
+    gql({
+      type: 'DataExport',
+      path: 'dataExport(id)',
+      kind: 'root',
+      owner: 'carol',
+      target: () => carolExport,
+      query: `query($id: ID!) { dataExport(id: $id) { id status } }`,
+      focus: ['dataExport'],
+      parties: ['counterparty'],
+      expect: { admin: hidden('NOT_FOUND') },
+    }),
+    gql({
+      type: 'DataExport',
+      path: 'dataExports',
+      kind: 'list',
+      owner: 'carol',
+      target: () => carolExport,
+      query: `query { dataExports { id } }`,
+      focus: ['dataExports'],
+      parties: ['counterparty'],
+      expect: { anonymous: unseen('UNAUTHENTICATED') },
+    }),
+    exportDownload({
+      type: 'DataExport',
+      path: 'GET /data-export.json',
+      owner: 'carol',
+      target: () => carolExport,
+      parties: ['counterparty'],
+    }),
     gql({
       type: 'AuditEvent',
       path: 'auditEvents(userId) (ADMIN only)',
@@ -2148,6 +2204,14 @@ beforeAll(async () => {
     ),
   );
   await Promise.all([...ownAccount.entries()].map(([user, account]) => deposit(url, user, account, '100.00')));
+  const exported = await must<{ requestDataExport: { id: string; status: string } }>(
+    url,
+    `mutation { requestDataExport { id status } }`,
+    {},
+    carol.token,
+  );
+  expect(exported.requestDataExport.status).toBe('READY');
+  carolExport = exported.requestDataExport.id;
 
   // Carol: money in, a transfer to dan, an alert she then falls under.
   const moved = await must<{ deposit: { id: string } }>(

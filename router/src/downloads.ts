@@ -16,6 +16,8 @@ import { httpRouteOperation } from '../../platform/subgraph.ts';
 /** Public download paths and the subgraph that serves each. */
 export const DOWNLOADS: Readonly<Record<string, SubgraphName>> = {
   '/statement.csv': 'banking',
+  // A data export's archive (GDPR articles 15 and 20), for its owner only.
+  '/data-export.json': 'identity',
 };
 
 const FORWARDED_HEADERS = ['content-type', 'content-disposition', 'cache-control'];

@@ -4,12 +4,14 @@
  */
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { startSecurityChangesConsumer } from '../../../platform/step-up.ts';
+import { startErasureConsumer } from '../../../platform/data-rights.ts';
 import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedDemoAccounts } from './seed.ts';
 import { ensureSystemAccounts } from './services/account-service.ts';
+import { ERASURE_CONSUMER_GROUP, eraseBankingData } from './services/data-rights.ts';
 import { createBankingServices, type BankingServices } from './services/index.ts';
 import { statementCsv } from './services/statement-csv.ts';
 
@@ -43,7 +45,24 @@ export const banking: SubgraphDefinition<BankingServices> = {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
     }
     // Payments soon after a password, role or factor change need a second factor.
-    return startSecurityChangesConsumer({ orm, bus, logger, group: SECURITY_CHANGES_CONSUMER_GROUP });
+    const stopChanges = await startSecurityChangesConsumer({
+      orm,
+      bus,
+      logger,
+      group: SECURITY_CHANGES_CONSUMER_GROUP,
+    });
+    // Anonymizes erased users' banking data (identity's `identity.user.erased`); stops before the database closes.
+    const stopErasure = await startErasureConsumer({
+      orm,
+      bus,
+      logger,
+      group: ERASURE_CONSUMER_GROUP,
+      erase: eraseBankingData,
+    });
+    return async () => {
+      await stopErasure();
+      await stopChanges();
+    };
   },
   seedDemoData: seedDemoAccounts,
 };

@@ -11,8 +11,10 @@ import { resolvers } from './resolvers/index.ts';
 import { seedDemoBills } from './seed.ts';
 import { ensureStartingBillers } from './services/billers.ts';
 import { bankingClientFor } from '../../../platform/banking-client.ts';
+import { startErasureConsumer } from '../../../platform/data-rights.ts';
 import { startKnownUsersConsumer } from '../../../platform/known-users.ts';
 import { startSecurityChangesConsumer } from '../../../platform/step-up.ts';
+import { ERASURE_CONSUMER_GROUP, eraseBillingData } from './services/data-rights.ts';
 import { createBillingServices, type BillingServices } from './services/index.ts';
 import { KNOWN_USERS_CONSUMER_GROUP, SECURITY_CHANGES_CONSUMER_GROUP } from './services/bills.ts';
 import { startBillingJobs } from './services/jobs.ts';
@@ -36,9 +38,17 @@ export const billing: SubgraphDefinition<BillingServices> = {
       logger,
       group: SECURITY_CHANGES_CONSUMER_GROUP,
     });
+    const stopErasure = await startErasureConsumer({
+      orm,
+      bus,
+      logger,
+      group: ERASURE_CONSUMER_GROUP,
+      erase: eraseBillingData,
+    });
     const stopJobs = await startBillingJobs({ em: orm.em, banking: bankingClientFor(config, 'billing'), logger });
     return async () => {
       await stopJobs();
+      await stopErasure();
       await stopChanges();
       await stopUsers();
     };

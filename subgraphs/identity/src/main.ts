@@ -8,6 +8,7 @@ import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedDemoUsers } from './seed.ts';
+import { DATA_EXPORT_PATH } from './services/data-rights.ts';
 import { createIdentityServices, type IdentityServices } from './services/index.ts';
 
 export const identity: SubgraphDefinition<IdentityServices> = {
@@ -17,6 +18,13 @@ export const identity: SubgraphDefinition<IdentityServices> = {
   database: { entities, migrations, migrationsPath: new URL('./migrations', import.meta.url).pathname },
   outbox: true,
   createServices: createIdentityServices,
+  // The archive of a data export, for its owner only, through the router's download route.
+  httpRoutes: {
+    [DATA_EXPORT_PATH]: {
+      contentType: 'application/json; charset=utf-8',
+      handle: ({ url, services }) => services.dataRights.download(url.searchParams.get('id') ?? ''),
+    },
+  },
   async onStart({ orm, config, logger, bus }) {
     const services = createIdentityServices({ em: orm.em.fork(), caller: { kind: 'anonymous' }, config, logger, bus });
     // Production has no default: requireForService refuses to start identity there without ADMIN_EMAIL/ADMIN_PASSWORD.

@@ -10,7 +10,9 @@ import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedDemoLendingProfile } from './seed.ts';
 import { bankingClientFor } from '../../../platform/banking-client.ts';
+import { startErasureConsumer } from '../../../platform/data-rights.ts';
 import { createLendingServices, type LendingServices } from './services/index.ts';
+import { ERASURE_CONSUMER_GROUP, eraseLendingData } from './services/data-rights.ts';
 import { startRecovery } from './services/recovery.ts';
 import { subscriptions } from './subscriptions.ts';
 
@@ -23,7 +25,20 @@ export const lending: SubgraphDefinition<LendingServices> = {
   subscriptions,
   createServices: createLendingServices,
   // The recovery job stops when the subgraph closes, before its database.
-  onStart: async ({ orm, config, bus, logger }) =>
-    startRecovery({ em: orm.em, banking: bankingClientFor(config, 'lending'), bus, logger }),
+  // So does the consumer that anonymizes erased users' data (identity's `identity.user.erased`).
+  onStart: async ({ orm, config, bus, logger }) => {
+    const stopRecovery = await startRecovery({ em: orm.em, banking: bankingClientFor(config, 'lending'), bus, logger });
+    const stopErasure = await startErasureConsumer({
+      orm,
+      bus,
+      logger,
+      group: ERASURE_CONSUMER_GROUP,
+      erase: eraseLendingData,
+    });
+    return async () => {
+      await stopErasure();
+      await stopRecovery();
+    };
+  },
   seedDemoData: seedDemoLendingProfile,
 };

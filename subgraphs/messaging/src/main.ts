@@ -6,11 +6,13 @@
  * roles and who applied to which banker from identity's and lending's
  * events, to know who may talk to whom.
  */
+import { startErasureConsumer } from '../../../platform/data-rights.ts';
 import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedDemoConversation } from './seed.ts';
+import { ERASURE_CONSUMER_GROUP, eraseMessagingData } from './services/data-rights.ts';
 import { createMessagingServices, type MessagingServices } from './services/index.ts';
 import { startDirectoryConsumer } from './services/directory.ts';
 import { startNotificationConsumer } from './services/notification-consumer.ts';
@@ -29,6 +31,7 @@ export const messaging: SubgraphDefinition<MessagingServices> = {
     const stops = [
       await startDirectoryConsumer({ orm, bus, logger }),
       await startNotificationConsumer({ orm, bus, logger }),
+      await startErasureConsumer({ orm, bus, logger, group: ERASURE_CONSUMER_GROUP, erase: eraseMessagingData }),
     ];
     return async () => {
       for (const stop of stops) await stop();

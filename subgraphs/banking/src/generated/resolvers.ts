@@ -296,6 +296,10 @@ export type Query = {
   __typename?: 'Query';
   /** One of your accounts (ADMINs: any account; a loan payout's viewers: its payout account, in part). NOT_FOUND when it does not exist or is not yours. */
   account?: Maybe<Account>;
+  /** Services only (identity, before an erasure): what in banking stops the user's erasure (money on an account, pending holds), as JSON text: a list of { reason, message }, empty when nothing does. */
+  bankingErasureBlockers: Scalars['String']['output'];
+  /** Services only (identity, for the customer's data rights): everything banking holds about a user (accounts, their entries, monthly statements, pending holds), as the JSON text of one section of a data export. */
+  bankingPersonalData: Scalars['String']['output'];
   /** A transaction touching one of your accounts (ADMINs: any; a loan payout's viewers: the payout). NOT_FOUND otherwise. */
   transaction?: Maybe<Transaction>;
 };
@@ -303,6 +307,16 @@ export type Query = {
 
 export type QueryAccountArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryBankingErasureBlockersArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type QueryBankingPersonalDataArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -774,6 +788,8 @@ export type PageInfoResolvers<ContextType = BankingContext, ParentType extends R
 
 export type QueryResolvers<ContextType = BankingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
+  bankingErasureBlockers?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryBankingErasureBlockersArgs, 'userId'>>;
+  bankingPersonalData?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryBankingPersonalDataArgs, 'userId'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
 }>;
 

@@ -1,5 +1,6 @@
 import type { ServiceDeps } from '../../../../platform/subgraph.ts';
 import { AccountService } from './account-service.ts';
+import { BankingDataRights } from './data-rights.ts';
 import { History } from './history.ts';
 import { Payments } from './payments.ts';
 import { StepUpPolicy } from '../../../../platform/step-up.ts';
@@ -8,6 +9,7 @@ export interface BankingServices {
   accounts: AccountService;
   payments: Payments;
   history: History;
+  dataRights: BankingDataRights;
 }
 
 /** Builds the services of one request. */
@@ -17,5 +19,6 @@ export function createBankingServices({ em, caller, config }: ServiceDeps): Bank
     accounts,
     payments: new Payments(em, caller, accounts, new StepUpPolicy(config)),
     history: new History(em, caller, accounts),
+    dataRights: new BankingDataRights(em, caller),
   };
 }

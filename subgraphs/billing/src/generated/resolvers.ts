@@ -313,6 +313,8 @@ export type Query = {
   billPayment?: Maybe<BillPayment>;
   /** Billers users can pay, by name (optionally of one category). Any signed-in user; ADMINs also see inactive ones. */
   billers: Array<Biller>;
+  /** Services only (identity, for the customer's data rights): everything billing holds about a user (bills, bill payments, scheduled payments), as the JSON text of one section of a data export. */
+  billingPersonalData: Scalars['String']['output'];
 };
 
 
@@ -328,6 +330,11 @@ export type QueryBillPaymentArgs = {
 
 export type QueryBillersArgs = {
   category?: InputMaybe<BillerCategory>;
+};
+
+
+export type QueryBillingPersonalDataArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 /** A payment of a bill's remaining amount on a day to come. */
@@ -680,6 +687,7 @@ export type QueryResolvers<ContextType = BillingContext, ParentType extends Reso
   bill?: Resolver<Maybe<ResolversTypes['Bill']>, ParentType, ContextType, RequireFields<QueryBillArgs, 'id'>>;
   billPayment?: Resolver<Maybe<ResolversTypes['BillPayment']>, ParentType, ContextType, RequireFields<QueryBillPaymentArgs, 'id'>>;
   billers?: Resolver<Array<ResolversTypes['Biller']>, ParentType, ContextType, Partial<QueryBillersArgs>>;
+  billingPersonalData?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryBillingPersonalDataArgs, 'userId'>>;
 }>;
 
 export type ScheduledPaymentResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['ScheduledPayment'] = ResolversParentTypes['ScheduledPayment'], FederationReferenceType extends FederationReferenceTypes['ScheduledPayment'] = FederationReferenceTypes['ScheduledPayment']> = ResolversObject<{

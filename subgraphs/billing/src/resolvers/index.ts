@@ -1,6 +1,7 @@
 import { money, type Currency } from '../../../../platform/money.ts';
 import { scalarResolvers } from '../../../../platform/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
+import { billingPersonalData } from '../services/data-rights.ts';
 import { remainingOf } from '../services/payments.ts';
 
 const moneyOf = (minor: bigint, currency: string) => money(minor, currency as Currency);
@@ -11,6 +12,8 @@ export const resolvers: Resolvers = {
     billers: (_root, { category }, { services }) => services.billers.list(category),
     bill: (_root, { id }, { services }) => services.bills.get(id),
     billPayment: (_root, { id }, { services }) => services.payments.get(id),
+    billingPersonalData: async (_root, { userId }, { em, caller }) =>
+      JSON.stringify(await billingPersonalData(em, caller, userId)),
   },
   Mutation: {
     createBiller: (_root, { input }, { services }) => services.billers.create(input),

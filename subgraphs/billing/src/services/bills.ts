@@ -131,7 +131,8 @@ export class Bills {
     data: { billerId: string; customerReference: string; amount: string; dueDate: string },
   ): Promise<Bill> {
     const biller = await this.#billers.requireActive(data.billerId, 'billerId');
-    if (ownerId !== issuedBy && (await rolesOf(this.#em, ownerId)) === null) {
+    // A user billing has not heard of, or an erased one (no roles left), cannot be billed.
+    if (ownerId !== issuedBy && !(await rolesOf(this.#em, ownerId))?.length) {
       throw new NotFoundError('User', { field: 'userId' });
     }
     const amount = parseAmountInput(data.amount, biller.currency as Currency, 'amount');

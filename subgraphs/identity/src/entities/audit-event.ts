@@ -21,6 +21,10 @@ export const AUDIT_EVENT_TYPES = [
   'OTHER_SESSIONS_REVOKED',
   'STEP_UP_CONFIRMED',
   'STEP_UP_FAILED',
+  'DATA_EXPORT_REQUESTED',
+  'DATA_EXPORT_DOWNLOADED',
+  'ERASURE_REFUSED',
+  'USER_ERASED',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -1,6 +1,7 @@
 import { OutboxEventSchema } from '../../../../platform/outbox.ts';
 import { AuditEventSchema } from './audit-event.ts';
 import { LoginChallengeSchema } from './login-challenge.ts';
+import { DataExportSchema } from './data-export.ts';
 import { LoginThrottleSchema } from './login-throttle.ts';
 import { RecoveryCodeSchema } from './recovery-code.ts';
 import { SecondFactorSchema } from './second-factor.ts';
@@ -10,6 +11,7 @@ import { UserSchema } from './user.ts';
 
 export { AuditEvent, type AuditEventType } from './audit-event.ts';
 export { LoginChallenge } from './login-challenge.ts';
+export { DataExport, type DataExportStatus } from './data-export.ts';
 export { LoginThrottle } from './login-throttle.ts';
 export { RecoveryCode } from './recovery-code.ts';
 export { SecondFactor, type SecondFactorKind } from './second-factor.ts';
@@ -28,4 +30,5 @@ export const entities = [
   LoginThrottleSchema,
   AuditEventSchema,
   OutboxEventSchema,
+  DataExportSchema,
 ];

@@ -19,6 +19,8 @@ export const UserSchema = defineEntity({
     title: p.string().length(200).nullable(),
     bio: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    /** Set when the user's personal data was erased (GDPR art. 17): the row stays as an anonymous "Erased user". */
+    erasedAt: p.datetime().nullable(),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { User as UserModel, AuditEvent as AuditEventModel, Session as SessionModel, SecondFactor as SecondFactorModel } from '../entities/index.ts';
+import type { User as UserModel, AuditEvent as AuditEventModel, Session as SessionModel, SecondFactor as SecondFactorModel, DataExport as DataExportModel } from '../entities/index.ts';
 import type { IdentityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -99,6 +99,47 @@ export type CreateStaffUserInput = {
   role: Role;
 };
 
+/** The result of an erasure: the user's personal data is gone from every subgraph; the records the bank must keep (the ledger, loans, the audit log) remain under an anonymous "Erased user". */
+export type DataErasure = {
+  __typename?: 'DataErasure';
+  /** When the erasure happened. */
+  erasedAt: Scalars['DateTime']['output'];
+  /** The pseudonym that replaced the user's id in the audit log (a UUID unrelated to the user id). */
+  pseudonym: Scalars['ID']['output'];
+  /** The erased user's id. Records the bank keeps by law (accounts, the ledger, loans) still carry it, with no personal data behind it. */
+  userId: Scalars['ID']['output'];
+};
+
+/** A copy of everything the bank holds about you (GDPR articles 15 and 20): one JSON archive with a manifest (when it was made, its format version, and for each subgraph's section its record counts and SHA-256), downloaded through the router with your access token. */
+export type DataExport = {
+  __typename?: 'DataExport';
+  /** When it became READY or FAILED; null while PENDING. */
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** READY only: the router path that downloads the archive (GET, with `Authorization: Bearer <accessToken>`), for example "/data-export.json?id=..."; null otherwise. */
+  downloadPath?: Maybe<Scalars['String']['output']>;
+  /** FAILED only: why, and what to do. */
+  failureReason?: Maybe<Scalars['String']['output']>;
+  /** Stable identifier (UUID). */
+  id: Scalars['ID']['output'];
+  /** When you asked for it. */
+  requestedAt: Scalars['DateTime']['output'];
+  /** READY only: SHA-256 (hex) of the whole archive as downloaded. */
+  sha256?: Maybe<Scalars['String']['output']>;
+  /** READY only: the archive's size in bytes. */
+  sizeBytes?: Maybe<Scalars['Int']['output']>;
+  /** PENDING, READY or FAILED. */
+  status: DataExportStatus;
+};
+
+/** Where a data export stands. */
+export type DataExportStatus =
+  /** Could not be assembled (`failureReason` says why); ask for a new one. */
+  | 'FAILED'
+  /** Being assembled from every subgraph. */
+  | 'PENDING'
+  /** Assembled: download it from the router (`downloadPath`). */
+  | 'READY';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Starts turning on an authenticator app: returns its secret and QR code. Nothing changes until `confirmTotpEnrollment`. */
@@ -125,6 +166,10 @@ export type Mutation = {
   register: AuthPayload;
   /** Turns one of the caller's second factors off, after a fresh second factor, and ends every other session. */
   removeSecondFactor: Scalars['Boolean']['output'];
+  /** Collects everything the bank holds about you, from every subgraph, into one JSON archive (GDPR articles 15 and 20) and returns the export: READY with its `downloadPath`, or FAILED with the reason. At most 5 per 24 hours (RATE_LIMITED beyond). */
+  requestDataExport: DataExport;
+  /** Erases your personal data in every subgraph (GDPR article 17); an ADMIN may name another user. Refused with INVALID_STATE_TRANSITION (`reason`: ACCOUNT_HAS_BALANCE, PENDING_HOLDS, OPEN_LOAN, LOAN_PAYOUT_IN_PROGRESS; nothing changed) while an account holds money or pending holds, or a loan is open. Afterwards the user cannot sign in; access tokens already issued stop working when they expire (15 minutes at most). */
+  requestErasure: DataErasure;
   /** Ends every session of the caller except the one this request's access token belongs to. Returns how many ended. */
   revokeAllOtherSessions: Scalars['Int']['output'];
   /** Ends one of the caller's sessions (its refresh token stops working; its access tokens lapse within their lifetime). False when it had already ended. */
@@ -199,6 +244,11 @@ export type MutationRemoveSecondFactorArgs = {
 };
 
 
+export type MutationRequestErasureArgs = {
+  userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type MutationRevokeSessionArgs = {
   id: Scalars['ID']['input'];
 };
@@ -221,6 +271,10 @@ export type Query = {
   __typename?: 'Query';
   /** ADMIN only: the audit log, newest first. */
   auditEvents: AuditEventConnection;
+  /** One of your data exports; NOT_FOUND when it does not exist or is not yours. */
+  dataExport?: Maybe<DataExport>;
+  /** Your data exports, newest first (at most 50). */
+  dataExports: Array<DataExport>;
   /** The signed-in user, or null when the request carries no access token. */
   me?: Maybe<User>;
 };
@@ -230,6 +284,11 @@ export type QueryAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   userId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryDataExportArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** Sign-up details. Passwords must be 12 to 128 characters long and must not contain the email address. */
@@ -359,6 +418,8 @@ export type User = {
   createdAt: Scalars['DateTime']['output'];
   /** Sign-in email. Visible only to the user themself and to staff (RISK_OFFICER, ADMIN); null for everyone else. */
   email?: Maybe<Scalars['String']['output']>;
+  /** When the user's personal data was erased at their request (`requestErasure`); null otherwise. An erased user is shown as "Erased user", with no email or profile. */
+  erasedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Stable identifier (UUID). */
   id: Scalars['ID']['output'];
   /** Full name as given at sign-up. */
@@ -477,10 +538,13 @@ export type ResolversTypes = ResolversObject<{
   BankerProfile: ResolverTypeWrapper<BankerProfile>;
   BusinessProfile: ResolverTypeWrapper<BusinessProfile>;
   CreateStaffUserInput: CreateStaffUserInput;
+  DataErasure: ResolverTypeWrapper<DataErasure>;
+  DataExport: ResolverTypeWrapper<DataExportModel>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DataExportStatus: DataExportStatus;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterInput: RegisterInput;
@@ -506,10 +570,12 @@ export type ResolversParentTypes = ResolversObject<{
   BankerProfile: BankerProfile;
   BusinessProfile: BusinessProfile;
   CreateStaffUserInput: CreateStaffUserInput;
+  DataErasure: DataErasure;
+  DataExport: DataExportModel;
+  Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
-  Int: Scalars['Int']['output'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RegisterInput: RegisterInput;
@@ -560,6 +626,23 @@ export type BusinessProfileResolvers<ContextType = IdentityContext, ParentType e
   registrationNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type DataErasureResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['DataErasure'] = ResolversParentTypes['DataErasure']> = ResolversObject<{
+  erasedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  pseudonym?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type DataExportResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['DataExport'] = ResolversParentTypes['DataExport']> = ResolversObject<{
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  downloadPath?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sizeBytes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DataExportStatus'], ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -577,6 +660,8 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   regenerateRecoveryCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationRegenerateRecoveryCodesArgs, 'proof'>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   removeSecondFactor?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveSecondFactorArgs, 'id' | 'proof'>>;
+  requestDataExport?: Resolver<ResolversTypes['DataExport'], ParentType, ContextType>;
+  requestErasure?: Resolver<ResolversTypes['DataErasure'], ParentType, ContextType, Partial<MutationRequestErasureArgs>>;
   revokeAllOtherSessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   revokeSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeSessionArgs, 'id'>>;
   setUserRoles?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRolesArgs, 'input'>>;
@@ -589,6 +674,8 @@ export type PageInfoResolvers<ContextType = IdentityContext, ParentType extends 
 
 export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
+  dataExport?: Resolver<Maybe<ResolversTypes['DataExport']>, ParentType, ContextType, RequireFields<QueryDataExportArgs, 'id'>>;
+  dataExports?: Resolver<Array<ResolversTypes['DataExport']>, ParentType, ContextType>;
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
@@ -628,6 +715,7 @@ export type UserResolvers<ContextType = IdentityContext, ParentType extends Reso
   businessProfile?: Resolver<Maybe<ResolversTypes['BusinessProfile']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  erasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recoveryCodesLeft?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -643,6 +731,8 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   BankerProfile?: BankerProfileResolvers<ContextType>;
   BusinessProfile?: BusinessProfileResolvers<ContextType>;
+  DataErasure?: DataErasureResolvers<ContextType>;
+  DataExport?: DataExportResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -25,7 +25,7 @@ export class Migration20261203155101 extends Migration {
       from "refresh_tokens" group by "family_id";`);
 
     this.addSql(`alter table "audit_events" drop constraint "audit_events_type_check";`);
-    this.addSql(`alter table "audit_events" add constraint "audit_events_type_check" check ("type" in ('USER_REGISTERED', 'STAFF_USER_CREATED', 'LOGIN_SUCCEEDED', 'LOGIN_FAILED', 'LOGIN_LOCKED', 'REFRESH_TOKEN_REUSED', 'LOGGED_OUT', 'ROLES_CHANGED', 'MFA_CHALLENGE_FAILED', 'SECOND_FACTOR_FAILED', 'SECOND_FACTOR_ADDED', 'SECOND_FACTOR_REMOVED', 'RECOVERY_CODE_USED', 'RECOVERY_CODES_REGENERATED', 'PASSWORD_CHANGED', 'SESSION_REVOKED', 'OTHER_SESSIONS_REVOKED', 'STEP_UP_CONFIRMED', 'STEP_UP_FAILED'));`);
+    this.addSql(`alter table "audit_events" add constraint "audit_events_type_check" check ("type" in ('USER_REGISTERED', 'STAFF_USER_CREATED', 'LOGIN_SUCCEEDED', 'LOGIN_FAILED', 'LOGIN_LOCKED', 'REFRESH_TOKEN_REUSED', 'LOGGED_OUT', 'ROLES_CHANGED', 'MFA_CHALLENGE_FAILED', 'SECOND_FACTOR_FAILED', 'SECOND_FACTOR_ADDED', 'SECOND_FACTOR_REMOVED', 'RECOVERY_CODE_USED', 'RECOVERY_CODES_REGENERATED', 'PASSWORD_CHANGED', 'SESSION_REVOKED', 'OTHER_SESSIONS_REVOKED', 'STEP_UP_CONFIRMED', 'STEP_UP_FAILED', 'DATA_EXPORT_REQUESTED', 'DATA_EXPORT_DOWNLOADED', 'ERASURE_REFUSED', 'USER_ERASED'));`);
 
     this.addSql(`alter table "second_factors" add constraint "second_factors_kind_check" check ("kind" in ('TOTP', 'PASSKEY'));`);
     this.addSql(`alter table "second_factors" add constraint "second_factors_status_check" check ("status" in ('PENDING', 'ACTIVE'));`);

@@ -2,6 +2,7 @@ import { scalarResolvers } from '../../../../platform/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { AuditEvent } from './audit-event.ts';
 import { AuthPayload } from './auth-payload.ts';
+import { DataExport } from './data-export.ts';
 import { Mutation } from './mutation.ts';
 import { Query } from './query.ts';
 import { Session } from './session.ts';
@@ -15,4 +16,5 @@ export const resolvers: Resolvers = {
   AuditEvent,
   AuthPayload,
   Session,
+  DataExport,
 };

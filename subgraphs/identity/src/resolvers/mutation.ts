@@ -17,4 +17,6 @@ export const Mutation: MutationResolvers = {
   revokeSession: (_parent, { id }, { services }) => services.sessions.revoke(id),
   revokeAllOtherSessions: (_parent, _args, { services }) => services.sessions.revokeOthers(),
   confirmStepUp: (_parent, { challengeId, proof }, { services }) => services.stepUps.confirm(challengeId, proof),
+  requestDataExport: (_parent, _args, { services }) => services.dataRights.requestExport(),
+  requestErasure: (_parent, { userId }, { services }) => services.dataRights.requestErasure(userId),
 };

@@ -7,4 +7,6 @@ export const Query: QueryResolvers = {
     requireRole(caller, 'ADMIN');
     return services.audit.list(args);
   },
+  dataExports: (_parent, _args, { services }) => services.dataRights.exports(),
+  dataExport: (_parent, { id }, { services }) => services.dataRights.export(id),
 };

@@ -2,7 +2,10 @@ import type { UserResolvers } from '../generated/resolvers.ts';
 
 export const User: UserResolvers = {
   __resolveReference: ({ id }, { services }) => services.users.reference(id),
-  email: (user, _args, { services }) => (services.users.canSeePrivateFields(user) ? user.email : null),
+  // An erased user has no email (the stored one is a placeholder that keeps the column unique).
+  email: (user, _args, { services }) =>
+    services.users.canSeePrivateFields(user) && !user.erasedAt ? user.email : null,
+  erasedAt: (user) => user.erasedAt ?? null,
   businessProfile: (user, _args, { services }) =>
     user.businessName
       ? {

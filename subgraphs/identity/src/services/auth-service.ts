@@ -447,6 +447,8 @@ export class AuthService {
    * requires one, get a token that can only enrol one.
    */
   async #openSession(em: EntityManager, user: User, session: Session): Promise<AuthPayload> {
+    // An erased user has no sessions, whatever the way in (their password no longer verifies anyway).
+    if (user.erasedAt) throw new UnauthenticatedError(INVALID_CREDENTIALS);
     const refreshToken = randomBytes(32).toString('base64url');
     const ttlMs = this.#config.auth.refreshTokenTtlDays * 86_400_000;
     em.create(RefreshToken, {

@@ -1,6 +1,7 @@
 import type { ServiceDeps } from '../../../../platform/subgraph.ts';
 import { AuditLog } from './audit-log.ts';
 import { AuthService } from './auth-service.ts';
+import { DataRights } from './data-rights.ts';
 import { PasswordHasher } from './passwords.ts';
 import { SecondFactors } from './second-factors.ts';
 import { Sessions } from './sessions.ts';
@@ -15,6 +16,7 @@ export interface IdentityServices {
   factors: SecondFactors;
   sessions: Sessions;
   stepUps: StepUps;
+  dataRights: DataRights;
 }
 
 /** One hasher per configuration: it caches the dummy hash used for unknown emails. */
@@ -30,7 +32,13 @@ function hasherFor(config: ServiceDeps['config']): PasswordHasher {
 }
 
 /** Builds the services of one request. */
-export function createIdentityServices({ em, caller, config, userAgent = null }: ServiceDeps): IdentityServices {
+export function createIdentityServices({
+  em,
+  caller,
+  config,
+  logger,
+  userAgent = null,
+}: ServiceDeps): IdentityServices {
   const hasher = hasherFor(config);
   const audit = new AuditLog(em);
   const sessions = new Sessions({ em, config, caller, audit });
@@ -43,5 +51,6 @@ export function createIdentityServices({ em, caller, config, userAgent = null }:
     stepUps: new StepUps({ config, caller, audit, factors }),
     auth: new AuthService({ em, config, hasher, audit, caller, factors, sessions, throttle, userAgent }),
     users: new UserService({ em, caller, audit }),
+    dataRights: new DataRights({ em, caller, config, audit, hasher, logger }),
   };
 }

@@ -467,6 +467,10 @@ export type Query = {
   __typename?: 'Query';
   /** The banker directory: bankers offering `product` whose range includes `amount`, available bankers first. Any signed-in user. */
   bankers: BankerConnection;
+  /** Services only (identity, before an erasure): what in lending stops the user's erasure (an open loan, a payout in progress), as JSON text: a list of { reason, message }, empty when nothing does. */
+  lendingErasureBlockers: Scalars['String']['output'];
+  /** Services only (identity, for the customer's data rights): everything lending holds about a user (loan applications with their history and documents, decrypted; loans, installments and repayments; a banker's lending profile), as the JSON text of one section of a data export. */
+  lendingPersonalData: Scalars['String']['output'];
   /** One loan; NOT_FOUND unless it is yours, you are its banker, a risk officer or an ADMIN. */
   loan?: Maybe<Loan>;
   /** One loan application; NOT_FOUND unless you applied, are its banker, a risk officer or an ADMIN. */
@@ -484,6 +488,16 @@ export type QueryBankersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter: BankerFilter;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryLendingErasureBlockersArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type QueryLendingPersonalDataArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -998,6 +1012,8 @@ export type PageInfoResolvers<ContextType = LendingContext, ParentType extends R
 
 export type QueryResolvers<ContextType = LendingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   bankers?: Resolver<ResolversTypes['BankerConnection'], ParentType, ContextType, RequireFields<QueryBankersArgs, 'filter' | 'first'>>;
+  lendingErasureBlockers?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryLendingErasureBlockersArgs, 'userId'>>;
+  lendingPersonalData?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryLendingPersonalDataArgs, 'userId'>>;
   loan?: Resolver<Maybe<ResolversTypes['Loan']>, ParentType, ContextType, RequireFields<QueryLoanArgs, 'id'>>;
   loanApplication?: Resolver<Maybe<ResolversTypes['LoanApplication']>, ParentType, ContextType, RequireFields<QueryLoanApplicationArgs, 'id'>>;
   loanApplications?: Resolver<ResolversTypes['LoanApplicationConnection'], ParentType, ContextType, RequireFields<QueryLoanApplicationsArgs, 'first'>>;

@@ -10,4 +10,8 @@ export const Query: QueryResolvers = {
   loanDocument: (_root, { id }, { services }) => services.applications.openDocument(id),
   loan: (_root, { id }, { services }) => services.loans.get(id),
   loanQuote: (_root, args, { services }) => services.loans.quote(args),
+  lendingPersonalData: async (_root, { userId }, { services }) =>
+    JSON.stringify(await services.dataRights.personalData(userId)),
+  lendingErasureBlockers: async (_root, { userId }, { services }) =>
+    JSON.stringify(await services.dataRights.erasureBlockers(userId)),
 };

@@ -2,6 +2,7 @@ import { bankingClientFor } from '../../../../platform/banking-client.ts';
 import type { Config } from '../../../../platform/config.ts';
 import type { ServiceDeps } from '../../../../platform/subgraph.ts';
 import { LoanApplications } from './applications.ts';
+import { LendingDataRights } from './data-rights.ts';
 import { DocumentVault } from './documents.ts';
 import { Loans } from './loans.ts';
 import { LendingProfiles } from './profiles.ts';
@@ -10,6 +11,7 @@ export interface LendingServices {
   profiles: LendingProfiles;
   applications: LoanApplications;
   loans: Loans;
+  dataRights: LendingDataRights;
 }
 
 const vaults = new WeakMap<Config, DocumentVault>();
@@ -32,5 +34,5 @@ export function createLendingServices({ em, caller, config, bus, logger }: Servi
   const profiles = new LendingProfiles(em, caller);
   const applications = new LoanApplications(em, caller, { bus, logger, vault, profiles });
   const loans = new Loans(em, caller, { applications, saga: { em, banking, bus, logger } });
-  return { profiles, applications, loans };
+  return { profiles, applications, loans, dataRights: new LendingDataRights(em, caller, vault) };
 }

@@ -221,11 +221,18 @@ export type Query = {
   __typename?: 'Query';
   /** A conversation you take part in. NOT_FOUND when it does not exist or you are not in it. */
   conversation?: Maybe<Conversation>;
+  /** Services only (identity, for the customer's data rights): everything messaging holds about a user (their conversations and every message in them, their notifications and queued deliveries), as the JSON text of one section of a data export. */
+  messagingPersonalData: Scalars['String']['output'];
 };
 
 
 export type QueryConversationArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryMessagingPersonalDataArgs = {
+  userId: Scalars['ID']['input'];
 };
 
 /** Sending a message. */
@@ -537,6 +544,7 @@ export type PageInfoResolvers<ContextType = MessagingContext, ParentType extends
 
 export type QueryResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   conversation?: Resolver<Maybe<ResolversTypes['Conversation']>, ParentType, ContextType, RequireFields<QueryConversationArgs, 'id'>>;
+  messagingPersonalData?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryMessagingPersonalDataArgs, 'userId'>>;
 }>;
 
 export type SubscriptionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
