@@ -151,6 +151,8 @@ const envSchema = z.object({
   WEBAUTHN_RP_ID: z.string().trim().min(1).default('localhost'),
   WEBAUTHN_RP_NAME: z.string().trim().min(1).default('Bank'),
   WEBAUTHN_ORIGINS: optionalString,
+  // Passkeys must verify their user (PIN, biometrics); off by default: a passkey is the second factor after a password.
+  WEBAUTHN_REQUIRE_USER_VERIFICATION: z.enum(['true', 'false']).default('false'),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -212,7 +214,7 @@ export interface Config {
     /** How long a sign-in waits for its second factor. */
     mfaChallengeTtlSeconds: number;
     /** WebAuthn relying party: its id (a registrable domain), display name and the origins allowed to answer. */
-    webauthn: { rpId: string; rpName: string; origins: readonly string[] };
+    webauthn: { rpId: string; rpName: string; origins: readonly string[]; requireUserVerification: boolean };
   };
   /** The first administrator; undefined means the development default applies. */
   admin: { email: string; password: string } | undefined;
@@ -317,6 +319,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .split(',')
           .map((o) => o.trim())
           .filter(Boolean),
+        requireUserVerification: e.WEBAUTHN_REQUIRE_USER_VERIFICATION === 'true',
       },
     },
     admin:

@@ -21,6 +21,7 @@ export const AUDIT_EVENT_TYPES = [
   'OTHER_SESSIONS_REVOKED',
   'STEP_UP_CONFIRMED',
   'STEP_UP_FAILED',
+  'PASSKEY_CLONE_SUSPECTED',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

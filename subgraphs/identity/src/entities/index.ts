@@ -2,6 +2,7 @@ import { OutboxEventSchema } from '../../../../platform/outbox.ts';
 import { AuditEventSchema } from './audit-event.ts';
 import { LoginChallengeSchema } from './login-challenge.ts';
 import { LoginThrottleSchema } from './login-throttle.ts';
+import { PasskeyChallengeSchema } from './passkey-challenge.ts';
 import { RecoveryCodeSchema } from './recovery-code.ts';
 import { SecondFactorSchema } from './second-factor.ts';
 import { SessionSchema } from './session.ts';
@@ -11,6 +12,7 @@ import { UserSchema } from './user.ts';
 export { AuditEvent, type AuditEventType } from './audit-event.ts';
 export { LoginChallenge } from './login-challenge.ts';
 export { LoginThrottle } from './login-throttle.ts';
+export { PasskeyChallenge, type PasskeyChallengePurpose } from './passkey-challenge.ts';
 export { RecoveryCode } from './recovery-code.ts';
 export { SecondFactor, type SecondFactorKind } from './second-factor.ts';
 export { Session } from './session.ts';
@@ -25,6 +27,7 @@ export const entities = [
   SecondFactorSchema,
   RecoveryCodeSchema,
   LoginChallengeSchema,
+  PasskeyChallengeSchema,
   LoginThrottleSchema,
   AuditEventSchema,
   OutboxEventSchema,

@@ -1,6 +1,7 @@
 import type { ServiceDeps } from '../../../../platform/subgraph.ts';
 import { AuditLog } from './audit-log.ts';
 import { AuthService } from './auth-service.ts';
+import { Passkeys } from './passkeys.ts';
 import { PasswordHasher } from './passwords.ts';
 import { SecondFactors } from './second-factors.ts';
 import { Sessions } from './sessions.ts';
@@ -12,6 +13,7 @@ export interface IdentityServices {
   users: UserService;
   audit: AuditLog;
   factors: SecondFactors;
+  passkeys: Passkeys;
   sessions: Sessions;
 }
 
@@ -34,11 +36,15 @@ export function createIdentityServices({ em, caller, config, userAgent = null }:
   const sessions = new Sessions({ em, config, caller, audit });
   const throttle = new SignInThrottle({ em, config, audit });
   const factors = new SecondFactors({ em, config, caller, audit, sessions, throttle });
+  const passkeys = new Passkeys({ em, config, caller, audit, factors });
+  factors.passkeys = passkeys.verify;
+  factors.passkeyChallenges = passkeys.spendChallenge;
   return {
     audit,
     sessions,
     factors,
-    auth: new AuthService({ em, config, hasher, audit, caller, factors, sessions, throttle, userAgent }),
+    passkeys,
+    auth: new AuthService({ em, config, hasher, audit, caller, factors, sessions, throttle, userAgent, passkeys }),
     users: new UserService({ em, caller, audit }),
   };
 }
