@@ -2,7 +2,11 @@
  * Passkeys (WebAuthn) as a second factor, end to end through the router,
  * answered by a software authenticator (test/support/webauthn.ts).
  */
+import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { ANONYMOUS } from '../platform/caller.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createIdentityServices } from '../subgraphs/identity/src/services/index.ts';
 import { codeOf, enrolTotp, totpCode } from './support/second-factor.ts';
 import { startTestStack, TEST_ADMIN, type JsonResponse, type TestStack } from './support/stack.ts';
 import {
@@ -580,5 +584,46 @@ describe('a fresh passkey for sensitive changes', () => {
     );
     const types = await auditTypes(session.user.id);
     expect(types).toEqual(expect.arrayContaining(['SECOND_FACTOR_REMOVED', 'RECOVERY_CODES_REGENERATED']));
+  });
+});
+
+describe('a passkey bound to an operation (the step-up contract)', () => {
+  // Step-up (payments) calls SecondFactors.withFreshFactor with its own challenge: the base64url
+  // SHA-256 of the operation, which the client passes to navigator.credentials.get as is. No
+  // mutation of identity carries it on this branch, so this calls the service the way step-up will.
+  test('withFreshFactor accepts an answer for exactly the challenge it is given, once', async () => {
+    const session = await register('pk-step-up@example.com');
+    const key = roaming();
+    await addPasskey(session.accessToken, key);
+    const identity = bank.stack.subgraphs.identity!;
+    const services = () =>
+      createIdentityServices({
+        em: identity.orm.em.fork(),
+        caller: ANONYMOUS,
+        config: bank.config,
+        logger: createLogger(bank.config, 'passkey-step-up-test'),
+        bus: bank.stack.bus,
+      });
+    const operation = (text: string) => createHash('sha256').update(text).digest('base64url');
+    const payment = operation('transfer 1500.00 EUR to DE89370400440532013000, idempotency key 7f1c');
+    const other = operation('transfer 9999.00 EUR to GB33BUKB20201555555555, idempotency key 7f1d');
+    const options = { challenge: payment, rpId: RP_ID, allowCredentials: [] };
+    const proof = answer(key.get(options));
+    const confirm = (challenge: string, passkeyProof = proof) =>
+      services().factors.withFreshFactor(session.user.id, passkeyProof, challenge, async (_em, verified) => verified);
+
+    // Signed for another operation: refused.
+    await expect(confirm(other)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED', reason: 'SECOND_FACTOR_INVALID' },
+    });
+    await expect(confirm(payment)).resolves.toMatchObject({ method: 'hwk', recoveryCode: false });
+    // The same answer again: its counter is spent.
+    await expect(confirm(payment)).rejects.toMatchObject({ extensions: { reason: 'SECOND_FACTOR_INVALID' } });
+    // Malformed: an input error.
+    await expect(confirm(payment, { passkeyResponse: '[]' })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    // A new answer for the operation passes.
+    await expect(confirm(payment, answer(key.get(options)))).resolves.toMatchObject({ method: 'hwk' });
   });
 });
