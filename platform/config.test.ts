@@ -81,7 +81,12 @@ describe('loadConfig defaults', () => {
       // On by default outside development: the default environment is development.
       staffMfaRequired: false,
       mfaChallengeTtlSeconds: 300,
-      webauthn: { rpId: 'localhost', rpName: 'Bank', origins: ['http://localhost:4000'] },
+      webauthn: {
+        rpId: 'localhost',
+        rpName: 'Bank',
+        origins: ['http://localhost:4000'],
+        requireUserVerification: false,
+      },
     });
     expect(config.keys).toEqual({
       jwtPrivateKey: undefined,

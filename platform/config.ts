@@ -161,6 +161,8 @@ const envSchema = z.object({
   STEP_UP_NEW_PAYEE: z.enum(['true', 'false']).default('true'),
   STEP_UP_AFTER_SECURITY_CHANGE_HOURS: integer(0, 720, 24),
   STEP_UP_PROOF_TTL_SECONDS: integer(30, 3_600, 300),
+  // Passkeys must verify their user (PIN, biometrics); off by default: a passkey is the second factor after a password.
+  WEBAUTHN_REQUIRE_USER_VERIFICATION: z.enum(['true', 'false']).default('false'),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -222,7 +224,7 @@ export interface Config {
     /** How long a sign-in waits for its second factor. */
     mfaChallengeTtlSeconds: number;
     /** WebAuthn relying party: its id (a registrable domain), display name and the origins allowed to answer. */
-    webauthn: { rpId: string; rpName: string; origins: readonly string[] };
+    webauthn: { rpId: string; rpName: string; origins: readonly string[]; requireUserVerification: boolean };
   };
   /** Step-up for payments (platform/step-up.ts). */
   stepUp: {
@@ -339,6 +341,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .split(',')
           .map((o) => o.trim())
           .filter(Boolean),
+        requireUserVerification: e.WEBAUTHN_REQUIRE_USER_VERIFICATION === 'true',
       },
     },
     stepUp: {

@@ -11,12 +11,14 @@ import { addBill, billerOf, dayFromToday, PAY_BILL, SCHEDULE } from './support/b
 import { balanceOf, deposit, openAccount } from './support/lending.ts';
 import { signUp, type SignedUp } from './support/people.ts';
 import { codeOf, enrolTotp, totpCode } from './support/second-factor.ts';
+import { SoftwareAuthenticator, type CreationOptionsJSON } from './support/webauthn.ts';
 import { postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
 
+const ORIGIN = 'https://bank.test';
 let bank: TestStack;
 beforeAll(async () => {
   // Step-up is on by default; the shared test environment turns it off for other suites.
-  bank = await startTestStack({ PAYMENT_STEP_UP: 'on' });
+  bank = await startTestStack({ PAYMENT_STEP_UP: 'on', WEBAUTHN_RP_ID: 'bank.test', WEBAUTHN_ORIGINS: ORIGIN });
 });
 afterAll(async () => {
   await bank?.close();
@@ -254,6 +256,48 @@ describe('transfers', () => {
     }
     expect(challengeOf(result).reasons).toEqual(['RECENT_SECURITY_CHANGE']);
   });
+});
+
+test('a passkey confirms a payment by signing its challenge id; a signature over another payment is refused', async () => {
+  const eve = await customer('eve', { funds: '500.00' });
+  const bob = await customer('bob');
+  const key = new SoftwareAuthenticator({ origin: ORIGIN, transports: ['internal'] });
+  const begun = await postGraphQL(
+    bank.routerUrl,
+    'mutation { beginPasskeyRegistration(label: "Phone") { id creationOptions } }',
+    {},
+    eve.token,
+  );
+  const registration = begun.data!.beginPasskeyRegistration as { id: string; creationOptions: string };
+  const created = key.create(JSON.parse(registration.creationOptions) as CreationOptionsJSON);
+  const completed = await postGraphQL(
+    bank.routerUrl,
+    'mutation ($id: ID!, $r: String!) { completePasskeyRegistration(id: $id, response: $r) { factor { kind } } }',
+    { id: registration.id, r: JSON.stringify(created) },
+    eve.token,
+  );
+  expect(completed.errors).toBeUndefined();
+
+  const { challengeId } = challengeOf(await transfer(eve, bob.account, '25.00', 'passkey-1'));
+  const other = challengeOf(await transfer(eve, bob.account, '26.00', 'passkey-2')).challengeId;
+  const sign = (challenge: string) => JSON.stringify(key.get({ challenge, rpId: 'bank.test', allowCredentials: [] }));
+  const wrong = await postGraphQL(
+    bank.routerUrl,
+    CONFIRM,
+    { id: challengeId, proof: { passkeyResponse: sign(other) } },
+    eve.token,
+  );
+  expect(codeOf(wrong)).toBe('UNAUTHENTICATED');
+  const confirmed = await postGraphQL(
+    bank.routerUrl,
+    CONFIRM,
+    { id: challengeId, proof: { passkeyResponse: sign(challengeId) } },
+    eve.token,
+  );
+  expect(confirmed.errors).toBeUndefined();
+  const proof = (confirmed.data!.confirmStepUp as { proof: string }).proof;
+  expect((await transfer(eve, bob.account, '25.00', 'passkey-1', proof)).errors).toBeUndefined();
+  expect(await balanceOf(bank.routerUrl, eve, eve.account)).toBe('475.00');
 });
 
 describe('bill payments', () => {

@@ -25,6 +25,7 @@ export const AUDIT_EVENT_TYPES = [
   'DATA_EXPORT_DOWNLOADED',
   'ERASURE_REFUSED',
   'USER_ERASED',
+  'PASSKEY_CLONE_SUSPECTED',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

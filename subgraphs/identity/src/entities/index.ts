@@ -3,6 +3,7 @@ import { AuditEventSchema } from './audit-event.ts';
 import { LoginChallengeSchema } from './login-challenge.ts';
 import { DataExportSchema } from './data-export.ts';
 import { LoginThrottleSchema } from './login-throttle.ts';
+import { PasskeyChallengeSchema } from './passkey-challenge.ts';
 import { RecoveryCodeSchema } from './recovery-code.ts';
 import { SecondFactorSchema } from './second-factor.ts';
 import { SessionSchema } from './session.ts';
@@ -13,6 +14,7 @@ export { AuditEvent, type AuditEventType } from './audit-event.ts';
 export { LoginChallenge } from './login-challenge.ts';
 export { DataExport, type DataExportStatus } from './data-export.ts';
 export { LoginThrottle } from './login-throttle.ts';
+export { PasskeyChallenge, type PasskeyChallengePurpose } from './passkey-challenge.ts';
 export { RecoveryCode } from './recovery-code.ts';
 export { SecondFactor, type SecondFactorKind } from './second-factor.ts';
 export { Session } from './session.ts';
@@ -27,6 +29,7 @@ export const entities = [
   SecondFactorSchema,
   RecoveryCodeSchema,
   LoginChallengeSchema,
+  PasskeyChallengeSchema,
   LoginThrottleSchema,
   AuditEventSchema,
   OutboxEventSchema,

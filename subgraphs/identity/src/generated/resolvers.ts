@@ -142,12 +142,18 @@ export type DataExportStatus =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** A passkey challenge for the caller's next `removeSecondFactor` or `regenerateRecoveryCodes` (valid five minutes, used once). */
+  beginPasskeyChallenge: PasskeyChallenge;
+  /** Starts registering a passkey for the caller: returns the options for the browser. Nothing changes until `completePasskeyRegistration`; a new registration replaces an unfinished one. */
+  beginPasskeyRegistration: PasskeyRegistration;
   /** Starts turning on an authenticator app: returns its secret and QR code. Nothing changes until `confirmTotpEnrollment`. */
   beginTotpEnrollment: TotpEnrollment;
   /** Changes the caller's password and ends every other session. A wrong current password counts toward the sign-in lock. */
   changePassword: Scalars['Boolean']['output'];
-  /** Second step of a sign-in that answered MFA_REQUIRED: the challenge id it gave and a second factor. Wrong answers count toward the sign-in lock. */
+  /** Second step of a sign-in that answered MFA_REQUIRED: the challenge id it gave and a second factor. When the user has passkeys, the error's `passkeyRequestOptions` (JSON text) are for `navigator.credentials.get`. Wrong answers count toward the sign-in lock. */
   completeLogin: AuthPayload;
+  /** Turns the passkey on with the browser's answer to `beginPasskeyRegistration` (attestation `none` is enough). The caller's first second factor comes with ten recovery codes. */
+  completePasskeyRegistration: PasskeyAdded;
   /** Confirms a payment that answered STEP_UP_REQUIRED with a fresh second factor (a passkey signs the challenge id itself as its WebAuthn challenge). Wrong answers count toward the sign-in lock. */
   confirmStepUp: StepUpConfirmation;
   /** Turns the authenticator app on with a code it shows, and returns ten single-use recovery codes. They are shown once; earlier unused ones stop working. */
@@ -179,6 +185,11 @@ export type Mutation = {
 };
 
 
+export type MutationBeginPasskeyRegistrationArgs = {
+  label?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationBeginTotpEnrollmentArgs = {
   label?: InputMaybe<Scalars['String']['input']>;
 };
@@ -193,6 +204,12 @@ export type MutationChangePasswordArgs = {
 export type MutationCompleteLoginArgs = {
   challengeId: Scalars['ID']['input'];
   proof: SecondFactorProof;
+};
+
+
+export type MutationCompletePasskeyRegistrationArgs = {
+  id: Scalars['ID']['input'];
+  response: Scalars['String']['input'];
 };
 
 
@@ -265,6 +282,35 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   /** True when more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A passkey that was just turned on. */
+export type PasskeyAdded = {
+  __typename?: 'PasskeyAdded';
+  /** The new passkey, as `me { secondFactors }` lists it. */
+  factor: SecondFactor;
+  /** When the passkey is the user's first second factor: ten single-use recovery codes, shown once. Null otherwise: the recovery codes the user has keep working. */
+  recoveryCodes?: Maybe<Array<Scalars['String']['output']>>;
+};
+
+/** A passkey challenge for an operation that needs a fresh second factor (`removeSecondFactor`, `regenerateRecoveryCodes`). */
+export type PasskeyChallenge = {
+  __typename?: 'PasskeyChallenge';
+  /** When the challenge stops being accepted (five minutes after it was given). It is used once; a newer one replaces it. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The PublicKeyCredentialRequestOptionsJSON, as JSON text, listing the user's passkeys: parse it and pass it to `navigator.credentials.get`; its answer is the proof's `passkeyResponse`. */
+  requestOptions: Scalars['String']['output'];
+};
+
+/** A passkey being registered: give `creationOptions` to the browser, then its answer to `completePasskeyRegistration`. */
+export type PasskeyRegistration = {
+  __typename?: 'PasskeyRegistration';
+  /** The PublicKeyCredentialCreationOptionsJSON, as JSON text: parse it and pass it to `navigator.credentials.create` (for example with @simplewebauthn/browser's `startRegistration`). It leaves out the passkeys already registered. */
+  creationOptions: Scalars['String']['output'];
+  /** When the registration stops being accepted (five minutes after it began). */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The registration's id (UUID); `completePasskeyRegistration` takes it. */
+  id: Scalars['ID']['output'];
 };
 
 export type Query = {
@@ -354,7 +400,7 @@ export type SecondFactorKind =
 export type SecondFactorProof = {
   /** A 6-digit code from the authenticator app, or an unused recovery code (any case, with or without dashes). */
   code?: InputMaybe<Scalars['String']['input']>;
-  /** A passkey's answer to the challenge the bank gave (the browser's AuthenticationResponseJSON, as JSON text). */
+  /** A passkey's answer to the challenge the bank gave (the browser's AuthenticationResponseJSON, as JSON text, at most 16,000 characters): at sign-in, the MFA_REQUIRED error's `passkeyRequestOptions`; before removing a factor or replacing recovery codes, `beginPasskeyChallenge`'s. */
   passkeyResponse?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -546,6 +592,9 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PasskeyAdded: ResolverTypeWrapper<Omit<PasskeyAdded, 'factor'> & { factor: ResolversTypes['SecondFactor'] }>;
+  PasskeyChallenge: ResolverTypeWrapper<PasskeyChallenge>;
+  PasskeyRegistration: ResolverTypeWrapper<PasskeyRegistration>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterInput: RegisterInput;
   Role: Role;
@@ -577,6 +626,9 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   PageInfo: PageInfo;
+  PasskeyAdded: Omit<PasskeyAdded, 'factor'> & { factor: ResolversParentTypes['SecondFactor'] };
+  PasskeyChallenge: PasskeyChallenge;
+  PasskeyRegistration: PasskeyRegistration;
   Query: Record<PropertyKey, never>;
   RegisterInput: RegisterInput;
   SecondFactor: SecondFactorModel;
@@ -648,9 +700,12 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  beginPasskeyChallenge?: Resolver<ResolversTypes['PasskeyChallenge'], ParentType, ContextType>;
+  beginPasskeyRegistration?: Resolver<ResolversTypes['PasskeyRegistration'], ParentType, ContextType, Partial<MutationBeginPasskeyRegistrationArgs>>;
   beginTotpEnrollment?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType, Partial<MutationBeginTotpEnrollmentArgs>>;
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
   completeLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteLoginArgs, 'challengeId' | 'proof'>>;
+  completePasskeyRegistration?: Resolver<ResolversTypes['PasskeyAdded'], ParentType, ContextType, RequireFields<MutationCompletePasskeyRegistrationArgs, 'id' | 'response'>>;
   confirmStepUp?: Resolver<ResolversTypes['StepUpConfirmation'], ParentType, ContextType, RequireFields<MutationConfirmStepUpArgs, 'challengeId' | 'proof'>>;
   confirmTotpEnrollment?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<MutationConfirmTotpEnrollmentArgs, 'code'>>;
   createStaffUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateStaffUserArgs, 'input'>>;
@@ -670,6 +725,22 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
 export type PageInfoResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PasskeyAddedResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PasskeyAdded'] = ResolversParentTypes['PasskeyAdded']> = ResolversObject<{
+  factor?: Resolver<ResolversTypes['SecondFactor'], ParentType, ContextType>;
+  recoveryCodes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+}>;
+
+export type PasskeyChallengeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PasskeyChallenge'] = ResolversParentTypes['PasskeyChallenge']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  requestOptions?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type PasskeyRegistrationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PasskeyRegistration'] = ResolversParentTypes['PasskeyRegistration']> = ResolversObject<{
+  creationOptions?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -736,6 +807,9 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PasskeyAdded?: PasskeyAddedResolvers<ContextType>;
+  PasskeyChallenge?: PasskeyChallengeResolvers<ContextType>;
+  PasskeyRegistration?: PasskeyRegistrationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SecondFactor?: SecondFactorResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;

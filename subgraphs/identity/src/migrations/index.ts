@@ -3,5 +3,6 @@ import { Migration20261122014014 } from './Migration20261122014014.ts';
 import { Migration20261122034702 } from './Migration20261122034702.ts';
 import { Migration20261203154310 } from './Migration20261203154310.ts';
 import { Migration20261203155101 } from './Migration20261203155101.ts';
+import { Migration20261203155932 } from './Migration20261203155932.ts';
 
-export const migrations = [{ name: 'Migration20261122014014', class: Migration20261122014014 }, { name: 'Migration20261122034702', class: Migration20261122034702 }, { name: 'Migration20261203154310', class: Migration20261203154310 }, { name: 'Migration20261203155101', class: Migration20261203155101 }];
+export const migrations = [{ name: 'Migration20261122014014', class: Migration20261122014014 }, { name: 'Migration20261122034702', class: Migration20261122034702 }, { name: 'Migration20261203154310', class: Migration20261203154310 }, { name: 'Migration20261203155101', class: Migration20261203155101 }, { name: 'Migration20261203155932', class: Migration20261203155932 }];

@@ -10,6 +10,10 @@ export const Mutation: MutationResolvers = {
   completeLogin: (_parent, { challengeId, proof }, { services }) => services.auth.completeLogin(challengeId, proof),
   beginTotpEnrollment: (_parent, { label }, { services }) => services.factors.beginTotp(label),
   confirmTotpEnrollment: (_parent, { code }, { services }) => services.factors.confirmTotp(code),
+  beginPasskeyRegistration: (_parent, { label }, { services }) => services.passkeys.beginRegistration(label),
+  completePasskeyRegistration: (_parent, { id, response }, { services }) =>
+    services.passkeys.completeRegistration(id, response),
+  beginPasskeyChallenge: (_parent, _args, { services }) => services.passkeys.beginChallenge(),
   regenerateRecoveryCodes: (_parent, { proof }, { services }) => services.factors.regenerateRecoveryCodes(proof),
   removeSecondFactor: (_parent, { id, proof }, { services }) => services.factors.remove(id, proof),
   changePassword: (_parent, { currentPassword, newPassword }, { services }) =>

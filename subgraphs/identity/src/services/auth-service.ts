@@ -24,6 +24,7 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { parseId, parseInput } from '../../../../platform/validation.ts';
 import { LoginChallenge, RefreshToken, Session, User } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
+import type { Passkeys } from './passkeys.ts';
 import type { SecondFactorProof, SecondFactors } from './second-factors.ts';
 import type { Sessions } from './sessions.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
@@ -94,6 +95,7 @@ export class AuthService {
   readonly #sessions: Sessions;
   readonly #throttle: SignInThrottle;
   readonly #userAgent: string | null;
+  readonly #passkeys: Passkeys | null;
 
   constructor(deps: {
     em: EntityManager;
@@ -105,6 +107,7 @@ export class AuthService {
     sessions: Sessions;
     throttle: SignInThrottle;
     userAgent: string | null;
+    passkeys?: Passkeys | null;
   }) {
     this.#em = deps.em;
     this.#config = deps.config;
@@ -115,6 +118,7 @@ export class AuthService {
     this.#sessions = deps.sessions;
     this.#throttle = deps.throttle;
     this.#userAgent = deps.userAgent;
+    this.#passkeys = deps.passkeys ?? null;
   }
 
   /** Signs up a CUSTOMER, BUSINESS_OWNER or BANKER and opens a session. */
@@ -359,11 +363,13 @@ export class AuthService {
 
   /**
    * The first factor was right: opens the session, or, when the user has a
-   * second factor, answers MFA_REQUIRED with a challenge for `completeLogin`.
+   * second factor, answers MFA_REQUIRED with a challenge for `completeLogin`
+   * (and, for a user with passkeys, the options for `navigator.credentials.get`).
    */
   async #firstFactorPassed(user: User, method: 'pwd' | 'fed', emailKey: string): Promise<AuthPayload> {
     const factors = await this.#factors.kinds(user.id);
     if (factors.length > 0) {
+      const passkey = factors.includes('PASSKEY') ? await this.#passkeys?.signInOptions(user.id) : null;
       const challenge = await this.#em.transactional(async (em) =>
         em.create(LoginChallenge, {
           id: randomUUID(),
@@ -371,7 +377,7 @@ export class AuthService {
           firstFactor: method,
           emailKey,
           device: this.#userAgent,
-          webauthnChallenge: null,
+          webauthnChallenge: passkey?.challenge ?? null,
           expiresAt: new Date(Date.now() + this.#config.auth.mfaChallengeTtlSeconds * 1000),
           completedAt: null,
         }),
@@ -380,6 +386,7 @@ export class AuthService {
         challengeId: challenge.id,
         factors,
         expiresAt: challenge.expiresAt.toISOString(),
+        ...(passkey ? { passkeyRequestOptions: passkey.requestOptions } : {}),
       });
     }
     return this.#em.transactional(async (em) => {

@@ -58,6 +58,7 @@ import { parseId } from '../../../../platform/validation.ts';
 import {
   DataExport,
   LoginChallenge,
+  PasskeyChallenge,
   RecoveryCode,
   RefreshToken,
   SecondFactor,
@@ -428,6 +429,7 @@ export class DataRights {
       await em.nativeDelete(SecondFactor, { userId });
       await em.nativeDelete(RecoveryCode, { userId });
       await em.nativeDelete(LoginChallenge, { userId });
+      await em.nativeDelete(PasskeyChallenge, { userId });
       await em.nativeDelete(DataExport, { userId });
       await sql(em, 'delete from login_throttle where email_key = ?', [sha256(oldEmail)]);
       // The audit log is kept, under a pseudonym: its entries stay linked to one another, not to the person.

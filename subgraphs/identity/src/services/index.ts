@@ -2,6 +2,7 @@ import type { ServiceDeps } from '../../../../platform/subgraph.ts';
 import { AuditLog } from './audit-log.ts';
 import { AuthService } from './auth-service.ts';
 import { DataRights } from './data-rights.ts';
+import { Passkeys } from './passkeys.ts';
 import { PasswordHasher } from './passwords.ts';
 import { SecondFactors } from './second-factors.ts';
 import { Sessions } from './sessions.ts';
@@ -14,6 +15,7 @@ export interface IdentityServices {
   users: UserService;
   audit: AuditLog;
   factors: SecondFactors;
+  passkeys: Passkeys;
   sessions: Sessions;
   stepUps: StepUps;
   dataRights: DataRights;
@@ -44,12 +46,16 @@ export function createIdentityServices({
   const sessions = new Sessions({ em, config, caller, audit });
   const throttle = new SignInThrottle({ em, config, audit });
   const factors = new SecondFactors({ em, config, caller, audit, sessions, throttle });
+  const passkeys = new Passkeys({ em, config, caller, audit, factors });
+  factors.passkeys = passkeys.verify;
+  factors.passkeyChallenges = passkeys.spendChallenge;
   return {
     audit,
     sessions,
     factors,
     stepUps: new StepUps({ config, caller, audit, factors }),
-    auth: new AuthService({ em, config, hasher, audit, caller, factors, sessions, throttle, userAgent }),
+    passkeys,
+    auth: new AuthService({ em, config, hasher, audit, caller, factors, sessions, throttle, userAgent, passkeys }),
     users: new UserService({ em, caller, audit }),
     dataRights: new DataRights({ em, caller, config, audit, hasher, logger }),
   };

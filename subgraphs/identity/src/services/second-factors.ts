@@ -51,6 +51,16 @@ export type PasskeyVerifier = (
   expectedChallenge: string,
 ) => Promise<VerifiedFactor | null>;
 
+/** Spends and returns the latest unexpired challenge `userId` got from `beginPasskeyChallenge`; null when none (set by the passkey module). */
+export type PasskeyChallengeStore = (em: EntityManager, userId: string) => Promise<string | null>;
+
+/**
+ * {@link SecondFactors.withFreshFactor}'s passkey challenge for operations
+ * that have none of their own (removing a factor, new recovery codes): the
+ * user's latest from `beginPasskeyChallenge`, spent by the attempt.
+ */
+export const STORED_PASSKEY_CHALLENGE = Symbol("the user's stored passkey challenge");
+
 export interface TotpEnrollment {
   factorId: string;
   secret: string;
@@ -103,6 +113,8 @@ export class SecondFactors {
   readonly #throttle: SignInThrottle;
   /** Set by the passkey module when it is wired in. */
   passkeys: PasskeyVerifier | null = null;
+  /** Set by the passkey module when it is wired in. */
+  passkeyChallenges: PasskeyChallengeStore | null = null;
 
   constructor(deps: {
     em: EntityManager;
@@ -203,7 +215,7 @@ export class SecondFactors {
       factor.status = 'ACTIVE';
       factor.confirmedAt = new Date();
       factor.lastUsedStep = step;
-      const codes = await this.#replaceRecoveryCodes(em, userId);
+      const codes = await this.replaceRecoveryCodes(em, userId);
       this.#audit.record(em, {
         type: 'SECOND_FACTOR_ADDED',
         userId,
@@ -221,8 +233,8 @@ export class SecondFactors {
     if (!(await this.has(userId))) {
       throw new InvalidStateTransitionError('Recovery codes come with a second factor; turn one on first.');
     }
-    return this.withFreshFactor(userId, proof, null, async (em) => {
-      const codes = await this.#replaceRecoveryCodes(em, userId);
+    return this.withFreshFactor(userId, proof, STORED_PASSKEY_CHALLENGE, async (em) => {
+      const codes = await this.replaceRecoveryCodes(em, userId);
       this.#audit.record(em, { type: 'RECOVERY_CODES_REGENERATED', userId });
       return codes;
     });
@@ -238,7 +250,7 @@ export class SecondFactors {
     const id = parseId(factorId, 'id');
     const factor = await this.#em.findOne(SecondFactor, { id, userId, status: 'ACTIVE' });
     if (!factor) throw new NotFoundError('Second factor');
-    return this.withFreshFactor(userId, proof, null, async (em) => {
+    return this.withFreshFactor(userId, proof, STORED_PASSKEY_CHALLENGE, async (em) => {
       await em.nativeDelete(SecondFactor, { id });
       if (!(await this.has(userId, em))) await em.nativeDelete(RecoveryCode, { userId });
       const sessionsEnded = await this.#sessions.endAllBut(em, userId, this.#sessions.currentId);
@@ -302,12 +314,14 @@ export class SecondFactors {
    * Runs `work` in one transaction with a second factor of `userId` just
    * verified (and spent). A wrong proof changes nothing, counts toward the
    * sign-in lock (audited as `failureAudit`) and is UNAUTHENTICATED; while
-   * locked, RATE_LIMITED.
+   * locked, RATE_LIMITED. `passkeyChallenge` is the challenge (base64url) a
+   * passkey answer must have signed, compared exactly, or
+   * {@link STORED_PASSKEY_CHALLENGE}.
    */
   async withFreshFactor<T>(
     userId: string,
     proof: SecondFactorProof,
-    passkeyChallenge: string | null,
+    passkeyChallenge: string | typeof STORED_PASSKEY_CHALLENGE | null,
     work: (em: EntityManager, verified: VerifiedFactor) => Promise<T>,
     failureAudit: AuditEventType = 'SECOND_FACTOR_FAILED',
   ): Promise<T> {
@@ -315,7 +329,13 @@ export class SecondFactors {
     const emailKey = createHash('sha256').update(user.email).digest('hex');
     await this.#throttle.refuseWhileLocked(emailKey);
     const outcome = await this.#em.transactional(async (em) => {
-      const verified = await this.verify(em, userId, proof, passkeyChallenge);
+      const challenge =
+        passkeyChallenge !== STORED_PASSKEY_CHALLENGE
+          ? passkeyChallenge
+          : typeof proof.passkeyResponse === 'string' && this.passkeyChallenges
+            ? await this.passkeyChallenges(em, userId)
+            : null;
+      const verified = await this.verify(em, userId, proof, challenge);
       return verified ? { ok: true as const, value: await work(em, verified) } : { ok: false as const };
     });
     if (!outcome.ok) {
@@ -341,7 +361,8 @@ export class SecondFactors {
     return result.valid && 'timeStep' in result ? result.timeStep : null;
   }
 
-  async #replaceRecoveryCodes(em: EntityManager, userId: string): Promise<string[]> {
+  /** Ten new recovery codes of `userId`, in `em`'s transaction; earlier ones stop working. Shown once: only hashes are kept. */
+  async replaceRecoveryCodes(em: EntityManager, userId: string): Promise<string[]> {
     await em.nativeDelete(RecoveryCode, { userId });
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     for (const code of codes) {
