@@ -29,6 +29,7 @@ const config: CodegenConfig = {
       config: resolverConfig('../context.ts#IdentityContext', {
         User: '../entities/index.ts#User',
         AuditEvent: '../entities/index.ts#AuditEvent',
+        LinkedIdentityProvider: '../entities/index.ts#FederatedIdentity',
       }),
     },
     'subgraphs/banking/src/generated/resolvers.ts': {

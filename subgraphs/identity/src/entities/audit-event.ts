@@ -10,6 +10,9 @@ export const AUDIT_EVENT_TYPES = [
   'REFRESH_TOKEN_REUSED',
   'LOGGED_OUT',
   'ROLES_CHANGED',
+  // Sign-in with an identity provider (services/federated-sign-in.ts).
+  'FEDERATED_IDENTITY_LINKED',
+  'FEDERATED_SIGN_IN_REFUSED',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { User as UserModel, AuditEvent as AuditEventModel } from '../entities/index.ts';
+import type { User as UserModel, AuditEvent as AuditEventModel, FederatedIdentity as FederatedIdentityModel } from '../entities/index.ts';
 import type { IdentityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -99,8 +99,47 @@ export type CreateStaffUserInput = {
   role: Role;
 };
 
+/** An identity provider (OpenID Connect) users can sign in with, instead of a password. */
+export type IdentityProvider = {
+  __typename?: 'IdentityProvider';
+  /** Name to pass to `beginIdentityProviderSignIn` and `beginIdentityProviderLink`, for example "google". */
+  name: Scalars['String']['output'];
+};
+
+/** A started sign-in at an identity provider: send the user's browser to `authorizationUrl`; the provider sends it back to the bank's redirect URI, and that full URL completes the sign-in. */
+export type IdentityProviderRedirect = {
+  __typename?: 'IdentityProviderRedirect';
+  /** The provider's authorization URL (authorization code flow with PKCE) to open in the user's browser. */
+  authorizationUrl: Scalars['String']['output'];
+  /** When this attempt expires; after it, start again. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Opaque id of this attempt. Pass it, with the URL the provider redirected back to, to `completeIdentityProviderSignIn` (or `completeIdentityProviderLink`). Works once. */
+  signInId: Scalars['ID']['output'];
+};
+
+/** A user's account at an identity provider, linked to their bank user. */
+export type LinkedIdentityProvider = {
+  __typename?: 'LinkedIdentityProvider';
+  /** Email the provider reported at the last sign-in, if it shared one. Informational: sign-in matches the provider's account id, never the email. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** The last sign-in with this account; null when never used to sign in. */
+  lastSignInAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the account was linked. */
+  linkedAt: Scalars['DateTime']['output'];
+  /** Name of the identity provider. */
+  provider: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Signed in: starts linking an identity provider account to the signed-in user, so that they can sign in with it. */
+  beginIdentityProviderLink: IdentityProviderRedirect;
+  /** Starts signing in with an identity provider: returns the URL to send the user's browser to. No sign-in needed. */
+  beginIdentityProviderSignIn: IdentityProviderRedirect;
+  /** Signed in, as the user who started the link: completes it. Refused when the provider account is already linked to a bank user. */
+  completeIdentityProviderLink: LinkedIdentityProvider;
+  /** Completes a sign-in started with `beginIdentityProviderSignIn`. The first sign-in of a provider account creates a CUSTOMER (unless the bank turned that off); an existing bank user with the same email is never taken over: they sign in with their password and use `beginIdentityProviderLink`. The provider must report the email as verified. */
+  completeIdentityProviderSignIn: AuthPayload;
   /** ADMIN only: creates a RISK_OFFICER or ADMIN. */
   createStaffUser: User;
   /** Signs in. The same error answers an unknown email and a wrong password; repeated failures lock sign-in for that email for a while. */
@@ -113,6 +152,28 @@ export type Mutation = {
   register: AuthPayload;
   /** ADMIN only: replaces a user's roles. Takes effect on the user's next token refresh. */
   setUserRoles: User;
+};
+
+
+export type MutationBeginIdentityProviderLinkArgs = {
+  provider: Scalars['String']['input'];
+};
+
+
+export type MutationBeginIdentityProviderSignInArgs = {
+  provider: Scalars['String']['input'];
+};
+
+
+export type MutationCompleteIdentityProviderLinkArgs = {
+  callbackUrl: Scalars['String']['input'];
+  signInId: Scalars['ID']['input'];
+};
+
+
+export type MutationCompleteIdentityProviderSignInArgs = {
+  callbackUrl: Scalars['String']['input'];
+  signInId: Scalars['ID']['input'];
 };
 
 
@@ -159,8 +220,12 @@ export type Query = {
   __typename?: 'Query';
   /** ADMIN only: the audit log, newest first. */
   auditEvents: AuditEventConnection;
+  /** The identity providers users can sign in with; empty when the feature is off. */
+  identityProviders: Array<IdentityProvider>;
   /** The signed-in user, or null when the request carries no access token. */
   me?: Maybe<User>;
+  /** The identity provider accounts linked to the signed-in user. */
+  myLinkedIdentityProviders: Array<LinkedIdentityProvider>;
 };
 
 
@@ -339,6 +404,9 @@ export type ResolversTypes = ResolversObject<{
   BusinessProfile: ResolverTypeWrapper<BusinessProfile>;
   CreateStaffUserInput: CreateStaffUserInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  IdentityProvider: ResolverTypeWrapper<IdentityProvider>;
+  IdentityProviderRedirect: ResolverTypeWrapper<IdentityProviderRedirect>;
+  LinkedIdentityProvider: ResolverTypeWrapper<FederatedIdentityModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -362,6 +430,9 @@ export type ResolversParentTypes = ResolversObject<{
   BusinessProfile: BusinessProfile;
   CreateStaffUserInput: CreateStaffUserInput;
   DateTime: Scalars['DateTime']['output'];
+  IdentityProvider: IdentityProvider;
+  IdentityProviderRedirect: IdentityProviderRedirect;
+  LinkedIdentityProvider: FederatedIdentityModel;
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   PageInfo: PageInfo;
@@ -414,7 +485,28 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type IdentityProviderResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['IdentityProvider'] = ResolversParentTypes['IdentityProvider']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type IdentityProviderRedirectResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['IdentityProviderRedirect'] = ResolversParentTypes['IdentityProviderRedirect']> = ResolversObject<{
+  authorizationUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  signInId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type LinkedIdentityProviderResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['LinkedIdentityProvider'] = ResolversParentTypes['LinkedIdentityProvider']> = ResolversObject<{
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastSignInAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  linkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  beginIdentityProviderLink?: Resolver<ResolversTypes['IdentityProviderRedirect'], ParentType, ContextType, RequireFields<MutationBeginIdentityProviderLinkArgs, 'provider'>>;
+  beginIdentityProviderSignIn?: Resolver<ResolversTypes['IdentityProviderRedirect'], ParentType, ContextType, RequireFields<MutationBeginIdentityProviderSignInArgs, 'provider'>>;
+  completeIdentityProviderLink?: Resolver<ResolversTypes['LinkedIdentityProvider'], ParentType, ContextType, RequireFields<MutationCompleteIdentityProviderLinkArgs, 'callbackUrl' | 'signInId'>>;
+  completeIdentityProviderSignIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteIdentityProviderSignInArgs, 'callbackUrl' | 'signInId'>>;
   createStaffUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationCreateStaffUserArgs, 'input'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
@@ -430,7 +522,9 @@ export type PageInfoResolvers<ContextType = IdentityContext, ParentType extends 
 
 export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
+  identityProviders?: Resolver<Array<ResolversTypes['IdentityProvider']>, ParentType, ContextType>;
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  myLinkedIdentityProviders?: Resolver<Array<ResolversTypes['LinkedIdentityProvider']>, ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
@@ -452,6 +546,9 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   BankerProfile?: BankerProfileResolvers<ContextType>;
   BusinessProfile?: BusinessProfileResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  IdentityProvider?: IdentityProviderResolvers<ContextType>;
+  IdentityProviderRedirect?: IdentityProviderRedirectResolvers<ContextType>;
+  LinkedIdentityProvider?: LinkedIdentityProviderResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -2,6 +2,7 @@ import { scalarResolvers } from '../../../../platform/scalars.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 import { AuditEvent } from './audit-event.ts';
 import { AuthPayload } from './auth-payload.ts';
+import { LinkedIdentityProvider } from './federation.ts';
 import { Mutation } from './mutation.ts';
 import { Query } from './query.ts';
 import { User } from './user.ts';
@@ -13,4 +14,5 @@ export const resolvers: Resolvers = {
   User,
   AuditEvent,
   AuthPayload,
+  LinkedIdentityProvider,
 };

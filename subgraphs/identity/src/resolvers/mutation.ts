@@ -1,4 +1,5 @@
 import type { MutationResolvers } from '../generated/resolvers.ts';
+import { federationMutations } from './federation.ts';
 
 export const Mutation: MutationResolvers = {
   register: (_parent, { input }, { services }) => services.auth.register(input),
@@ -7,4 +8,5 @@ export const Mutation: MutationResolvers = {
   logout: (_parent, { refreshToken }, { services }) => services.auth.logout(refreshToken),
   createStaffUser: (_parent, { input }, { services }) => services.auth.createStaffUser(input),
   setUserRoles: (_parent, { input }, { services }) => services.users.setRoles(input.userId, input.roles),
+  ...federationMutations,
 };

@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../generated/resolvers.ts';
 import { requireRole } from '../../../../platform/caller.ts';
+import { federationQueries } from './federation.ts';
 
 export const Query: QueryResolvers = {
   me: (_parent, _args, { services }) => services.users.me(),
@@ -7,4 +8,5 @@ export const Query: QueryResolvers = {
     requireRole(caller, 'ADMIN');
     return services.audit.list(args);
   },
+  ...federationQueries,
 };
