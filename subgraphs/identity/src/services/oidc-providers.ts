@@ -1,7 +1,7 @@
 /**
  * The configured identity providers and their OpenID Connect client
- * configurations (openid-client 6), discovered once per process and kept;
- * a failed discovery is not kept, so the next request tries again.
+ * configurations (openid-client 6), discovered once per process and kept a
+ * day; a failed discovery is kept 5 seconds, then the provider is asked again.
  *
  * Also turns what openid-client throws into the bank's catalogued errors: a
  * provider that cannot be reached is SERVICE_UNAVAILABLE, an answer that does
@@ -16,6 +16,10 @@ import type { OidcProviderConfig } from '../../../../platform/oidc-config.ts';
 
 /** Seconds openid-client waits for the provider on each request. */
 const PROVIDER_TIMEOUT_SECONDS = 10;
+/** A discovered configuration is used this long, then discovered again (endpoints and keys may move). */
+const DISCOVERY_KEPT_MS = 24 * 3_600_000;
+/** A failed discovery is answered from memory this long (SERVICE_UNAVAILABLE) before the provider is asked again. */
+const DISCOVERY_FAILURE_KEPT_MS = 5_000;
 
 /** Why a provider's answer was refused: `extensions.reason` of the UNAUTHENTICATED error. */
 export type ProviderRefusal = 'PROVIDER_REFUSED' | 'PROVIDER_REJECTED_CODE' | 'ID_TOKEN_INVALID';
@@ -122,7 +126,7 @@ export function classifyProviderError(
 /** The configured providers of one configuration, with their discovered client configurations. */
 export class OidcProviders {
   readonly #byName: ReadonlyMap<string, OidcProviderConfig>;
-  readonly #discovered = new Map<string, Promise<client.Configuration>>();
+  readonly #discovered = new Map<string, { pending: Promise<client.Configuration>; until: number }>();
 
   constructor(providers: readonly OidcProviderConfig[]) {
     this.#byName = new Map(providers.map((p) => [p.name, p]));
@@ -146,13 +150,19 @@ export class OidcProviders {
    * document (a configuration problem, logged): SERVICE_UNAVAILABLE.
    */
   async configuration(provider: OidcProviderConfig, logger: Logger): Promise<client.Configuration> {
-    let pending = this.#discovered.get(provider.name);
-    if (!pending) {
-      pending = discover(provider);
-      this.#discovered.set(provider.name, pending);
-      // A failure is not kept: the provider may be back on the next request.
-      pending.catch(() => this.#discovered.delete(provider.name));
+    const now = Date.now();
+    let entry = this.#discovered.get(provider.name);
+    if (!entry || entry.until <= now) {
+      const pending = discover(provider);
+      entry = { pending, until: now + DISCOVERY_KEPT_MS };
+      this.#discovered.set(provider.name, entry);
+      // A failure is kept a few seconds only: the provider may be back soon, but is not asked on every request.
+      const failed = entry;
+      pending.catch(() => {
+        failed.until = Math.min(failed.until, Date.now() + DISCOVERY_FAILURE_KEPT_MS);
+      });
     }
+    const { pending } = entry;
     try {
       return await pending;
     } catch (error) {
