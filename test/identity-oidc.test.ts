@@ -389,6 +389,17 @@ describe('with an identity provider, creating users', () => {
       expect(response.errors?.[0]?.message).toBe(before.errors?.[0]?.message);
     }
   });
+
+  // Last: it stops the provider.
+  test('a provider that goes away in the middle of a sign-in is SERVICE_UNAVAILABLE, and creates nothing', async () => {
+    idp.accounts.set('oscar-sub', { email: 'oscar@example.com', email_verified: true, name: 'Oscar' });
+    const before = await counts(bank);
+    const { signInId, authorizationUrl } = await begin();
+    const callbackUrl = await idp.authorize(authorizationUrl, 'oscar-sub');
+    await idp.close();
+    expect(refusal(await complete(signInId, callbackUrl))).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(await counts(bank)).toEqual(before);
+  });
 });
 
 describe('with an identity provider, not creating users (OIDC_CREATE_USERS=false)', () => {

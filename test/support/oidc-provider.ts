@@ -149,7 +149,13 @@ export async function startTestOidcProvider(
     redirectUri,
     accounts,
     authorize,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Stops the provider (again: nothing), dropping the connections clients keep open. */
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

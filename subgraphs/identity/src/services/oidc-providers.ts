@@ -48,22 +48,30 @@ const UNAVAILABLE_CODES = new Set([
   'OAUTH_RESPONSE_IS_NOT_JSON',
 ]);
 
-/** True when `error` (or one of its causes) is a failure to reach the provider. */
+/** OAuth error codes by which a provider says it cannot serve the request now. */
+const PROVIDER_DOWN_ERRORS = new Set(['server_error', 'temporarily_unavailable']);
+
+/**
+ * True when `error` (or one of its causes) is a failure to reach the provider.
+ * Read by shape, not `instanceof`: fetch's errors may come from another realm.
+ */
 function isUnreachable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
+  let e: unknown = error;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, name, message, cause } = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_CODES.has(code))) return true;
-    if (e instanceof TypeError && e.message === 'fetch failed') return true;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return true;
+    if (name === 'TypeError' && message === 'fetch failed') return true;
+    if (name === 'TimeoutError' || name === 'AbortError') return true;
+    e = cause;
   }
   return false;
 }
 
 /** A short code for logs: the error's own code or name, never its message (which may quote a response). */
 export function errorCode(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : error.name;
+  if (typeof error !== 'object' || error === null) return typeof error;
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  return typeof code === 'string' ? code : typeof name === 'string' ? name : 'unknown';
 }
 
 export function providerUnavailable(provider: string): BankError {
@@ -85,6 +93,13 @@ export function classifyProviderError(
   }
   if (isUnreachable(error)) {
     return { error: providerUnavailable(provider), reason: 'PROVIDER_UNAVAILABLE', detail: errorCode(error) };
+  }
+  // The provider says it is down (RFC 6749 server_error, temporarily_unavailable; a 5xx with an error body).
+  const saysDown =
+    (error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError) &&
+    (PROVIDER_DOWN_ERRORS.has(error.error) || (error instanceof client.ResponseBodyError && error.status >= 500));
+  if (saysDown) {
+    return { error: providerUnavailable(provider), reason: 'PROVIDER_UNAVAILABLE', detail: error.error };
   }
   if (error instanceof client.AuthorizationResponseError) {
     // The provider redirected back with `error=...` (the user cancelled, or the provider refused).
@@ -109,18 +124,16 @@ export function classifyProviderError(
       detail: `${error.status} ${/^[a-z_]{1,64}$/.test(error.error) ? error.error : 'error'}`,
     };
   }
-  if (error instanceof client.ClientError || error instanceof TypeError) {
-    // Anything the client library refused to accept: state, nonce, issuer, audience, signature, expiry.
-    return {
-      error: new UnauthenticatedError("The identity provider's answer could not be verified. Start again.", {
-        reason: 'ID_TOKEN_INVALID',
-        provider,
-      }),
+  // Anything else the client library refused to accept: state, nonce, issuer, audience, signature, expiry,
+  // a malformed answer. (Only the exchange with the provider runs under this classification.)
+  return {
+    error: new UnauthenticatedError("The identity provider's answer could not be verified. Start again.", {
       reason: 'ID_TOKEN_INVALID',
-      detail: errorCode(error),
-    };
-  }
-  throw error;
+      provider,
+    }),
+    reason: 'ID_TOKEN_INVALID',
+    detail: errorCode(error),
+  };
 }
 
 /** The configured providers of one configuration, with their discovered client configurations. */
