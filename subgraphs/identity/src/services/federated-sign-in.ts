@@ -23,8 +23,7 @@ import * as client from 'openid-client';
 import { z } from 'zod';
 import { requireUser, type Caller } from '../../../../platform/caller.ts';
 import type { Config } from '../../../../platform/config.ts';
-import type {
-  BankError} from '../../../../platform/errors.ts';
+import type { BankError } from '../../../../platform/errors.ts';
 import {
   BadUserInputError,
   ForbiddenError,
@@ -246,7 +245,9 @@ export class FederatedSignIn {
     callbackUrl: string,
     purpose: OidcSignInPurpose,
   ): Promise<{ attempt: OidcSignIn; provider: OidcProviderConfig; account: ProviderAccount }> {
-    if (!isUuid(signInId)) throw new BadUserInputError('"signInId" must be the id `begin` returned.', 'signInId');
+    if (!isUuid(signInId)) {
+      throw new BadUserInputError('"signInId" must be the id the sign-in (or link) began with.', 'signInId');
+    }
     const callback = this.#parseCallback(callbackUrl);
     const attempt = await this.#em.findOne(OidcSignIn, { id: signInId });
     const expired = refusal(
