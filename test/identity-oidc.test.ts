@@ -274,6 +274,16 @@ describe('with an identity provider, creating users', () => {
     const next = await begin();
     expect(refusal(await complete(next.signInId, callbackUrl)).reason).toBe('STATE_MISMATCH');
     expect(await counts(bank)).toEqual(before);
+    // Refusals are audited (about nobody: no user was identified).
+    const recent = await postGraphQL(url, AUDIT, {}, await adminToken());
+    const refused = data<{ edges: { node: { type: string; userId: string | null; details: string } }[] }>(
+      recent,
+      'auditEvents',
+    ).edges.filter((e) => e.node.type === 'FEDERATED_SIGN_IN_REFUSED' && e.node.details.includes('STATE_MISMATCH'));
+    expect(refused.map((e) => [e.node.userId, JSON.parse(e.node.details)])).toEqual([
+      [null, { provider: 'test', purpose: 'SIGN_IN', reason: 'STATE_MISMATCH' }],
+      [null, { provider: 'test', purpose: 'SIGN_IN', reason: 'STATE_MISMATCH' }],
+    ]);
   });
 
   test('a completed sign-in cannot be completed again', async () => {
@@ -285,6 +295,29 @@ describe('with an identity provider, creating users', () => {
       reason: 'SIGN_IN_EXPIRED',
       field: undefined,
     });
+  });
+
+  test('two completions of one sign-in at once: exactly one signs in', async () => {
+    const { signInId, authorizationUrl } = await begin();
+    const callbackUrl = await idp.authorize(authorizationUrl, 'alice-sub');
+    const answers = await Promise.all([complete(signInId, callbackUrl), complete(signInId, callbackUrl)]);
+    expect(answers.filter((a) => a.errors === undefined)).toHaveLength(1);
+    expect(answers.map((a) => a.errors?.[0]?.extensions?.reason).filter(Boolean)).toEqual(['SIGN_IN_EXPIRED']);
+  });
+
+  test('a code issued for another PKCE challenge is refused by the provider', async () => {
+    idp.accounts.set('peggy-sub', { email: 'peggy@example.com', email_verified: true, name: 'Peggy' });
+    const before = await counts(bank);
+    const { signInId, authorizationUrl } = await begin();
+    // Someone swaps the challenge on the way to the provider: the bank's verifier no longer fits the code.
+    const tampered = new URL(authorizationUrl);
+    tampered.searchParams.set('code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    const callbackUrl = await idp.authorize(tampered.href, 'peggy-sub');
+    expect(refusal(await complete(signInId, callbackUrl))).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      reason: 'PROVIDER_REJECTED_CODE',
+    });
+    expect(await counts(bank)).toEqual(before);
   });
 
   test('an ID token with another nonce is refused', async () => {
