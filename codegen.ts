@@ -32,6 +32,7 @@ const config: CodegenConfig = {
         Session: '../entities/index.ts#Session',
         SecondFactor: '../entities/index.ts#SecondFactor',
         DataExport: '../entities/index.ts#DataExport',
+        LinkedIdentityProvider: '../entities/index.ts#FederatedIdentity',
       }),
     },
     'subgraphs/banking/src/generated/resolvers.ts': {

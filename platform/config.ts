@@ -7,6 +7,7 @@
  * else in the code base reads `process.env`.
  */
 import { z } from 'zod';
+import { oidcEnvSchema, parseOidcProviders, type OidcConfig } from './oidc-config.ts';
 
 /** The subgraphs of the supergraph, in port order. */
 export const SUBGRAPH_NAMES = ['identity', 'banking', 'billing', 'lending', 'messaging'] as const;
@@ -163,6 +164,9 @@ const envSchema = z.object({
   STEP_UP_PROOF_TTL_SECONDS: integer(30, 3_600, 300),
   // Passkeys must verify their user (PIN, biometrics); off by default: a passkey is the second factor after a password.
   WEBAUTHN_REQUIRE_USER_VERIFICATION: z.enum(['true', 'false']).default('false'),
+  // Sign-in with an identity provider (platform/oidc-config.ts).
+  ...oidcEnvSchema,
+  OIDC_SIGN_IN_TTL_SECONDS: integer(60, 3600, 600),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -240,6 +244,8 @@ export interface Config {
   };
   /** The first administrator; undefined means the development default applies. */
   admin: { email: string; password: string } | undefined;
+  /** Sign-in with an identity provider; no providers means the feature is off. */
+  oidc: OidcConfig;
 }
 
 /** Thrown when the environment is invalid; lists every problem. */
@@ -273,6 +279,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data as ParsedEnv & Record<string, unknown>;
+  const oidc = parseOidcProviders(e.OIDC_PROVIDERS, env, e.NODE_ENV === 'production');
+  if (oidc.problems.length > 0) throw new ConfigError(oidc.problems);
   const value = <T>(key: string): T => e[key] as T;
   const subgraphs = Object.fromEntries(
     SUBGRAPH_NAMES.map((n) => {
@@ -355,6 +363,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
         : undefined,
+    oidc: {
+      providers: oidc.providers,
+      createUsers: e.OIDC_CREATE_USERS,
+      signInTtlSeconds: e.OIDC_SIGN_IN_TTL_SECONDS,
+    },
   });
 }
 

@@ -40,6 +40,12 @@ export const REDACTED_PATHS = [
   'variables.password',
   'variables.input.password',
   'variables.refreshToken',
+  // Sign-in with an identity provider: the client secret, the PKCE verifier, the callback URL (it carries the code).
+  'clientSecret',
+  '*.clientSecret',
+  'codeVerifier',
+  '*.codeVerifier',
+  'variables.callbackUrl',
 ];
 
 /** Creates the root logger of a service. */

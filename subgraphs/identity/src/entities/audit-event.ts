@@ -26,6 +26,9 @@ export const AUDIT_EVENT_TYPES = [
   'ERASURE_REFUSED',
   'USER_ERASED',
   'PASSKEY_CLONE_SUSPECTED',
+  // Sign-in with an identity provider (services/federated-sign-in.ts).
+  'FEDERATED_IDENTITY_LINKED',
+  'FEDERATED_SIGN_IN_REFUSED',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

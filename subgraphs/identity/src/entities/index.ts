@@ -7,6 +7,8 @@ import { PasskeyChallengeSchema } from './passkey-challenge.ts';
 import { RecoveryCodeSchema } from './recovery-code.ts';
 import { SecondFactorSchema } from './second-factor.ts';
 import { SessionSchema } from './session.ts';
+import { FederatedIdentitySchema } from './federated-identity.ts';
+import { OidcSignInSchema } from './oidc-sign-in.ts';
 import { RefreshTokenSchema } from './refresh-token.ts';
 import { UserSchema } from './user.ts';
 
@@ -18,6 +20,8 @@ export { PasskeyChallenge, type PasskeyChallengePurpose } from './passkey-challe
 export { RecoveryCode } from './recovery-code.ts';
 export { SecondFactor, type SecondFactorKind } from './second-factor.ts';
 export { Session } from './session.ts';
+export { FederatedIdentity } from './federated-identity.ts';
+export { OidcSignIn, type OidcSignInPurpose } from './oidc-sign-in.ts';
 export { RefreshToken } from './refresh-token.ts';
 export { User } from './user.ts';
 
@@ -34,4 +38,6 @@ export const entities = [
   AuditEventSchema,
   OutboxEventSchema,
   DataExportSchema,
+  FederatedIdentitySchema,
+  OidcSignInSchema,
 ];

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { User as UserModel, AuditEvent as AuditEventModel, Session as SessionModel, SecondFactor as SecondFactorModel, DataExport as DataExportModel } from '../entities/index.ts';
+import type { User as UserModel, AuditEvent as AuditEventModel, Session as SessionModel, SecondFactor as SecondFactorModel, DataExport as DataExportModel, FederatedIdentity as FederatedIdentityModel } from '../entities/index.ts';
 import type { IdentityContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -140,8 +140,43 @@ export type DataExportStatus =
   /** Assembled: download it from the router (`downloadPath`). */
   | 'READY';
 
+/** An identity provider (OpenID Connect) users can sign in with, instead of a password. */
+export type IdentityProvider = {
+  __typename?: 'IdentityProvider';
+  /** Name to pass to `beginIdentityProviderSignIn` and `beginIdentityProviderLink`, for example "google". */
+  name: Scalars['String']['output'];
+};
+
+/** A started sign-in at an identity provider: send the user's browser to `authorizationUrl`; the provider sends it back to the bank's redirect URI, and that full URL completes the sign-in. */
+export type IdentityProviderRedirect = {
+  __typename?: 'IdentityProviderRedirect';
+  /** The provider's authorization URL (authorization code flow with PKCE) to open in the user's browser. */
+  authorizationUrl: Scalars['String']['output'];
+  /** When this attempt expires; after it, start again. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Opaque id of this attempt. Pass it, with the URL the provider redirected back to, to `completeIdentityProviderSignIn` (or `completeIdentityProviderLink`). Works once. */
+  signInId: Scalars['ID']['output'];
+};
+
+/** A user's account at an identity provider, linked to their bank user. */
+export type LinkedIdentityProvider = {
+  __typename?: 'LinkedIdentityProvider';
+  /** Email the provider reported at the last sign-in, if it shared one. Informational: sign-in matches the provider's account id, never the email. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** The last sign-in with this account; null when never used to sign in. */
+  lastSignInAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the account was linked. */
+  linkedAt: Scalars['DateTime']['output'];
+  /** Name of the identity provider. */
+  provider: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Signed in: starts linking an identity provider account to the signed-in user, so that they can sign in with it. */
+  beginIdentityProviderLink: IdentityProviderRedirect;
+  /** Starts signing in with an identity provider: returns the URL to send the user's browser to. No sign-in needed. */
+  beginIdentityProviderSignIn: IdentityProviderRedirect;
   /** A passkey challenge for the caller's next `removeSecondFactor` or `regenerateRecoveryCodes` (valid five minutes, used once). */
   beginPasskeyChallenge: PasskeyChallenge;
   /** Starts registering a passkey for the caller: returns the options for the browser. Nothing changes until `completePasskeyRegistration`; a new registration replaces an unfinished one. */
@@ -150,6 +185,10 @@ export type Mutation = {
   beginTotpEnrollment: TotpEnrollment;
   /** Changes the caller's password and ends every other session. A wrong current password counts toward the sign-in lock. */
   changePassword: Scalars['Boolean']['output'];
+  /** Signed in, as the user who started the link: completes it. Refused when the provider account is already linked to a bank user. */
+  completeIdentityProviderLink: LinkedIdentityProvider;
+  /** Completes a sign-in started with `beginIdentityProviderSignIn`. The first sign-in of a provider account creates a CUSTOMER (unless the bank turned that off); an existing bank user with the same email is never taken over: they sign in with their password and use `beginIdentityProviderLink`. The provider must report the email as verified. */
+  completeIdentityProviderSignIn: AuthPayload;
   /** Second step of a sign-in that answered MFA_REQUIRED: the challenge id it gave and a second factor. When the user has passkeys, the error's `passkeyRequestOptions` (JSON text) are for `navigator.credentials.get`. Wrong answers count toward the sign-in lock. */
   completeLogin: AuthPayload;
   /** Turns the passkey on with the browser's answer to `beginPasskeyRegistration` (attestation `none` is enough). The caller's first second factor comes with ten recovery codes. */
@@ -185,6 +224,16 @@ export type Mutation = {
 };
 
 
+export type MutationBeginIdentityProviderLinkArgs = {
+  provider: Scalars['String']['input'];
+};
+
+
+export type MutationBeginIdentityProviderSignInArgs = {
+  provider: Scalars['String']['input'];
+};
+
+
 export type MutationBeginPasskeyRegistrationArgs = {
   label?: InputMaybe<Scalars['String']['input']>;
 };
@@ -198,6 +247,18 @@ export type MutationBeginTotpEnrollmentArgs = {
 export type MutationChangePasswordArgs = {
   currentPassword: Scalars['String']['input'];
   newPassword: Scalars['String']['input'];
+};
+
+
+export type MutationCompleteIdentityProviderLinkArgs = {
+  callbackUrl: Scalars['String']['input'];
+  signInId: Scalars['ID']['input'];
+};
+
+
+export type MutationCompleteIdentityProviderSignInArgs = {
+  callbackUrl: Scalars['String']['input'];
+  signInId: Scalars['ID']['input'];
 };
 
 
@@ -321,8 +382,12 @@ export type Query = {
   dataExport?: Maybe<DataExport>;
   /** Your data exports, newest first (at most 50). */
   dataExports: Array<DataExport>;
+  /** The identity providers users can sign in with; empty when the feature is off. */
+  identityProviders: Array<IdentityProvider>;
   /** The signed-in user, or null when the request carries no access token. */
   me?: Maybe<User>;
+  /** The identity provider accounts linked to the signed-in user. */
+  myLinkedIdentityProviders: Array<LinkedIdentityProvider>;
 };
 
 
@@ -589,6 +654,9 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DataExportStatus: DataExportStatus;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  IdentityProvider: ResolverTypeWrapper<IdentityProvider>;
+  IdentityProviderRedirect: ResolverTypeWrapper<IdentityProviderRedirect>;
+  LinkedIdentityProvider: ResolverTypeWrapper<FederatedIdentityModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -623,6 +691,9 @@ export type ResolversParentTypes = ResolversObject<{
   DataExport: DataExportModel;
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
+  IdentityProvider: IdentityProvider;
+  IdentityProviderRedirect: IdentityProviderRedirect;
+  LinkedIdentityProvider: FederatedIdentityModel;
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   PageInfo: PageInfo;
@@ -699,11 +770,32 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type IdentityProviderResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['IdentityProvider'] = ResolversParentTypes['IdentityProvider']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type IdentityProviderRedirectResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['IdentityProviderRedirect'] = ResolversParentTypes['IdentityProviderRedirect']> = ResolversObject<{
+  authorizationUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  signInId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type LinkedIdentityProviderResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['LinkedIdentityProvider'] = ResolversParentTypes['LinkedIdentityProvider']> = ResolversObject<{
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastSignInAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  linkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  beginIdentityProviderLink?: Resolver<ResolversTypes['IdentityProviderRedirect'], ParentType, ContextType, RequireFields<MutationBeginIdentityProviderLinkArgs, 'provider'>>;
+  beginIdentityProviderSignIn?: Resolver<ResolversTypes['IdentityProviderRedirect'], ParentType, ContextType, RequireFields<MutationBeginIdentityProviderSignInArgs, 'provider'>>;
   beginPasskeyChallenge?: Resolver<ResolversTypes['PasskeyChallenge'], ParentType, ContextType>;
   beginPasskeyRegistration?: Resolver<ResolversTypes['PasskeyRegistration'], ParentType, ContextType, Partial<MutationBeginPasskeyRegistrationArgs>>;
   beginTotpEnrollment?: Resolver<ResolversTypes['TotpEnrollment'], ParentType, ContextType, Partial<MutationBeginTotpEnrollmentArgs>>;
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
+  completeIdentityProviderLink?: Resolver<ResolversTypes['LinkedIdentityProvider'], ParentType, ContextType, RequireFields<MutationCompleteIdentityProviderLinkArgs, 'callbackUrl' | 'signInId'>>;
+  completeIdentityProviderSignIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteIdentityProviderSignInArgs, 'callbackUrl' | 'signInId'>>;
   completeLogin?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteLoginArgs, 'challengeId' | 'proof'>>;
   completePasskeyRegistration?: Resolver<ResolversTypes['PasskeyAdded'], ParentType, ContextType, RequireFields<MutationCompletePasskeyRegistrationArgs, 'id' | 'response'>>;
   confirmStepUp?: Resolver<ResolversTypes['StepUpConfirmation'], ParentType, ContextType, RequireFields<MutationConfirmStepUpArgs, 'challengeId' | 'proof'>>;
@@ -747,7 +839,9 @@ export type QueryResolvers<ContextType = IdentityContext, ParentType extends Res
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
   dataExport?: Resolver<Maybe<ResolversTypes['DataExport']>, ParentType, ContextType, RequireFields<QueryDataExportArgs, 'id'>>;
   dataExports?: Resolver<Array<ResolversTypes['DataExport']>, ParentType, ContextType>;
+  identityProviders?: Resolver<Array<ResolversTypes['IdentityProvider']>, ParentType, ContextType>;
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  myLinkedIdentityProviders?: Resolver<Array<ResolversTypes['LinkedIdentityProvider']>, ParentType, ContextType>;
 }>;
 
 export type SecondFactorResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['SecondFactor'] = ResolversParentTypes['SecondFactor']> = ResolversObject<{
@@ -805,6 +899,9 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   DataErasure?: DataErasureResolvers<ContextType>;
   DataExport?: DataExportResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  IdentityProvider?: IdentityProviderResolvers<ContextType>;
+  IdentityProviderRedirect?: IdentityProviderRedirectResolvers<ContextType>;
+  LinkedIdentityProvider?: LinkedIdentityProviderResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PasskeyAdded?: PasskeyAddedResolvers<ContextType>;

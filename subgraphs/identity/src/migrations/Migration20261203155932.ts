@@ -9,7 +9,7 @@ export class Migration20261203155932 extends Migration {
     this.addSql(`create index "passkey_challenges_user_id_purpose_index" on "passkey_challenges" ("user_id", "purpose");`);
 
     this.addSql(`alter table "audit_events" drop constraint "audit_events_type_check";`);
-    this.addSql(`alter table "audit_events" add constraint "audit_events_type_check" check ("type" in ('USER_REGISTERED', 'STAFF_USER_CREATED', 'LOGIN_SUCCEEDED', 'LOGIN_FAILED', 'LOGIN_LOCKED', 'REFRESH_TOKEN_REUSED', 'LOGGED_OUT', 'ROLES_CHANGED', 'MFA_CHALLENGE_FAILED', 'SECOND_FACTOR_FAILED', 'SECOND_FACTOR_ADDED', 'SECOND_FACTOR_REMOVED', 'RECOVERY_CODE_USED', 'RECOVERY_CODES_REGENERATED', 'PASSWORD_CHANGED', 'SESSION_REVOKED', 'OTHER_SESSIONS_REVOKED', 'STEP_UP_CONFIRMED', 'STEP_UP_FAILED', 'DATA_EXPORT_REQUESTED', 'DATA_EXPORT_DOWNLOADED', 'ERASURE_REFUSED', 'USER_ERASED', 'PASSKEY_CLONE_SUSPECTED'));`);
+    this.addSql(`alter table "audit_events" add constraint "audit_events_type_check" check ("type" in ('USER_REGISTERED', 'STAFF_USER_CREATED', 'LOGIN_SUCCEEDED', 'LOGIN_FAILED', 'LOGIN_LOCKED', 'REFRESH_TOKEN_REUSED', 'LOGGED_OUT', 'ROLES_CHANGED', 'MFA_CHALLENGE_FAILED', 'SECOND_FACTOR_FAILED', 'SECOND_FACTOR_ADDED', 'SECOND_FACTOR_REMOVED', 'RECOVERY_CODE_USED', 'RECOVERY_CODES_REGENERATED', 'PASSWORD_CHANGED', 'SESSION_REVOKED', 'OTHER_SESSIONS_REVOKED', 'STEP_UP_CONFIRMED', 'STEP_UP_FAILED', 'DATA_EXPORT_REQUESTED', 'DATA_EXPORT_DOWNLOADED', 'ERASURE_REFUSED', 'USER_ERASED', 'PASSKEY_CLONE_SUSPECTED', 'FEDERATED_IDENTITY_LINKED', 'FEDERATED_SIGN_IN_REFUSED'));`);
 
     this.addSql(`alter table "passkey_challenges" add constraint "passkey_challenges_purpose_check" check ("purpose" in ('REGISTRATION', 'FRESH_FACTOR'));`);
   }

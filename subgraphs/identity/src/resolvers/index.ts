@@ -3,6 +3,7 @@ import type { Resolvers } from '../generated/resolvers.ts';
 import { AuditEvent } from './audit-event.ts';
 import { AuthPayload } from './auth-payload.ts';
 import { DataExport } from './data-export.ts';
+import { LinkedIdentityProvider } from './federation.ts';
 import { Mutation } from './mutation.ts';
 import { Query } from './query.ts';
 import { Session } from './session.ts';
@@ -17,4 +18,5 @@ export const resolvers: Resolvers = {
   AuthPayload,
   Session,
   DataExport,
+  LinkedIdentityProvider,
 };

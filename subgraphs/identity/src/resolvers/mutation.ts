@@ -1,4 +1,5 @@
 import type { MutationResolvers } from '../generated/resolvers.ts';
+import { federationMutations } from './federation.ts';
 
 export const Mutation: MutationResolvers = {
   register: (_parent, { input }, { services }) => services.auth.register(input),
@@ -23,4 +24,5 @@ export const Mutation: MutationResolvers = {
   confirmStepUp: (_parent, { challengeId, proof }, { services }) => services.stepUps.confirm(challengeId, proof),
   requestDataExport: (_parent, _args, { services }) => services.dataRights.requestExport(),
   requestErasure: (_parent, { userId }, { services }) => services.dataRights.requestErasure(userId),
+  ...federationMutations,
 };

@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../generated/resolvers.ts';
 import { requireRole } from '../../../../platform/caller.ts';
+import { federationQueries } from './federation.ts';
 
 export const Query: QueryResolvers = {
   me: (_parent, _args, { services }) => services.users.me(),
@@ -9,4 +10,5 @@ export const Query: QueryResolvers = {
   },
   dataExports: (_parent, _args, { services }) => services.dataRights.exports(),
   dataExport: (_parent, { id }, { services }) => services.dataRights.export(id),
+  ...federationQueries,
 };

@@ -57,7 +57,9 @@ import { createServiceClient, ServiceCallError } from '../../../../platform/serv
 import { parseId } from '../../../../platform/validation.ts';
 import {
   DataExport,
+  FederatedIdentity,
   LoginChallenge,
+  OidcSignIn,
   PasskeyChallenge,
   RecoveryCode,
   RefreshToken,
@@ -260,6 +262,11 @@ export class DataRights {
       { userId: user.id },
       { orderBy: { createdAt: 'asc', id: 'asc' } },
     );
+    const providers = await em.find(
+      FederatedIdentity,
+      { userId: user.id },
+      { orderBy: { createdAt: 'asc', id: 'asc' } },
+    );
     return {
       counts: {
         profile: 1,
@@ -268,6 +275,7 @@ export class DataRights {
         sessionTokens: sessions.length,
         secondFactors: factors.length,
         recoveryCodes: recoveryCodes.length,
+        identityProviders: providers.length,
         dataExports: exports.length,
       },
       data: {
@@ -319,6 +327,15 @@ export class DataRights {
         })),
         // Recovery codes are stored only as hashes: when each was made and used.
         recoveryCodes: recoveryCodes.map((c) => ({ createdAt: iso(c.createdAt), usedAt: iso(c.usedAt) })),
+        // Accounts at identity providers linked to this user.
+        identityProviders: providers.map((f) => ({
+          provider: f.provider,
+          issuer: f.issuer,
+          subject: f.subject,
+          email: f.email,
+          linkedAt: iso(f.createdAt),
+          lastSignInAt: iso(f.lastSignInAt),
+        })),
         dataExports: exports.map((e) => ({
           id: e.id,
           status: e.status,
@@ -430,6 +447,9 @@ export class DataRights {
       await em.nativeDelete(RecoveryCode, { userId });
       await em.nativeDelete(LoginChallenge, { userId });
       await em.nativeDelete(PasskeyChallenge, { userId });
+      // Links to identity providers go: the provider's account can sign up afresh, as nobody the bank knew.
+      await em.nativeDelete(FederatedIdentity, { userId });
+      await em.nativeDelete(OidcSignIn, { userId });
       await em.nativeDelete(DataExport, { userId });
       await sql(em, 'delete from login_throttle where email_key = ?', [sha256(oldEmail)]);
       // The audit log is kept, under a pseudonym: its entries stay linked to one another, not to the person.

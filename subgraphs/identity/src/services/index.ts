@@ -3,6 +3,7 @@ import { AuditLog } from './audit-log.ts';
 import { AuthService } from './auth-service.ts';
 import { DataRights } from './data-rights.ts';
 import { Passkeys } from './passkeys.ts';
+import { FederatedSignIn } from './federated-sign-in.ts';
 import { PasswordHasher } from './passwords.ts';
 import { SecondFactors } from './second-factors.ts';
 import { Sessions } from './sessions.ts';
@@ -19,6 +20,7 @@ export interface IdentityServices {
   sessions: Sessions;
   stepUps: StepUps;
   dataRights: DataRights;
+  federation: FederatedSignIn;
 }
 
 /** One hasher per configuration: it caches the dummy hash used for unknown emails. */
@@ -49,14 +51,16 @@ export function createIdentityServices({
   const passkeys = new Passkeys({ em, config, caller, audit, factors });
   factors.passkeys = passkeys.verify;
   factors.passkeyChallenges = passkeys.spendChallenge;
+  const auth = new AuthService({ em, config, hasher, audit, caller, factors, sessions, throttle, userAgent, passkeys });
   return {
+    auth,
     audit,
     sessions,
     factors,
     stepUps: new StepUps({ config, caller, audit, factors }),
     passkeys,
-    auth: new AuthService({ em, config, hasher, audit, caller, factors, sessions, throttle, userAgent, passkeys }),
     users: new UserService({ em, caller, audit }),
     dataRights: new DataRights({ em, caller, config, audit, hasher, logger }),
+    federation: new FederatedSignIn({ em, config, caller, audit, auth, logger }),
   };
 }

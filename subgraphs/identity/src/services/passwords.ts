@@ -23,6 +23,13 @@ export function passwordProblem(password: string, email: string): string | undef
   return undefined;
 }
 
+/**
+ * The `passwordHash` of a user without a password (created by signing in with
+ * an identity provider). It is not an argon2 hash, so no password verifies
+ * against it; checking one still takes the time of a real verification.
+ */
+export const NO_PASSWORD = '!no-password';
+
 export class PasswordHasher {
   readonly #options: Config['auth']['argon2'];
   #dummyHash: Promise<string> | undefined;
@@ -36,6 +43,7 @@ export class PasswordHasher {
   }
 
   verify(passwordHash: string, password: string): Promise<boolean> {
+    if (passwordHash === NO_PASSWORD) return this.verifyNothing(password);
     return verify(passwordHash, password);
   }
 
