@@ -15,6 +15,7 @@
  * and answer.
  */
 import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import type { Caller, Role } from '../platform/caller.ts';
 import type { SubgraphName } from '../platform/config.ts';
 import {
@@ -46,7 +47,16 @@ import {
   submitApplication,
 } from './support/lending.ts';
 import { multipartSubscribe, type MultipartSubscription } from './support/multipart.ts';
-import { createStaff, must, signInAdmin, signUp, startConversation, type SignedUp } from './support/people.ts';
+import {
+  createStaff,
+  must,
+  signInAdmin,
+  signUp,
+  startConversation,
+  TEST_PASSWORD,
+  type SignedUp,
+} from './support/people.ts';
+import { enrolTotp } from './support/second-factor.ts';
 import { callSubgraph, postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
 import { connect, until, type WsClient } from './support/ws.ts';
 
@@ -101,6 +111,9 @@ let biancaNotification: string;
 /** Where olga is in `conversation.participants`, and bianca in the banker directory. */
 let olgaParticipant: number;
 let biancaInDirectory: number;
+/** A second session of dan's, and his authenticator app (identity's write probes). */
+let danSession: string;
+let danFactor: string;
 
 const MONTH = new Date().toISOString().slice(0, 7);
 const LIVE_BODY = 'Checking who hears this';
@@ -1561,6 +1574,74 @@ function bankingWriteProbes(): Probe[] {
   ];
 }
 
+/** A user's sessions, second factors and recovery codes: the user's alone, wherever the user is seen. */
+function securityFields(value: unknown): string {
+  const user = value as { sessions?: unknown; secondFactors?: unknown; recoveryCodesLeft?: unknown };
+  const fields = [user.sessions, user.secondFactors, user.recoveryCodesLeft];
+  if (fields.every((v) => v !== null && v !== undefined)) return 'security shown';
+  if (fields.every((v) => v === null || v === undefined)) return 'security null';
+  return 'security partly shown';
+}
+
+function identityWriteProbes(): Probe[] {
+  // The owner's answers are refusals of a made-up proof or a real revocation; nobody else may learn the id exists.
+  const outsiders = {
+    admin: hidden('NOT_FOUND'),
+    customer: hidden('NOT_FOUND'),
+    businessOwner: hidden('NOT_FOUND'),
+    banker: hidden('NOT_FOUND'),
+    riskOfficer: hidden('NOT_FOUND'),
+    anonymous: hidden('UNAUTHENTICATED'),
+  };
+  return [
+    mutation({
+      type: 'Session',
+      path: 'revokeSession(id)',
+      field: 'revokeSession',
+      owner: 'dan',
+      target: () => danSession,
+      query: `mutation($id: ID!) { revokeSession(id: $id) }`,
+      expect: { owner: seen('DONE'), ...outsiders },
+    }),
+    mutation({
+      type: 'SecondFactor',
+      path: 'removeSecondFactor(id)',
+      field: 'removeSecondFactor',
+      owner: 'dan',
+      target: () => danFactor,
+      query: `mutation($id: ID!) { removeSecondFactor(id: $id, proof: { code: "000000" }) }`,
+      // The owner is asked for a fresh second factor; "000000" is not one.
+      expect: { owner: seen('UNAUTHENTICATED'), ...outsiders },
+    }),
+    gql({
+      type: 'User (sessions, factors)',
+      path: 'bankers(filter) directory nodes',
+      kind: 'root',
+      owner: 'bianca',
+      target: () => bianca.id,
+      // Her session's id: whoever sees her sessions sees it.
+      secrets: () => [(jwt.decode(bianca.token) as { sid: string }).sid],
+      query: `query { bankers(filter: { product: TERM_LOAN, amount: "50000.00" }, first: 100) { edges { node { id sessions { id device } secondFactors { id } recoveryCodesLeft } } } }`,
+      focus: ['bankers', 'edges'],
+      describe: (value) => {
+        const node = (value as { node: { id: string } }[]).find((e) => e.node.id === bianca.id)?.node;
+        return node ? securityFields(node) : 'absent';
+      },
+      parties: ['borrower'],
+      expect: {
+        owner: seen('security shown'),
+        admin: unseen('security null'),
+        riskOfficer: unseen('security null'),
+        customer: unseen('security null'),
+        businessOwner: unseen('security null'),
+        banker: unseen('security null'),
+        borrower: unseen('security null'),
+        anonymous: unseen('UNAUTHENTICATED'),
+      },
+    }),
+  ];
+}
+
 function billingWriteProbes(): Probe[] {
   return [
     mutation({
@@ -2069,6 +2150,7 @@ const PROBES: Probe[] = [
   ...messagingReadProbes(),
   ...identityReadProbes(),
   ...bankingWriteProbes(),
+  ...identityWriteProbes(),
   ...billingWriteProbes(),
   ...lendingWriteProbes(),
   ...messagingWriteProbes(),
@@ -2273,6 +2355,14 @@ beforeAll(async () => {
     ),
   );
   ownBill.set(carol, billAdded);
+  // Dan signs in a second time (a session to revoke) and turns on an authenticator app (a factor to remove).
+  const second = await postGraphQL(
+    url,
+    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
+    { e: 'dan@example.com', p: TEST_PASSWORD },
+  );
+  danSession = (jwt.decode((second.data!.login as { accessToken: string }).accessToken) as { sid: string }).sid;
+  danFactor = (await enrolTotp(url, dan.token)).factorId;
   olgaBill = ownBill.get(olga)!;
   olgaPayment = (await payBill(url, olga, { billId: olgaBill, fromAccountId: oA2, amount: '10.00' })).id;
   const { billPayment } = await must<{ billPayment: { transaction: { id: string } } }>(

@@ -5,6 +5,8 @@
  * every way a sign-in can go wrong answered with a catalogued error that
  * creates nothing.
  */
+import jwt from 'jsonwebtoken';
+import { enrolTotp, totpCode } from './support/second-factor.ts';
 import { postGraphQL, startTestStack, TEST_ADMIN, type JsonResponse, type TestStack } from './support/stack.ts';
 import { startTestOidcProvider, unreachableIssuer, type TestOidcProvider } from './support/oidc-provider.ts';
 
@@ -169,6 +171,23 @@ describe('with an identity provider, creating users', () => {
     const registered = events.find((e) => e.type === 'USER_REGISTERED')!;
     expect(JSON.parse(registered.details)).toEqual({ role: 'CUSTOMER', method: 'fed', provider: 'test' });
     expect(JSON.parse(events[2]!.details)).toEqual({ method: 'fed' });
+  });
+
+  test('a provider user with a second factor is asked for it after the provider, as after a password', async () => {
+    idp.accounts.set('mfa-sub', { email: 'mfa-fed@example.com', email_verified: true, name: 'Fed Two' });
+    const first = data<Payload>(await signIn('mfa-sub'), 'completeIdentityProviderSignIn');
+    expect((jwt.decode(first.accessToken) as { amr: string[] }).amr).toEqual(['fed']);
+    const { secret } = await enrolTotp(url, first.accessToken);
+    const again = await signIn('mfa-sub');
+    expect(refusal(again).code).toBe('MFA_REQUIRED');
+    const { challengeId } = again.errors![0]!.extensions as { challengeId: string };
+    const done = await postGraphQL(
+      url,
+      'mutation ($id: ID!, $proof: SecondFactorProof!) { completeLogin(challengeId: $id, proof: $proof) { accessToken } }',
+      { id: challengeId, proof: { code: await totpCode(secret) } },
+    );
+    const token = data<{ accessToken: string }>(done, 'completeLogin').accessToken;
+    expect(jwt.decode(token)).toMatchObject({ amr: ['fed', 'otp', 'mfa'], acr: 'aal2' });
   });
 
   test('a changed email at the provider signs in the same user and creates or links nobody', async () => {
