@@ -98,10 +98,10 @@ function completeLogin(challengeId: string, proof: Record<string, unknown>) {
 
 const answer = (response: Record<string, unknown>) => ({ passkeyResponse: JSON.stringify(response) });
 
-function beginRegistration(token: string, label?: string) {
+function beginRegistration(token: string, label?: string, proof?: Record<string, unknown>) {
   return gql(
-    'mutation ($label: String) { beginPasskeyRegistration(label: $label) { id creationOptions expiresAt } }',
-    label === undefined ? {} : { label },
+    'mutation ($label: String, $proof: SecondFactorProof) { beginPasskeyRegistration(label: $label, proof: $proof) { id creationOptions expiresAt } }',
+    { ...(label === undefined ? {} : { label }), ...(proof ? { proof } : {}) },
     token,
   );
 }
@@ -119,8 +119,8 @@ interface Registration {
   options: CreationOptionsJSON;
 }
 
-async function begin(token: string, label?: string): Promise<Registration> {
-  const begun = await beginRegistration(token, label);
+async function begin(token: string, label?: string, proof?: Record<string, unknown>): Promise<Registration> {
+  const begun = await beginRegistration(token, label, proof);
   expect(begun.errors).toBeUndefined();
   const registration = begun.data!.beginPasskeyRegistration as { id: string; creationOptions: string };
   return { id: registration.id, options: JSON.parse(registration.creationOptions) as CreationOptionsJSON };
@@ -131,8 +131,9 @@ async function addPasskey(
   token: string,
   authenticator: SoftwareAuthenticator,
   label?: string,
+  proof?: Record<string, unknown>,
 ): Promise<{ factorId: string; recoveryCodes: string[] | null }> {
-  const { id, options } = await begin(token, label);
+  const { id, options } = await begin(token, label, proof);
   const done = await completeRegistration(token, id, JSON.stringify(authenticator.create(options)));
   expect(done.errors).toBeUndefined();
   const added = done.data!.completePasskeyRegistration as { factor: { id: string }; recoveryCodes: string[] | null };
@@ -245,9 +246,15 @@ describe('registering passkeys', () => {
     const again = await completeRegistration(session.accessToken, id, JSON.stringify(laptop.create(options)));
     expect(codeOf(again)).toBe('NOT_FOUND');
 
-    // A second one, roaming: the options exclude the laptop's; no new recovery codes.
+    // A second one, roaming: it needs a fresh factor first (a stolen session alone cannot add one).
+    const unproven = await beginRegistration(session.accessToken, 'YubiKey');
+    expect(codeOf(unproven)).toBe('MFA_REQUIRED');
+    expect(reasonOf(unproven)).toBe('FRESH_FACTOR_REQUIRED');
+    const wrongProof = await beginRegistration(session.accessToken, 'YubiKey', { code: '000000' });
+    expect(codeOf(wrongProof)).toBe('UNAUTHENTICATED');
+    // The options exclude the laptop's; no new recovery codes.
     const key = roaming();
-    const second = await begin(session.accessToken, 'YubiKey');
+    const second = await begin(session.accessToken, 'YubiKey', { code: added.recoveryCodes![9] });
     expect(second.options.excludeCredentials).toEqual([
       { id: laptop.credentialId, type: 'public-key', transports: ['internal'] },
     ]);
@@ -276,7 +283,8 @@ describe('registering passkeys', () => {
         { id: added.factor.id, kind: 'PASSKEY', label: 'Laptop' },
         { id: expect.any(String), kind: 'PASSKEY', label: 'YubiKey' },
       ],
-      recoveryCodesLeft: 10,
+      // One was the fresh factor that let the YubiKey in.
+      recoveryCodesLeft: 9,
     });
 
     // Sign-in offers both, with their transports.
@@ -295,7 +303,7 @@ describe('registering passkeys', () => {
     const session = await register('pk-beside-totp@example.com');
     const { secret, recoveryCodes } = await enrolTotp(bank.routerUrl, session.accessToken);
     const key = platform();
-    const added = await addPasskey(session.accessToken, key);
+    const added = await addPasskey(session.accessToken, key, undefined, { code: recoveryCodes[9] });
     expect(added.recoveryCodes).toBeNull();
     const { factors, challengeId } = await firstStep('pk-beside-totp@example.com');
     expect(factors).toEqual(['TOTP', 'PASSKEY', 'RECOVERY_CODE']);
@@ -512,7 +520,7 @@ describe('a fresh passkey for sensitive changes', () => {
     const laptop = platform();
     const key = roaming();
     const { recoveryCodes } = await addPasskey(session.accessToken, laptop, 'Laptop');
-    const { factorId: keyId } = await addPasskey(session.accessToken, key, 'YubiKey');
+    const { factorId: keyId } = await addPasskey(session.accessToken, key, 'YubiKey', { code: recoveryCodes![9] });
     const token = (await signInWithPasskey('pk-fresh@example.com', laptop)).accessToken;
 
     const challenge = async () => {

@@ -236,11 +236,13 @@ export type MutationBeginIdentityProviderSignInArgs = {
 
 export type MutationBeginPasskeyRegistrationArgs = {
   label?: InputMaybe<Scalars['String']['input']>;
+  proof?: InputMaybe<SecondFactorProof>;
 };
 
 
 export type MutationBeginTotpEnrollmentArgs = {
   label?: InputMaybe<Scalars['String']['input']>;
+  proof?: InputMaybe<SecondFactorProof>;
 };
 
 

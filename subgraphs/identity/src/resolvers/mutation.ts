@@ -9,9 +9,10 @@ export const Mutation: MutationResolvers = {
   createStaffUser: (_parent, { input }, { services }) => services.auth.createStaffUser(input),
   setUserRoles: (_parent, { input }, { services }) => services.users.setRoles(input.userId, input.roles),
   completeLogin: (_parent, { challengeId, proof }, { services }) => services.auth.completeLogin(challengeId, proof),
-  beginTotpEnrollment: (_parent, { label }, { services }) => services.factors.beginTotp(label),
+  beginTotpEnrollment: (_parent, { label, proof }, { services }) => services.factors.beginTotp(label, proof),
   confirmTotpEnrollment: (_parent, { code }, { services }) => services.factors.confirmTotp(code),
-  beginPasskeyRegistration: (_parent, { label }, { services }) => services.passkeys.beginRegistration(label),
+  beginPasskeyRegistration: (_parent, { label, proof }, { services }) =>
+    services.passkeys.beginRegistration(label, proof),
   completePasskeyRegistration: (_parent, { id, response }, { services }) =>
     services.passkeys.completeRegistration(id, response),
   beginPasskeyChallenge: (_parent, _args, { services }) => services.passkeys.beginChallenge(),

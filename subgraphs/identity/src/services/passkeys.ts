@@ -41,7 +41,7 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { parseId } from '../../../../platform/validation.ts';
 import { PasskeyChallenge, SecondFactor, User } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
-import type { SecondFactors, VerifiedFactor } from './second-factors.ts';
+import type { SecondFactorProof, SecondFactors, VerifiedFactor } from './second-factors.ts';
 import { recordSecurityChanged } from './user-events.ts';
 
 /** How long a registration or a fresh-factor challenge is accepted. */
@@ -142,12 +142,14 @@ export class Passkeys {
    */
   async beginRegistration(
     label: string | null | undefined,
+    proof?: SecondFactorProof | null,
   ): Promise<{ id: string; creationOptions: string; expiresAt: Date }> {
     const { userId } = requireUser(this.#caller);
     const name = (label ?? 'Passkey').trim();
     if (name === '' || name.length > 100) {
       throw new BadUserInputError('The label must be 1 to 100 characters.', 'label');
     }
+    await this.#factors.requireFreshFactorToAdd(userId, proof);
     const { webauthn } = this.#config.auth;
     return this.#em.transactional(async (em) => {
       const user = await em.findOneOrFail(User, { id: userId });

@@ -16,6 +16,7 @@ import type { Config } from '../../../../platform/config.ts';
 import {
   BadUserInputError,
   InvalidStateTransitionError,
+  MfaRequiredError,
   NotFoundError,
   UnauthenticatedError,
 } from '../../../../platform/errors.ts';
@@ -159,12 +160,13 @@ export class SecondFactors {
    * `otpauth://` URI and that URI as a QR code. Nothing is on until
    * {@link confirmTotp}. A pending enrolment replaces an earlier one.
    */
-  async beginTotp(label: string | null | undefined): Promise<TotpEnrollment> {
+  async beginTotp(label: string | null | undefined, proof?: SecondFactorProof | null): Promise<TotpEnrollment> {
     const { userId } = requireUser(this.#caller);
     const name = (label ?? 'Authenticator app').trim();
     if (name === '' || name.length > 100) {
       throw new BadUserInputError('The label must be 1 to 100 characters.', 'label');
     }
+    await this.requireFreshFactorToAdd(userId, proof);
     return this.#em.transactional(async (em) => {
       const user = await em.findOneOrFail(User, { id: userId });
       if ((await em.count(SecondFactor, { userId, kind: 'TOTP', status: 'ACTIVE' })) > 0) {
@@ -225,6 +227,24 @@ export class SecondFactors {
       if (hadFactor) recordSecurityChanged(em, userId, 'SECOND_FACTOR_ADDED');
       return codes;
     });
+  }
+
+  /**
+   * A user who has a second factor proves one before adding another, so a
+   * stolen session alone cannot add an attacker's factor: MFA_REQUIRED
+   * (`reason` FRESH_FACTOR_REQUIRED) without a proof, UNAUTHENTICATED with a
+   * wrong one (counted toward the sign-in lock). A first factor needs none.
+   */
+  async requireFreshFactorToAdd(userId: string, proof: SecondFactorProof | null | undefined): Promise<void> {
+    const factors = await this.kinds(userId);
+    if (factors.length === 0) return;
+    if (!proof) {
+      throw new MfaRequiredError('You already have a second factor: give a fresh one (proof) to add another.', {
+        reason: 'FRESH_FACTOR_REQUIRED',
+        factors,
+      });
+    }
+    await this.withFreshFactor(userId, proof, STORED_PASSKEY_CHALLENGE, async () => undefined);
   }
 
   /** New recovery codes for the caller, after a fresh second factor; the old ones stop working. */
