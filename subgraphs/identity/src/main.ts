@@ -2,6 +2,7 @@
  * The identity subgraph: users, sign-up, sign-in, sessions, roles and the
  * audit log of security events.
  */
+import { startHousekeeping } from './services/housekeeping.ts';
 import { DEVELOPMENT_ADMIN } from '../../../platform/config.ts';
 import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
 import { entities } from './entities/index.ts';
@@ -32,6 +33,8 @@ export const identity: SubgraphDefinition<IdentityServices> = {
     if ((await services.auth.ensureFirstAdmin(admin)) === 'created') {
       logger.info({ email: admin.email }, 'first administrator created');
     }
+    // Expired sign-in, passkey and identity-provider challenges go after a day; stops before the database closes.
+    return startHousekeeping(orm.em, logger);
   },
   seedDemoData: seedDemoUsers,
 };
