@@ -575,6 +575,14 @@ describe('erasure', () => {
     // A second erasure: already done.
     const again = await postGraphQL(url, REQUEST_ERASURE, { userId: dora.id }, admin.token);
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_STATE_TRANSITION', reason: 'ALREADY_ERASED' });
+    // Nor can an ADMIN give the erased user roles again.
+    const roles = await postGraphQL(
+      url,
+      'mutation ($id: ID!) { setUserRoles(input: { userId: $id, roles: [ADMIN] }) { id } }',
+      { id: dora.id },
+      admin.token,
+    );
+    expect(roles.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_STATE_TRANSITION', reason: 'ALREADY_ERASED' });
     // The email is free again: someone else may sign up with it.
     const newcomer = await signUp(url, 'dora', 'CUSTOMER');
     expect(newcomer.id).not.toBe(dora.id);

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import { rowLoader } from '../../../../platform/loaders.ts';
 import { requireRole, requireUser, hasRole, isRole, type Caller, type Role } from '../../../../platform/caller.ts';
-import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts';
+import { BadUserInputError, InvalidStateTransitionError, NotFoundError } from '../../../../platform/errors.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { isUuid, parseId } from '../../../../platform/validation.ts';
 import { User } from '../entities/index.ts';
@@ -74,6 +74,12 @@ export class UserService {
     return this.#em.transactional(async (em) => {
       const user = await em.findOne(User, { id: userId });
       if (!user) throw new NotFoundError('User');
+      // An erased user is nobody any more: giving them roles would bring a person back.
+      if (user.erasedAt) {
+        throw new InvalidStateTransitionError("This user's personal data was erased; their roles stay as they are.", {
+          reason: 'ALREADY_ERASED',
+        });
+      }
       const before = [...user.roles];
       user.roles = wanted as Role[];
       recordRolesChanged(em, user);
