@@ -125,6 +125,11 @@ export function validationExamples(): Example[] {
   return [...mapped(data.val), ...mapped(data.oos_val)];
 }
 
+/** CLINC150's own out-of-scope validation utterances (the hardest part of the `oos` validation data). */
+export function clincOutOfScopeValidation(): Example[] {
+  return mapped(clinc().oos_val);
+}
+
 /** Every intent the assistant knows, out of scope last. */
 export function assistantIntents(): string[] {
   const intents = new Set<string>([...CLINC_INTENTS, ...Object.values(CLINC_RENAMED), ...Object.keys(ownIntents())]);
