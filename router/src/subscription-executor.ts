@@ -147,7 +147,7 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
   const rules = [...specifiedRules, ...ROUTER_VALIDATION_RULES];
   let subscriptions = 0;
   let topicListeners = 0;
-  const stoppers = new Set<() => void>();
+  const stoppers = new Set<() => Promise<void>>();
 
   const formatOne = (error: GraphQLError): GraphQLError => {
     if (error instanceof FormattedGraphQLError) return error;
@@ -395,9 +395,12 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
       };
     }
 
+    // Stopping ends the event loop and releases what the subscription holds, without waiting for
+    // its consumer (a client that stopped reading never asks for the next event).
     const stop = () => {
       control.stopped = true;
       control.wake?.();
+      return release();
     };
     stoppers.add(stop);
 
@@ -474,14 +477,14 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
     const iterator: AsyncGenerator<ExecutionResult> = {
       next: () => generator.next(),
       async return(value) {
-        stop();
+        void stop(); // starts the release, awaited below once the generator has ended
         stoppers.delete(stop);
         const done = await generator.return(value);
         await release();
         return done;
       },
       async throw(error) {
-        stop();
+        void stop(); // starts the release, awaited below once the generator has ended
         stoppers.delete(stop);
         const done = await generator.throw(error);
         await release();
@@ -504,7 +507,7 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
     subscribe,
     stats: () => ({ subscriptions, topicListeners }),
     async stopAll() {
-      for (const stop of [...stoppers]) stop();
+      await Promise.all([...stoppers].map((stop) => stop()));
     },
   };
 }
