@@ -312,13 +312,17 @@ function exportDownload(spec: Omit<ProbeSpec, 'kind'>): Probe {
   });
 }
 
+/** `<what> shown`, `<what> null` or `<what> partly shown`, as all, none or some of `fields` are there. */
+function shown(what: string, fields: readonly unknown[]): string {
+  if (fields.every((v) => v !== null && v !== undefined)) return `${what} shown`;
+  if (fields.every((v) => v === null || v === undefined)) return `${what} null`;
+  return `${what} partly shown`;
+}
+
 /** `email` and `registrationNumber` of a user: shown, null, or some of each. */
 function privateFields(value: unknown): string {
   const user = value as { email?: string | null; businessProfile?: { registrationNumber?: string | null } | null };
-  const fields = [user.email, ...(user.businessProfile ? [user.businessProfile.registrationNumber] : [])];
-  if (fields.every((v) => v !== null && v !== undefined)) return 'private shown';
-  if (fields.every((v) => v === null || v === undefined)) return 'private null';
-  return 'private partly shown';
+  return shown('private', [user.email, ...(user.businessProfile ? [user.businessProfile.registrationNumber] : [])]);
 }
 
 /** `privateFields` of the user `id` in a list of users (or of edges of users). */
@@ -1577,10 +1581,7 @@ function bankingWriteProbes(): Probe[] {
 /** A user's sessions, second factors and recovery codes: the user's alone, wherever the user is seen. */
 function securityFields(value: unknown): string {
   const user = value as { sessions?: unknown; secondFactors?: unknown; recoveryCodesLeft?: unknown };
-  const fields = [user.sessions, user.secondFactors, user.recoveryCodesLeft];
-  if (fields.every((v) => v !== null && v !== undefined)) return 'security shown';
-  if (fields.every((v) => v === null || v === undefined)) return 'security null';
-  return 'security partly shown';
+  return shown('security', [user.sessions, user.secondFactors, user.recoveryCodesLeft]);
 }
 
 function identityWriteProbes(): Probe[] {

@@ -5,7 +5,7 @@
 import jwt from 'jsonwebtoken';
 import { codeOf, enrolTotp, totpCode } from './support/second-factor.ts';
 import { bankerWithProfile, businessOwner } from './support/lending.ts';
-import { startTestStack, TEST_ADMIN, type JsonResponse, type TestStack } from './support/stack.ts';
+import { postGraphQLWithStatus, startTestStack, TEST_ADMIN, type TestStack } from './support/stack.ts';
 
 let bank: TestStack;
 beforeAll(async () => {
@@ -25,22 +25,8 @@ interface Session {
 }
 
 /** POSTs an operation with a User-Agent of our own. */
-async function gql(
-  query: string,
-  variables: Record<string, unknown> = {},
-  token?: string,
-  userAgent = 'jest',
-): Promise<JsonResponse & { status: number }> {
-  const response = await fetch(bank.routerUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': userAgent,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, ...((await response.json()) as JsonResponse) };
+function gql(query: string, variables: Record<string, unknown> = {}, token?: string, userAgent = 'jest') {
+  return postGraphQLWithStatus(bank.routerUrl, query, variables, token, { 'user-agent': userAgent });
 }
 
 async function register(email: string): Promise<Session> {

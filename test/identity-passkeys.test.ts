@@ -8,7 +8,13 @@ import { ANONYMOUS } from '../platform/caller.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createIdentityServices } from '../subgraphs/identity/src/services/index.ts';
 import { codeOf, enrolTotp, totpCode } from './support/second-factor.ts';
-import { startTestStack, TEST_ADMIN, type JsonResponse, type TestStack } from './support/stack.ts';
+import {
+  postGraphQLWithStatus,
+  startTestStack,
+  TEST_ADMIN,
+  type JsonResponse,
+  type TestStack,
+} from './support/stack.ts';
 import {
   SoftwareAuthenticator,
   type CreationOptionsJSON,
@@ -48,17 +54,8 @@ interface MfaRequired {
   passkeyRequestOptions?: string;
 }
 
-async function gql(
-  query: string,
-  variables: Record<string, unknown> = {},
-  token?: string,
-): Promise<JsonResponse & { status: number }> {
-  const response = await fetch(bank.routerUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const result = { status: response.status, ...((await response.json()) as JsonResponse) };
+async function gql(query: string, variables: Record<string, unknown> = {}, token?: string) {
+  const result = await postGraphQLWithStatus(bank.routerUrl, query, variables, token);
   // Nothing here is a server fault, whatever the input.
   expect(result.status).toBeLessThan(500);
   expect(codeOf(result)).not.toBe('INTERNAL_SERVER_ERROR');

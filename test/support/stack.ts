@@ -136,12 +136,28 @@ export async function postGraphQL(
   variables: Record<string, unknown> = {},
   token?: string,
 ): Promise<JsonResponse> {
+  const { status: _status, ...body } = await postGraphQLWithStatus(url, query, variables, token);
+  return body;
+}
+
+/** {@link postGraphQL} with the HTTP status, and extra request headers (a `user-agent`, say). */
+export async function postGraphQLWithStatus(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse & { status: number }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...headers,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as JsonResponse;
+  return { status: response.status, ...((await response.json()) as JsonResponse) };
 }
 
 /**

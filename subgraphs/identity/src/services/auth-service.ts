@@ -27,7 +27,7 @@ import type { AuditLog } from './audit-log.ts';
 import type { Passkeys } from './passkeys.ts';
 import type { SecondFactorProof, SecondFactors } from './second-factors.ts';
 import type { Sessions } from './sessions.ts';
-import type { SignInThrottle } from './sign-in-throttle.ts';
+import { emailKeyOf, type SignInThrottle } from './sign-in-throttle.ts';
 import { recordSecurityChanged, recordUserRegistered } from './user-events.ts';
 import { PASSWORD_RULE, passwordProblem, type PasswordHasher } from './passwords.ts';
 
@@ -80,7 +80,7 @@ const registerSchema = z.object({
 
 const staffSchema = z.object({ email, password: z.string(), name, role: z.string() });
 
-/** SHA-256 (hex) used to key secrets we must find again but never store: refresh tokens, emails in the throttle. */
+/** SHA-256 (hex) of secrets we must find again but never store: refresh tokens, recovery codes, exports. */
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -217,7 +217,7 @@ export class AuthService {
   /** Signs in. Unknown email and wrong password get the same answer and take the same time. */
   async login(rawEmail: string, password: string): Promise<AuthPayload> {
     const address = rawEmail.trim().toLowerCase();
-    const emailKey = sha256(address);
+    const emailKey = emailKeyOf(address);
     await this.#throttle.refuseWhileLocked(emailKey);
 
     const user = await this.#em.findOne(User, { email: address });
@@ -285,7 +285,7 @@ export class AuthService {
   async changePassword(currentPassword: string, newPassword: string): Promise<boolean> {
     const { userId } = requireUser(this.#caller);
     const user = await this.#em.findOneOrFail(User, { id: userId });
-    const emailKey = sha256(user.email);
+    const emailKey = emailKeyOf(user.email);
     await this.#throttle.refuseWhileLocked(emailKey);
     if (!(await this.#hasher.verify(user.passwordHash, currentPassword))) {
       await this.#throttle.recordFailure(emailKey, userId);
@@ -358,7 +358,7 @@ export class AuthService {
    * provider: `method` "fed"): records the sign-in and opens a session.
    */
   async signedInWith(user: User, method: 'pwd' | 'fed'): Promise<AuthPayload> {
-    return this.#firstFactorPassed(user, method, sha256(user.email));
+    return this.#firstFactorPassed(user, method, emailKeyOf(user.email));
   }
 
   /**

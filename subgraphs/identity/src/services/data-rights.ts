@@ -27,7 +27,7 @@
  * replaced by a fresh pseudonym, and `identity.user.erased` written to the
  * outbox for the other subgraphs to anonymize their own data.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import type { Config, SubgraphName } from '../../../../platform/config.ts';
@@ -68,7 +68,9 @@ import {
   User,
 } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
+import { sha256 } from './auth-service.ts';
 import type { PasswordHasher } from './passwords.ts';
+import { emailKeyOf, type SignInThrottle } from './sign-in-throttle.ts';
 
 /** The router path that downloads an export. */
 export const DATA_EXPORT_PATH = '/data-export.json';
@@ -81,8 +83,6 @@ export const EXPORT_WINDOW_HOURS = 24;
 const PEERS = ['banking', 'billing', 'lending', 'messaging'] as const satisfies readonly SubgraphName[];
 /** The subgraphs asked what stops an erasure. */
 const ERASURE_CHECKS = ['banking', 'lending'] as const satisfies readonly SubgraphName[];
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The archive's download path for one export. */
 export const downloadPathOf = (exportId: string): string => `${DATA_EXPORT_PATH}?id=${exportId}`;
@@ -101,6 +101,7 @@ export class DataRights {
   readonly #audit: AuditLog;
   readonly #hasher: PasswordHasher;
   readonly #logger: Logger;
+  readonly #throttle: SignInThrottle;
 
   constructor(deps: {
     em: EntityManager;
@@ -109,6 +110,7 @@ export class DataRights {
     audit: AuditLog;
     hasher: PasswordHasher;
     logger: Logger;
+    throttle: SignInThrottle;
   }) {
     this.#em = deps.em;
     this.#caller = deps.caller;
@@ -116,6 +118,7 @@ export class DataRights {
     this.#audit = deps.audit;
     this.#hasher = deps.hasher;
     this.#logger = deps.logger;
+    this.#throttle = deps.throttle;
   }
 
   // -------------------------------------------------------------------------
@@ -451,7 +454,7 @@ export class DataRights {
       await em.nativeDelete(FederatedIdentity, { userId });
       await em.nativeDelete(OidcSignIn, { userId });
       await em.nativeDelete(DataExport, { userId });
-      await sql(em, 'delete from login_throttle where email_key = ?', [sha256(oldEmail)]);
+      await this.#throttle.clear(em, emailKeyOf(oldEmail));
       // The audit log is kept, under a pseudonym: its entries stay linked to one another, not to the person.
       await sql(em, 'update audit_events set user_id = ? where user_id = ?', [pseudonym, userId]);
       await sql(em, 'update audit_events set actor_id = ? where actor_id = ?', [pseudonym, userId]);

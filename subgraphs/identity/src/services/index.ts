@@ -60,7 +60,7 @@ export function createIdentityServices({
     stepUps: new StepUps({ config, caller, audit, factors }),
     passkeys,
     users: new UserService({ em, caller, audit }),
-    dataRights: new DataRights({ em, caller, config, audit, hasher, logger }),
+    dataRights: new DataRights({ em, caller, config, audit, hasher, logger, throttle }),
     federation: new FederatedSignIn({ em, config, caller, audit, auth, logger }),
   };
 }

@@ -8,7 +8,7 @@
  * conditional, so two requests racing with the same code cannot both win).
  * Codes from one step either side of now pass (clock drift).
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import { requireUser, type Caller } from '../../../../platform/caller.ts';
@@ -26,7 +26,8 @@ import { parseId } from '../../../../platform/validation.ts';
 import { RecoveryCode, SecondFactor, User, type AuditEventType } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { Sessions } from './sessions.ts';
-import type { SignInThrottle } from './sign-in-throttle.ts';
+import { emailKeyOf, type SignInThrottle } from './sign-in-throttle.ts';
+import { sha256 } from './auth-service.ts';
 import { recordSecurityChanged } from './user-events.ts';
 
 /** What a user answers a second-factor question with: one of these. */
@@ -99,10 +100,6 @@ function newRecoveryCode(): string {
 function normalizedRecoveryCode(text: string): string | null {
   const plain = text.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   return RECOVERY_CODE.test(plain) ? plain : null;
-}
-
-function hashCode(normalized: string): string {
-  return createHash('sha256').update(normalized).digest('hex');
 }
 
 export class SecondFactors {
@@ -322,7 +319,7 @@ export class SecondFactors {
     if (recovery === null) return null;
     const used = await em.nativeUpdate(
       RecoveryCode,
-      { userId, codeHash: hashCode(recovery), usedAt: null },
+      { userId, codeHash: sha256(recovery), usedAt: null },
       { usedAt: new Date() },
     );
     if (used !== 1) return null;
@@ -346,7 +343,7 @@ export class SecondFactors {
     failureAudit: AuditEventType = 'SECOND_FACTOR_FAILED',
   ): Promise<T> {
     const user = await this.#em.findOneOrFail(User, { id: userId });
-    const emailKey = createHash('sha256').update(user.email).digest('hex');
+    const emailKey = emailKeyOf(user.email);
     await this.#throttle.refuseWhileLocked(emailKey);
     const outcome = await this.#em.transactional(async (em) => {
       const challenge =
@@ -389,7 +386,7 @@ export class SecondFactors {
       em.create(RecoveryCode, {
         id: randomUUID(),
         userId,
-        codeHash: hashCode(normalizedRecoveryCode(code) as string),
+        codeHash: sha256(normalizedRecoveryCode(code) as string),
         usedAt: null,
       });
     }

@@ -3,11 +3,17 @@
  * (its SHA-256) in the database; past LOGIN_MAX_FAILURES, sign-in for that
  * email is locked for LOGIN_LOCK_SECONDS whether or not an account exists.
  */
+import { createHash } from 'node:crypto';
 import type { Config } from '../../../../platform/config.ts';
 import { RateLimitedError } from '../../../../platform/errors.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import type { AuditEventType } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
+
+/** The key failures of an email (lower-cased, as stored) are counted under: its SHA-256, never the address. */
+export function emailKeyOf(address: string): string {
+  return createHash('sha256').update(address).digest('hex');
+}
 
 export class SignInThrottle {
   readonly #em: EntityManager;
