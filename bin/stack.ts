@@ -67,6 +67,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         : {}),
     });
     closers.push(() => router.close());
+    // The assistant calls the router as the customer; on random ports it learns the router's URL now.
+    if (options.randomPorts) current.assistant.routerUrl = router.url;
     return { routerUrl: router.url, router, subgraphs, bus, close };
   } catch (error) {
     await close();

@@ -11,6 +11,7 @@ const loaders: Partial<Record<SubgraphName, () => Promise<SubgraphDefinition<unk
   billing: async () => (await import('../subgraphs/billing/src/main.ts')).billing as SubgraphDefinition<unknown>,
   lending: async () => (await import('../subgraphs/lending/src/main.ts')).lending as SubgraphDefinition<unknown>,
   messaging: async () => (await import('../subgraphs/messaging/src/main.ts')).messaging as SubgraphDefinition<unknown>,
+  assistant: async () => (await import('../subgraphs/assistant/src/main.ts')).assistant as SubgraphDefinition<unknown>,
 };
 
 /** The subgraphs implemented so far, in port order. */

@@ -102,11 +102,16 @@ export type AccessTokenCaller = Extract<Caller, { kind: 'user' }> & { readonly e
  */
 export function callerFromAuthorization(publicKey: string, header: string | undefined): Caller {
   if (header === undefined || header.trim() === '') return { kind: 'anonymous' };
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match?.[1]) {
+  const token = bearerToken(header);
+  if (token === undefined) {
     throw new UnauthenticatedError('The Authorization header must be "Bearer <access token>".', {
       reason: 'TOKEN_INVALID',
     });
   }
-  return verifyAccessToken(publicKey, match[1]);
+  return verifyAccessToken(publicKey, token);
+}
+
+/** The token of an `Authorization: Bearer <token>` header; undefined when the header has another form. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];
 }

@@ -45,6 +45,12 @@ export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
 
 /** Header carrying the router-signed caller. */
 export const CALLER_HEADER = 'x-bank-caller';
+/**
+ * Header carrying the signed-in user's own access token, which the router
+ * sends to the assistant subgraph and to no other: the assistant calls the
+ * router with it, so it reads and moves only what the user may.
+ */
+export const USER_TOKEN_HEADER = 'x-bank-user-token';
 
 const ISSUER = 'bank-router';
 /** Issuer of headers signed by an internal service with the service key (which the router never holds). */

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { oidcEnvSchema, parseOidcProviders, type OidcConfig } from './oidc-config.ts';
 
 /** The subgraphs of the supergraph, in port order. */
-export const SUBGRAPH_NAMES = ['identity', 'banking', 'billing', 'lending', 'messaging'] as const;
+export const SUBGRAPH_NAMES = ['identity', 'banking', 'billing', 'lending', 'messaging', 'assistant'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 /** Default ports, as fixed in docs/architecture.md. */
@@ -21,6 +21,7 @@ export const DEFAULT_PORTS: Readonly<Record<'router' | SubgraphName, number>> = 
   billing: 4003,
   lending: 4004,
   messaging: 4005,
+  assistant: 4006,
 };
 
 /**
@@ -167,6 +168,9 @@ const envSchema = z.object({
   // Sign-in with an identity provider (platform/oidc-config.ts).
   ...oidcEnvSchema,
   OIDC_SIGN_IN_TTL_SECONDS: integer(60, 3600, 600),
+  // The assistant (subgraphs/assistant): where it reaches the router as the customer, and how long a proposed payment waits.
+  ROUTER_URL: httpUrl,
+  ASSISTANT_ACTION_TTL_SECONDS: integer(30, 3_600, 300),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -246,6 +250,16 @@ export interface Config {
   admin: { email: string; password: string } | undefined;
   /** Sign-in with an identity provider; no providers means the feature is off. */
   oidc: OidcConfig;
+  /** The assistant subgraph. */
+  assistant: {
+    /**
+     * The router's GraphQL URL, which the assistant calls with the customer's own access token (the only way it reads
+     * or moves anything). Mutable so that a stack on random ports can set it once the router listens.
+     */
+    routerUrl: string;
+    /** How long a payment the assistant proposed can be confirmed. */
+    actionTtlSeconds: number;
+  };
 }
 
 /** Thrown when the environment is invalid; lists every problem. */
@@ -368,6 +382,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       createUsers: e.OIDC_CREATE_USERS,
       signInTtlSeconds: e.OIDC_SIGN_IN_TTL_SECONDS,
     },
+    assistant: {
+      routerUrl: e.ROUTER_URL ?? `http://localhost:${e.ROUTER_PORT}/graphql`,
+      actionTtlSeconds: e.ASSISTANT_ACTION_TTL_SECONDS,
+    },
   });
 }
 
@@ -428,5 +446,6 @@ export function withSubgraphUrls(config: Config, urls: Partial<Record<SubgraphNa
   return Object.freeze({
     ...config,
     router: { ...config.router, subgraphUrls: { ...config.router.subgraphUrls, ...urls } },
+    assistant: { ...config.assistant },
   });
 }

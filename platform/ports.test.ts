@@ -48,6 +48,7 @@ test('the HTTP server reports a taken port as PortInUseError, which the start na
       billing: { port: 4003 },
       lending: { port: 4004 },
       messaging: { port: 4005 },
+      assistant: { port: 4006 },
     },
     embeddedPostgresPort: 5433,
   };

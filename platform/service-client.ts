@@ -63,6 +63,24 @@ interface GraphQLAnswer {
 }
 
 export function createServiceClient(options: ServiceClientOptions): ServiceRequest {
+  return createGraphQLClient({
+    url: options.url,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    headers: (query, variables) => ({
+      [CALLER_HEADER]: signServiceHeader(options.privateKey, options.service, query, variables),
+    }),
+  });
+}
+
+/**
+ * The same calls with other credentials: `headers` gives each request's own
+ * (the assistant sends the customer's access token to the router).
+ */
+export function createGraphQLClient(options: {
+  url: string;
+  timeoutMs?: number;
+  headers(query: string, variables: Record<string, unknown>): Record<string, string>;
+}): ServiceRequest {
   const timeoutMs = options.timeoutMs ?? 10_000;
   return async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     let response: Response;
@@ -70,10 +88,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceReque
     try {
       response = await fetch(options.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [CALLER_HEADER]: signServiceHeader(options.privateKey, options.service, query, variables),
-        },
+        headers: { 'content-type': 'application/json', ...options.headers(query, variables) },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -15,7 +15,7 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type DocumentNode } from 'graphql';
-import { authenticateCaller, CALLER_HEADER, type Caller } from './caller.ts';
+import { authenticateCaller, CALLER_HEADER, USER_TOKEN_HEADER, type Caller } from './caller.ts';
 import { requireForService, type Config, type SubgraphName } from './config.ts';
 import { asRequestLevel, formatError, sendHttpError } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
@@ -53,6 +53,12 @@ export interface ServiceDeps {
   bus: EventBus;
   /** The client's User-Agent as the router passed it on, when it sent one. */
   userAgent?: string | null;
+  /**
+   * The signed-in user's own access token, for a subgraph that acts as the
+   * user through the router ({@link SubgraphDefinition.actsAsUser}); the
+   * router sends it to no other.
+   */
+  userToken?: string | undefined;
 }
 
 /** Dependencies of a subgraph's start hook (seeding, background jobs). */
@@ -89,6 +95,12 @@ export interface SubgraphDefinition<TServices> {
   subscriptions?: Record<string, SubscriptionField<TServices>>;
   /** Plain HTTP routes (path → route), authenticated like GraphQL requests. */
   httpRoutes?: Record<string, SubgraphHttpRoute<TServices>>;
+  /**
+   * The subgraph reads and writes other subgraphs' data only by calling the
+   * router as the user, with the access token the router passes to it alone
+   * (the assistant): its services receive `userToken`.
+   */
+  actsAsUser?: boolean;
   /** Builds the request's services around its EntityManager fork and caller. */
   createServices(deps: ServiceDeps): TServices;
   /**
@@ -157,16 +169,17 @@ export async function startSubgraph<TServices>(
     const contextFor = (
       caller: Caller,
       requestId: string,
-      userAgent: string | null = null,
+      request: { userAgent?: string | null; userToken?: string | undefined } = {},
     ): SubgraphContext<TServices> => {
       const em = orm.em.fork();
       const requestLogger = logger.child({ requestId });
+      const { userAgent = null, userToken } = request;
       return {
         caller,
         em,
         requestId,
         logger: requestLogger,
-        services: definition.createServices({ em, caller, config, logger: requestLogger, bus, userAgent }),
+        services: definition.createServices({ em, caller, config, logger: requestLogger, bus, userAgent, userToken }),
       };
     };
     const apollo = new ApolloServer<SubgraphContext<TServices>>({
@@ -232,7 +245,11 @@ export async function startSubgraph<TServices>(
         const caller = asRequestLevel(() =>
           authenticateCaller(callerKeys, Array.isArray(header) ? header[0] : header, query, variables),
         );
-        return contextFor(caller, requestId, clientText(req.headers[CLIENT_AGENT_HEADER]));
+        const token = definition.actsAsUser ? req.headers[USER_TOKEN_HEADER] : undefined;
+        return contextFor(caller, requestId, {
+          userAgent: clientText(req.headers[CLIENT_AGENT_HEADER]),
+          userToken: typeof token === 'string' ? token : undefined,
+        });
       },
     });
     const outbox = definition.outbox ? startOutboxRelay({ orm, bus, logger }) : undefined;

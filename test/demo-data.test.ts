@@ -277,6 +277,7 @@ test('seeding again adds nothing', async () => {
     billing: ['bills', 'bill_payments', 'scheduled_payments'],
     lending: ['lending_profiles'],
     messaging: ['conversations', 'conversation_participants', 'messages', 'known_users'],
+    assistant: ['assistant_sessions'],
   };
   const counts = async () => {
     const result: Record<string, number> = {};

@@ -5,17 +5,20 @@
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { CALLER_HEADER, signCallerHeader } from '../../platform/caller.ts';
+import { CALLER_HEADER, signCallerHeader, USER_TOKEN_HEADER } from '../../platform/caller.ts';
 import { isRecord } from '../../platform/http-server.ts';
 import { CLIENT_AGENT_HEADER, REQUEST_ID_HEADER } from '../../platform/logger.ts';
 import type { RouterContext } from './context.ts';
 
 export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #signingKey: string;
+  readonly #forwardsAccessToken: boolean;
 
-  constructor(url: string, signingKey: string) {
+  /** `forwardsAccessToken`: this subgraph (the assistant, alone) also receives the user's own access token. */
+  constructor(url: string, signingKey: string, options: { forwardsAccessToken?: boolean } = {}) {
     super({ url });
     this.#signingKey = signingKey;
+    this.#forwardsAccessToken = options.forwardsAccessToken ?? false;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
@@ -28,6 +31,8 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
       headers.set(REQUEST_ID_HEADER, context.requestId);
     if ('userAgent' in context && typeof context.userAgent === 'string')
       headers.set(CLIENT_AGENT_HEADER, context.userAgent);
+    if (this.#forwardsAccessToken && 'accessToken' in context && typeof context.accessToken === 'string')
+      headers.set(USER_TOKEN_HEADER, context.accessToken);
   }
 
   /**

@@ -94,7 +94,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
       sendHttpError(res, error, logger);
       return true;
     }
-    const prepared = await executor.prepare(request, caller, req, requestId);
+    const prepared = await executor.prepare(request, caller, req, { requestId });
     if (Array.isArray(prepared)) {
       sendErrors(res, refusalStatus(prepared), prepared);
       return true;

@@ -9,7 +9,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { callerFromAuthorization } from '../../platform/access-token.ts';
+import { bearerToken, callerFromAuthorization } from '../../platform/access-token.ts';
 import { requireForService, type Config, type SubgraphName } from '../../platform/config.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../platform/caller.ts';
@@ -73,7 +73,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
 
   const composed = [...supergraphSdl.matchAll(/@join__graph\(name: "([a-z]+)"/g)].map((m) => m[1] as string);
   const dataSources = Object.fromEntries(
-    composed.map((name) => [name, new CallerSigningDataSource(urls[name] as string, signingKey)]),
+    composed.map((name) => [
+      name,
+      new CallerSigningDataSource(urls[name] as string, signingKey, { forwardsAccessToken: name === 'assistant' }),
+    ]),
   );
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -175,6 +178,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     ready: async () => (await Promise.all(subgraphUrls.map(answers))).every(Boolean),
     async context({ req, requestId }) {
       const caller = asRequestLevel(() => callerFromAuthorization(tokenKey, req.headers.authorization));
+      const accessToken = caller.kind === 'user' ? bearerToken(req.headers.authorization) : undefined;
       await admit(caller, req).catch((error: unknown) => {
         throw error instanceof RateLimitedError ? tooManyRequests(error) : error;
       });
@@ -183,6 +187,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         requestId,
         logger: logger.child({ requestId }),
         userAgent: clientText(req.headers['user-agent']),
+        accessToken,
       };
     },
   });

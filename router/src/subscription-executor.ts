@@ -116,12 +116,13 @@ export interface SubscriptionExecutor {
   /**
    * Admits a client's operation, or answers why not (formatted errors).
    * `requestId` is the HTTP request's, when it came as one; else a new one.
+   * `accessToken` is the signed-in user's (see RouterContext.accessToken).
    */
   prepare(
     request: OperationRequest,
     caller: Caller,
     req: IncomingMessage,
-    requestId?: string,
+    options?: { requestId?: string; accessToken?: string | undefined },
   ): Promise<PreparedOperation | GraphQLError[]>;
   /**
    * Starts a subscription: the owning subgraph's answer to "may this caller
@@ -246,7 +247,10 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
     request: OperationRequest,
     caller: Caller,
     req: IncomingMessage,
-    requestId = requestIdFrom(undefined),
+    {
+      requestId = requestIdFrom(undefined),
+      accessToken,
+    }: { requestId?: string; accessToken?: string | undefined } = {},
   ): Promise<PreparedOperation | GraphQLError[]> {
     try {
       await options.admit(caller, req);
@@ -327,7 +331,7 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
       variables,
       operationName,
       kind: operation.operation,
-      context: { caller, requestId, logger: logger.child({ requestId }) },
+      context: { caller, requestId, logger: logger.child({ requestId }), accessToken },
     };
   }
 

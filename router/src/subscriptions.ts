@@ -18,7 +18,7 @@ import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import jwt from 'jsonwebtoken';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { callerFromAuthorization } from '../../platform/access-token.ts';
+import { bearerToken, callerFromAuthorization } from '../../platform/access-token.ts';
 import { ANONYMOUS, type Caller } from '../../platform/caller.ts';
 import { MAX_BODY_BYTES } from '../../platform/http-server.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -48,6 +48,8 @@ interface SocketExtra {
   socket: WebSocket;
   request: IncomingMessage;
   caller?: Caller;
+  /** The signed-in user's access token (see RouterContext.accessToken). */
+  accessToken?: string | undefined;
 }
 
 /** A ping to every client this often; one that has not answered by the next is cut. */
@@ -133,6 +135,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       try {
         const authorization = typeof raw === 'string' ? raw : undefined;
         ctx.extra.caller = callerFromAuthorization(options.tokenKey, authorization);
+        if (ctx.extra.caller.kind === 'user') ctx.extra.accessToken = bearerToken(authorization);
         // A socket lives no longer than its token: at expiry it closes with Forbidden, and the client reconnects with a fresh one.
         const exp = tokenExpiry(authorization);
         if (exp !== undefined) {
@@ -150,7 +153,9 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       }
     },
     async onSubscribe(ctx, _id, payload) {
-      const prepared = await executor.prepare(payload, ctx.extra.caller ?? ANONYMOUS, ctx.extra.request);
+      const prepared = await executor.prepare(payload, ctx.extra.caller ?? ANONYMOUS, ctx.extra.request, {
+        accessToken: ctx.extra.accessToken,
+      });
       if (Array.isArray(prepared)) return prepared;
       return {
         schema: executor.schema,

@@ -11,7 +11,13 @@
  * December: last October or next) is the most recent one that has begun,
  * since customers ask about money that has moved.
  */
-import { Culture, recognizeCurrency, recognizeDateTime, recognizeNumber } from '@microsoft/recognizers-text-suite';
+import {
+  Culture,
+  recognizeCurrency,
+  recognizeDateTime,
+  recognizeNumber,
+  recognizePercentage,
+} from '@microsoft/recognizers-text-suite';
 import { isCurrency, isDecimalString, type Currency } from '../../../../platform/money.ts';
 
 /** An amount as the customer said it: a decimal string and, when they named one, its currency. */
@@ -37,6 +43,8 @@ export interface Period {
 
 export interface Entities {
   amounts: SaidAmount[];
+  /** Every other number said, without a currency ("transfer 50 to savings"), in order. */
+  numbers: SaidAmount[];
   amountRange: AmountRange | null;
   period: Period | null;
 }
@@ -179,9 +187,33 @@ export function extractEntities(text: string, now: Date = new Date()): Entities 
   const input = text.slice(0, MAX_TEXT);
   const lower = input.toLowerCase();
   const found = amountsIn(input, lower);
+  const numbers = recognizeNumber(input, Culture.English).flatMap((result) => {
+    const value = decimalOf((result.resolution as Resolution).value);
+    const taken = found.some((a) => result.start <= a.end && result.end >= a.start);
+    return value === null || taken ? [] : [{ value, currency: null, text: result.text }];
+  });
   return {
     amounts: found.map(({ value, currency, text: said }) => ({ value, currency, text: said })),
+    numbers,
     amountRange: rangeOf(lower, found),
     period: periodIn(input, now),
   };
+}
+
+/** The terms of a loan quote: an annual rate ("7%", "6.5 percent") and a term in months ("24 months", "3 years"). */
+export function loanTerms(text: string): { rate: string | undefined; months: number | undefined } {
+  const input = text.slice(0, MAX_TEXT);
+  const percent = recognizePercentage(input, Culture.English)[0]?.resolution?.value;
+  const rate = typeof percent === 'string' ? percent.replace(/%$/, '') : undefined;
+  let months: number | undefined;
+  for (const result of recognizeDateTime(input, Culture.English)) {
+    const values = (result.resolution as { values?: { type?: string; timex?: string }[] } | undefined)?.values ?? [];
+    const timex = values.find((v) => v.type === 'duration')?.timex;
+    const match = timex ? /^P(\d+)([MY])$/.exec(timex) : null;
+    if (match) {
+      months = Number(match[1]) * (match[2] === 'Y' ? 12 : 1);
+      break;
+    }
+  }
+  return { rate: rate !== undefined && isDecimalString(rate) ? rate : undefined, months };
 }
