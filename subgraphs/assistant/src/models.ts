@@ -1,4 +1,6 @@
 /** What resolvers of types without an entity of their own work on (codegen mappers). */
+import type { StoredCard } from './entities/index.ts';
+
 export type { AssistantAction, AssistantSession, AssistantTurn, StoredCard } from './entities/index.ts';
 
 /** Another subgraph's object, known by id. */
@@ -7,4 +9,4 @@ export interface Ref {
 }
 
 /** A spending line of a stored card. */
-export type SpendingLine = NonNullable<import('./entities/index.ts').StoredCard['spending']>[number];
+export type SpendingLine = NonNullable<StoredCard['spending']>[number];

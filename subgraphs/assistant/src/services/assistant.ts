@@ -25,7 +25,7 @@ import { parseInput } from '../../../../platform/validation.ts';
 import { classify, type Classification } from '../nlu/classifier.ts';
 import { extractEntities, loanTerms } from '../nlu/entities.ts';
 import { AssistantAction, AssistantSession, AssistantTurn, type StoredCard } from '../entities/index.ts';
-import { asBankError, Graph } from './graph.ts';
+import { asBankError, type Graph } from './graph.ts';
 import { askInput, confirmInput } from './input.ts';
 import { turnAddedTopic, type TurnAddedEvent } from './live.ts';
 import * as skills from './replies.ts';
