@@ -9,3 +9,4 @@ CREATE DATABASE banking;
 CREATE DATABASE billing;
 CREATE DATABASE lending;
 CREATE DATABASE messaging;
+CREATE DATABASE assistant;

@@ -43,6 +43,7 @@ describe('loadConfig defaults', () => {
       billing: 4003,
       lending: 4004,
       messaging: 4005,
+      assistant: 4006,
     });
     expect(DEFAULT_PORTS).toEqual({
       router: 4000,
@@ -51,6 +52,7 @@ describe('loadConfig defaults', () => {
       billing: 4003,
       lending: 4004,
       messaging: 4005,
+      assistant: 4006,
     });
   });
 
@@ -61,6 +63,7 @@ describe('loadConfig defaults', () => {
       billing: 'http://localhost:4003/graphql',
       lending: 'http://localhost:4004/graphql',
       messaging: 'http://localhost:4005/graphql',
+      assistant: 'http://localhost:4006/graphql',
     });
   });
 
@@ -233,6 +236,7 @@ describe('database URLs', () => {
       billing: 'postgres://bank:s3cret@db.internal:5432/billing',
       lending: 'postgres://bank:s3cret@db.internal:5432/lending',
       messaging: 'postgres://bank:s3cret@db.internal:5432/messaging',
+      assistant: 'postgres://bank:s3cret@db.internal:5432/assistant',
     });
   });
 
@@ -554,5 +558,19 @@ describe('review fixes', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the assistant', () => {
+  it('reaches the router on its port by default, and proposed payments wait five minutes', () => {
+    const config = loadConfig({ ROUTER_PORT: '4100' });
+    expect(config.assistant).toEqual({ routerUrl: 'http://localhost:4100/graphql', actionTtlSeconds: 300 });
+  });
+
+  it('takes ROUTER_URL and ASSISTANT_ACTION_TTL_SECONDS, and refuses a TTL outside 30 to 3,600 s', () => {
+    const config = loadConfig({ ROUTER_URL: 'http://router:4000/graphql', ASSISTANT_ACTION_TTL_SECONDS: '120' });
+    expect(config.assistant).toEqual({ routerUrl: 'http://router:4000/graphql', actionTtlSeconds: 120 });
+    expect(() => loadConfig({ ASSISTANT_ACTION_TTL_SECONDS: '5' })).toThrow(/ASSISTANT_ACTION_TTL_SECONDS/);
+    expect(() => loadConfig({ ROUTER_URL: 'ftp://router' })).toThrow(/ROUTER_URL/);
   });
 });
