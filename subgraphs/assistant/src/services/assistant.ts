@@ -303,13 +303,15 @@ export class Assistant {
     const applications = me.roles.includes('BUSINESS_OWNER') ? await graph.loanApplications() : [];
     const banker = applications[0]?.banker;
     if (!banker) {
+      const call =
+        request === 'report fraud' || request === 'freeze an account'
+          ? ' now, on the number on the back of your card'
+          : '';
       return {
         reply:
-          `I can't ${request} for you here, and I can't reach a person for your account from this chat: ` +
-          'chat with a banker is for business owners with a banker. Please call the bank' +
-          (request === 'report fraud' || request === 'freeze an account'
-            ? ' now, on the number on the back of your card.'
-            : '.'),
+          request === 'talk to a person'
+            ? `I can't connect you to a person from this chat: chat with a banker is for business owners who have one. Please call the bank.`
+            : `I can't ${request} myself, and I can't reach a person for your account from this chat. Please call the bank${call}.`,
         cards: [],
         suggestions: [skills.SUGGESTIONS.balance],
       };
