@@ -221,7 +221,14 @@ describe('data export', () => {
     const { manifest } = archive;
     expect(manifest).toMatchObject({ formatVersion: 1, exportId, userId: dora.id });
     expect(Date.now() - Date.parse(manifest.generatedAt)).toBeLessThan(60_000);
-    expect(manifest.sections.map((s) => s.name)).toEqual(['identity', 'banking', 'billing', 'lending', 'messaging']);
+    expect(manifest.sections.map((s) => s.name)).toEqual([
+      'identity',
+      'banking',
+      'billing',
+      'lending',
+      'messaging',
+      'assistant',
+    ]);
     expect(Object.keys(archive.sections)).toEqual(manifest.sections.map((s) => s.name));
   });
 
