@@ -97,7 +97,7 @@ export class Assistant {
     const { userId } = requireUser(this.#caller);
     const input = parseInput(askInput, raw);
     const clientMessageId = input.clientMessageId ?? null;
-    const meaning = requestHashOf({ sessionId: input.sessionId ?? null, text: input.text });
+    const meaning = requestHashOf({ text: input.text });
     if (clientMessageId !== null) {
       const first = await this.#em.findOne(AssistantTurn, { userId, clientMessageId });
       if (first) return this.#resent(first, input.sessionId ?? null, input.text);
@@ -190,7 +190,9 @@ export class Assistant {
 
   /** The first turn of a resent message, if the resend means the same. */
   #resent(first: AssistantTurn, sessionId: string | null, text: string): AssistantTurn {
-    requireSameRequest(first.requestHash, requestHashOf({ sessionId: sessionId ?? null, text }));
+    // The first message may have started the session the resend now names.
+    const sameSession = sessionId === null || sessionId === first.sessionId;
+    requireSameRequest(sameSession ? first.requestHash : null, requestHashOf({ text }));
     return first;
   }
 
@@ -427,16 +429,20 @@ export class Assistant {
 
   /**
    * Runs `decide` on the caller's action under its row lock. It returns the
-   * turn to answer with (committed and announced), or a refusal to throw
-   * after committing what it changed (an expiry, a failure), or, with `keep`,
-   * after changing nothing.
+   * turn to answer with (committed and announced; `replay`: an earlier one,
+   * not announced again), a refusal to throw after committing what it changed
+   * (an expiry; a failure, with the turn that says so), or, with `keep`, a
+   * refusal that changes nothing.
    */
   async #decide(
     actionId: string,
     decide: (
       action: AssistantAction,
       em: EntityManager,
-    ) => Promise<{ turn: AssistantTurn; replay?: boolean } | { refusal: BankError; keep?: boolean }>,
+    ) => Promise<
+      | { turn: AssistantTurn; replay?: boolean; refusal?: BankError }
+      | { turn?: undefined; refusal: BankError; keep?: boolean }
+    >,
   ): Promise<AssistantTurn> {
     const { userId } = requireUser(this.#caller);
     const outcome = await this.#em.transactional(async (em) => {
@@ -447,15 +453,15 @@ export class Assistant {
       );
       if (!action) throw new NotFoundError('The action', { field: 'actionId' });
       const result = await decide(action, em);
-      if ('refusal' in result && result.keep) throw result.refusal;
-      if ('turn' in result && result.replay) return result;
+      if ('keep' in result && result.keep) throw result.refusal;
+      if ('replay' in result && result.replay) return result;
       const session = await em.findOneOrFail(AssistantSession, { id: action.sessionId });
       session.lastTurnAt = new Date();
       await em.flush();
       return result;
     });
-    if ('refusal' in outcome) throw outcome.refusal;
-    if (!outcome.replay) await this.#announce(outcome.turn);
+    if (outcome.turn && !('replay' in outcome && outcome.replay)) await this.#announce(outcome.turn);
+    if (outcome.refusal || !outcome.turn) throw outcome.refusal;
     return outcome.turn;
   }
 
@@ -477,7 +483,7 @@ export class Assistant {
       message,
       { actionId: action.id, reason: code },
     );
-    return { refusal };
+    return { turn, refusal };
   }
 
   /** The turn that tells the outcome of a decision on `action`. */
