@@ -326,8 +326,12 @@ export class Assistant {
     if (conversationId) await graph.sendMessage(conversationId, body);
     else
       conversationId = await graph.startConversation({ participantId: banker.id, subject: 'From the assistant', body });
+    const urgent = request === 'report fraud' || request === 'freeze an account';
     return {
-      reply: `I've passed our conversation to your banker, ${banker.name}, with its transcript. They will answer in your messages.`,
+      reply:
+        `${request === 'talk to a person' ? '' : `I can't ${request} myself, so `}` +
+        `I've passed our conversation to your banker, ${banker.name}, with its transcript. They will answer in your messages.` +
+        (urgent ? ' If it is urgent, call the bank now, on the number on the back of your card.' : ''),
       cards: [],
       suggestions: [],
       handedOffTo: conversationId,

@@ -97,6 +97,8 @@ export interface TransactionView {
   createdAt: string;
   signedAmount: MoneyValue | null;
   amount: MoneyValue;
+  fromAccount: { id: string } | null;
+  toAccount: { id: string } | null;
 }
 
 export interface BillView {
@@ -161,7 +163,7 @@ export class Graph {
     }>(
       `query AssistantTransactions($id: ID!, $first: Int!, $filter: TransactionFilter) { account(id: $id) {
         transactions(first: $first, filter: $filter) { edges { node { id kind category description createdAt
-          amount { ${MONEY} } signedAmount { ${MONEY} } } } } } }`,
+          amount { ${MONEY} } signedAmount { ${MONEY} } fromAccount { id } toAccount { id } } } } } }`,
       { id: accountId, first, filter },
     );
     return data.account?.transactions.edges.map((e) => e.node) ?? [];

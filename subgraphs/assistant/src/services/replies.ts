@@ -5,10 +5,9 @@
  * the action to propose. No skill moves money: a payment becomes a draft
  * action that only `confirmAssistantAction` can carry out.
  */
-import { BankError, ErrorCode } from '../../../../platform/errors.ts';
 import { fromMinorUnits, toMinorUnits, type Currency } from '../../../../platform/money.ts';
 import type { Classification } from '../nlu/classifier.ts';
-import type { Entities, Period } from '../nlu/entities.ts';
+import { extractEntities, type Entities, type Period, type SaidAmount } from '../nlu/entities.ts';
 import type { ActionKind, StoredCard } from '../entities/index.ts';
 import type { AccountView, Graph, MoneyValue } from './graph.ts';
 import {
@@ -20,7 +19,9 @@ import {
   categoryNamed,
   directedAccounts,
   formatMoney,
+  merchantCandidates,
   merchantWords,
+  withoutAccountIds,
 } from './words.ts';
 
 /** A payment the assistant proposes (stored as a pending action). */
@@ -69,12 +70,20 @@ const SUGGEST = {
 const toIso = (day: string): string => `${day}T00:00:00.000Z`;
 const dayOf = (date: Date): string => date.toISOString().slice(0, 10);
 
-/** The period said, or this month so far. */
+/** The period said, or this (calendar) month: the period before it is then last month. */
 function periodOr(entities: Entities, now: Date): { from: string; to: string; text: string } {
   const period: Period | null = entities.period;
   const tomorrow = dayOf(new Date(now.getTime() + 86_400_000));
   if (period) return { from: period.from, to: period.to ?? tomorrow, text: period.text };
-  return { from: `${dayOf(now).slice(0, 7)}-01`, to: tomorrow, text: 'this month' };
+  const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return { from: `${dayOf(now).slice(0, 7)}-01`, to: dayOf(nextMonth), text: 'this month' };
+}
+
+/** True when the period is said as what to compare with: "more than last month", "compared to October". */
+function isComparedWith(text: string, period: Period): boolean {
+  const lower = text.toLowerCase();
+  const at = lower.indexOf(period.text.toLowerCase());
+  return at > 0 && /\b(than|compared (to|with)|versus|vs\.?)\s+((in|during)\s+)?$/.test(lower.slice(0, at));
 }
 
 /** The period of the same length just before `[from, to)`; a calendar month's is the month before. */
@@ -127,6 +136,11 @@ export async function balance(ask: Ask): Promise<TurnDraft> {
 }
 
 export async function transactions(ask: Ask): Promise<TurnDraft> {
+  return (await search(ask)).draft;
+}
+
+/** The customer's transactions the text asks for, and the merchant words it was narrowed by. */
+async function search(ask: Ask): Promise<{ draft: TurnDraft; merchants: string[] }> {
   const me = await ask.graph.me();
   const named = accountsNamed(ask.text, me.accounts);
   const accounts = named.length > 0 ? named : me.accounts;
@@ -140,9 +154,14 @@ export async function transactions(ask: Ask): Promise<TurnDraft> {
     ...(range?.min ? { minAmount: range.min } : {}),
     ...(range?.max ? { maxAmount: range.max } : {}),
   };
-  const found = (
+  const listed = (
     await Promise.all(accounts.map(async (a) => (await ask.graph.transactions(a.id, filter)).map((t) => ({ t, a }))))
   ).flat();
+  // A move between two of the customer's own accounts is listed on both: it is one transaction.
+  const found = listed.filter(({ t }, i) => listed.findIndex((other) => other.t.id === t.id) === i);
+  const ownIds = new Set(me.accounts.map((a) => a.id));
+  const isOwnMove = (t: (typeof found)[number]['t']) =>
+    !!t.fromAccount && !!t.toAccount && ownIds.has(t.fromAccount.id) && ownIds.has(t.toAccount.id);
   const words = merchantWords(
     ask.text,
     found.map(({ t }) => t.description),
@@ -155,11 +174,19 @@ export async function transactions(ask: Ask): Promise<TurnDraft> {
     .join(' ');
   const scope = `${what ? `${what} ` : ''}${period.text}`;
   if (matching.length === 0) {
-    return { reply: `I found no transactions ${scope}.`, cards: [], suggestions: [SUGGEST.spending, SUGGEST.balance] };
+    return {
+      draft: {
+        reply: `I found no transactions ${scope}.`,
+        cards: [],
+        suggestions: [SUGGEST.spending, SUGGEST.balance],
+      },
+      merchants: words,
+    };
   }
   const byCurrency = new Map<Currency, MoneyValue[]>();
   for (const { t } of matching) {
-    const spent = t.signedAmount && t.signedAmount.amount.startsWith('-') ? t.signedAmount : null;
+    // Money moved between the customer's own accounts stayed theirs.
+    const spent = t.signedAmount && t.signedAmount.amount.startsWith('-') && !isOwnMove(t) ? t.signedAmount : null;
     if (spent)
       byCurrency.set(spent.currency, [
         ...(byCurrency.get(spent.currency) ?? []),
@@ -173,23 +200,37 @@ export async function transactions(ask: Ask): Promise<TurnDraft> {
       `${t.createdAt.slice(0, 10)} ${t.description ?? t.kind.toLowerCase()}: ${formatMoney(t.signedAmount ?? t.amount)} (${accountName(a)})`,
   );
   return {
-    reply:
-      `${plural(matching.length, 'transaction')} ${scope}` +
-      `${totals.length ? `; money out: ${totals.join(', ')}` : ''}.\n${lines.join('\n')}` +
-      (matching.length > shown.length ? `\n…and ${matching.length - shown.length} more.` : ''),
-    cards: [{ kind: 'TRANSACTIONS', title: `Transactions ${scope}`, transactionIds: shown.map(({ t }) => t.id) }],
-    suggestions: [SUGGEST.spending, SUGGEST.balance],
+    draft: {
+      reply:
+        `${plural(matching.length, 'transaction')} ${scope}` +
+        `${totals.length ? `; money out: ${totals.join(', ')}` : ''}.\n${lines.join('\n')}` +
+        (matching.length > shown.length ? `\n…and ${matching.length - shown.length} more.` : ''),
+      cards: [{ kind: 'TRANSACTIONS', title: `Transactions ${scope}`, transactionIds: shown.map(({ t }) => t.id) }],
+      suggestions: [SUGGEST.spending, SUGGEST.balance],
+    },
+    merchants: words,
   };
 }
 
 export async function spending(ask: Ask): Promise<TurnDraft> {
-  const period = periodOr(ask.entities, ask.now);
-  const before = previousPeriod(period.from, period.to);
+  const category = categoryNamed(ask.text);
+  // "What did I spend at Starbucks": a merchant of the customer's own transactions is a search (with its total).
+  if (merchantCandidates(ask.text, category).length > 0) {
+    const found = await search(ask);
+    if (found.merchants.length > 0) return found.draft;
+  }
+  // "More on dining than last month": last month is the period compared with, this month the one asked about.
+  const said = ask.entities.period;
+  const comparedWith = said && isComparedWith(ask.text, said) ? said : null;
+  const period = periodOr(comparedWith ? { ...ask.entities, period: null } : ask.entities, ask.now);
+  const before = comparedWith
+    ? { from: comparedWith.from, to: comparedWith.to ?? period.from }
+    : previousPeriod(period.from, period.to);
+  const beforeText = comparedWith ? comparedWith.text : 'the period before';
   const [now, then] = await Promise.all([
     ask.graph.spending(toIso(period.from), toIso(period.to)),
     ask.graph.spending(toIso(before.from), toIso(before.to)),
   ]);
-  const category = categoryNamed(ask.text);
   const keys = new Set(
     [...now, ...then]
       .filter((l) => !category || l.category === category)
@@ -212,7 +253,7 @@ export async function spending(ask: Ask): Promise<TurnDraft> {
   if (lines.length === 0) {
     const what = category ? ` on ${categoryName(category).toLowerCase()}` : '';
     return {
-      reply: `You spent nothing${what} ${period.text}, nor in the period before.`,
+      reply: `You spent nothing${what} ${period.text}, nor ${comparedWith ? comparedWith.text : 'in the period before'}.`,
       cards: [],
       suggestions: [SUGGEST.transactions],
     };
@@ -223,8 +264,8 @@ export async function spending(ask: Ask): Promise<TurnDraft> {
     const diff = total - previous;
     const change =
       diff === 0n
-        ? 'the same as the period before'
-        : `${diff > 0n ? 'more' : 'less'} than the period before (${formatMoney({ amount: l.previousTotal, currency: l.currency })}) by ${formatMoney({ amount: fromMinorUnits(diff < 0n ? -diff : diff, l.currency), currency: l.currency })}`;
+        ? `the same as ${beforeText}`
+        : `${diff > 0n ? 'more' : 'less'} than ${beforeText} (${formatMoney({ amount: l.previousTotal, currency: l.currency })}) by ${formatMoney({ amount: fromMinorUnits(diff < 0n ? -diff : diff, l.currency), currency: l.currency })}`;
     return `${categoryName(l.category)}: ${formatMoney({ amount: l.total, currency: l.currency })}, ${change}`;
   });
   return {
@@ -271,17 +312,20 @@ export async function bills(ask: Ask, intent: 'bill_due' | 'bill_balance' | 'min
 }
 
 /**
- * The amount said, in `currency` minor units; refuses another currency. A
- * bare number counts too ("transfer 50 to savings"), unless it is the last
- * four digits of one of the customer's accounts.
+ * The amount said, in `currency` minor units, or the amount itself when it
+ * was said in another currency. A bare number counts too ("transfer 50 to
+ * savings"), unless it is the last four digits of one of the customer's
+ * accounts.
  */
-function amountIn(ask: Ask, currency: Currency, accounts: readonly AccountView[]): bigint | undefined {
+function amountIn(
+  entities: Entities,
+  currency: Currency,
+  accounts: readonly AccountView[],
+): bigint | SaidAmount | undefined {
   const last4 = new Set(accounts.map((a) => a.maskedNumber.slice(-4)));
-  const said = ask.entities.amounts[0] ?? ask.entities.numbers.find((n) => !last4.has(n.text));
+  const said = entities.amounts[0] ?? entities.numbers.find((n) => !last4.has(n.text));
   if (!said) return undefined;
-  if (said.currency !== null && said.currency !== currency) {
-    throw new BankError(ErrorCode.CURRENCY_MISMATCH, `That account is in ${currency}, not ${said.currency}.`);
-  }
+  if (said.currency !== null && said.currency !== currency) return said;
   try {
     const minor = toMinorUnits(said.value, currency);
     return minor > 0n ? minor : undefined;
@@ -319,7 +363,15 @@ export async function payBill(ask: Ask): Promise<TurnDraft> {
       cards: [],
       suggestions: [SUGGEST.balance],
     };
-  const amount = amountIn(ask, currency, me.accounts) ?? toMinorUnits(bill.remaining.amount, currency);
+  const said = amountIn(ask.entities, currency, me.accounts);
+  if (typeof said === 'object') {
+    return {
+      reply: `Your ${bill.biller.name} bill is in ${currency}, not ${said.currency}: tell me the amount in ${currency}, or nothing to pay all that is left.`,
+      cards: [{ kind: 'BILLS', title: bill.biller.name, billIds: [bill.id] }],
+      suggestions: [`Pay my ${bill.biller.name} bill`],
+    };
+  }
+  const amount = said ?? toMinorUnits(bill.remaining.amount, currency);
   const shown = formatMoney({ amount: fromMinorUnits(amount, currency), currency });
   return {
     reply: `Pay ${shown} to ${bill.biller.name} (due ${bill.dueDate}) from ${accountName(from)}? Confirm to pay, or say "cancel".`,
@@ -339,9 +391,12 @@ export async function payBill(ask: Ask): Promise<TurnDraft> {
 
 export async function transfer(ask: Ask): Promise<TurnDraft> {
   const me = await ask.graph.me();
-  const direction = directedAccounts(ask.text, me.accounts);
   const otherId = accountIdIn(ask.text);
-  const own = accountsNamed(ask.text, me.accounts);
+  // The digits of an account id are neither an amount nor the last four digits of an account.
+  const text = otherId ? withoutAccountIds(ask.text) : ask.text;
+  const entities = otherId ? extractEntities(text, ask.now) : ask.entities;
+  const direction = directedAccounts(text, me.accounts);
+  const own = accountsNamed(text, me.accounts);
   let to: { id: string; name: string } | undefined = direction.to
     ? { id: direction.to.id, name: accountName(direction.to) }
     : otherId && !me.accounts.some((a) => a.id === otherId)
@@ -357,8 +412,15 @@ export async function transfer(ask: Ask): Promise<TurnDraft> {
     fromNamed,
   );
   if (!from) return { reply: `From which account? ${help}`, cards: [], suggestions: [SUGGEST.transfer] };
-  const amount = amountIn(ask, from.currency, me.accounts);
+  const amount = amountIn(entities, from.currency, me.accounts);
   if (amount === undefined) return { reply: `How much? ${help}`, cards: [], suggestions: [SUGGEST.transfer] };
+  if (typeof amount === 'object') {
+    return {
+      reply: `${accountName(from)} is in ${from.currency}, not ${amount.currency}: tell me the amount in ${from.currency}.`,
+      cards: [{ kind: 'ACCOUNTS', title: 'From', accountIds: [from.id] }],
+      suggestions: [SUGGEST.transfer],
+    };
+  }
   const shown = formatMoney({ amount: fromMinorUnits(amount, from.currency), currency: from.currency });
   const summary = `Transfer ${shown} from ${accountName(from)} to ${to.name}`;
   return {
@@ -418,7 +480,12 @@ export async function loanQuote(
   ask: Ask,
   terms: { rate: string | undefined; months: number | undefined },
 ): Promise<TurnDraft> {
-  const amount = ask.entities.amounts.find((a) => !a.text.includes('%'));
+  // The amount is the one said in money, else the largest number (not the rate, nor the months: "over 36 months").
+  const amount =
+    ask.entities.amounts.find((a) => a.currency !== null) ??
+    [...ask.entities.amounts, ...ask.entities.numbers]
+      .filter((a) => !a.text.includes('%'))
+      .sort((a, b) => Number(b.value) - Number(a.value))[0];
   if (!amount || !terms.rate || !terms.months) {
     return {
       reply:

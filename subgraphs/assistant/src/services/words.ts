@@ -25,9 +25,12 @@ export function accountName(account: Pick<AccountView, 'type' | 'nickname' | 'ma
   return `${account.nickname ?? TYPE_NAME[account.type]} ••${last4}`;
 }
 
-/** Words for the account types. */
+/**
+ * Words for the account types. Not "check" nor "current" alone: "can you
+ * check my balance" and "my current balance" name no account.
+ */
 const TYPE_WORDS: Record<AccountView['type'], readonly string[]> = {
-  CHECKING: ['checking', 'current', 'chequing', 'check'],
+  CHECKING: ['checking', 'chequing', 'current account', 'check account'],
   SAVINGS: ['savings', 'saving', 'save'],
   BUSINESS: ['business', 'company'],
 };
@@ -42,7 +45,9 @@ function mentionOf(account: AccountView, lower: string, tokens: readonly string[
     if (at >= 0) return at;
   }
   for (const word of TYPE_WORDS[account.type]) {
-    if (tokens.includes(word)) return lower.search(new RegExp(`\\b${word}\\b`));
+    if (word.includes(' ') ? lower.includes(word) : tokens.includes(word)) {
+      return lower.search(new RegExp(`\\b${word}\\b`));
+    }
   }
   return -1;
 }
@@ -117,12 +122,18 @@ const COMMON = new Set(
    january february march april may june july august september october november december`.split(/\s+/),
 );
 
+/** Words of the text that could name a merchant: not the question's own words, nor the words of `category`. */
+export function merchantCandidates(text: string, category?: string): string[] {
+  const categoryWords = new Set((category ? (CATEGORY_WORDS[category] ?? []) : []).flatMap((w) => w.split(' ')));
+  return tokenize(text).filter((w) => w.length >= 3 && !COMMON.has(w) && !categoryWords.has(w) && !/^\d/.test(w));
+}
+
 /**
  * Merchant words of the text that appear in the customer's own transaction
  * descriptions (the names come from their data, not from a list).
  */
 export function merchantWords(text: string, descriptions: readonly (string | null)[]): string[] {
-  const candidates = tokenize(text).filter((w) => w.length >= 3 && !COMMON.has(w) && !/^\d/.test(w));
+  const candidates = merchantCandidates(text);
   const haystack = descriptions.filter((d): d is string => d !== null).map((d) => d.toLowerCase());
   return candidates.filter((w) => haystack.some((d) => d.includes(w)));
 }
@@ -133,7 +144,14 @@ export function billsNamed(text: string, bills: readonly BillView[]): BillView[]
   return bills.filter((bill) => tokenize(bill.biller.name).some((w) => words.has(w)));
 }
 
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
 /** A UUID written in the text (another customer's account id), if one. */
 export function accountIdIn(text: string): string | undefined {
-  return /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i.exec(text)?.[0]?.toLowerCase();
+  return text.match(UUID)?.[0]?.toLowerCase();
+}
+
+/** The text without the account ids written in it: their digits are neither amounts nor last four digits. */
+export function withoutAccountIds(text: string): string {
+  return text.replace(UUID, ' ');
 }
