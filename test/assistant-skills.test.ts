@@ -718,7 +718,7 @@ describe('a retail customer', () => {
   test('asking for a person: told no person can be reached from the chat, nothing started', async () => {
     const turn = await ask(rita, 'talk to a person');
     expect(turn.intent).toBe('talk_to_human');
-    expect(turn.reply).toMatch(/can't reach a person/);
+    expect(turn.reply).toMatch(/can't connect you to a person from this chat/);
     expect(turn.reply).not.toMatch(/passed|banker will/);
     expect(turn.session.handedOffTo).toBeNull();
     expect(await conversationsOf(rita)).toEqual([]);
