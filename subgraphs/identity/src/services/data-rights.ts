@@ -80,7 +80,7 @@ export const EXPORTS_PER_WINDOW = 5;
 export const EXPORT_WINDOW_HOURS = 24;
 
 /** The subgraphs asked for a section, in the archive's order (identity's own comes first). */
-const PEERS = ['banking', 'billing', 'lending', 'messaging'] as const satisfies readonly SubgraphName[];
+const PEERS = ['banking', 'billing', 'lending', 'messaging', 'assistant'] as const satisfies readonly SubgraphName[];
 /** The subgraphs asked what stops an erasure. */
 const ERASURE_CHECKS = ['banking', 'lending'] as const satisfies readonly SubgraphName[];
 
