@@ -17,6 +17,7 @@
  *   anonymizes what the customer wrote and what the assistant answered.
  */
 import { randomUUID } from 'node:crypto';
+import { addBill, billerOf } from './support/billing.ts';
 import { balanceOf, deposit, openAccount } from './support/lending.ts';
 import { multipartSubscribe, type MultipartSubscription } from './support/multipart.ts';
 import { must, signUp, type SignedUp } from './support/people.ts';
@@ -37,7 +38,8 @@ afterAll(async () => {
 
 const TURN = `id text reply intent clientMessageId session { id }
   cards { kind accounts { id balance { amount } } }
-  action { id kind status amount { amount } fromAccount { id } toAccount { id } transaction { id } expiresAt }
+  action { id kind status amount { amount } fromAccount { id } toAccount { id } transaction { id } billPayment { id }
+    expiresAt }
   pendingAction { id status }`;
 const ASK = `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { ${TURN} } }`;
 const CONFIRM = `mutation($id: ID!, $key: String!, $proof: String) {
@@ -66,6 +68,7 @@ interface Turn {
     fromAccount: { id: string };
     toAccount: { id: string } | null;
     transaction: { id: string } | null;
+    billPayment: { id: string } | null;
     expiresAt: string;
   } | null;
   pendingAction: { id: string; status: string } | null;
@@ -149,6 +152,17 @@ async function transfersBetween(a: string, b: string): Promise<number> {
   return row!.n;
 }
 
+/** Confirms a step-up challenge with one of the customer's recovery codes: the proof. */
+async function stepUp(who: Customer, challengeId: string): Promise<string> {
+  const { confirmStepUp } = await must<{ confirmStepUp: { proof: string } }>(
+    url,
+    STEP_UP,
+    { id: challengeId, proof: { code: who.recoveryCodes.shift() } },
+    who.token,
+  );
+  return confirmStepUp.proof;
+}
+
 describe('step-up', () => {
   test('a transfer to a new payee answers the challenge, waits PENDING, and moves once after confirmStepUp', async () => {
     const ann = await customer('ann', { funds: '5000.00', factor: true });
@@ -220,18 +234,41 @@ describe('step-up', () => {
     expect(await transfersBetween(ann.checking, bob.checking)).toBe(1);
     expect((await turnsOf(ann, session)).map((t) => t.id)).toEqual([proposal.id, done.id]);
   });
-});
 
-/** Confirms a step-up challenge with one of the customer's recovery codes: the proof. */
-async function stepUp(who: Customer, challengeId: string): Promise<string> {
-  const { confirmStepUp } = await must<{ confirmStepUp: { proof: string } }>(
-    url,
-    STEP_UP,
-    { id: challengeId, proof: { code: who.recoveryCodes.shift() } },
-    who.token,
-  );
-  return confirmStepUp.proof;
-}
+  test('a first payment to a biller: the challenge, nothing paid, then paid once with the proof', async () => {
+    const bea = await customer('bea', { funds: '500.00', factor: true });
+    const biller = await billerOf(url, bea, 'INTERNET');
+    const billId = await addBill(url, bea, { billerId: biller.id, amount: '80.00' });
+    const proposal = await ask(bea, `pay my ${biller.name} bill`);
+    expect(proposal.action).toMatchObject({ kind: 'PAY_BILL', status: 'PENDING', amount: { amount: '80.00' } });
+    const key = randomUUID();
+    const challenge = errorOf(await confirm(bea, proposal.action!.id, key));
+    expect(challenge).toMatchObject({
+      code: 'STEP_UP_REQUIRED',
+      amount: '80.00',
+      source: bea.checking,
+      destination: biller.id,
+    });
+    const billOf = async () =>
+      (
+        await must<{ bill: { status: string; remaining: { amount: string } } }>(
+          url,
+          `query($id: ID!) { bill(id: $id) { status remaining { amount } } }`,
+          { id: billId },
+          bea.token,
+        )
+      ).bill;
+    expect(await billOf()).toEqual({ status: 'DUE', remaining: { amount: '80.00' } });
+    expect(await actionOf(bea, proposal.session.id, proposal.action!.id)).toMatchObject({ status: 'PENDING' });
+
+    const proof = await stepUp(bea, challenge!.challengeId as string);
+    const done = turnOf(await confirm(bea, proposal.action!.id, key, proof));
+    expect(done.action).toMatchObject({ status: 'CONFIRMED', billPayment: { id: expect.any(String) } });
+    expect(turnOf(await confirm(bea, proposal.action!.id, key)).id).toBe(done.id);
+    expect(await billOf()).toEqual({ status: 'PAID', remaining: { amount: '0.00' } });
+    expect(await balanceOf(url, bea, bea.checking)).toBe('420.00');
+  });
+});
 
 test('an action past its expiry cannot be confirmed or cancelled: ACTION_EXPIRED, EXPIRED, nothing moves', async () => {
   const cal = await customer('cal', { funds: '300.00' });
@@ -249,6 +286,16 @@ test('an action past its expiry cannot be confirmed or cancelled: ACTION_EXPIRED
   expect(yes.pendingAction).toBeNull();
   expect(yes.reply).not.toContain('Confirm');
 
+  const lastTurnAt = async () =>
+    (
+      await must<{ assistantSession: { lastTurnAt: string } }>(
+        url,
+        `query($id: ID!) { assistantSession(id: $id) { lastTurnAt } }`,
+        { id: session },
+        cal.token,
+      )
+    ).assistantSession.lastTurnAt;
+  const before = await lastTurnAt();
   const key = randomUUID();
   const refused = await confirm(cal, actionId, key);
   expect(refused.data?.confirmAssistantAction ?? null).toBeNull();
@@ -265,8 +312,9 @@ test('an action past its expiry cannot be confirmed or cancelled: ACTION_EXPIRED
   expect(await actionOf(cal, session, actionId)).toMatchObject({ status: 'EXPIRED', transaction: null });
   expect(await balances(cal)).toEqual(['300.00', '0.00']);
   expect(await transfersBetween(cal.checking, cal.savings)).toBe(0);
-  // No outcome turn was added: the proposal and the "yes".
+  // No outcome turn was added: the proposal and the "yes"; the session's last turn is still the "yes".
   expect((await turnsOf(cal, session)).map((t) => t.id)).toEqual([proposal.id, yes.id]);
+  expect(await lastTurnAt()).toBe(before);
 });
 
 describe('concurrency', () => {
@@ -384,6 +432,12 @@ describe('concurrency', () => {
       { status: 'PENDING' },
     ]);
     expect((await sessionsOf()).length).toBe(1);
+    // The id is the customer's own: another customer sending it gets a turn of their own, nothing of fay's.
+    const gil = await customer('gil');
+    const theirs = await ask(gil, 'how much money do I have', undefined, id);
+    expect(theirs.id).not.toBe(first[0]!.id);
+    expect(theirs.session.id).not.toBe(session);
+    expect(JSON.stringify(theirs)).not.toContain(fay.checking);
   });
 });
 
@@ -440,6 +494,12 @@ describe('assistantTurnAdded', () => {
         { id: gus.savings, balance: { amount: '0.00' } },
       ]),
     );
+    // A device that asks over graphql-ws (the router passes its token to the assistant there too).
+    const overWs = await subscribe<{ askAssistant: Turn }>(ws, ASK, {
+      input: { text: 'what can you do', sessionId: session },
+    }).next();
+    expect(overWs.errors).toBeUndefined();
+    expect((await next()).id).toBe(overWs.data!.askAssistant.id);
     const proposal = await ask(gus, 'transfer 30 from checking to savings', session);
     expect(await next()).toMatchObject({ id: proposal.id, action: { status: 'PENDING' }, pendingAction: {} });
 

@@ -445,7 +445,8 @@ export class Assistant {
       const result = await decide(action, em);
       if ('refusal' in result && result.keep) throw result.refusal;
       if (!('refusal' in result) && result.replay) return result;
-      session.lastTurnAt = new Date();
+      // "When its last turn was added": an expiry found on the way adds none.
+      if (result.turn) session.lastTurnAt = result.turn.createdAt;
       await em.flush();
       return result;
     });
