@@ -17,7 +17,7 @@ import {
   type FieldNode,
   type GraphQLSchema,
 } from 'graphql';
-import { getArgumentValues } from 'graphql/execution/values.js';
+import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import { authenticateCaller, CALLER_HEADER, type Caller, type CallerKeys } from './caller.ts';
 import { BadUserInputError, formatError } from './errors.ts';
 import { BodyTooLargeError, isRecord, readBody } from './http-server.ts';
@@ -110,7 +110,10 @@ export function subscriptionEndpoint<TContext>(options: SubscriptionEndpointOpti
       const field = Object.hasOwn(options.fields, name) ? options.fields[name] : undefined;
       const definition = options.schema.getSubscriptionType()?.getFields()[name];
       if (!field || !definition) throw new BadUserInputError(`No subscription field ${name} here.`);
-      const args = getArgumentValues(definition, fieldNode, variables);
+      // Coerced as an execution would: a variable the client left out takes its default (which the plan's fetch keeps).
+      const coerced = getVariableValues(options.schema, operation.variableDefinitions ?? [], variables);
+      if (coerced.errors) throw new BadUserInputError(coerced.errors[0]?.message ?? 'Invalid variables.');
+      const args = getArgumentValues(definition, fieldNode, coerced.coerced);
       const context = options.context(caller, requestId) as never;
 
       if (event === null) {

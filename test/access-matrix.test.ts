@@ -114,9 +114,18 @@ let biancaInDirectory: number;
 /** A second session of dan's, and his authenticator app (identity's write probes). */
 let danSession: string;
 let danFactor: string;
+// The assistant: carol's session with a balance question and a pending transfer (confirmed in the write
+// phase), her second session with another pending transfer (cancelled there), and olga's session.
+let carolSession: string;
+let carolTurn: string; // the turn that proposed carolAction
+let carolAction: string;
+let carolAction2: string;
+let olgaSession: string;
 
 const MONTH = new Date().toISOString().slice(0, 7);
 const LIVE_BODY = 'Checking who hears this';
+/** What carol asks the assistant in the live session. */
+const LIVE_ASK = 'how much is in my savings';
 /** Carol's own label on her side of the transfer to dan. */
 const CAROL_TAG = 'carol-private-tag';
 
@@ -418,6 +427,13 @@ const USER_LISTS: UserList[] = [
     selection: 'notifications(first: 100) { edges { node { id } } }',
     readers: [],
     secret: (w) => (w === 'olga' ? olgaNotification : undefined),
+  },
+  {
+    field: 'assistantSessions',
+    subgraph: 'assistant',
+    selection: 'assistantSessions(first: 50) { edges { node { id } } }',
+    readers: [],
+    secret: (w) => (w === 'olga' ? olgaSession : carolSession),
   },
 ];
 
@@ -1407,6 +1423,89 @@ function messagingReadProbes(): Probe[] {
   ];
 }
 
+/** The assistant's objects are their owner's alone: no role, ADMIN included, sees them on any path. */
+const OWNER_ONLY = (...labels: string[]): Partial<Record<CallerKey, Expect>> =>
+  Object.fromEntries(['admin', ...OUTSIDERS].map((key) => [key, hidden(...labels)]));
+
+function assistantReadProbes(): Probe[] {
+  return [
+    gql({
+      type: 'AssistantSession',
+      path: 'assistantSession(id) with turns and actions',
+      kind: 'root',
+      owner: 'carol',
+      target: () => carolSession,
+      secrets: () => [carolSession, carolTurn, carolAction],
+      query: `query($id: ID!) { assistantSession(id: $id) {
+        id startedAt turns { edges { node { id text reply action { id status } pendingAction { id } } } } } }`,
+      focus: ['assistantSession'],
+      // Null for anyone but its owner, as for a session that does not exist (the schema says so).
+      expect: { ...OWNER_ONLY('null'), anonymous: hidden('null', 'UNAUTHENTICATED') },
+    }),
+    gql({
+      type: 'AssistantSession',
+      path: 'me { assistantSessions }',
+      kind: 'list',
+      owner: 'carol',
+      target: () => carolSession,
+      query: `query { me { assistantSessions(first: 50) { edges { node { id } } } } }`,
+      focus: ['me', 'assistantSessions', 'edges'],
+    }),
+    entities({
+      type: 'AssistantSession',
+      path: '_entities AssistantSession',
+      owner: 'carol',
+      subgraph: 'assistant',
+      typename: 'AssistantSession',
+      selection: 'id startedAt turns { edges { node { id text } } }',
+      target: () => carolSession,
+      secrets: () => [carolSession, carolTurn],
+      expect: { admin: hidden('null') },
+    }),
+    gql({
+      type: 'AssistantTurn',
+      path: 'me { assistantSessions { turns } }',
+      kind: 'list',
+      owner: 'carol',
+      target: () => carolTurn,
+      query: `query { me { assistantSessions(first: 50) { edges { node { turns { edges { node { id text } } } } } } } }`,
+      focus: ['me', 'assistantSessions', 'edges'],
+    }),
+    entities({
+      type: 'AssistantTurn',
+      path: '_entities AssistantTurn',
+      owner: 'carol',
+      subgraph: 'assistant',
+      typename: 'AssistantTurn',
+      selection: 'id text reply session { id } action { id } cards { accounts { id } }',
+      target: () => carolTurn,
+      secrets: () => [carolTurn, carolSession, carolAction, cA1],
+      expect: { admin: hidden('null') },
+    }),
+    gql({
+      type: 'AssistantAction',
+      path: 'me { assistantSessions { turns { action } } }',
+      kind: 'list',
+      owner: 'carol',
+      target: () => carolAction,
+      query: `query { me { assistantSessions(first: 50) { edges { node {
+        turns { edges { node { action { id status summary } } } } } } } } }`,
+      focus: ['me', 'assistantSessions', 'edges'],
+    }),
+    entities({
+      type: 'AssistantAction',
+      path: '_entities AssistantAction',
+      owner: 'carol',
+      subgraph: 'assistant',
+      typename: 'AssistantAction',
+      selection: 'id status summary amount { amount } fromAccount { id } toAccount { id }',
+      target: () => carolAction,
+      secrets: () => [carolAction, cA1, cA2],
+      expect: { admin: hidden('null') },
+    }),
+  ];
+}
+
 // ---------------------------------------------------------------------------
 // Mutations on someone else's objects.
 // ---------------------------------------------------------------------------
@@ -1823,6 +1922,41 @@ function lendingWriteProbes(): Probe[] {
   ];
 }
 
+function assistantWriteProbes(): Probe[] {
+  const TURN = 'id text session { id } action { id status }';
+  return [
+    mutation({
+      type: 'AssistantAction',
+      path: 'confirmAssistantAction(actionId)',
+      field: 'confirmAssistantAction',
+      owner: 'carol',
+      target: () => carolAction,
+      query: `mutation($id: ID!, $key: String!) { confirmAssistantAction(actionId: $id, idempotencyKey: $key) { ${TURN} } }`,
+      variables: (id) => ({ id, key: randomKey() }),
+      expect: { admin: NOT_THEIRS },
+    }),
+    mutation({
+      type: 'AssistantAction',
+      path: 'cancelAssistantAction(actionId)',
+      field: 'cancelAssistantAction',
+      owner: 'carol',
+      target: () => carolAction2,
+      query: `mutation($id: ID!) { cancelAssistantAction(actionId: $id) { ${TURN} } }`,
+      expect: { admin: NOT_THEIRS },
+    }),
+    mutation({
+      type: 'AssistantSession',
+      path: 'askAssistant(input.sessionId)',
+      field: 'askAssistant',
+      owner: 'carol',
+      target: () => carolSession,
+      query: `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { ${TURN} } }`,
+      variables: (id) => ({ input: { text: 'how much money do I have', sessionId: id } }),
+      expect: { admin: NOT_THEIRS },
+    }),
+  ];
+}
+
 function messagingWriteProbes(): Probe[] {
   return [
     mutation({
@@ -1961,6 +2095,19 @@ const LIVE: LiveSpec[] = [
       assignedBanker: unseen('nothing'),
       anonymous: unseen('UNAUTHENTICATED'),
     },
+  },
+  {
+    type: 'AssistantTurn',
+    field: 'assistantTurnAdded(sessionId)',
+    owner: 'carol',
+    target: () => carolSession,
+    query: `subscription($id: ID!) { assistantTurnAdded(sessionId: $id) {
+      id text reply session { id } action { id } cards { accounts { id balance { amount } } } } }`,
+    variables: (id) => ({ id }),
+    madeUp: true,
+    ownersEvent: (d) => (d.assistantTurnAdded as { text?: string } | undefined)?.text === LIVE_ASK,
+    callers: EVERYONE,
+    expect: { owner: seen('received'), admin: NOT_THEIRS },
   },
 ];
 
@@ -2103,6 +2250,12 @@ async function runLiveSession(cells: readonly Cell[]): Promise<void> {
       olga.token,
     );
     await must(url, START_REVIEW, { id: pendingId }, bianca.token);
+    await must(
+      url,
+      `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { id } }`,
+      { input: { text: LIVE_ASK, sessionId: carolSession } },
+      carol.token,
+    );
 
     // Those who may follow receive the events (olga's notification comes from the durable consumer).
     const receivers = cells.filter((cell) => cell.probe.expected.get(cell.key)!.labels.includes('received'));
@@ -2150,11 +2303,13 @@ const PROBES: Probe[] = [
   ...lendingReadProbes(),
   ...messagingReadProbes(),
   ...identityReadProbes(),
+  ...assistantReadProbes(),
   ...bankingWriteProbes(),
   ...identityWriteProbes(),
   ...billingWriteProbes(),
   ...lendingWriteProbes(),
   ...messagingWriteProbes(),
+  ...assistantWriteProbes(),
   ...liveProbes(),
 ];
 
@@ -2239,7 +2394,8 @@ function runPhase(phase: Phase): Promise<void> {
 // ---------------------------------------------------------------------------
 
 beforeAll(async () => {
-  bank = await startTestStack();
+  // The assistant's actions wait longer than the default 5 minutes: carol's are confirmed in the write phase.
+  bank = await startTestStack({ ASSISTANT_ACTION_TTL_SECONDS: '3600' });
   url = bank.routerUrl;
   [carol, dan, eve, olga, oscar, bianca, boris, rita, admin] = await Promise.all([
     signUp(url, 'carol', 'CUSTOMER'),
@@ -2455,6 +2611,24 @@ beforeAll(async () => {
     return id!;
   };
   [olgaNotification, biancaNotification] = await Promise.all([notificationOf(olga), notificationOf(bianca)]);
+
+  // The assistant: carol asks about her money and proposes two transfers (in two sessions: a new proposal
+  // replaces the pending one of its session); olga says hello.
+  const ask = async (user: SignedUp, text: string, sessionId?: string) =>
+    (
+      await must<{ askAssistant: { id: string; session: { id: string }; action: { id: string } | null } }>(
+        url,
+        `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { id session { id } action { id } } }`,
+        { input: { text, sessionId } },
+        user.token,
+      )
+    ).askAssistant;
+  carolSession = (await ask(carol, 'how much money do I have')).session.id;
+  const proposal = await ask(carol, 'transfer 10 from checking to savings', carolSession);
+  carolTurn = proposal.id;
+  carolAction = proposal.action!.id;
+  carolAction2 = (await ask(carol, 'transfer 5 from checking to savings')).action!.id;
+  olgaSession = (await ask(olga, 'hello')).session.id;
 }, 90_000);
 
 afterAll(async () => {
@@ -2493,6 +2667,9 @@ test('the matrix covers every role on every owned type', () => {
     'Conversation',
     'Message',
     'Notification',
+    'AssistantSession',
+    'AssistantTurn',
+    'AssistantAction',
   ]) {
     expect([type, types.has(type)]).toEqual([type, true]);
     const keys = new Set(CELLS.filter((c) => c.probe.type === type).map((c) => c.key));

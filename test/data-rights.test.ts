@@ -1,7 +1,7 @@
 /**
  * The customer's data rights end to end, through the router: a business
  * owner with accounts, transactions, a paid bill, a loan application with a
- * document, a loan and a conversation with a banker
+ * document, a loan, a conversation with a banker and one with the assistant
  *
  * - exports everything into one JSON archive with a manifest, downloaded
  *   through the router by its owner only, whose checksums match;
@@ -46,6 +46,10 @@ let applicationId: string;
 let documentId: string;
 let loanId: string;
 let conversationId: string;
+/** Dora's session with the assistant, the turn that proposed a transfer, and that (pending) transfer. */
+let assistantSessionId: string;
+let assistantTurnId: string;
+let assistantActionId: string;
 
 const EMAIL = 'dora@example.com';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -158,6 +162,24 @@ beforeAll(async () => {
     { input: { conversationId, body: 'Of course, Dora. Tomorrow at nine?' } },
     banker.token,
   );
+  // A session with the assistant: a question with her own words, and a transfer she leaves pending.
+  const ASK = `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { id session { id } action { id } } }`;
+  const { askAssistant: question } = await must<{ askAssistant: { session: { id: string } } }>(
+    url,
+    ASK,
+    { input: { text: 'how much money does the bakery on Elm St have' } },
+    dora.token,
+  );
+  assistantSessionId = question.session.id;
+  const { askAssistant: proposal } = await must<{ askAssistant: { id: string; action: { id: string } } }>(
+    url,
+    ASK,
+    { input: { text: 'transfer 10 from checking to business', sessionId: assistantSessionId } },
+    dora.token,
+  );
+  assistantTurnId = proposal.id;
+  assistantActionId = proposal.action.id;
+
   // Notifications are made from events a moment later (the bill paid, the application's steps, the reply).
   await eventually(async () => {
     const kinds = new Set((await notificationsOf(url, dora)).map((n) => n.kind));
@@ -188,6 +210,10 @@ function recordsOf(data: Record<string, unknown>, kind: string): number {
   if (kind === 'lendingProfiles') return data.lendingProfile ? 1 : 0;
   if (kind === 'documents') return list(data.applications).reduce((n, a) => n + list(a.documents).length, 0);
   if (kind === 'messages') return list(data.conversations).reduce((n, c) => n + list(c.messages).length, 0);
+  if (kind === 'assistantTurns') return list(data.assistantSessions).reduce((n, s) => n + list(s.turns).length, 0);
+  if (kind === 'assistantActions') {
+    return list(data.assistantSessions).reduce((n, s) => n + list(s.actions).length, 0);
+  }
   return list(data[kind]).length;
 }
 
@@ -368,6 +394,31 @@ describe('data export', () => {
     );
   });
 
+  test('holds the sessions with the assistant, their turns and actions (assistant)', () => {
+    const assistant = archive.sections.assistant!;
+    expect(assistant.counts).toEqual({ assistantSessions: 1, assistantTurns: 2, assistantActions: 1 });
+    const { assistantSessions } = assistant.data as {
+      assistantSessions: { id: string; turns: { id: string; text: string; reply: string }[]; actions: unknown[] }[];
+    };
+    expect(assistantSessions).toEqual([expect.objectContaining({ id: assistantSessionId })]);
+    expect(assistantSessions[0]!.turns).toEqual([
+      expect.objectContaining({ text: 'how much money does the bakery on Elm St have' }),
+      expect.objectContaining({ id: assistantTurnId, text: 'transfer 10 from checking to business' }),
+    ]);
+    expect(assistantSessions[0]!.turns[1]!.reply).toMatch(/^Transfer \$10\.00 from /);
+    expect(assistantSessions[0]!.actions).toEqual([
+      expect.objectContaining({
+        id: assistantActionId,
+        kind: 'TRANSFER',
+        status: 'PENDING',
+        amount: '10.00',
+        currency: 'USD',
+        fromAccountId: checking,
+        toAccountId: business,
+      }),
+    ]);
+  });
+
   test('is downloaded by its owner only: NOT_FOUND for anyone else and made-up ids, UNAUTHENTICATED without a token', async () => {
     const path = `/data-export.json?id=${exportId}`;
     for (const other of [banker, admin, officer]) {
@@ -426,6 +477,7 @@ describe('data export', () => {
       ['billing', 'billingPersonalData'],
       ['lending', 'lendingPersonalData'],
       ['messaging', 'messagingPersonalData'],
+      ['assistant', 'assistantPersonalData'],
       ['banking', 'bankingErasureBlockers'],
       ['lending', 'lendingErasureBlockers'],
     ] as const) {
@@ -707,6 +759,21 @@ describe('erasure', () => {
       const notifications = await notificationsOf(url, dora);
       expect(notifications.length).toBeGreaterThan(0);
       expect(notifications.every((n) => n.body === '[erased]' && n.link === null)).toBe(true);
+      // Assistant: what she wrote and what it answered are gone; the transfer she left pending is cancelled.
+      const { assistantSession } = await must<{
+        assistantSession: {
+          turns: { edges: { node: { text: string; reply: string; action: { status: string } | null } }[] };
+        };
+      }>(
+        url,
+        `query($id: ID!) { assistantSession(id: $id) { turns { edges { node { text reply action { status } } } } } }`,
+        { id: assistantSessionId },
+        dora.token,
+      );
+      expect(assistantSession.turns.edges.map((e) => e.node)).toEqual([
+        { text: '[erased]', reply: '[erased]', action: null },
+        { text: '[erased]', reply: '[erased]', action: { status: 'CANCELLED' } },
+      ]);
     });
     const { me, dataExports } = await must<{ me: { name: string; email: string | null }; dataExports: unknown[] }>(
       url,
@@ -748,6 +815,11 @@ describe('erasure', () => {
         `select m.id, m.body, c.subject from messages m join conversations c on c.id = m.conversation_id
             where c.id = ? order by m.seq`,
         [conversationId],
+      ),
+      assistant: await stack.subgraphs.assistant!.orm.em.getConnection().execute(
+        `select t.id, t.text, t.reply, t.cards, a.status, a.summary, a.decided_at from assistant_turns t
+            left join assistant_actions a on a.id = t.action_id where t.user_id = ? order by t.seq`,
+        [dora.id],
       ),
     });
     const before = await snapshot();

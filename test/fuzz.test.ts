@@ -55,8 +55,8 @@ import {
   submitApplication,
 } from './support/lending.ts';
 import { createStaff, must, signInAdmin, signUp, startConversation, TEST_PASSWORD } from './support/people.ts';
-import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
-import { MULTIPART_ACCEPT } from './support/multipart.ts';
+import { postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
+import { MULTIPART_ACCEPT, multipartSubscribe } from './support/multipart.ts';
 import { rawConnect, type RawMessage, type RawSocket } from './support/ws.ts';
 
 const SEED = fuzzSeed(process.env.FUZZ_SEED);
@@ -70,6 +70,7 @@ let bank: TestStack;
 let world: FuzzWorld;
 let banking: Sql;
 let billing: Sql;
+let assistant: Sql;
 const failures = new FuzzFailures();
 /** Every string of every `data` answered: ids of what succeeded. */
 const seen = new Set<string>();
@@ -166,6 +167,21 @@ async function buildWorld(): Promise<FuzzWorld> {
     }
   };
 
+  // The assistant: a session of each, the CUSTOMER's with a pending transfer between their own accounts.
+  const ASK = `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { session { id } action { id } } }`;
+  const { askAssistant: proposal } = await must<{ askAssistant: { session: { id: string }; action: { id: string } } }>(
+    url,
+    ASK,
+    { input: { text: 'transfer $5 from checking to savings' } },
+    customer.token,
+  );
+  const { askAssistant: greeting } = await must<{ askAssistant: { session: { id: string } } }>(
+    url,
+    ASK,
+    { input: { text: 'hello' } },
+    owner.token,
+  );
+
   const object = (id: string, owner: FuzzRole | null, label: string): WorldObject => ({ id, owner, label });
   return {
     tokens: {
@@ -208,6 +224,11 @@ async function buildWorld(): Promise<FuzzWorld> {
       ),
       loan: [object(acceptLoanOffer.id, null, "the BUSINESS_OWNER's loan")],
       conversation: [object(conversation, null, 'the conversation of the BUSINESS_OWNER and the BANKER')],
+      assistantSession: [
+        object(proposal.session.id, 'CUSTOMER', "the CUSTOMER's assistant session (a transfer pending)"),
+        object(greeting.session.id, 'BUSINESS_OWNER', "the BUSINESS_OWNER's assistant session"),
+      ],
+      assistantAction: [object(proposal.action.id, 'CUSTOMER', "the CUSTOMER's pending assistant transfer")],
       notification: [
         ...(await notifications(banker.token)).map((id) => object(id, 'BANKER', "a BANKER's notification")),
         ...(await notifications(owner.token)).map((id) =>
@@ -279,6 +300,12 @@ async function unexplainedTransactions(): Promise<string[]> {
     if (seen.has(t.id)) continue;
     const owner = /^(bill-payment|loan-disbursement|loan-repayment):(.+)$/.exec(t.key ?? '');
     if (owner?.[2] && seen.has(owner[2])) continue;
+    // The assistant's transfer: only a confirmation that succeeded makes its action CONFIRMED with it.
+    const [confirmed] = await assistant.execute<{ id: string }[]>(
+      `select id from assistant_actions where transaction_id = ? and status = 'CONFIRMED'`,
+      [t.id],
+    );
+    if (confirmed) continue;
     if (owner?.[1] === 'bill-payment') {
       const [payment] = await billing.execute<{ scheduled_payment_id: string | null }[]>(
         'select scheduled_payment_id from bill_payments where id = ?',
@@ -767,13 +794,14 @@ async function runWsAbuse(abuse: WsAbuseCase): Promise<void> {
 
 beforeAll(async () => {
   bank = await startTestStack();
-  const orm = (name: 'banking' | 'billing') => {
+  const orm = (name: 'banking' | 'billing' | 'assistant') => {
     const subgraph = bank.stack.subgraphs[name];
     if (!subgraph) throw new Error(`${name} is not running`);
     return sqlOver(subgraph.orm);
   };
   banking = orm('banking');
   billing = orm('billing');
+  assistant = orm('assistant');
   world = await buildWorld();
   await settled();
   const [row] = await banking.execute<{ seq: string }[]>('select coalesce(max(seq), 0)::text as seq from transactions');
@@ -905,5 +933,34 @@ describe('defects the fuzz found, pinned', () => {
     }
     const exact = await postGraphQL(bank.routerUrl, query, { ids: [notification.id] }, token);
     expect(exact).toEqual({ data: { markNotificationsRead: [{ id: notification.id }] } });
+  });
+  test('a subscription variable left out takes its default, as in any operation, not INTERNAL_SERVER_ERROR', async () => {
+    const session = world.objects.assistantSession?.find((o) => o.owner === 'CUSTOMER');
+    const conversation = world.objects.conversation?.[0];
+    if (!session || !conversation) throw new Error('the world has no assistant session or conversation');
+    const cases = [
+      // A bad default is refused as the same value sent as a variable would be.
+      [
+        `subscription($v: ID! = "=HYPERLINK(1)") { assistantTurnAdded(sessionId: $v) { id } }`,
+        'CUSTOMER',
+        'BAD_USER_INPUT',
+      ],
+      [
+        `subscription($v: ID! = "${conversation.id}") { messageAdded(conversationId: $v) { id } }`,
+        'ANONYMOUS',
+        'UNAUTHENTICATED',
+      ],
+      // A good one subscribes: the stream opens.
+      [`subscription($v: ID! = "${session.id}") { assistantTurnAdded(sessionId: $v) { id } }`, 'CUSTOMER', null],
+    ] as const;
+    for (const [query, role, code] of cases) {
+      const token = world.tokens[role];
+      const sub = await multipartSubscribe(bank.routerUrl, query, {}, token);
+      sub.cancel();
+      expect({ query, code: (sub.json as JsonResponse | undefined)?.errors?.[0]?.extensions?.code ?? null }).toEqual({
+        query,
+        code,
+      });
+    }
   });
 });

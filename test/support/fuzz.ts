@@ -483,6 +483,8 @@ export function idKind(root: string, name: string): string | undefined {
     loanId: 'loan',
     conversationId: 'conversation',
     ids: 'notification',
+    sessionId: 'assistantSession',
+    actionId: 'assistantAction',
   };
   const byRoot: Record<string, string> = {
     account: 'account',
@@ -500,6 +502,7 @@ export function idKind(root: string, name: string): string | undefined {
     conversation: 'conversation',
     cancelScheduledPayment: 'scheduledPayment',
     updateBiller: 'biller',
+    assistantSession: 'assistantSession',
   };
   if (Object.hasOwn(byName, name)) return byName[name];
   if (name === 'id' && Object.hasOwn(byRoot, root)) return byRoot[root];

@@ -16,9 +16,11 @@ export const assistantTurnAdded: SubscriptionField<AssistantServices> = {
   },
   async resolve(event, args, { services }): Promise<AssistantTurn | null> {
     const parsed = turnAddedEvent.safeParse(event);
-    if (!parsed.success || parsed.data.sessionId !== args.sessionId) return null;
+    // The id as stored (PostgreSQL's lower case): an id sent in upper case found the same session when subscribing.
+    const sessionId = String(args.sessionId).toLowerCase();
+    if (!parsed.success || parsed.data.sessionId !== sessionId) return null;
     const turn = await services.sessions.findTurn(parsed.data.turnId);
-    return turn?.sessionId === args.sessionId ? turn : null;
+    return turn?.sessionId === sessionId ? turn : null;
   },
 };
 

@@ -346,10 +346,9 @@ export class Assistant {
     return this.#decide(input.actionId, async (action, em) => {
       if (action.status !== 'PENDING') {
         if (action.confirmationKey === input.idempotencyKey && action.outcomeTurnId) {
+          // The first answer again: the bank's refusal, as #failed made it.
           if (action.status === 'FAILED')
-            throw new BankError(action.failureCode as ErrorCode, 'The bank refused this payment.', {
-              actionId: action.id,
-            });
+            throw bankRefusal(action.id, action.failureCode ?? 'PAYMENT_FAILED', 'The bank refused this payment.');
           return { turn: await em.findOneOrFail(AssistantTurn, { id: action.outcomeTurnId }), replay: true };
         }
         throw stateError(action);
@@ -433,10 +432,9 @@ export class Assistant {
 
   /**
    * Runs `decide` on the caller's action under its row lock. It returns the
-   * turn to answer with (committed and announced; `replay`: an earlier one,
-   * not announced again), a refusal to throw after committing what it changed
-   * (an expiry; a failure, with the turn that says so), or, with `keep`, a
-   * refusal that changes nothing.
+   * turn to answer with (committed and announced), or a refusal to throw
+   * after committing what it changed (an expiry; a failure, with the turn
+   * that tells it, announced too), or, with `keep`, after changing nothing.
    */
   async #decide(
     actionId: string,
@@ -444,28 +442,38 @@ export class Assistant {
       action: AssistantAction,
       em: EntityManager,
     ) => Promise<
-      | { turn: AssistantTurn; replay?: boolean; refusal?: BankError }
-      | { turn?: undefined; refusal: BankError; keep?: boolean }
+      { turn: AssistantTurn; replay?: boolean } | { refusal: BankError; keep?: boolean; turn?: AssistantTurn }
     >,
   ): Promise<AssistantTurn> {
     const { userId } = requireUser(this.#caller);
     const outcome = await this.#em.transactional(async (em) => {
-      const action = await em.findOne(
-        AssistantAction,
-        { id: actionId, userId },
+      const found = await em.findOne(AssistantAction, { id: actionId, userId });
+      if (!found) throw new NotFoundError('The action', { field: 'actionId' });
+      // Locked in `ask`'s order, the session then the action: a message in the session (which cancels its
+      // pending actions under the session's lock) and a decision wait for each other instead of deadlocking.
+      const session = await em.findOneOrFail(
+        AssistantSession,
+        { id: found.sessionId },
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
-      if (!action) throw new NotFoundError('The action', { field: 'actionId' });
+      const action = await em.findOneOrFail(
+        AssistantAction,
+        { id: found.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
       const result = await decide(action, em);
-      if ('keep' in result && result.keep) throw result.refusal;
-      if ('replay' in result && result.replay) return result;
-      const session = await em.findOneOrFail(AssistantSession, { id: action.sessionId });
-      session.lastTurnAt = new Date();
+      if ('refusal' in result && result.keep) throw result.refusal;
+      if (!('refusal' in result) && result.replay) return result;
+      // "When its last turn was added": an expiry found on the way adds none.
+      if (result.turn) session.lastTurnAt = result.turn.createdAt;
       await em.flush();
       return result;
     });
-    if (outcome.turn && !('replay' in outcome && outcome.replay)) await this.#announce(outcome.turn);
-    if (outcome.refusal || !outcome.turn) throw outcome.refusal;
+    if ('refusal' in outcome) {
+      if (outcome.turn) await this.#announce(outcome.turn);
+      throw outcome.refusal;
+    }
+    if (!outcome.replay) await this.#announce(outcome.turn);
     return outcome.turn;
   }
 
@@ -482,12 +490,7 @@ export class Assistant {
       'yes',
     );
     action.outcomeTurnId = turn.id;
-    const refusal = new BankError(
-      (Object.values(ErrorCode) as string[]).includes(code) ? (code as ErrorCode) : ErrorCode.INVALID_STATE_TRANSITION,
-      message,
-      { actionId: action.id, reason: code },
-    );
-    return { turn, refusal };
+    return { refusal: bankRefusal(action.id, code, message), turn };
   }
 
   /** The turn that tells the outcome of a decision on `action`. */
@@ -518,6 +521,15 @@ export class Assistant {
     const event: TurnAddedEvent = { turnId: turn.id, sessionId: turn.sessionId };
     await publishLive(this.#bus, this.#logger, turnAddedTopic(turn.sessionId), event);
   }
+}
+
+/** The bank's refusal of an action: its catalogued code (else INVALID_STATE_TRANSITION), the code as reason. */
+function bankRefusal(actionId: string, code: string, message: string): BankError {
+  return new BankError(
+    (Object.values(ErrorCode) as string[]).includes(code) ? (code as ErrorCode) : ErrorCode.INVALID_STATE_TRANSITION,
+    message,
+    { actionId, reason: code },
+  );
 }
 
 /** INVALID_STATE_TRANSITION for an action that is no longer pending, with why. */

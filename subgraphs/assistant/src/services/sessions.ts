@@ -13,7 +13,14 @@ import { decodeCursor, pageSize, toConnection, type Connection } from '../../../
 import { isUuid } from '../../../../platform/validation.ts';
 import { AssistantAction, AssistantSession, AssistantTurn } from '../entities/index.ts';
 
-const CURSOR = z.tuple([z.number().int().positive()]);
+/** A turn's cursor: its `seq`. */
+const TURN_CURSOR = z.tuple([z.number().int().positive()]);
+/**
+ * A session's cursor: its sort key, `lastTurnAt` and id. Keyset, not an
+ * offset: a session that moves to the top between two pages (a new turn) or
+ * starts then does not shift the next page onto one already read.
+ */
+const SESSION_CURSOR = z.tuple([z.iso.datetime(), z.uuid()]);
 
 export class Sessions {
   readonly #em: EntityManager;
@@ -71,14 +78,17 @@ export class Sessions {
     const caller = requireUser(this.#caller);
     if (caller.userId !== userId) throw new ForbiddenError('You can only see your own assistant sessions.');
     const limit = pageSize(args.first, 10, 50);
-    const offset = args.after ? decodeCursor(args.after, CURSOR)[0] : 0;
-    const rows = await this.#em.find(
-      AssistantSession,
-      { userId },
-      { orderBy: { lastTurnAt: 'desc', id: 'desc' }, limit: limit + 1, offset },
-    );
-    let index = offset;
-    return toConnection(rows, limit, () => [++index]);
+    const where: Record<string, unknown> = { userId };
+    if (args.after) {
+      const [at, id] = decodeCursor(args.after, SESSION_CURSOR);
+      const lastTurnAt = new Date(at);
+      where.$or = [{ lastTurnAt: { $lt: lastTurnAt } }, { lastTurnAt, id: { $lt: id } }];
+    }
+    const rows = await this.#em.find(AssistantSession, where, {
+      orderBy: { lastTurnAt: 'desc', id: 'desc' },
+      limit: limit + 1,
+    });
+    return toConnection(rows, limit, (s) => [s.lastTurnAt.toISOString(), s.id]);
   }
 
   /** A session's turns, oldest first. */
@@ -87,7 +97,7 @@ export class Sessions {
     args: { first?: number | null; after?: string | null },
   ): Promise<Connection<AssistantTurn>> {
     const limit = pageSize(args.first, 50);
-    const after = args.after ? decodeCursor(args.after, CURSOR)[0] : 0;
+    const after = args.after ? decodeCursor(args.after, TURN_CURSOR)[0] : 0;
     const rows = await this.#em.find(
       AssistantTurn,
       { sessionId: session.id, seq: { $gt: after } },
