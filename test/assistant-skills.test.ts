@@ -530,6 +530,12 @@ describe('transfers to another customer', () => {
       toAccount: { id: '3f2b6c1e-1111-4222-8333-444455556666' },
     });
   });
+
+  test('money never leaves someone else\'s account: an id after "from" proposes nothing', async () => {
+    const turn = await ask(tom, `transfer $5 from account ${umaUsd} to checking`);
+    expect(turn.action).toBeNull();
+    expect(turn.reply).toMatch(/only move money from your own accounts/);
+  });
 });
 
 // ---------------------------------------------------------------------------

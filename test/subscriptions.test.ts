@@ -72,6 +72,17 @@ test('messageAdded arrives live with the sender resolved by identity', async () 
   await sub.stop();
 });
 
+test('a conversation id written in upper case names the same conversation: its messages arrive', async () => {
+  const ws = track(connect(bank.routerUrl, banker.token));
+  const sub = subscribe<{ messageAdded: { body: string } }>(ws, MESSAGE_ADDED, { id: conversationId.toUpperCase() });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const sent = await gql(SEND, { input: { conversationId, body: 'Upper case?' } }, owner.token);
+  expect(sent.errors).toBeUndefined();
+  const event = await sub.next();
+  expect(event.data?.messageAdded.body).toBe('Upper case?');
+  await sub.stop();
+});
+
 test('a non-participant is refused exactly as for a conversation that does not exist, and the socket stays usable', async () => {
   const ws = track(connect(bank.routerUrl, outsider.token));
   const refused = await subscribe(ws, MESSAGE_ADDED, { id: conversationId }).next();

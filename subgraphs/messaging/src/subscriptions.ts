@@ -23,10 +23,12 @@ export const messageAdded: SubscriptionField<MessagingServices> = {
     return [messageAddedTopic(conversation.id)];
   },
   async resolve(event, args, { services }): Promise<Message | null> {
+    // An id the client wrote in upper case names the same conversation (UUIDs are compared in lower case).
+    const conversationId = String(args.conversationId).toLowerCase();
     const parsed = messageAddedEvent.safeParse(event);
-    if (!parsed.success || parsed.data.conversationId !== args.conversationId) return null;
+    if (!parsed.success || parsed.data.conversationId !== conversationId) return null;
     const message = await services.messages.find(parsed.data.messageId);
-    return message?.conversationId === args.conversationId ? message : null;
+    return message?.conversationId === conversationId ? message : null;
   },
 };
 

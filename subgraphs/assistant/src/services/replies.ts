@@ -397,6 +397,24 @@ export async function transfer(ask: Ask): Promise<TurnDraft> {
   const entities = otherId ? extractEntities(text, ask.now) : ask.entities;
   const direction = directedAccounts(text, me.accounts);
   const own = accountsNamed(text, me.accounts);
+  // An id after "from" that is not one of the customer's: money leaves only the customer's own accounts.
+  const idAt = otherId ? ask.text.toLowerCase().indexOf(otherId) : -1;
+  const fromAt = ask.text.toLowerCase().search(/\bfrom\b/);
+  if (
+    otherId &&
+    fromAt >= 0 &&
+    fromAt < idAt &&
+    ask.text.toLowerCase().slice(fromAt, idAt).trim().split(/\s+/).length <= 3
+  ) {
+    if (!me.accounts.some((a) => a.id === otherId)) {
+      return {
+        reply:
+          'I can only move money from your own accounts. Say, for example, "transfer $50 from checking to savings".',
+        cards: [],
+        suggestions: [SUGGEST.transfer],
+      };
+    }
+  }
   let to: { id: string; name: string } | undefined = direction.to
     ? { id: direction.to.id, name: accountName(direction.to) }
     : otherId && !me.accounts.some((a) => a.id === otherId)
