@@ -23,7 +23,7 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { publishLive } from '../../../../platform/subscriptions.ts';
 import { parseInput } from '../../../../platform/validation.ts';
 import { classify, type Classification } from '../nlu/classifier.ts';
-import { extractEntities, loanTerms } from '../nlu/entities.ts';
+import { extractEntities, loanTerms, type Entities } from '../nlu/entities.ts';
 import { AssistantAction, AssistantSession, AssistantTurn, type StoredCard } from '../entities/index.ts';
 import { asBankError, type Graph } from './graph.ts';
 import { askInput, confirmInput } from './input.ts';
@@ -221,7 +221,18 @@ export class Assistant {
           .slice(0, 3),
       };
     }
-    const ask: skills.Ask = { text, understood, entities: extractEntities(text, now), graph, now };
+    // Entities (Recognizers-Text: milliseconds a message, the most of a turn's own work) are read only
+    // by the skills that need amounts or periods; a balance question or a greeting never extracts them.
+    let entities: Entities | undefined;
+    const ask: skills.Ask = {
+      text,
+      understood,
+      get entities() {
+        return (entities ??= extractEntities(text, now));
+      },
+      graph,
+      now,
+    };
     const pending = session ? await this.#pendingOf(session, now) : null;
     switch (intent) {
       case 'balance':
