@@ -13,6 +13,13 @@ describe('amounts', () => {
     expect(entities('5000 yen please').amounts).toMatchObject([{ value: '5000', currency: 'JPY' }]);
   });
 
+  it('finds no amount in a currency named without a number', () => {
+    // The recognizer resolves "dollars" alone to { value: null, unit: 'Dollar' }.
+    expect(entities('how many dollars do I have').amounts).toEqual([]);
+    expect(entities('balance in euros please').amounts).toEqual([]);
+    expect(entities('dollars 12 €20').amounts).toMatchObject([{ value: '20', currency: 'EUR' }]);
+  });
+
   it('takes bare numbers only after a comparison word', () => {
     expect(entities('my 3 accounts').amounts).toEqual([]);
     expect(entities('payments over 100 in October').amounts).toMatchObject([{ value: '100', currency: null }]);

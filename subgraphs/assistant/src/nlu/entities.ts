@@ -77,7 +77,7 @@ const UPPER_BOUND = ['under', 'below', 'less than', 'smaller than', 'at most', '
 const MAX_TEXT = 1_000;
 
 interface Resolution {
-  value?: string;
+  value?: string | null;
   unit?: string;
   isoCurrency?: string;
 }
@@ -87,9 +87,13 @@ function currencyOf(resolution: Resolution): Currency | null {
   return (resolution.unit && CURRENCY_OF_UNIT.get(resolution.unit)) || null;
 }
 
-/** A recognizer's value as a plain decimal string ("1250.75"), or null when it is not one (fractions, exponents). */
-function decimalOf(value: string | undefined): string | null {
-  if (value === undefined) return null;
+/**
+ * A recognizer's value as a plain decimal string ("1250.75"), or null when it
+ * is not one (fractions, exponents) or there is none: a currency named without
+ * a number ("how many dollars do I have") resolves to `value: null`.
+ */
+function decimalOf(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
   const plain = value.trim();
   return isDecimalString(plain) && !plain.startsWith('-') ? plain : null;
 }
