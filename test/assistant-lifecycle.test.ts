@@ -38,7 +38,7 @@ afterAll(async () => {
 
 const TURN = `id text reply intent clientMessageId session { id }
   cards { kind accounts { id balance { amount } } }
-  action { id kind status amount { amount } fromAccount { id } toAccount { id } transaction { id } billPayment { id }
+  action { id kind status amount { amount } fromAccount { id } toAccount { id } toAccountId transaction { id } billPayment { id }
     expiresAt }
   pendingAction { id status }`;
 const ASK = `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { ${TURN} } }`;
@@ -67,6 +67,7 @@ interface Turn {
     amount: { amount: string };
     fromAccount: { id: string };
     toAccount: { id: string } | null;
+    toAccountId: string | null;
     transaction: { id: string } | null;
     billPayment: { id: string } | null;
     expiresAt: string;
@@ -173,7 +174,8 @@ describe('step-up', () => {
       status: 'PENDING',
       amount: { amount: '50.00' },
       fromAccount: { id: ann.checking },
-      toAccount: { id: bob.checking },
+      toAccount: null,
+      toAccountId: bob.checking,
     });
     const actionId = proposal.action!.id;
     const session = proposal.session.id;

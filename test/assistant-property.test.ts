@@ -598,12 +598,12 @@ const TURN = `id intent clarifying reply text clientMessageId suggestions
     spending { category total { amount currency } previousTotal { amount } count }
     bills { id } loanApplications { id } loans { id } }
   action { id kind status summary amount { amount currency } fromAccount { id maskedNumber nickname }
-    toAccount { id } bill { id amount { amount } }
+    toAccount { id } toAccountId bill { id amount { amount } }
     transaction { id } billPayment { id } failureCode }
   pendingAction { id status summary }`;
 /** What A's turns select: enough for the money checks (B's select everything, for the leak scan). */
 const LEAN_TURN = `id intent reply session { id }
-  action { id kind status amount { amount currency } fromAccount { id } toAccount { id } }
+  action { id kind status amount { amount currency } fromAccount { id } toAccount { id } toAccountId }
   pendingAction { id status }`;
 const ask = (turn: string) => `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { ${turn} } }`;
 const confirm = (turn: string) =>
@@ -623,6 +623,7 @@ interface ActionView {
   amount: { amount: string; currency: string };
   fromAccount: { id: string };
   toAccount: { id: string } | null;
+  toAccountId: string | null;
   transaction: { id: string } | null;
   billPayment: { id: string } | null;
 }
@@ -879,7 +880,7 @@ test('property: only explicit confirmations move money, B never sees anything of
     if (action.status !== 'CONFIRMED' || confirmedByTest.has(action.id)) return;
     confirmedByTest.add(action.id);
     stats.confirmed += 1;
-    const to = action.toAccount?.id;
+    const to = action.toAccountId ?? undefined;
     bump(
       stats.confirmedKinds,
       action.kind === 'PAY_BILL'

@@ -22,7 +22,7 @@ const TURN = `id intent confidence clarifying reply suggestions
   session { id handedOffTo { id } }
   cards { kind title accounts { id } transactions { id } bills { id } loanApplications { id } loans { id }
     spending { category total { amount currency } previousTotal { amount } count } }
-  action { id kind status summary amount { amount currency } fromAccount { id } toAccount { id } bill { id }
+  action { id kind status summary amount { amount currency } fromAccount { id } toAccount { id } toAccountId bill { id }
     billPayment { id } transaction { id } failureCode }
   pendingAction { id }`;
 
@@ -53,6 +53,7 @@ interface Action {
   amount: { amount: string; currency: string };
   fromAccount: { id: string };
   toAccount: { id: string } | null;
+  toAccountId: string | null;
   bill: { id: string } | null;
   billPayment: { id: string } | null;
   transaction: { id: string } | null;
@@ -452,7 +453,7 @@ describe('transfers to another customer', () => {
     }>(
       url,
       `query($id: ID!) { assistantSession(id: $id) { turns { edges { node { action {
-        id kind status summary amount { amount currency } fromAccount { id } toAccount { id } bill { id }
+        id kind status summary amount { amount currency } fromAccount { id } toAccount { id } toAccountId bill { id }
         billPayment { id } transaction { id } failureCode } } } } } }`,
       { id: sessionId },
       tom.token,
@@ -467,7 +468,8 @@ describe('transfers to another customer', () => {
       status: 'PENDING',
       amount: { amount: '25.00', currency: 'USD' },
       fromAccount: { id: tomChecking },
-      toAccount: { id: umaUsd },
+      toAccount: null,
+      toAccountId: umaUsd,
     });
     expect(await balanceOf(uma, umaUsd)).toBe('0.00');
     const done = await confirm(tom, proposal.action!.id);
@@ -527,8 +529,26 @@ describe('transfers to another customer', () => {
     const said = await ask(tom, 'transfer 5 dollars to account 3f2b6c1e-1111-4222-8333-444455556666');
     expect(said.action).toMatchObject({
       amount: { amount: '5.00' },
-      toAccount: { id: '3f2b6c1e-1111-4222-8333-444455556666' },
+      toAccount: null,
+      toAccountId: '3f2b6c1e-1111-4222-8333-444455556666',
     });
+  });
+
+  test("another customer's account is shown by the id given, never resolved: no error, nothing of theirs", async () => {
+    const result = await postGraphQL(
+      url,
+      `mutation($input: AskAssistantInput!) { askAssistant(input: $input) {
+        action { toAccountId toAccount { id maskedNumber balance { amount } owner { name } } } } }`,
+      { input: { text: `send $3 to account ${umaUsd}` } },
+      tom.token,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ askAssistant: { action: { toAccountId: umaUsd, toAccount: null } } });
+  });
+
+  test('"from <my account id> to <their id>": the ids are read by their direction', async () => {
+    const turn = await ask(tom, `send $4 from ${tomChecking} to ${umaUsd}`);
+    expect(turn.action).toMatchObject({ fromAccount: { id: tomChecking }, toAccount: null, toAccountId: umaUsd });
   });
 
   test('money never leaves someone else\'s account: an id after "from" proposes nothing', async () => {

@@ -21,7 +21,7 @@ const TURN = `id intent confidence clarifying reply text clientMessageId suggest
   session { id }
   cards { kind title accounts { id balance { amount currency } } transactions { id description amount { amount } }
     spending { category total { amount currency } previousTotal { amount } count } bills { id } }
-  action { id kind status summary amount { amount currency } fromAccount { id } toAccount { id } transaction { id } }
+  action { id kind status summary amount { amount currency } fromAccount { id } toAccount { id } toAccountId transaction { id } }
   pendingAction { id status }`;
 
 const ASK = `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { ${TURN} } }`;

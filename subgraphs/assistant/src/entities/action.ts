@@ -26,6 +26,8 @@ export const AssistantActionSchema = defineEntity({
     currency: p.string().length(3),
     fromAccountId: p.uuid(),
     toAccountId: p.uuid().nullable(),
+    /** The destination is one of the owner's accounts; another customer's is shown by its id only. */
+    toOwnAccount: p.boolean().default(false),
     billId: p.uuid().nullable(),
     summary: p.text(),
     expiresAt: p.datetime(),

@@ -59,8 +59,10 @@ export type AssistantAction = {
   status: AssistantActionStatus;
   /** The action in words, as the customer was asked to confirm it. */
   summary: Scalars['String']['output'];
-  /** The account it goes to (TRANSFER). */
+  /** The account it goes to (TRANSFER), when it is one of yours; null for another customer's (see `toAccountId`). */
   toAccount?: Maybe<Account>;
+  /** The id of the account it goes to (TRANSFER), as you gave it. */
+  toAccountId?: Maybe<Scalars['ID']['output']>;
   /** The transfer's transaction, once confirmed. */
   transaction?: Maybe<Transaction>;
 };
@@ -570,6 +572,7 @@ export type AssistantActionResolvers<ContextType = AssistantContext, ParentType 
   status?: Resolver<ResolversTypes['AssistantActionStatus'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   toAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  toAccountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType>;
 }>;
 

@@ -1,4 +1,4 @@
-import { extractEntities } from './entities.ts';
+import { extractEntities, recognizable } from './entities.ts';
 
 const NOW = new Date('2026-12-03T10:00:00Z');
 const entities = (text: string) => extractEntities(text, NOW);
@@ -62,5 +62,22 @@ describe('hostile text', () => {
   it('takes very long input, NUL and prototype names without throwing', () => {
     expect(() => entities('over $5 '.repeat(2_000))).not.toThrow();
     expect(entities('\u0000__proto__ constructor toString').amounts).toEqual([]);
+  });
+});
+
+describe('what the recognizers read', () => {
+  test('the first 300 characters, cut after the eighth number', () => {
+    expect(recognizable('a'.repeat(1_000))).toHaveLength(300);
+    expect(recognizable('$1 $2 $3 $4 $5 $6 $7 $8 $9 $10')).toBe('$1 $2 $3 $4 $5 $6 $7 $8');
+    expect(recognizable('one two three four five six seven eight nine')).toBe(
+      'one two three four five six seven eight',
+    );
+    expect(recognizable('transfer $50 from checking to savings')).toBe('transfer $50 from checking to savings');
+  });
+
+  test('an amount past the cut is not read', () => {
+    const padded = `${'please '.repeat(50)}transfer $50`;
+    expect(extractEntities(padded, NOW).amounts).toEqual([]);
+    expect(extractEntities('$1 '.repeat(300), NOW).amounts).toHaveLength(8);
   });
 });

@@ -35,7 +35,9 @@ export const AssistantAction: AssistantActionResolvers = {
     currency: action.currency as Currency,
   }),
   fromAccount: (action) => ({ id: action.fromAccountId }),
-  toAccount: (action) => (action.toAccountId ? { id: action.toAccountId } : null),
+  // Another customer's account is theirs to show: only its id, as the customer gave it.
+  toAccount: (action) => (action.toAccountId && action.toOwnAccount ? { id: action.toAccountId } : null),
+  toAccountId: (action) => action.toAccountId ?? null,
   bill: (action) => (action.billId ? { id: action.billId } : null),
   transaction: (action) => (action.transactionId ? { id: action.transactionId } : null),
   billPayment: (action) => (action.billPaymentId ? { id: action.billPaymentId } : null),

@@ -11,7 +11,7 @@ import { extractEntities, type Entities, type Period, type SaidAmount } from '..
 import type { ActionKind, StoredCard } from '../entities/index.ts';
 import type { AccountView, Graph, MoneyValue } from './graph.ts';
 import {
-  accountIdIn,
+  accountIdsIn,
   accountName,
   accountsNamed,
   billsNamed,
@@ -31,6 +31,8 @@ export interface ActionDraft {
   currency: Currency;
   fromAccountId: string;
   toAccountId: string | null;
+  /** The destination is one of the customer's own accounts (else another customer's, by the id they gave). */
+  toOwnAccount: boolean;
   billId: string | null;
   summary: string;
 }
@@ -383,6 +385,7 @@ export async function payBill(ask: Ask): Promise<TurnDraft> {
       currency,
       fromAccountId: from.id,
       toAccountId: null,
+      toOwnAccount: false,
       billId: bill.id,
       summary: `Pay ${shown} to ${bill.biller.name} (bill due ${bill.dueDate}) from ${accountName(from)}`,
     },
@@ -391,37 +394,36 @@ export async function payBill(ask: Ask): Promise<TurnDraft> {
 
 export async function transfer(ask: Ask): Promise<TurnDraft> {
   const me = await ask.graph.me();
-  const otherId = accountIdIn(ask.text);
+  const ids = accountIdsIn(ask.text);
   // The digits of an account id are neither an amount nor the last four digits of an account.
-  const text = otherId ? withoutAccountIds(ask.text) : ask.text;
-  const entities = otherId ? extractEntities(text, ask.now) : ask.entities;
+  const text = ids.length > 0 ? withoutAccountIds(ask.text) : ask.text;
+  const entities = ids.length > 0 ? extractEntities(text, ask.now) : ask.entities;
   const direction = directedAccounts(text, me.accounts);
   const own = accountsNamed(text, me.accounts);
-  // An id after "from" that is not one of the customer's: money leaves only the customer's own accounts.
-  const idAt = otherId ? ask.text.toLowerCase().indexOf(otherId) : -1;
-  const fromAt = ask.text.toLowerCase().search(/\bfrom\b/);
-  if (
-    otherId &&
-    fromAt >= 0 &&
-    fromAt < idAt &&
-    ask.text.toLowerCase().slice(fromAt, idAt).trim().split(/\s+/).length <= 3
-  ) {
-    if (!me.accounts.some((a) => a.id === otherId)) {
-      return {
-        reply:
-          'I can only move money from your own accounts. Say, for example, "transfer $50 from checking to savings".',
-        cards: [],
-        suggestions: [SUGGEST.transfer],
-      };
-    }
+  const ownById = (id: string) => me.accounts.find((a) => a.id === id);
+  const fromId = ids.find((i) => i.direction === 'from')?.id;
+  // Money leaves only the customer's own accounts.
+  if (fromId && !ownById(fromId)) {
+    return {
+      reply: 'I can only move money from your own accounts. Say, for example, "transfer $50 from checking to savings".',
+      cards: [],
+      suggestions: [SUGGEST.transfer],
+    };
   }
-  let to: { id: string; name: string } | undefined = direction.to
-    ? { id: direction.to.id, name: accountName(direction.to) }
-    : otherId && !me.accounts.some((a) => a.id === otherId)
-      ? { id: otherId, name: `account ${otherId.slice(0, 8)}…` }
+  const toId = (ids.find((i) => i.direction === 'to') ?? ids.find((i) => i.direction === null))?.id;
+  const toAccount = toId ? ownById(toId) : direction.to;
+  let to: { id: string; name: string; own: boolean } | undefined = toAccount
+    ? { id: toAccount.id, name: accountName(toAccount), own: true }
+    : toId
+      ? { id: toId, name: `account ${toId}`, own: false }
       : undefined;
-  const fromNamed = direction.from ?? (own.length >= 1 && own[0]?.id !== to?.id ? own[0] : undefined);
-  if (!to && own.length >= 2) to = { id: (own[1] as AccountView).id, name: accountName(own[1] as AccountView) };
+  const fromNamed =
+    (fromId ? ownById(fromId) : undefined) ??
+    direction.from ??
+    (own.length >= 1 && own[0]?.id !== to?.id ? own[0] : undefined);
+  if (!to && own.length >= 2) {
+    to = { id: (own[1] as AccountView).id, name: accountName(own[1] as AccountView), own: true };
+  }
   const help =
     'Say, for example, "transfer $50 from checking to savings", or give the account id of the person you pay.';
   if (!to) return { reply: `Where should the money go? ${help}`, cards: [], suggestions: [SUGGEST.transfer] };
@@ -451,6 +453,7 @@ export async function transfer(ask: Ask): Promise<TurnDraft> {
       currency: from.currency,
       fromAccountId: from.id,
       toAccountId: to.id,
+      toOwnAccount: to.own,
       billId: null,
       summary,
     },

@@ -152,9 +152,16 @@ export function billsNamed(text: string, bills: readonly BillView[]): BillView[]
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
-/** A UUID written in the text (another customer's account id), if one. */
-export function accountIdIn(text: string): string | undefined {
-  return text.match(UUID)?.[0]?.toLowerCase();
+/**
+ * The account ids written in the text, each with the direction word just
+ * before it ("from", "to"/"into", within three words), if one.
+ */
+export function accountIdsIn(text: string): { id: string; direction: 'from' | 'to' | null }[] {
+  return [...text.matchAll(UUID)].map((match) => {
+    const before = text.slice(0, match.index).toLowerCase().trim().split(/\s+/).slice(-3);
+    const word = before.findLast((w) => w === 'from' || w === 'to' || w === 'into');
+    return { id: match[0].toLowerCase(), direction: word === 'from' ? 'from' : word ? 'to' : null };
+  });
 }
 
 /** The text without the account ids written in it: their digits are neither amounts nor last four digits. */
