@@ -17,6 +17,7 @@
  *   anonymizes what the customer wrote and what the assistant answered.
  */
 import { randomUUID } from 'node:crypto';
+import { askAs, askMutation } from './support/assistant.ts';
 import { addBill, billerOf } from './support/billing.ts';
 import { balanceOf, deposit, openAccount } from './support/lending.ts';
 import { multipartSubscribe, type MultipartSubscription } from './support/multipart.ts';
@@ -41,7 +42,7 @@ const TURN = `id text reply intent clientMessageId session { id }
   action { id kind status amount { amount } fromAccount { id } toAccount { id } toAccountId transaction { id } billPayment { id }
     expiresAt }
   pendingAction { id status }`;
-const ASK = `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { ${TURN} } }`;
+const ASK = askMutation(TURN);
 const CONFIRM = `mutation($id: ID!, $key: String!, $proof: String) {
   confirmAssistantAction(actionId: $id, idempotencyKey: $key, stepUpProof: $proof) { ${TURN} } }`;
 const CANCEL = `mutation($id: ID!) { cancelAssistantAction(actionId: $id) { ${TURN} } }`;
@@ -96,15 +97,8 @@ async function customer(name: string, options: { funds?: string; factor?: boolea
   return { ...user, checking, savings, recoveryCodes };
 }
 
-async function ask(who: SignedUp, text: string, sessionId?: string, clientMessageId?: string): Promise<Turn> {
-  const { askAssistant } = await must<{ askAssistant: Turn }>(
-    url,
-    ASK,
-    { input: { text, sessionId, clientMessageId } },
-    who.token,
-  );
-  return askAssistant;
-}
+const ask = (who: SignedUp, text: string, sessionId?: string, clientMessageId?: string): Promise<Turn> =>
+  askAs<Turn>(url, who, TURN, { text, sessionId, clientMessageId });
 
 const confirm = (who: SignedUp, id: string, key: string, proof?: string) =>
   postGraphQL(url, CONFIRM, { id, key, proof }, who.token);

@@ -42,6 +42,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { validationExamples } from '../subgraphs/assistant/src/nlu/data.ts';
+import { askMutation } from './support/assistant.ts';
 import { addBill, bankingSql, billerOf } from './support/billing.ts';
 import { Random } from './support/fuzz.ts';
 import { must, signUp, type SignedUp } from './support/people.ts';
@@ -605,7 +606,7 @@ const TURN = `id intent clarifying reply text clientMessageId suggestions
 const LEAN_TURN = `id intent reply session { id }
   action { id kind status amount { amount currency } fromAccount { id } toAccount { id } toAccountId }
   pendingAction { id status }`;
-const ask = (turn: string) => `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { ${turn} } }`;
+const ask = askMutation;
 const confirm = (turn: string) =>
   `mutation($id: ID!, $key: String!) { confirmAssistantAction(actionId: $id, idempotencyKey: $key) { ${turn} } }`;
 const cancel = (turn: string) => `mutation($id: ID!) { cancelAssistantAction(actionId: $id) { ${turn} } }`;

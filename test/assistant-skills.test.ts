@@ -9,6 +9,7 @@
  * Everyone made here has their own accounts, so that what one test moves
  * never shows in another's answers.
  */
+import { askAs } from './support/assistant.ts';
 import { randomUUID } from 'node:crypto';
 import { bankingSql, dayFromToday, issueBill } from './support/billing.ts';
 import { applicationIn, bankerWithProfile, businessOwner, REPAY } from './support/lending.ts';
@@ -26,7 +27,6 @@ const TURN = `id intent confidence clarifying reply suggestions
     billPayment { id } transaction { id } failureCode }
   pendingAction { id }`;
 
-const ASK = `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { ${TURN} } }`;
 const CONFIRM = `mutation($id: ID!, $key: String!) { confirmAssistantAction(actionId: $id, idempotencyKey: $key) { ${TURN} } }`;
 
 interface Card {
@@ -73,10 +73,8 @@ interface Turn {
   pendingAction: { id: string } | null;
 }
 
-async function ask(who: SignedUp, text: string, sessionId?: string): Promise<Turn> {
-  const { askAssistant } = await must<{ askAssistant: Turn }>(url, ASK, { input: { text, sessionId } }, who.token);
-  return askAssistant;
-}
+const ask = (who: SignedUp, text: string, sessionId?: string): Promise<Turn> =>
+  askAs<Turn>(url, who, TURN, { text, sessionId });
 
 const confirm = (who: SignedUp, actionId: string): Promise<JsonResponse> =>
   postGraphQL(url, CONFIRM, { id: actionId, key: randomUUID() }, who.token);

@@ -4,6 +4,7 @@
  * turns that belong to their user only.
  */
 import { randomUUID } from 'node:crypto';
+import { askAs, askMutation, fundedAccount } from './support/assistant.ts';
 import { must, signUp, type SignedUp } from './support/people.ts';
 import { postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
 
@@ -24,7 +25,7 @@ const TURN = `id intent confidence clarifying reply text clientMessageId suggest
   action { id kind status summary amount { amount currency } fromAccount { id } toAccount { id } toAccountId transaction { id } }
   pendingAction { id status }`;
 
-const ASK = `mutation($input: AskAssistantInput!) { askAssistant(input: $input) { ${TURN} } }`;
+const ASK = askMutation(TURN);
 const CONFIRM = `mutation($id: ID!, $key: String!) { confirmAssistantAction(actionId: $id, idempotencyKey: $key) { ${TURN} } }`;
 const CANCEL = `mutation($id: ID!) { cancelAssistantAction(actionId: $id) { ${TURN} } }`;
 
@@ -52,15 +53,8 @@ interface Turn {
   pendingAction: { id: string; status: string } | null;
 }
 
-async function ask(who: SignedUp, text: string, sessionId?: string, clientMessageId?: string): Promise<Turn> {
-  const { askAssistant } = await must<{ askAssistant: Turn }>(
-    url,
-    ASK,
-    { input: { text, sessionId, clientMessageId } },
-    who.token,
-  );
-  return askAssistant;
-}
+const ask = (who: SignedUp, text: string, sessionId?: string, clientMessageId?: string): Promise<Turn> =>
+  askAs<Turn>(url, who, TURN, { text, sessionId, clientMessageId });
 
 async function balances(who: SignedUp): Promise<Record<string, string>> {
   const { me } = await must<{ me: { accounts: { id: string; balance: { amount: string } }[] } }>(
@@ -72,24 +66,6 @@ async function balances(who: SignedUp): Promise<Record<string, string>> {
   return Object.fromEntries(me.accounts.map((a) => [a.id, a.balance.amount]));
 }
 
-async function openAccount(who: SignedUp, type: string, deposit?: string): Promise<string> {
-  const { openAccount } = await must<{ openAccount: { id: string } }>(
-    url,
-    `mutation($input: OpenAccountInput!) { openAccount(input: $input) { id } }`,
-    { input: { type, currency: 'USD' } },
-    who.token,
-  );
-  if (deposit) {
-    await must(
-      url,
-      `mutation($input: DepositInput!) { deposit(input: $input) { id } }`,
-      { input: { accountId: openAccount.id, amount: deposit, idempotencyKey: randomUUID() } },
-      who.token,
-    );
-  }
-  return openAccount.id;
-}
-
 const errorOf = (result: JsonResponse) => result.errors?.[0]?.extensions;
 
 let ana: SignedUp;
@@ -97,8 +73,8 @@ let checking: string;
 let savings: string;
 beforeAll(async () => {
   ana = await signUp(url, 'ana-assistant', 'CUSTOMER');
-  checking = await openAccount(ana, 'CHECKING', '1500.00');
-  savings = await openAccount(ana, 'SAVINGS', '200.00');
+  checking = await fundedAccount(url, ana, 'CHECKING', { funds: '1500.00' });
+  savings = await fundedAccount(url, ana, 'SAVINGS', { funds: '200.00' });
 });
 
 test('a balance question is answered from the ledger, with the accounts as a card', async () => {
