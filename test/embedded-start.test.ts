@@ -23,7 +23,7 @@ beforeAll(async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'bank-start-'));
   await chmod(dir, 0o755);
   dataDir = path.join(dir, 'data');
-  const ports = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+  const ports = await Promise.all(Array.from({ length: 8 }, () => freePort()));
   env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
@@ -35,6 +35,7 @@ beforeAll(async () => {
     BILLING_PORT: String(ports[3]),
     LENDING_PORT: String(ports[4]),
     MESSAGING_PORT: String(ports[5]),
+    ASSISTANT_PORT: String(ports[7]),
     EMBEDDED_POSTGRES_PORT: String(ports[6]),
   };
 });
@@ -219,7 +220,7 @@ test('a second start on a data folder whose PostgreSQL another start is using na
   const pid = await postgresPid();
   const lockFile = path.join(dataDir, 'postgres', 'postmaster.pid');
   // Other ports, the same DATA_DIR.
-  const ports = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+  const ports = await Promise.all(Array.from({ length: 8 }, () => freePort()));
   const result = await failedStart({
     ROUTER_PORT: String(ports[0]),
     IDENTITY_PORT: String(ports[1]),
@@ -227,6 +228,7 @@ test('a second start on a data folder whose PostgreSQL another start is using na
     BILLING_PORT: String(ports[3]),
     LENDING_PORT: String(ports[4]),
     MESSAGING_PORT: String(ports[5]),
+    ASSISTANT_PORT: String(ports[7]),
     EMBEDDED_POSTGRES_PORT: String(ports[6]),
   });
   expect(result.code).toBe(1);

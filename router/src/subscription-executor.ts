@@ -149,6 +149,9 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
   let subscriptions = 0;
   let topicListeners = 0;
   const stoppers = new Set<() => Promise<void>>();
+  /** Subscriptions still joining their bus topics: `stopAll` waits for them, then stops them too. */
+  const joining = new Set<Promise<unknown>>();
+  let stopping = false;
 
   const formatOne = (error: GraphQLError): GraphQLError => {
     if (error instanceof FormattedGraphQLError) return error;
@@ -375,17 +378,23 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
         subscriptions -= 1;
       })());
     subscriptions += 1;
-    try {
-      for (const topic of check.topics) {
+    const topics = check.topics;
+    const join = (async () => {
+      for (const topic of topics) {
         unsubscribes.push(await bus.subscribe(topic, listener));
         topicListeners += 1;
       }
       // Presence: owning subgraphs can tell that this user watches these topics live
       // (messaging sends no NEW_MESSAGE notification for a conversation being watched).
       if (context.caller.kind === 'user') {
-        for (const topic of check.topics) unwatches.push(await bus.watch(context.caller.userId, topic));
+        for (const topic of topics) unwatches.push(await bus.watch(context.caller.userId, topic));
       }
+    })();
+    joining.add(join);
+    try {
+      await join;
     } catch (error) {
+      joining.delete(join);
       // The bus cannot be reached (Redis down): this subscription is refused, the connection lives on.
       logger.error({ err: error }, 'subscription: bus unavailable');
       await release();
@@ -407,6 +416,9 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
       return release();
     };
     stoppers.add(stop);
+    joining.delete(join);
+    // The router began stopping while this one joined its topics: it ends now too.
+    if (stopping) void stop();
 
     // Subscribers with the same operation, variables and identity get the same result for an event.
     const eventKey = `${print(document)}|${operationName ?? ''}|${JSON.stringify(variables)}|${callerKey(context.caller)}`;
@@ -511,6 +523,9 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
     subscribe,
     stats: () => ({ subscriptions, topicListeners }),
     async stopAll() {
+      stopping = true;
+      // A subscription counted but still joining its topics registers its stop once joined.
+      await Promise.allSettled([...joining]);
       await Promise.all([...stoppers].map((stop) => stop()));
     },
   };
