@@ -9,8 +9,9 @@
  * Everyone made here has their own accounts, so that what one test moves
  * never shows in another's answers.
  */
-import { askAs } from './support/assistant.ts';
 import { randomUUID } from 'node:crypto';
+import { signServiceHeader, CALLER_HEADER } from '../platform/caller.ts';
+import { askAs } from './support/assistant.ts';
 import { bankingSql, dayFromToday, issueBill } from './support/billing.ts';
 import { applicationIn, bankerWithProfile, businessOwner, REPAY } from './support/lending.ts';
 import { createStaff, must, signInAdmin, signUp, type SignedUp } from './support/people.ts';
@@ -429,6 +430,58 @@ describe('bills', () => {
 // ---------------------------------------------------------------------------
 // Transfers to another customer
 // ---------------------------------------------------------------------------
+
+describe('holds', () => {
+  /** A hold on `accountId` as billing places one (a signed service call to banking); voided when asked. */
+  async function hold(who: SignedUp, accountId: string, amount: string, description: string, voided = false) {
+    const call = async (query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(bank.stack.subgraphs.banking!.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [CALLER_HEADER]: signServiceHeader(
+            bank.config.keys.serviceSigningPrivateKey as string,
+            'billing',
+            query,
+            variables,
+          ),
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as JsonResponse;
+      expect(body.errors).toBeUndefined();
+      return body.data as Record<string, { id: string }>;
+    };
+    const { createHold } = await call(`mutation($input: CreateHoldInput!) { createHold(input: $input) { id } }`, {
+      input: {
+        fromAccountId: accountId,
+        toSystem: 'BILL_SETTLEMENT',
+        customerId: who.id,
+        amount,
+        kind: 'BILL_PAYMENT',
+        idempotencyKey: randomUUID(),
+        description,
+      },
+    });
+    if (voided) await call(`mutation($id: ID!) { voidHold(id: $id) { id } }`, { id: createHold!.id });
+    return createHold!.id;
+  }
+
+  test('a pending hold is listed as pending and not counted as money out; a released one is not listed', async () => {
+    const hal = await signUp(url, 'hal-skills', 'CUSTOMER');
+    const account = await openAccount(hal, 'CHECKING', 'USD', '500.00');
+    const pending = await hold(hal, account, '40.00', 'Gym membership');
+    const released = await hold(hal, account, '25.00', 'Gym day pass', true);
+    const turn = await ask(hal, 'show my transactions this month');
+    expect(turn.intent).toBe('transactions');
+    const ids = cardOf(turn, 'TRANSACTIONS').transactions.map((t) => t.id);
+    expect(ids).toContain(pending);
+    expect(ids).not.toContain(released);
+    expect(turn.reply).toMatch(/Gym membership: -\$40\.00 \(Checking ••\d{4}\) \(pending\)/);
+    expect(turn.reply).not.toMatch(/Gym day pass/);
+    expect(turn.reply).not.toMatch(/money out/);
+  });
+});
 
 describe('transfers to another customer', () => {
   let tom: SignedUp;

@@ -92,6 +92,8 @@ export interface AccountView {
 export interface TransactionView {
   id: string;
   kind: string;
+  /** PENDING (a hold: reserved, not moved), POSTED or VOIDED (released: nothing moved). */
+  status: string;
   category: string;
   description: string | null;
   createdAt: string;
@@ -134,6 +136,9 @@ export interface Me {
 
 const MONEY = 'amount currency';
 
+/** Transactions read per account for one question: banking's largest page. */
+export const TRANSACTIONS_READ = 1_000;
+
 /** The reads and writes the assistant makes, as the customer. */
 export class Graph {
   readonly #request: ServiceRequest;
@@ -156,13 +161,13 @@ export class Graph {
   async transactions(
     accountId: string,
     filter: { from?: string; to?: string; category?: string; minAmount?: string; maxAmount?: string },
-    first = 100,
+    first = TRANSACTIONS_READ,
   ): Promise<TransactionView[]> {
     const data = await this.#request<{
       account: { transactions: { edges: { node: TransactionView }[] } } | null;
     }>(
       `query AssistantTransactions($id: ID!, $first: Int!, $filter: TransactionFilter) { account(id: $id) {
-        transactions(first: $first, filter: $filter) { edges { node { id kind category description createdAt
+        transactions(first: $first, filter: $filter) { edges { node { id kind status category description createdAt
           amount { ${MONEY} } signedAmount { ${MONEY} } fromAccount { id } toAccount { id } } } } } }`,
       { id: accountId, first, filter },
     );

@@ -9,7 +9,7 @@ import { fromMinorUnits, toMinorUnits, type Currency } from '../../../../platfor
 import type { Classification } from '../nlu/classifier.ts';
 import { extractEntities, type Entities, type Period, type SaidAmount } from '../nlu/entities.ts';
 import type { ActionKind, StoredCard } from '../entities/index.ts';
-import type { AccountView, Graph, MoneyValue } from './graph.ts';
+import { TRANSACTIONS_READ, type AccountView, type Graph, type MoneyValue } from './graph.ts';
 import {
   accountIdsIn,
   accountName,
@@ -159,8 +159,12 @@ async function search(ask: Ask): Promise<{ draft: TurnDraft; merchants: string[]
   const listed = (
     await Promise.all(accounts.map(async (a) => (await ask.graph.transactions(a.id, filter)).map((t) => ({ t, a }))))
   ).flat();
-  // A move between two of the customer's own accounts is listed on both: it is one transaction.
-  const found = listed.filter(({ t }, i) => listed.findIndex((other) => other.t.id === t.id) === i);
+  // A move between two of the customer's own accounts is listed on both: it is one transaction. A released
+  // hold (VOIDED) moved nothing and is not listed; a pending one is listed as pending and not counted.
+  const found = listed.filter(
+    ({ t }, i) => t.status !== 'VOIDED' && listed.findIndex((other) => other.t.id === t.id) === i,
+  );
+  const capped = accounts.filter((a) => listed.filter(({ a: of }) => of.id === a.id).length >= TRANSACTIONS_READ);
   const ownIds = new Set(me.accounts.map((a) => a.id));
   const isOwnMove = (t: (typeof found)[number]['t']) =>
     !!t.fromAccount && !!t.toAccount && ownIds.has(t.fromAccount.id) && ownIds.has(t.toAccount.id);
@@ -188,7 +192,10 @@ async function search(ask: Ask): Promise<{ draft: TurnDraft; merchants: string[]
   const byCurrency = new Map<Currency, MoneyValue[]>();
   for (const { t } of matching) {
     // Money moved between the customer's own accounts stayed theirs.
-    const spent = t.signedAmount && t.signedAmount.amount.startsWith('-') && !isOwnMove(t) ? t.signedAmount : null;
+    const spent =
+      t.status === 'POSTED' && t.signedAmount && t.signedAmount.amount.startsWith('-') && !isOwnMove(t)
+        ? t.signedAmount
+        : null;
     if (spent)
       byCurrency.set(spent.currency, [
         ...(byCurrency.get(spent.currency) ?? []),
@@ -199,14 +206,17 @@ async function search(ask: Ask): Promise<{ draft: TurnDraft; merchants: string[]
   const shown = matching.slice(0, 10);
   const lines = shown.map(
     ({ t, a }) =>
-      `${t.createdAt.slice(0, 10)} ${t.description ?? t.kind.toLowerCase()}: ${formatMoney(t.signedAmount ?? t.amount)} (${accountName(a)})`,
+      `${t.createdAt.slice(0, 10)} ${t.description ?? t.kind.toLowerCase()}: ${formatMoney(t.signedAmount ?? t.amount)} (${accountName(a)})${t.status === 'PENDING' ? ' (pending)' : ''}`,
   );
   return {
     draft: {
       reply:
         `${plural(matching.length, 'transaction')} ${scope}` +
         `${totals.length ? `; money out: ${totals.join(', ')}` : ''}.\n${lines.join('\n')}` +
-        (matching.length > shown.length ? `\n…and ${matching.length - shown.length} more.` : ''),
+        (matching.length > shown.length ? `\n…and ${matching.length - shown.length} more.` : '') +
+        (capped.length > 0
+          ? `\nOnly the newest ${TRANSACTIONS_READ.toLocaleString('en-US')} of an account are counted.`
+          : ''),
       cards: [{ kind: 'TRANSACTIONS', title: `Transactions ${scope}`, transactionIds: shown.map(({ t }) => t.id) }],
       suggestions: [SUGGEST.spending, SUGGEST.balance],
     },
