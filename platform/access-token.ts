@@ -111,6 +111,24 @@ export function callerFromAuthorization(publicKey: string, header: string | unde
   return verifyAccessToken(publicKey, token);
 }
 
+/**
+ * The access token a signed-in user presented in `header`, for what acts as
+ * that user (the assistant, platform/caller.ts USER_TOKEN_HEADER); none for
+ * anyone else.
+ */
+export function userAccessToken(caller: Caller, header: string | undefined): string | undefined {
+  return caller.kind === 'user' ? bearerToken(header) : undefined;
+}
+
+/**
+ * A token's claims read without verifying it, for what it only informs (when
+ * a socket must close, whose token a subgraph was handed); never for trust.
+ */
+export function unverifiedClaims(token: string | undefined): jwt.JwtPayload | undefined {
+  const claims = token === undefined ? null : jwt.decode(token);
+  return claims !== null && typeof claims === 'object' ? claims : undefined;
+}
+
 /** The token of an `Authorization: Bearer <token>` header; undefined when the header has another form. */
 export function bearerToken(header: string | undefined): string | undefined {
   return header === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];

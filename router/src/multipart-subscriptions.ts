@@ -27,7 +27,7 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, parse, type ExecutionResult, type GraphQLError } from 'graphql';
-import { bearerToken, callerFromAuthorization } from '../../platform/access-token.ts';
+import { callerFromAuthorization, userAccessToken } from '../../platform/access-token.ts';
 import type { Caller } from '../../platform/caller.ts';
 import { BankError, ErrorCode, sendHttpError, UnauthenticatedError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -96,7 +96,7 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
     }
     const prepared = await executor.prepare(request, caller, req, {
       requestId,
-      accessToken: caller.kind === 'user' ? bearerToken(req.headers.authorization) : undefined,
+      accessToken: userAccessToken(caller, req.headers.authorization),
     });
     if (Array.isArray(prepared)) {
       sendErrors(res, refusalStatus(prepared), prepared);

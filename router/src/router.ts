@@ -9,7 +9,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { bearerToken, callerFromAuthorization } from '../../platform/access-token.ts';
+import { callerFromAuthorization, userAccessToken } from '../../platform/access-token.ts';
 import { requireForService, type Config, type SubgraphName } from '../../platform/config.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../platform/caller.ts';
@@ -178,7 +178,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     ready: async () => (await Promise.all(subgraphUrls.map(answers))).every(Boolean),
     async context({ req, requestId }) {
       const caller = asRequestLevel(() => callerFromAuthorization(tokenKey, req.headers.authorization));
-      const accessToken = caller.kind === 'user' ? bearerToken(req.headers.authorization) : undefined;
+      const accessToken = userAccessToken(caller, req.headers.authorization);
       await admit(caller, req).catch((error: unknown) => {
         throw error instanceof RateLimitedError ? tooManyRequests(error) : error;
       });

@@ -16,9 +16,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
-import jwt from 'jsonwebtoken';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { bearerToken, callerFromAuthorization } from '../../platform/access-token.ts';
+import {
+  bearerToken,
+  callerFromAuthorization,
+  unverifiedClaims,
+  userAccessToken,
+} from '../../platform/access-token.ts';
 import { ANONYMOUS, type Caller } from '../../platform/caller.ts';
 import { MAX_BODY_BYTES } from '../../platform/http-server.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -114,9 +118,8 @@ function serveOverWs(
 
 /** Seconds since the epoch at which the bearer token in `authorization` expires, if it says. */
 export function tokenExpiry(authorization: string | undefined): number | undefined {
-  if (!authorization) return undefined;
-  const claims = jwt.decode(authorization.replace(/^Bearer\s+/i, '').trim());
-  return claims !== null && typeof claims === 'object' && typeof claims.exp === 'number' ? claims.exp : undefined;
+  const exp = unverifiedClaims(bearerToken(authorization))?.exp;
+  return typeof exp === 'number' ? exp : undefined;
 }
 
 export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
@@ -135,7 +138,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       try {
         const authorization = typeof raw === 'string' ? raw : undefined;
         ctx.extra.caller = callerFromAuthorization(options.tokenKey, authorization);
-        if (ctx.extra.caller.kind === 'user') ctx.extra.accessToken = bearerToken(authorization);
+        ctx.extra.accessToken = userAccessToken(ctx.extra.caller, authorization);
         // A socket lives no longer than its token: at expiry it closes with Forbidden, and the client reconnects with a fresh one.
         const exp = tokenExpiry(authorization);
         if (exp !== undefined) {

@@ -235,7 +235,8 @@ export class Assistant {
       graph,
       now,
     };
-    const pending = session ? await this.#pendingOf(session, now) : null;
+    // The session's pending action matters only to "yes", "no" and "cancel": read for them alone.
+    const pendingNow = () => (session ? this.#sessions.pending(session.id, { now }) : Promise.resolve(null));
     switch (intent) {
       case 'balance':
         return { ...base, ...(await skills.balance(ask)) };
@@ -256,7 +257,8 @@ export class Assistant {
         return { ...base, ...(await skills.loans(ask, intent)) };
       case 'loan_quote':
         return { ...base, ...(await skills.loanQuote(ask, loanTerms(text))) };
-      case 'yes':
+      case 'yes': {
+        const pending = await pendingNow();
         return {
           ...base,
           reply: pending
@@ -265,8 +267,10 @@ export class Assistant {
           cards: [],
           suggestions: pending ? ['Cancel'] : [skills.SUGGESTIONS.balance],
         };
+      }
       case 'no':
-      case 'cancel':
+      case 'cancel': {
+        const pending = await pendingNow();
         if (pending) {
           return {
             ...base,
@@ -277,6 +281,7 @@ export class Assistant {
           };
         }
         return { ...base, reply: 'All right. Anything else?', cards: [], suggestions: [skills.SUGGESTIONS.balance] };
+      }
       case 'talk_to_human':
         return { ...base, ...(await this.#handOff(graph, session, text, 'talk to a person')) };
       default:
@@ -285,14 +290,6 @@ export class Assistant {
         }
         return { ...base, ...(skills.smallTalk[intent] ?? skills.smallTalk.oos) } as TurnRecord;
     }
-  }
-
-  async #pendingOf(session: AssistantSession, now: Date): Promise<AssistantAction | null> {
-    return this.#em.findOne(
-      AssistantAction,
-      { sessionId: session.id, status: 'PENDING', expiresAt: { $gt: now } },
-      { orderBy: { createdAt: 'desc' } },
-    );
   }
 
   /**

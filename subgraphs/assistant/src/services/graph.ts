@@ -6,23 +6,12 @@
  * customer's app had asked: the assistant holds no credential of its own that
  * could read anyone's data.
  */
+import { unverifiedClaims } from '../../../../platform/access-token.ts';
 import { requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BankError, ErrorCode, ForbiddenError, UnauthenticatedError } from '../../../../platform/errors.ts';
 import { REQUEST_ID_HEADER } from '../../../../platform/logger.ts';
 import { createGraphQLClient, ServiceCallError, type ServiceRequest } from '../../../../platform/service-client.ts';
 import type { Currency } from '../../../../platform/money.ts';
-
-/** The subject (`sub`) an access token names, read without verifying it (the router verifies it on every call). */
-function subjectOf(token: string): string | undefined {
-  try {
-    const payload: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    return typeof payload === 'object' && payload !== null && 'sub' in payload && typeof payload.sub === 'string'
-      ? payload.sub
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A client of the router acting as the caller. Refuses without the caller's
@@ -41,7 +30,8 @@ export function actAsUser(options: {
       reason: 'TOKEN_MISSING',
     });
   }
-  if (subjectOf(token) !== user.userId) throw new ForbiddenError('The access token is not the caller’s.');
+  // Read unverified: the router verifies the token on every call made with it.
+  if (unverifiedClaims(token)?.sub !== user.userId) throw new ForbiddenError('The access token is not the caller’s.');
   const request = createGraphQLClient({
     url: options.routerUrl,
     headers: () => ({

@@ -6,11 +6,11 @@
 import type DataLoader from 'dataloader';
 import { z } from 'zod';
 import { requireUser, type Caller } from '../../../../platform/caller.ts';
-import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
 import { rowLoader } from '../../../../platform/loaders.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
-import { isUuid } from '../../../../platform/validation.ts';
+import { isUuid, parseId } from '../../../../platform/validation.ts';
 import { AssistantAction, AssistantSession, AssistantTurn } from '../entities/index.ts';
 
 /** A turn's cursor: its `seq`. */
@@ -52,8 +52,7 @@ export class Sessions {
   /** The caller's session, or NOT_FOUND naming `field`. */
   async get(id: unknown, field = 'sessionId'): Promise<AssistantSession> {
     requireUser(this.#caller);
-    if (typeof id !== 'string' || !isUuid(id)) throw new BadUserInputError(`"${field}" must be an id (a UUID).`, field);
-    const session = await this.find(id);
+    const session = await this.find(parseId(String(id), field));
     if (!session) throw new NotFoundError('The assistant session', { field });
     return session;
   }
@@ -107,10 +106,20 @@ export class Sessions {
   }
 
   /** The session's action still waiting for confirmation after `turn` (the newest pending one, if not expired). */
-  async pendingAfter(turn: AssistantTurn, now = new Date()): Promise<AssistantAction | null> {
+  pendingAfter(turn: AssistantTurn): Promise<AssistantAction | null> {
+    return this.pending(turn.sessionId, { proposedBy: turn.createdAt });
+  }
+
+  /** A session's newest pending action that has not expired by `now` (proposed by `proposedBy`, when given). */
+  async pending(sessionId: string, options: { now?: Date; proposedBy?: Date } = {}): Promise<AssistantAction | null> {
     const action = await this.#em.findOne(
       AssistantAction,
-      { sessionId: turn.sessionId, status: 'PENDING', createdAt: { $lte: turn.createdAt }, expiresAt: { $gt: now } },
+      {
+        sessionId,
+        status: 'PENDING',
+        expiresAt: { $gt: options.now ?? new Date() },
+        ...(options.proposedBy ? { createdAt: { $lte: options.proposedBy } } : {}),
+      },
       { orderBy: { createdAt: 'desc' } },
     );
     return action && this.#owns(action) ? action : null;
