@@ -305,6 +305,10 @@ export class RedisEventBus implements EventBus {
       name: `${this.#options.connectionName ?? 'bank-event-bus'}:${role}`,
       logger: this.#logger,
       isClosing,
+      // The ready check sends INFO, which Redis refuses on a connection already in subscriber mode
+      // (ioredis resubscribes as it reconnects); ioredis then drops the connection again, and the
+      // subscriptions with it ("Connection in subscriber mode" in a failed CI run's log).
+      ...(role === 'sub' ? { redis: { enableReadyCheck: false } } : {}),
     });
   }
 }
