@@ -377,7 +377,8 @@ describe('Prometheus alert rules', () => {
   });
 
   it('covers what the issue asks to be alerted on', () => {
-    const watched = (metric: string) => alerts.filter((a) => String(a.rule.expr).includes(metric)).map((a) => a.name);
+    const watched = (metric: string) =>
+      alerts.filter((a) => analyse(String(a.rule.expr)).selectors.some((s) => s.metric === metric)).map((a) => a.name);
     for (const metric of [
       'up',
       'bank_graphql_operations_total', // error rate
