@@ -315,10 +315,10 @@ describe('docker-compose.yml', () => {
     expect(holders('ADMIN_PASSWORD')).toEqual(['identity']);
   });
 
-  it('publishes ports for the router only, on ROUTER_PORT', () => {
+  it('publishes ports for the router only, on ROUTER_PORT (and the observability profile on 127.0.0.1)', () => {
     for (const name of serviceNames) {
       const ports = services[name]?.ports;
-      if (name === 'router') continue;
+      if (name === 'router' || OBSERVABILITY.includes(name)) continue;
       expect({ name, ports }).toEqual({ name, ports: undefined });
     }
     const ports = (router.ports ?? []) as unknown[];
@@ -327,6 +327,112 @@ describe('docker-compose.yml', () => {
       const target = isDict(p) ? String(p.target) : String(p).split(':').at(-1);
       expect(target).toBe(routerEnv.ROUTER_PORT);
     }
+  });
+});
+
+// ---------------------------------------------------------- observability ---
+
+/** The services of the `observability` profile: Prometheus and Grafana, from pinned images. */
+const OBSERVABILITY = ['prometheus', 'grafana'];
+const PINNED_IMAGES: Record<string, RegExp> = {
+  prometheus: /^prom\/prometheus:v\d+\.\d+\.\d+$/,
+  grafana: /^grafana\/grafana:\d+\.\d+\.\d+$/,
+};
+
+/** Bind mounts as host path (relative to the repository) → container path and read-only flag. */
+function bindMountsOf(service: Dict): { source: string; target: string; readOnly: boolean }[] {
+  return ((service.volumes ?? []) as unknown[]).flatMap((volume) => {
+    const [source = '', target = '', mode] = String(volume).split(':');
+    return source.startsWith('./') ? [{ source: source.slice(2), target, readOnly: mode === 'ro' }] : [];
+  });
+}
+
+describe('docker-compose.yml observability profile', () => {
+  it('runs Prometheus and Grafana from pinned images, only in the observability profile', () => {
+    for (const name of OBSERVABILITY) {
+      const service = services[name] ?? {};
+      expect({ name, image: service.image }).toEqual({
+        name,
+        image: expect.stringMatching(PINNED_IMAGES[name] ?? /^$/),
+      });
+      expect({ name, profiles: service.profiles }).toEqual({ name, profiles: ['observability'] });
+      expect({ name, build: service.build }).toEqual({ name, build: undefined });
+    }
+    // `docker compose up` without the profile still runs the whole bank.
+    for (const name of [...appServices, 'postgres', 'redis'])
+      expect({ name, profiles: services[name]?.profiles }).toEqual({ name, profiles: undefined });
+  });
+
+  it('mounts the deploy/observability files read-only where Prometheus and Grafana read them', () => {
+    const prometheus = services.prometheus ?? {};
+    expect(bindMountsOf(prometheus)).toContainEqual({
+      source: 'deploy/observability/prometheus',
+      target: '/etc/prometheus',
+      readOnly: true,
+    });
+    expect(commandOf(prometheus)).toContain('--config.file=/etc/prometheus/prometheus.yml');
+    expect(existsSync(path.join(root, 'deploy/observability/prometheus/prometheus.yml'))).toBe(true);
+
+    const grafana = services.grafana ?? {};
+    const mounts = bindMountsOf(grafana);
+    expect(mounts).toContainEqual({
+      source: 'deploy/observability/grafana/provisioning',
+      target: '/etc/grafana/provisioning',
+      readOnly: true,
+    });
+    // Where the dashboard provider looks for dashboards.
+    const providers: unknown = parse(read('deploy/observability/grafana/provisioning/dashboards/bank.yml'));
+    const provider = isDict(providers) && Array.isArray(providers.providers) ? (providers.providers[0] as unknown) : {};
+    const dashboardsPath = isDict(provider) && isDict(provider.options) ? provider.options.path : undefined;
+    expect(mounts).toContainEqual({
+      source: 'deploy/observability/grafana/dashboards',
+      target: dashboardsPath,
+      readOnly: true,
+    });
+    for (const { source } of [...mounts, ...bindMountsOf(prometheus)])
+      expect({ source, exists: isDirectory(source) }).toEqual({ source, exists: true });
+    const home = environmentOf(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '';
+    expect(home.startsWith(`${String(dashboardsPath)}/`)).toBe(true);
+    expect(existsSync(path.join(root, 'deploy/observability/grafana/dashboards', path.basename(home)))).toBe(true);
+  });
+
+  it('points Grafana at the Prometheus service and Prometheus at every application service', () => {
+    const datasources: unknown = parse(read('deploy/observability/grafana/provisioning/datasources/prometheus.yml'));
+    const source =
+      isDict(datasources) && Array.isArray(datasources.datasources) ? (datasources.datasources[0] as unknown) : {};
+    expect(source).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090' });
+    expect(dependsOnOf(services.grafana ?? {})).toEqual({ prometheus: 'service_healthy' });
+    expect(healthcheckOf(services.prometheus ?? {})).toContain('http://localhost:9090/-/ready');
+
+    const config: unknown = parse(read('deploy/observability/prometheus/prometheus.yml'));
+    const jobs = isDict(config) && Array.isArray(config.scrape_configs) ? (config.scrape_configs as unknown[]) : [];
+    const targets = jobs
+      .filter(isDict)
+      .flatMap((job) => (Array.isArray(job.static_configs) ? (job.static_configs as unknown[]) : []))
+      .filter(isDict)
+      .flatMap((sc) => (Array.isArray(sc.targets) ? sc.targets.map(String) : []));
+    // The router serves /metrics on METRICS_PORT (9464 unless set); a subgraph on its own port.
+    const routerMetricsPort = routerEnv.METRICS_PORT ?? '9464';
+    expect(targets).toContain(`router:${routerMetricsPort}`);
+    for (const name of subgraphServices) {
+      const port = environmentOf(services[name] ?? {})[`${name.toUpperCase()}_PORT`];
+      expect({ name, scraped: targets.includes(`${name}:${port}`) }).toEqual({ name, scraped: true });
+    }
+  });
+
+  it('publishes Prometheus and Grafana on 127.0.0.1 only, and Grafana needs no password', () => {
+    for (const name of OBSERVABILITY) {
+      for (const p of (services[name]?.ports ?? []) as unknown[])
+        expect({ name, port: String(p) }).toEqual({ name, port: expect.stringMatching(/^127\.0\.0\.1:\d+:\d+$/) });
+    }
+    // Anonymous read-only, no login and no admin account: there is no password to leak or to leave at "admin".
+    expect(environmentOf(services.grafana ?? {})).toMatchObject({
+      GF_AUTH_ANONYMOUS_ENABLED: 'true',
+      GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer',
+      GF_AUTH_DISABLE_LOGIN_FORM: 'true',
+      GF_AUTH_BASIC_ENABLED: 'false',
+      GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION: 'true',
+    });
   });
 });
 
