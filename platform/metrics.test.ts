@@ -76,3 +76,12 @@ test('a scrape-time reading that fails leaves the scrape whole', async () => {
   expect(text).toContain('bank_sagas{saga="bill_payment",state="pending",service="banking"} 2');
   expect(() => metrics.collect('ledgerTransactions', () => undefined)).toThrow(/not a gauge/);
 });
+
+test('the README\'s "Metrics" lists every metric of the catalogue, with its type', async () => {
+  const { readFileSync } = await import('node:fs');
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### Metrics'), readme.indexOf('## Production topology'));
+  for (const definition of Object.values(METRICS)) {
+    expect(section).toMatch(new RegExp(`\\| \`${definition.name}\` +\\| ${definition.type} +\\|`));
+  }
+});
