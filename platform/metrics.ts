@@ -164,17 +164,17 @@ export class ServiceMetrics {
   /**
    * Reads gauge `key` when scraped (replacing any earlier reader). The reader
    * may set other gauges too (one query for two); a reader that throws or
-   * takes over 2 s leaves the values as they were.
+   * takes over 2 s leaves the values as they were. Returns the function that
+   * stops it (a no-op once another reader replaced it: a service started
+   * again in the same process, as tests do, keeps its own).
    */
-  collect(key: MetricKey, collector: Collector): void {
+  collect(key: MetricKey, collector: Collector): () => void {
     if (METRICS[key].type !== 'gauge') throw new Error(`metric ${METRICS[key].name} is not a gauge`);
     this.get(key);
     this.#collectors.set(key, collector);
-  }
-
-  /** Stops reading gauge `key` at scrape time (its service stopped). */
-  stopCollecting(key: MetricKey): void {
-    this.#collectors.delete(key);
+    return () => {
+      if (this.#collectors.get(key) === collector) this.#collectors.delete(key);
+    };
   }
 
   /** Counts one GraphQL operation served and its duration. */

@@ -20,13 +20,12 @@ export function measurePool(metrics: ServiceMetrics, orm: MikroORM, poolMax: num
   const inUse = gauge.labels('in_use');
   const idle = gauge.labels('idle');
   const waiting = gauge.labels('waiting');
-  metrics.collect('dbPoolConnections', async () => {
+  return metrics.collect('dbPoolConnections', async () => {
     const pool = await (orm.em.getConnection() as PostgreSqlConnection).getNativeClient();
     inUse.set(pool.totalCount - pool.idleCount);
     idle.set(pool.idleCount);
     waiting.set(pool.waitingCount);
   });
-  return () => metrics.stopCollecting('dbPoolConnections');
 }
 
 /**
@@ -36,7 +35,7 @@ export function measurePool(metrics: ServiceMetrics, orm: MikroORM, poolMax: num
 export function measureOutbox(metrics: ServiceMetrics, orm: MikroORM): () => void {
   const backlog = metrics.get('outboxBacklog');
   const oldest = metrics.get('outboxOldestAge');
-  metrics.collect('outboxBacklog', async () => {
+  return metrics.collect('outboxBacklog', async () => {
     const [row] = await orm.em.getConnection().execute<{ backlog: string | number; age: number | null }[]>(
       `select count(*) as backlog, extract(epoch from now() - min(occurred_at))::float8 as age
          from outbox_events where published_at is null`,
@@ -44,7 +43,6 @@ export function measureOutbox(metrics: ServiceMetrics, orm: MikroORM): () => voi
     backlog.set(Number(row?.backlog ?? 0));
     oldest.set(Math.max(0, row?.age ?? 0));
   });
-  return () => metrics.stopCollecting('outboxBacklog');
 }
 
 /**
@@ -58,10 +56,10 @@ export function measuredBus(bus: EventBus, metrics: ServiceMetrics): { bus: Even
   const lag = metrics.get('consumerLag');
   const failures = metrics.get('consumerFailures');
   metrics.get('eventBusConnected').set(bus.isConnected() ? 1 : 0);
-  metrics.collect('eventBusConnected', () => {
+  const stopConnected = metrics.collect('eventBusConnected', () => {
     metrics.get('eventBusConnected').set(bus.isConnected() ? 1 : 0);
   });
-  metrics.collect('consumerLag', async () => {
+  const stopLag = metrics.collect('consumerLag', async () => {
     await Promise.all([...groups].map(async (group) => lag.labels(group).set(await bus.consumerLag(group))));
   });
   const view: EventBus = {
@@ -90,8 +88,8 @@ export function measuredBus(bus: EventBus, metrics: ServiceMetrics): { bus: Even
   return {
     bus: view,
     stop() {
-      metrics.stopCollecting('consumerLag');
-      metrics.stopCollecting('eventBusConnected');
+      stopLag();
+      stopConnected();
     },
   };
 }
@@ -150,7 +148,7 @@ export function measureSagas(
   const children = new Map(
     sagas.flatMap((saga) => SAGA_STATES.map((state) => [`${saga} ${state}`, gauge.labels(saga, state)] as const)),
   );
-  metrics.collect('sagas', async () => {
+  return metrics.collect('sagas', async () => {
     const rows = await orm.em.getConnection().execute<{ saga: string; state: string; n: string | number }[]>(sql);
     const counts = new Map<string, number>();
     for (const row of rows) {
@@ -159,7 +157,6 @@ export function measureSagas(
     }
     for (const [key, child] of children) child.set(counts.get(key) ?? 0);
   });
-  return () => metrics.stopCollecting('sagas');
 }
 
 /** How a recovery job's run of one saga ended, as `bank_saga_recoveries_total` counts it. */

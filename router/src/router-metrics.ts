@@ -109,21 +109,21 @@ export function routerRefusals(metrics: ServiceMetrics) {
       const subscriptions = metrics.get('subscriptionsActive');
       const ws = subscriptions.labels('graphql-ws');
       const multipart = subscriptions.labels('multipart');
-      metrics.collect('wsConnections', () => {
-        metrics.get('wsConnections').set(stats().sockets);
-      });
-      metrics.collect('subscriptionsActive', () => {
-        const now = stats();
-        multipart.set(now.multipart);
-        ws.set(Math.max(0, now.subscriptions - now.multipart));
-      });
-      metrics.collect('eventBusConnected', () => {
-        metrics.get('eventBusConnected').set(bus.isConnected() ? 1 : 0);
-      });
+      const stops = [
+        metrics.collect('wsConnections', () => {
+          metrics.get('wsConnections').set(stats().sockets);
+        }),
+        metrics.collect('subscriptionsActive', () => {
+          const now = stats();
+          multipart.set(now.multipart);
+          ws.set(Math.max(0, now.subscriptions - now.multipart));
+        }),
+        metrics.collect('eventBusConnected', () => {
+          metrics.get('eventBusConnected').set(bus.isConnected() ? 1 : 0);
+        }),
+      ];
       return () => {
-        metrics.stopCollecting('wsConnections');
-        metrics.stopCollecting('subscriptionsActive');
-        metrics.stopCollecting('eventBusConnected');
+        for (const stop of stops) stop();
       };
     },
   };
