@@ -29,6 +29,7 @@ import {
   operationMetricsPlugin,
   startMetricsServer,
   timeRootFields,
+  type MetricsServer,
   type ServiceMetrics,
 } from './metrics.ts';
 import { databaseFailuresPlugin, measuredBus, measureOutbox, measurePool } from './subgraph-metrics.ts';
@@ -165,11 +166,9 @@ export async function startSubgraph<TServices>(
 ): Promise<RunningSubgraph> {
   const { config } = options;
   const logger = options.logger.child({ subgraph: definition.name });
+  requireForService(config, definition.name);
   const metrics = metricsOf(definition.name);
   metrics.useLogger(logger);
-  const measured = measuredBus(options.bus, metrics);
-  const bus = measured.bus;
-  requireForService(config, definition.name);
   const callerKeys = {
     router: config.keys.routerSigningPublicKey as string,
     service: config.keys.serviceSigningPublicKey,
@@ -182,7 +181,10 @@ export async function startSubgraph<TServices>(
     poolMax: config.databasePoolMax,
     logger,
   });
+  const measured = measuredBus(options.bus, metrics);
+  const bus = measured.bus;
   const stopPool = measurePool(metrics, orm, config.databasePoolMax);
+  let metricsServer: MetricsServer | undefined;
   const stopMeasuring = () => {
     stopPool();
     measured.stop();
@@ -270,7 +272,7 @@ export async function startSubgraph<TServices>(
     // Its own port serves /metrics unless METRICS_PORT (or the caller) gives it one of its own.
     const metricsPort =
       options.metricsPort === undefined ? metricsPortOf(config, definition.name) : options.metricsPort;
-    const metricsServer =
+    metricsServer =
       metricsPort === undefined || metricsPort === null
         ? undefined
         : await startMetricsServer({ host: config.host, port: metricsPort, metrics, logger });
@@ -294,6 +296,7 @@ export async function startSubgraph<TServices>(
         });
       },
     });
+    const ownMetrics = metricsServer;
     const outbox = definition.outbox ? startOutboxRelay({ orm, bus, logger, metrics }) : undefined;
     const stopOutbox = definition.outbox ? measureOutbox(metrics, orm) : () => undefined;
     logger.info({ url: http.url }, 'subgraph listening');
@@ -306,7 +309,7 @@ export async function startSubgraph<TServices>(
       metricsUrl: metricsServer?.url ?? new URL(METRICS_PATH, http.url).toString(),
       async close() {
         await http.close();
-        await metricsServer?.close();
+        await ownMetrics?.close();
         await outbox?.stop();
         if (stopBackground) await stopBackground();
         stopOutbox();
@@ -316,6 +319,7 @@ export async function startSubgraph<TServices>(
     };
   } catch (error) {
     stopMeasuring();
+    await metricsServer?.close();
     await orm.close();
     throw error;
   }

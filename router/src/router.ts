@@ -230,6 +230,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         accessToken,
       };
     },
+  }).catch(async (error: unknown) => {
+    await metricsServer?.close();
+    throw error;
   });
   const subscriptions = startSubscriptionServer({
     server: http.server,
