@@ -3,7 +3,7 @@
  * and stops them in reverse. Used by the embedded default (`npm start`) and
  * by the end-to-end tests, so both boot the same way.
  */
-import { withSubgraphUrls, type Config, type SubgraphName } from '../platform/config.ts';
+import { metricsPortOf, withSubgraphUrls, type Config, type SubgraphName } from '../platform/config.ts';
 import { createEventBus } from '../platform/event-bus-factory.ts';
 import type { EventBus } from '../platform/event-bus.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -53,6 +53,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         bus,
         seedDemoData: options.seedDemoData ?? false,
         ...(options.randomPorts ? { port: 0 } : {}),
+        // Each on its own port: the services of one process cannot share METRICS_PORT (the router takes it).
+        metricsPort: null,
       });
       subgraphs[name] = running;
       closers.push(() => running.close());
@@ -63,7 +65,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       logger,
       bus,
       ...(options.randomPorts
-        ? { port: 0, subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([n, s]) => [n, s.url])) }
+        ? {
+            port: 0,
+            subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([n, s]) => [n, s.url])),
+            // A metrics port of its own (production's), on a free one too.
+            ...(metricsPortOf(config, 'router') === undefined ? {} : { metricsPort: 0 }),
+          }
         : {}),
     });
     closers.push(() => router.close());

@@ -25,6 +25,13 @@ export const DEFAULT_PORTS: Readonly<Record<'router' | SubgraphName, number>> = 
 };
 
 /**
+ * The router's metrics port in production when METRICS_PORT is not set: its
+ * public port never serves /metrics there. 9464 is the port the Prometheus
+ * exporters of OpenTelemetry use.
+ */
+export const DEFAULT_ROUTER_METRICS_PORT = 9464;
+
+/**
  * Development administrator used by the embedded default when `ADMIN_EMAIL`
  * and `ADMIN_PASSWORD` are not set. Documented in the README; production
  * refuses to start without real values.
@@ -112,6 +119,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   ROUTER_PORT: port(DEFAULT_PORTS.router),
+  // Where a service serves /metrics instead of its own port (platform/metrics.ts); unset: its own port, except the
+  // router in production (DEFAULT_ROUTER_METRICS_PORT).
+  METRICS_PORT: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.coerce.number().int().min(0).max(65535).optional(),
+  ),
   QUERY_MAX_TOKENS: integer(100, 1_000_000, 5_000),
   QUERY_MAX_DEPTH: integer(2, 100, 12),
   QUERY_MAX_ALIASES: integer(0, 1_000, 100),
@@ -216,6 +229,11 @@ export interface Config {
     corsOrigins: readonly string[] | '*' | 'local';
   };
   subgraphs: Record<SubgraphName, { port: number; databaseUrl: string | undefined }>;
+  /**
+   * METRICS_PORT: the port on which the service serves /metrics alone (not on its own port); undefined serves
+   * it on the service's own port, but see {@link metricsPortOf}.
+   */
+  metricsPort: number | undefined;
   databasePoolMax: number;
   redisUrl: string | undefined;
   dataDir: string;
@@ -333,6 +351,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       corsOrigins: corsOriginsOf(e.CORS_ORIGINS, e.NODE_ENV === 'production'),
     },
     subgraphs,
+    metricsPort: e.METRICS_PORT,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
     dataDir: e.DATA_DIR,
@@ -428,6 +447,16 @@ export function requireForService(config: Config, service: 'router' | SubgraphNa
     if (service === 'identity') need(config.keys.factorEncryptionKey, 'FACTOR_ENCRYPTION_KEY');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/**
+ * Where `service` serves /metrics: on a port of its own (a number), or on its
+ * own port (undefined). The router in production always has one: its public
+ * port never shows the metrics.
+ */
+export function metricsPortOf(config: Config, service: 'router' | SubgraphName): number | undefined {
+  if (config.metricsPort !== undefined) return config.metricsPort;
+  return service === 'router' && config.isProduction ? DEFAULT_ROUTER_METRICS_PORT : undefined;
 }
 
 /** Returns `config` with the database of each subgraph that has none taken from `urlFor`. */

@@ -91,3 +91,23 @@ describe('InProcessEventBus', () => {
     await bus.close();
   });
 });
+
+test('consumerLag counts the events a group has not handled yet (metrics)', async () => {
+  const bus = new InProcessEventBus();
+  const e = (n: number) => ({ id: String(n), type: 't', occurredAt: new Date().toISOString(), payload: { n } });
+  await bus.append(e(1));
+  await bus.append(e(2));
+  expect(await bus.consumerLag('g')).toBe(2);
+  let failing = true;
+  await bus.consume('g', async () => {
+    if (failing) throw new Error('not yet');
+  });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(await bus.consumerLag('g')).toBe(2);
+  failing = false;
+  await bus.append(e(3));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(await bus.consumerLag('g')).toBe(0);
+  expect(bus.isConnected()).toBe(true);
+  await bus.close();
+});

@@ -56,6 +56,13 @@ export interface EventBus {
   watch(userId: string, topic: string): Promise<Unsubscribe>;
   /** Whether `userId` watches `topic` now (on any process sharing this bus). */
   isWatching(userId: string, topic: string): Promise<boolean>;
+  /** Whether the bus answers now (metrics: `bank_event_bus_connected`). */
+  isConnected(): boolean;
+  /**
+   * Events of the durable stream that `group` has not handled yet: not yet
+   * delivered to it, or delivered and not acknowledged (metrics).
+   */
+  consumerLag(group: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -121,6 +128,15 @@ export class InProcessEventBus implements EventBus {
 
   async isWatching(userId: string, topic: string): Promise<boolean> {
     return this.#watching.has(presenceKey(userId, topic));
+  }
+
+  isConnected(): boolean {
+    return true;
+  }
+
+  async consumerLag(group: string): Promise<number> {
+    const offset = this.#groups.get(group)?.offset ?? 0;
+    return this.#stream.length - offset;
   }
 
   async close(): Promise<void> {

@@ -48,6 +48,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
    * may answer it itself (the router's multipart subscriptions): resolves
    * true when it did.
    */
+  /** Called for each request refused for a body over {@link MAX_BODY_BYTES} (the router counts them). */
+  onBodyTooLarge?: () => void;
   intercept?: (request: {
     req: IncomingMessage;
     res: ServerResponse;
@@ -179,6 +181,7 @@ export async function startHttpServer<TContext extends BaseContext>(
     };
     handle().catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) {
+        options.onBodyTooLarge?.();
         // The rest of the body is never read: the connection cannot carry another request.
         res.setHeader('connection', 'close');
         sendJson(res, 413, {

@@ -31,7 +31,7 @@ export const METRICS = define({
   graphqlOperations: {
     name: 'bank_graphql_operations_total',
     type: 'counter',
-    help: 'GraphQL operations served, by type, name (bounded: unnamed or over the cap is "other") and outcome ("ok" or the first error code).',
+    help: 'GraphQL operations served, by type, name (bounded: unnamed is "anonymous", an invalid name or one over the cap "other") and outcome ("ok" or the first error code).',
     labels: ['operation_type', 'operation_name', 'outcome'],
     scope: 'all',
   },
@@ -77,7 +77,7 @@ export const METRICS = define({
   operationsRefused: {
     name: 'bank_router_operations_refused_total',
     type: 'counter',
-    help: 'Operations refused before execution, by the limit that refused them (depth, aliases, directives, tokens, cost, body_size, rate_limit).',
+    help: 'Operations refused before execution, by the limit that refused them (depth, aliases, directives, tokens, cost, nesting, body_size, rate_limit).',
     labels: ['limit'],
     scope: 'router',
   },

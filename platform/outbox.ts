@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
 import type { DomainEvent, EventBus } from './event-bus.ts';
 import type { Logger } from './logger.ts';
+import type { ServiceMetrics } from './metrics.ts';
 import type { EntityManager, MikroORM } from './orm.ts';
 
 export const OutboxEventSchema = defineEntity({
@@ -60,10 +61,13 @@ export function startOutboxRelay(options: {
   orm: MikroORM;
   bus: EventBus;
   logger: Logger;
+  /** Counts the events relayed (`bank_outbox_events_relayed_total`). */
+  metrics?: ServiceMetrics;
   intervalMs?: number;
   batchSize?: number;
 }): OutboxRelay {
   const { orm, bus, logger } = options;
+  const relayed = options.metrics?.get('outboxRelayed');
   const intervalMs = options.intervalMs ?? 200;
   const batchSize = options.batchSize ?? 100;
   let running: Promise<number> | undefined;
@@ -110,7 +114,10 @@ export function startOutboxRelay(options: {
     running ??= (async () => {
       let total = 0;
       try {
-        for (let n = await publishBatch(); n > 0; n = await publishBatch()) total += n;
+        for (let n = await publishBatch(); n > 0; n = await publishBatch()) {
+          total += n;
+          relayed?.inc(n);
+        }
       } finally {
         running = undefined;
       }

@@ -6,13 +6,23 @@
  * database).
  */
 import type { Logger } from './logger.ts';
+import type { ServiceMetrics } from './metrics.ts';
 
+/** A job's name as a metric label: "billing jobs" is `billing_jobs`. */
+export const jobLabel = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+
+/** `metrics`: counts each run by outcome and times it (`bank_job_runs_total`, `bank_job_duration_seconds`). */
 export function startPeriodic(
   name: string,
   run: () => Promise<unknown>,
   intervalMs: number,
   logger: Logger,
+  metrics?: ServiceMetrics,
 ): () => Promise<void> {
+  const job = jobLabel(name);
+  const ok = metrics?.get('jobRuns').labels(job, 'ok');
+  const failed = metrics?.get('jobRuns').labels(job, 'failed');
+  const duration = metrics?.get('jobDuration').labels(job);
   let running: Promise<unknown> = Promise.resolve();
   let busy = false;
   let stopped = false;
@@ -20,9 +30,17 @@ export function startPeriodic(
     // A run longer than the interval is not joined by another: the next tick after it starts one.
     if (stopped || busy) return;
     busy = true;
+    const started = performance.now();
     running = run()
-      .catch((error: unknown) => logger.error({ err: error, job: name }, `${name}: run failed, will retry`))
+      .then(
+        () => ok?.inc(),
+        (error: unknown) => {
+          failed?.inc();
+          logger.error({ err: error, job: name }, `${name}: run failed, will retry`);
+        },
+      )
       .finally(() => {
+        duration?.observe((performance.now() - started) / 1000);
         busy = false;
       });
   };

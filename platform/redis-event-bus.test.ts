@@ -401,3 +401,28 @@ describe('createEventBus', () => {
     await local.close();
   });
 });
+
+describe('metrics readings', () => {
+  test('consumerLag: the whole stream before the group exists, what is pending while a handler fails, 0 once handled', async () => {
+    const bus = newBus({ claimIdleMs: 100 });
+    expect(await bus.consumerLag('lagging')).toBe(0); // no stream yet
+    for (const n of [1, 2, 3]) await bus.append(event(n));
+    expect(await bus.consumerLag('lagging')).toBe(3);
+    expect(bus.isConnected()).toBe(true);
+    let failing = true;
+    const handled: unknown[] = [];
+    const stop = await bus.consume('lagging', async (e) => {
+      if (failing) throw new Error('not yet');
+      handled.push(payloadN(e));
+    });
+    // Delivered, not acknowledged: still lagging.
+    await sleep(300);
+    expect(await bus.consumerLag('lagging')).toBe(3);
+    failing = false;
+    await until(() => handled.length >= 3);
+    await until(async () => (await bus.consumerLag('lagging')) === 0);
+    await stop();
+    await bus.close();
+    expect(bus.isConnected()).toBe(false);
+  });
+});

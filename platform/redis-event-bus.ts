@@ -258,6 +258,37 @@ export class RedisEventBus implements EventBus {
     return (await this.#publisher.zcount(key, Date.now(), '+inf')) > 0;
   }
 
+  isConnected(): boolean {
+    return !this.#closed && this.#publisher.status === 'ready';
+  }
+
+  /**
+   * `XINFO GROUPS`: the group's `lag` (entries not yet delivered to it; Redis
+   * 7, null when Redis cannot tell after a trim) plus its `pending` (delivered,
+   * not acknowledged). A group not created yet lags by the whole stream.
+   */
+  async consumerLag(group: string): Promise<number> {
+    this.#assertOpen();
+    let reply: unknown;
+    try {
+      reply = await this.#publisher.xinfo('GROUPS', this.stream);
+    } catch (error) {
+      if (error instanceof Error && /no such key/i.test(error.message)) return 0;
+      throw error;
+    }
+    for (const info of Array.isArray(reply) ? reply : []) {
+      if (!Array.isArray(info)) continue;
+      const field = (key: string): unknown => {
+        const index = info.indexOf(key);
+        return index === -1 ? undefined : info[index + 1];
+      };
+      if (field('name') !== group) continue;
+      const lag = Number(field('lag') ?? 0);
+      return (Number.isFinite(lag) ? lag : 0) + Number(field('pending') ?? 0);
+    }
+    return this.#publisher.xlen(this.stream);
+  }
+
   /** Writes (or renews) watches with a fresh expiry; drops the expired members of their sets. */
   async #writeWatches(watches: [id: string, key: string][]): Promise<void> {
     if (watches.length === 0) return;

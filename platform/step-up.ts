@@ -23,6 +23,7 @@ import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import type { Config } from './config.ts';
 import { StepUpRequiredError } from './errors.ts';
+import type { ServiceMetrics } from './metrics.ts';
 import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
 import { privateKeyObject, publicKeyObject } from './key-objects.ts';
 import type { Logger } from './logger.ts';
@@ -160,9 +161,12 @@ function thresholdIn(threshold: string, currency: Currency): bigint {
  */
 export class StepUpPolicy {
   readonly #config: Config;
+  readonly #metrics: ServiceMetrics | undefined;
 
-  constructor(config: Config) {
+  /** `metrics`: the payment service's, counting each STEP_UP_REQUIRED (`bank_step_ups_total{outcome="required"}`). */
+  constructor(config: Config, metrics?: ServiceMetrics) {
     this.#config = config;
+    this.#metrics = metrics;
   }
 
   /**
@@ -189,6 +193,7 @@ export class StepUpPolicy {
     }
     if (rule.newPayee && (await isNewPayee())) reasons.push('NEW_PAYEE');
     if (reasons.length === 0) return;
+    this.#metrics?.get('stepUps').labels('required').inc();
     throw new StepUpRequiredError(
       proof
         ? 'The step-up proof is not for this payment, or has expired: confirm this challenge with confirmStepUp and retry with the same idempotency key.'

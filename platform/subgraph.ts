@@ -16,12 +16,23 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type DocumentNode } from 'graphql';
 import { authenticateCaller, CALLER_HEADER, USER_TOKEN_HEADER, type Caller } from './caller.ts';
-import { requireForService, type Config, type SubgraphName } from './config.ts';
+import { metricsPortOf, requireForService, type Config, type SubgraphName } from './config.ts';
 import { asRequestLevel, formatError, sendHttpError } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
 import { startHttpServer } from './http-server.ts';
 import { CLIENT_AGENT_HEADER, clientText, type Logger } from './logger.ts';
 import { requestLoggingPlugin } from './request-logging.ts';
+import {
+  METRICS_PATH,
+  metricsOf,
+  metricsRoute,
+  operationMetricsPlugin,
+  startMetricsServer,
+  timeRootFields,
+  type MetricsServer,
+  type ServiceMetrics,
+} from './metrics.ts';
+import { databaseFailuresPlugin, measuredBus, measureOutbox, measurePool } from './subgraph-metrics.ts';
 import { startOutboxRelay, type OutboxRelay } from './outbox.ts';
 import { SUBSCRIPTION_PATH, type SubscriptionField } from './subscriptions.ts';
 import { subscriptionEndpoint } from './subscription-endpoint.ts';
@@ -67,6 +78,8 @@ export interface StartDeps {
   config: Config;
   logger: Logger;
   bus: EventBus;
+  /** The subgraph's metrics (jobs, saga gauges read when scraped). */
+  metrics: ServiceMetrics;
 }
 
 /** A plain HTTP endpoint of a subgraph (downloads), reached through the router's proxy. */
@@ -125,6 +138,8 @@ export interface RunningSubgraph {
   orm: MikroORM;
   /** The outbox relay, when the subgraph has an outbox. */
   outbox: OutboxRelay | undefined;
+  /** Where its `/metrics` is served (its own port, or METRICS_PORT's). */
+  metricsUrl: string;
   close(): Promise<void>;
 }
 
@@ -136,6 +151,12 @@ export interface StartSubgraphOptions {
   port?: number;
   /** Seeds demo data after start-up (the embedded default). */
   seedDemoData?: boolean;
+  /**
+   * Overrides where `/metrics` is served: a port of its own (0 picks a free
+   * one), or null for the subgraph's own port (bin/stack.ts: the subgraphs of
+   * one process cannot share METRICS_PORT).
+   */
+  metricsPort?: number | null;
 }
 
 /** Starts one subgraph: database, migrations, start hook, HTTP server. */
@@ -143,9 +164,11 @@ export async function startSubgraph<TServices>(
   definition: SubgraphDefinition<TServices>,
   options: StartSubgraphOptions,
 ): Promise<RunningSubgraph> {
-  const { config, bus } = options;
+  const { config } = options;
   const logger = options.logger.child({ subgraph: definition.name });
   requireForService(config, definition.name);
+  const metrics = metricsOf(definition.name);
+  metrics.useLogger(logger);
   const callerKeys = {
     router: config.keys.routerSigningPublicKey as string,
     service: config.keys.serviceSigningPublicKey,
@@ -158,13 +181,24 @@ export async function startSubgraph<TServices>(
     poolMax: config.databasePoolMax,
     logger,
   });
+  const measured = measuredBus(options.bus, metrics);
+  const bus = measured.bus;
+  const stopPool = measurePool(metrics, orm, config.databasePoolMax);
+  let metricsServer: MetricsServer | undefined;
+  const stopMeasuring = () => {
+    stopPool();
+    measured.stop();
+  };
   try {
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
-    const stopBackground = await definition.onStart?.({ orm, config, logger, bus });
-    if (options.seedDemoData && !config.isProduction) await definition.seedDemoData?.({ orm, config, logger, bus });
+    const stopBackground = await definition.onStart?.({ orm, config, logger, bus, metrics });
+    if (options.seedDemoData && !config.isProduction) {
+      await definition.seedDemoData?.({ orm, config, logger, bus, metrics });
+    }
 
     const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]);
+    timeRootFields(schema, metrics);
     /** The context of one request of `caller`: its own EntityManager fork and services. */
     const contextFor = (
       caller: Caller,
@@ -192,6 +226,8 @@ export async function startSubgraph<TServices>(
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginInlineTraceDisabled(),
         requestLoggingPlugin<SubgraphContext<TServices>>(logger, 'debug'),
+        operationMetricsPlugin<SubgraphContext<TServices>>(metrics),
+        databaseFailuresPlugin<SubgraphContext<TServices>>(metrics),
       ],
       logger,
     });
@@ -233,6 +269,14 @@ export async function startSubgraph<TServices>(
         context: contextFor,
       });
     }
+    // Its own port serves /metrics unless METRICS_PORT (or the caller) gives it one of its own.
+    const metricsPort =
+      options.metricsPort === undefined ? metricsPortOf(config, definition.name) : options.metricsPort;
+    metricsServer =
+      metricsPort === undefined || metricsPort === null
+        ? undefined
+        : await startMetricsServer({ host: config.host, port: metricsPort, metrics, logger });
+    if (!metricsServer) routes[METRICS_PATH] = metricsRoute(metrics, logger);
     const http = await startHttpServer({
       routes,
       host: config.host,
@@ -252,7 +296,9 @@ export async function startSubgraph<TServices>(
         });
       },
     });
-    const outbox = definition.outbox ? startOutboxRelay({ orm, bus, logger }) : undefined;
+    const ownMetrics = metricsServer;
+    const outbox = definition.outbox ? startOutboxRelay({ orm, bus, logger, metrics }) : undefined;
+    const stopOutbox = definition.outbox ? measureOutbox(metrics, orm) : () => undefined;
     logger.info({ url: http.url }, 'subgraph listening');
     return {
       name: definition.name,
@@ -260,14 +306,20 @@ export async function startSubgraph<TServices>(
       port: http.port,
       orm,
       outbox,
+      metricsUrl: metricsServer?.url ?? new URL(METRICS_PATH, http.url).toString(),
       async close() {
         await http.close();
+        await ownMetrics?.close();
         await outbox?.stop();
         if (stopBackground) await stopBackground();
+        stopOutbox();
+        stopMeasuring();
         await orm.close();
       },
     };
   } catch (error) {
+    stopMeasuring();
+    await metricsServer?.close();
     await orm.close();
     throw error;
   }

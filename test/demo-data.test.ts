@@ -5,6 +5,7 @@
  * the directory, bills due, a conversation. The seeded ledger is sound, and
  * seeding again adds nothing.
  */
+import { metricsOf } from '../platform/metrics.ts';
 import { loadSubgraph } from '../bin/subgraphs.ts';
 import { withSubgraphUrls, type SubgraphName } from '../platform/config.ts';
 import { DEMO_ACCOUNTS, DEMO_BANKER, DEMO_CUSTOMER, DEMO_OWNER } from '../platform/demo-data.ts';
@@ -298,7 +299,13 @@ test('seeding again adds nothing', async () => {
     const running = bank.stack.subgraphs[name];
     if (!running) throw new Error(`${name} is not running`);
     const definition = await loadSubgraph(name);
-    await definition.seedDemoData?.({ orm: running.orm, config, logger, bus: bank.stack.bus });
+    await definition.seedDemoData?.({
+      orm: running.orm,
+      config,
+      logger,
+      bus: bank.stack.bus,
+      metrics: metricsOf(name),
+    });
   }
   expect(await counts()).toEqual(before);
 });

@@ -5,20 +5,65 @@
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import type { Counter, Histogram } from 'prom-client';
 import { CALLER_HEADER, signCallerHeader, USER_TOKEN_HEADER } from '../../platform/caller.ts';
 import { isRecord } from '../../platform/http-server.ts';
 import { CLIENT_AGENT_HEADER, REQUEST_ID_HEADER } from '../../platform/logger.ts';
+import type { ServiceMetrics } from '../../platform/metrics.ts';
 import type { RouterContext } from './context.ts';
+
+/** Errors built from a non-2xx answer ({@link CallerSigningDataSource.errorFromResponse}): "http" failures. */
+const httpFailures = new WeakSet<Error>();
 
 export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #signingKey: string;
   readonly #forwardsAccessToken: boolean;
+  readonly #measured:
+    | { duration: Histogram.Internal<string>; failed: Record<'network' | 'http' | 'graphql', Counter.Internal> }
+    | undefined;
 
-  /** `forwardsAccessToken`: this subgraph (the assistant, alone) also receives the user's own access token. */
-  constructor(url: string, signingKey: string, options: { forwardsAccessToken?: boolean } = {}) {
+  /**
+   * `forwardsAccessToken`: this subgraph (the assistant, alone) also receives the user's own access token.
+   * `metrics` with `name`: each fetch is timed and its failures counted under the subgraph's name.
+   */
+  constructor(
+    url: string,
+    signingKey: string,
+    options: { forwardsAccessToken?: boolean; metrics?: ServiceMetrics; name?: string } = {},
+  ) {
     super({ url });
     this.#signingKey = signingKey;
     this.#forwardsAccessToken = options.forwardsAccessToken ?? false;
+    const { metrics, name } = options;
+    if (metrics && name) {
+      const errors = metrics.get('subgraphFetchErrors');
+      this.#measured = {
+        duration: metrics.get('subgraphFetchDuration').labels(name),
+        failed: {
+          network: errors.labels(name, 'network'),
+          http: errors.labels(name, 'http'),
+          graphql: errors.labels(name, 'graphql'),
+        },
+      };
+    }
+  }
+
+  override async process(
+    options: GraphQLDataSourceProcessOptions<RouterContext>,
+  ): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
+    const measured = this.#measured;
+    if (!measured) return super.process(options);
+    const started = performance.now();
+    try {
+      const response = await super.process(options);
+      if (response.errors?.length) measured.failed.graphql.inc();
+      return response;
+    } catch (error) {
+      measured.failed[error instanceof Error && httpFailures.has(error) ? 'http' : 'network'].inc();
+      throw error;
+    } finally {
+      measured.duration.observe((performance.now() - started) / 1000);
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
@@ -49,10 +94,12 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     const error = await super.errorFromResponse(response);
     const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
     const first: unknown = isRecord(body) && Array.isArray(body.errors) ? body.errors[0] : undefined;
+    let answered = new GraphQLError(error.message, { extensions: { code: error.extensions.code } });
     if (isRecord(first) && typeof first.message === 'string' && isRecord(first.extensions)) {
       const { code } = first.extensions;
-      if (typeof code === 'string') return new GraphQLError(first.message, { extensions: first.extensions });
+      if (typeof code === 'string') answered = new GraphQLError(first.message, { extensions: first.extensions });
     }
-    return new GraphQLError(error.message, { extensions: { code: error.extensions.code } });
+    httpFailures.add(answered);
+    return answered;
   }
 }

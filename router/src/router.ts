@@ -10,13 +10,21 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { callerFromAuthorization, userAccessToken } from '../../platform/access-token.ts';
-import { requireForService, type Config, type SubgraphName } from '../../platform/config.ts';
+import { metricsPortOf, requireForService, type Config, type SubgraphName } from '../../platform/config.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../platform/caller.ts';
 import { asRequestLevel, formatError, RateLimitedError, sendHttpError } from '../../platform/errors.ts';
 import { startHttpServer } from '../../platform/http-server.ts';
 import { clientText, type Logger } from '../../platform/logger.ts';
 import { requestLoggingPlugin } from '../../platform/request-logging.ts';
+import {
+  METRICS_PATH,
+  metricsOf,
+  metricsRoute,
+  operationMetricsPlugin,
+  startMetricsServer,
+} from '../../platform/metrics.ts';
+import { countQueryPlanCache, routerRefusals } from './router-metrics.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { corsHandler } from './cors.ts';
 import { downloadRoutes } from './downloads.ts';
@@ -44,11 +52,19 @@ export interface RouterOptions {
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
   /** The bus on which subgraphs publish subscription events. */
   bus: EventBus;
+  /**
+   * Overrides where `/metrics` is served: a port of its own (0 picks a free
+   * one), or null for the router's own port. Default: METRICS_PORT, or in
+   * production the default metrics port, never the public one.
+   */
+  metricsPort?: number | null;
 }
 
 export interface RunningRouter {
   url: string;
   port: number;
+  /** Where its `/metrics` is served. */
+  metricsUrl: string;
   subscriptions: SubscriptionServer;
   close(): Promise<void>;
 }
@@ -66,6 +82,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const { config } = options;
   const logger = options.logger.child({ component: 'router' });
   requireForService(config, 'router');
+  const metrics = metricsOf('router');
+  metrics.useLogger(logger);
+  const refusals = routerRefusals(metrics);
   const signingKey = config.keys.routerSigningPrivateKey as string;
   const tokenKey = config.keys.jwtPublicKey as string;
   const urls: Record<string, string> = { ...config.router.subgraphUrls, ...options.subgraphUrls };
@@ -75,7 +94,11 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const dataSources = Object.fromEntries(
     composed.map((name) => [
       name,
-      new CallerSigningDataSource(urls[name] as string, signingKey, { forwardsAccessToken: name === 'assistant' }),
+      new CallerSigningDataSource(urls[name] as string, signingKey, {
+        forwardsAccessToken: name === 'assistant',
+        metrics,
+        name,
+      }),
     ]),
   );
   const gateway = new ApolloGateway({
@@ -83,16 +106,21 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     buildService: ({ name, url }) => dataSources[name] ?? new CallerSigningDataSource(url ?? '', signingKey),
     logger,
   });
+  countQueryPlanCache(gateway, metrics);
   // Variables of the bank's scalars are parsed at the edge as the subgraphs parse them.
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => useBankScalarInputs(apiSchema));
   const exposeDetails = config.env === 'development';
-  const format = (formatted: GraphQLFormattedError, error?: unknown) =>
-    formatError(tokenLimitError(formatted), { exposeDetails }, error);
-  const limits = operationLimits(config.router.limits);
+  const format = (formatted: GraphQLFormattedError, error?: unknown) => {
+    const limited = tokenLimitError(formatted);
+    if (limited !== formatted) refusals.count('tokens');
+    return formatError(limited, { exposeDetails }, error);
+  };
+  const limits = refusals.limits(operationLimits(config.router.limits));
   const rateLimiter = createRateLimiter(config.router.rateLimit, config.redisUrl, logger);
   /** Counts one operation (an HTTP request, a graphql-ws operation) of the caller against the rate limit. */
-  const admit = (caller: Caller, req: IncomingMessage): Promise<void> =>
-    rateLimiter.take(caller, clientAddress(req, config.router.rateLimit.trustedProxies));
+  const admit = refusals.admit((caller: Caller, req: IncomingMessage): Promise<void> =>
+    rateLimiter.take(caller, clientAddress(req, config.router.rateLimit.trustedProxies)),
+  );
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     parseOptions: { maxTokens: config.router.limits.maxTokens },
@@ -101,6 +129,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     introspection: !config.isProduction,
     plugins: [
       requestLoggingPlugin<RouterContext>(logger, 'info'),
+      operationMetricsPlugin<RouterContext>(metrics),
       {
         async requestDidStart() {
           return {
@@ -150,13 +179,23 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     maxTokens,
     admit,
     exposeDetails,
+    refused: (limit) => refusals.count(limit),
+    onEvent: (outcome) => refusals.event(outcome),
   });
   const multipart = multipartSubscriptions({ executor, tokenKey, maxTokens, logger });
+  // Production never serves /metrics on the public port: it has a port of its own (metricsPortOf).
+  const metricsPort = options.metricsPort === undefined ? metricsPortOf(config, 'router') : options.metricsPort;
+  const metricsServer =
+    metricsPort === undefined || metricsPort === null
+      ? undefined
+      : await startMetricsServer({ host: config.host, port: metricsPort, metrics, logger });
   const http = await startHttpServer({
     routes: {
       ...downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger, admit }),
       ...explorerRoutes({ config, logger }),
+      ...(metricsServer ? {} : { [METRICS_PATH]: metricsRoute(metrics, logger) }),
     },
+    onBodyTooLarge: () => refusals.count('body_size'),
     async intercept(request) {
       // Nesting is refused before Apollo parses: its parser and validation recurse on it.
       const text = httpOperation(request.req, request.body)?.query;
@@ -164,6 +203,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         try {
           checkNesting(text);
         } catch (error) {
+          refusals.count('nesting');
           sendHttpError(request.res, error, logger);
           return true;
         }
@@ -190,6 +230,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         accessToken,
       };
     },
+  }).catch(async (error: unknown) => {
+    await metricsServer?.close();
+    throw error;
   });
   const subscriptions = startSubscriptionServer({
     server: http.server,
@@ -205,16 +248,23 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       return response.body.singleResult;
     },
   });
+  const stopMeasuring = refusals.live(options.bus, () => ({
+    ...subscriptions.stats(),
+    multipart: multipart.count(),
+  }));
   logger.info({ url: http.url }, 'router listening');
   return {
     url: http.url,
     port: http.port,
+    metricsUrl: metricsServer?.url ?? new URL(METRICS_PATH, http.url).toString(),
     subscriptions,
     async close() {
       multipart.stopAll();
       await subscriptions.close();
       await http.close();
+      await metricsServer?.close();
       await rateLimiter.close();
+      stopMeasuring();
     },
   };
 }

@@ -106,6 +106,10 @@ export interface SubscriptionExecutorOptions {
   /** Counts one operation of the caller against the rate limit; throws RATE_LIMITED over it. */
   admit(caller: Caller, req: IncomingMessage): Promise<void>;
   exposeDetails: boolean;
+  /** Counts an operation refused before it is parsed, by the limit that refused it ("nesting", "tokens"). */
+  refused?: (limit: 'nesting' | 'tokens') => void;
+  /** Counts each subscription event: delivered to the subscriber, or dropped (not for it, or it fell behind). */
+  onEvent?: (outcome: 'delivered' | 'dropped') => void;
 }
 
 export interface SubscriptionExecutor {
@@ -277,11 +281,15 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
       checkNesting(request.query);
       document = parse(request.query, { maxTokens: options.maxTokens });
     } catch (error) {
-      if (error instanceof BankError) return format([error]);
+      if (error instanceof BankError) {
+        options.refused?.('nesting');
+        return format([error]);
+      }
       const { message, extensions } = tokenLimitError({
         message: (error as Error).message,
         extensions: { code: 'GRAPHQL_PARSE_FAILED' },
       });
+      if (extensions?.code === ErrorCode.QUERY_TOO_COMPLEX) options.refused?.('tokens');
       return format([new GraphQLError(message, { extensions })]);
     }
     let invalid: readonly GraphQLError[];
@@ -360,8 +368,10 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
     const queue: unknown[] = [];
     const control = { stopped: false, overflow: false, wake: undefined as (() => void) | undefined };
     const listener = (event: unknown) => {
-      if (queue.length >= MAX_PENDING_EVENTS) control.overflow = true;
-      else queue.push(event);
+      if (queue.length >= MAX_PENDING_EVENTS) {
+        control.overflow = true;
+        options.onEvent?.('dropped');
+      } else queue.push(event);
       control.wake?.();
     };
     const unsubscribes: Unsubscribe[] = [];
@@ -480,6 +490,7 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
             continue;
           }
           const result = await sharedResult(event, eventKey, () => resultFor(event));
+          options.onEvent?.(result ? 'delivered' : 'dropped');
           if (result) yield result;
         }
       } finally {

@@ -4,6 +4,7 @@
  * (recovery of interrupted payments, the scheduler, overdue bills, "due
  * soon" notices).
  */
+import { measureSagas } from '../../../platform/subgraph-metrics.ts';
 import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
@@ -28,8 +29,14 @@ export const billing: SubgraphDefinition<BillingServices> = {
   createServices: createBillingServices,
   // The starting list of billers on an empty database, the users it may bill and their security changes (from identity's events),
   // and the jobs; all stop when the subgraph closes, before its database.
-  onStart: async ({ orm, config, logger, bus }) => {
+  onStart: async ({ orm, config, logger, bus, metrics }) => {
     await ensureStartingBillers(orm.em.fork());
+    const stopMeasuring = measureSagas(
+      metrics,
+      orm,
+      ['bill_payment'],
+      `select 'bill_payment' as saga, lower(status) as state, count(*) as n from bill_payments group by status`,
+    );
     const stopUsers = await startKnownUsersConsumer({ orm, bus, logger, group: KNOWN_USERS_CONSUMER_GROUP });
     // Payments soon after a password, role or factor change need a second factor.
     const stopChanges = await startSecurityChangesConsumer({
@@ -51,6 +58,7 @@ export const billing: SubgraphDefinition<BillingServices> = {
       await stopErasure();
       await stopChanges();
       await stopUsers();
+      stopMeasuring();
     };
   },
   seedDemoData: seedDemoBills,

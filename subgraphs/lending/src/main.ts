@@ -4,6 +4,7 @@
  * `loanApplicationUpdated`), encrypted application documents, and loans paid
  * out and repaid through banking's holds (sagas, resumed by a recovery job).
  */
+import { measureSagas } from '../../../platform/subgraph-metrics.ts';
 import { loadSchema, type SubgraphDefinition } from '../../../platform/subgraph.ts';
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
@@ -26,7 +27,17 @@ export const lending: SubgraphDefinition<LendingServices> = {
   createServices: createLendingServices,
   // The recovery job stops when the subgraph closes, before its database.
   // So does the consumer that anonymizes erased users' data (identity's `identity.user.erased`).
-  onStart: async ({ orm, config, bus, logger }) => {
+  onStart: async ({ orm, config, bus, logger, metrics }) => {
+    // A payout has no FAILED state: a loan is DISBURSING until its money is out.
+    const stopMeasuring = measureSagas(
+      metrics,
+      orm,
+      ['loan_payout', 'loan_repayment'],
+      `select 'loan_payout' as saga, case status when 'DISBURSING' then 'pending' else 'completed' end as state,
+              count(*) as n from loans group by status
+       union all
+       select 'loan_repayment', lower(status), count(*) from loan_repayments group by status`,
+    );
     const stopRecovery = await startRecovery({ em: orm.em, banking: bankingClientFor(config, 'lending'), bus, logger });
     const stopErasure = await startErasureConsumer({
       orm,
@@ -38,6 +49,7 @@ export const lending: SubgraphDefinition<LendingServices> = {
     return async () => {
       await stopErasure();
       await stopRecovery();
+      stopMeasuring();
     };
   },
   seedDemoData: seedDemoLendingProfile,

@@ -30,6 +30,7 @@ import {
   parseDecimal,
   type Currency,
 } from '../../../../platform/money.ts';
+import { metricsOf } from '../../../../platform/metrics.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { parseId } from '../../../../platform/validation.ts';
@@ -98,6 +99,15 @@ export class Ledger {
    * recorded under this key with the same input.
    */
   async post(request: PostingRequest): Promise<LedgerTransaction> {
+    try {
+      return await this.#post(request);
+    } catch (error) {
+      if (error instanceof BankError && REFUSAL_CODES.has(error.code)) countRefusal(error.code);
+      throw error;
+    }
+  }
+
+  async #post(request: PostingRequest): Promise<LedgerTransaction> {
     const scope = idempotencyScope(this.#caller);
     if (!KEY_PATTERN.test(request.idempotencyKey)) {
       throw new BadUserInputError(
@@ -115,7 +125,8 @@ export class Ledger {
     }
     const requestHash = hashRequest(request);
 
-    return this.#em.transactional(async (em) => {
+    let posted: LedgerTransaction | undefined;
+    const tx = await this.#em.transactional(async (em) => {
       const connection = em.getConnection();
       const trx = em.getTransactionContext();
       const [{ claimed } = { claimed: false }] = await connection.execute<{ claimed: boolean }[]>(
@@ -182,10 +193,14 @@ export class Ledger {
         if (this.#events) recordEvent(em, 'banking.hold.created', eventPayload(tx, from, to));
       } else {
         writeEntries(em, tx, from, to, now, this.#events);
+        posted = tx;
       }
       em.create(IdempotencyRecord, { scope, key: request.idempotencyKey, requestHash, transactionId: tx.id });
       return tx;
     });
+    // Counted once committed: a rolled-back posting moved nothing.
+    if (posted) countPosted(posted);
+    return tx;
   }
 
   /** Posts a pending hold: moves the reserved money. Posting a posted hold returns it unchanged. */
@@ -200,7 +215,8 @@ export class Ledger {
 
   async #settleHold(id: string, target: 'POSTED' | 'VOIDED'): Promise<LedgerTransaction> {
     parseId(id, 'id');
-    return this.#em.transactional(async (em) => {
+    let posted: LedgerTransaction | undefined;
+    const settled = await this.#em.transactional(async (em) => {
       const tx = await em.findOne(LedgerTransaction, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       if (!tx) throw new NotFoundError('Transaction');
       if (tx.status === target) return tx;
@@ -214,6 +230,7 @@ export class Ledger {
       const now = this.#clock();
       if (target === 'POSTED') {
         writeEntries(em, tx, from, to, now, this.#events);
+        posted = tx;
       } else {
         tx.status = 'VOIDED';
         tx.voidedAt = now;
@@ -221,17 +238,48 @@ export class Ledger {
       }
       return tx;
     });
+    if (posted) countPosted(posted);
+    return settled;
   }
+}
+
+/** Refusals of a payment counted by `bank_payment_refusals_total` (the catalogue's codes a posting refuses with). */
+const REFUSAL_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.INSUFFICIENT_FUNDS,
+  ErrorCode.ACCOUNT_NOT_ACTIVE,
+  ErrorCode.CURRENCY_MISMATCH,
+  ErrorCode.IDEMPOTENCY_KEY_REUSED,
+  ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+  ErrorCode.STEP_UP_REQUIRED,
+  ErrorCode.FORBIDDEN,
+]);
+
+function countRefusal(code: string): void {
+  metricsOf('banking').get('paymentRefusals').labels(code).inc();
+}
+
+/** A posted transaction and its amount, by kind and currency (both bounded: enums of the ledger). */
+function countPosted(tx: LedgerTransaction): void {
+  const metrics = metricsOf('banking');
+  const kind = tx.kind.toLowerCase();
+  metrics.get('ledgerTransactions').labels(kind, tx.currency).inc();
+  metrics.get('ledgerPostedAmount').labels(kind, tx.currency).inc(Number(tx.amount));
 }
 
 /** Locks both accounts, always in ascending id order, and returns them as (from, to). */
 async function lockAccounts(em: EntityManager, fromId: string, toId: string): Promise<[Account, Account]> {
+  const started = performance.now();
   const rows = await em.find(
     Account,
     { id: { $in: [fromId, toId] } },
     // `refresh`: the request may have read these rows before; what counts is their locked state.
     { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, refresh: true },
   );
+  // The time of the SELECT ... FOR UPDATE: mostly waiting for another posting on the same accounts.
+  metricsOf('banking')
+    .get('dbLockWait')
+    .labels('accounts')
+    .observe((performance.now() - started) / 1000);
   const from = rows.find((a) => a.id === fromId);
   const to = rows.find((a) => a.id === toId);
   if (!from) throw new NotFoundError('Account', { field: 'fromAccountId' });

@@ -4,6 +4,7 @@ import { Billers } from './billers.ts';
 import { Bills } from './bills.ts';
 import { BillPayments } from './payments.ts';
 import { ScheduledPayments } from './schedules.ts';
+import { metricsOf } from '../../../../platform/metrics.ts';
 import { StepUpPolicy } from '../../../../platform/step-up.ts';
 
 export interface BillingServices {
@@ -18,7 +19,7 @@ export function createBillingServices({ em, caller, config, logger }: ServiceDep
   const saga = { em, banking: bankingClientFor(config, 'billing'), logger };
   const billers = new Billers(em, caller);
   const bills = new Bills(em, caller, billers);
-  const stepUp = new StepUpPolicy(config);
+  const stepUp = new StepUpPolicy(config, metricsOf('billing'));
   return {
     billers,
     bills,

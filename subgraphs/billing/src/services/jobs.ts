@@ -8,6 +8,7 @@
  */
 import { LockMode } from '@mikro-orm/core';
 import { recordEvent } from '../../../../platform/outbox.ts';
+import { metricsOf } from '../../../../platform/metrics.ts';
 import { startPeriodic } from '../../../../platform/periodic.ts';
 import { Bill } from '../entities/index.ts';
 import { addDays, today } from '../../../../platform/calendar.ts';
@@ -69,5 +70,5 @@ export async function runBillingJobs(deps: PaymentDeps, day: string = today()): 
 
 /** Starts the jobs; the returned function stops them (waiting for a run in progress). */
 export async function startBillingJobs(deps: PaymentDeps, intervalMs = JOB_INTERVAL_MS): Promise<() => Promise<void>> {
-  return startPeriodic('billing jobs', () => runBillingJobs(deps), intervalMs, deps.logger);
+  return startPeriodic('billing jobs', () => runBillingJobs(deps), intervalMs, deps.logger, metricsOf('billing'));
 }

@@ -12,6 +12,7 @@ import { requireCustomerAccount, type BankingClient } from '../../../../platform
 import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import {
   BadUserInputError,
+  BankError,
   ErrorCode,
   ForbiddenError,
   InvalidStateTransitionError,
@@ -19,6 +20,8 @@ import {
 } from '../../../../platform/errors.ts';
 import type { Logger } from '../../../../platform/logger.ts';
 import { PaymentRefused, paymentState, runHoldPayment } from '../../../../platform/hold-saga.ts';
+import { metricsOf } from '../../../../platform/metrics.ts';
+import { countRecovery } from '../../../../platform/subgraph-metrics.ts';
 import {
   flushKeyedRequest,
   idempotencyKeyInput,
@@ -280,12 +283,33 @@ export async function recoverPayments(deps: PaymentDeps, olderThanMs = 5_000): P
   const pending = await deps.em
     .fork()
     .find(BillPayment, { status: 'PENDING', updatedAt: { $lte: before } }, { limit: 100 });
+  const metrics = metricsOf('billing');
   for (const payment of pending) {
-    await runBillPayment(deps, payment.id).catch((error: unknown) =>
-      deps.logger.error({ err: error, paymentId: payment.id }, 'bill payment recovery failed'),
-    );
+    const after = await runBillPayment(deps, payment.id).catch((error: unknown) => {
+      deps.logger.error({ err: error, paymentId: payment.id }, 'bill payment recovery failed');
+      return null;
+    });
+    countRecovery(metrics, 'bill_payment', after?.status);
   }
   return pending.length;
+}
+
+/** Codes a payment is refused with that `bank_payment_refusals_total` counts; others are "other". */
+const PAYMENT_REFUSAL_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.INSUFFICIENT_FUNDS,
+  ErrorCode.ACCOUNT_NOT_ACTIVE,
+  ErrorCode.CURRENCY_MISMATCH,
+  ErrorCode.IDEMPOTENCY_KEY_REUSED,
+  ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+  ErrorCode.STEP_UP_REQUIRED,
+  ErrorCode.INVALID_STATE_TRANSITION,
+]);
+
+function countPaymentRefusal(code: string): void {
+  metricsOf('billing')
+    .get('paymentRefusals')
+    .labels(PAYMENT_REFUSAL_CODES.has(code) ? code : 'other')
+    .inc();
 }
 
 export class BillPayments {
@@ -334,7 +358,21 @@ export class BillPayments {
    * first (STEP_UP_REQUIRED; platform/step-up.ts): nothing is recorded until
    * it is given.
    */
+  /** Pays (part of) a bill once per idempotency key; a refusal is counted by its code (`bank_payment_refusals_total`). */
   async pay(input: unknown): Promise<BillPayment> {
+    let payment: BillPayment;
+    try {
+      payment = await this.#pay(input);
+    } catch (error) {
+      if (error instanceof BankError && PAYMENT_REFUSAL_CODES.has(error.code)) countPaymentRefusal(error.code);
+      throw error;
+    }
+    // Refused by banking after it was recorded: the payment is FAILED with banking's code.
+    if (payment.status === 'FAILED' && payment.failureCode) countPaymentRefusal(payment.failureCode);
+    return payment;
+  }
+
+  async #pay(input: unknown): Promise<BillPayment> {
     const caller = requireUser(this.#caller);
     const data = parseInput(payInput, input);
     const bill = await this.#bills.getOwn(data.billId, 'billId');

@@ -218,7 +218,7 @@ export class AuthService {
   async login(rawEmail: string, password: string): Promise<AuthPayload> {
     const address = rawEmail.trim().toLowerCase();
     const emailKey = emailKeyOf(address);
-    await this.#throttle.refuseWhileLocked(emailKey);
+    await this.#throttle.refuseWhileLocked(emailKey, true);
 
     const user = await this.#em.findOne(User, { email: address });
     const valid = user
@@ -238,7 +238,7 @@ export class AuthService {
   async completeLogin(challengeId: string, proof: SecondFactorProof): Promise<AuthPayload> {
     const id = parseId(challengeId, 'challengeId');
     const pending = await this.#em.findOne(LoginChallenge, { id });
-    if (pending?.emailKey) await this.#throttle.refuseWhileLocked(pending.emailKey);
+    if (pending?.emailKey) await this.#throttle.refuseWhileLocked(pending.emailKey, true);
     const outcome = await this.#em.transactional(async (em) => {
       const challenge = await em.findOne(LoginChallenge, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const live =

@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../../../../platform/logger.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
+import { metricsOf } from '../../../../platform/metrics.ts';
 import { startPeriodic } from '../../../../platform/periodic.ts';
 import { LoginChallenge, OidcSignIn, PasskeyChallenge } from '../entities/index.ts';
 
@@ -38,5 +39,6 @@ export function startHousekeeping(em: EntityManager, logger: Logger, intervalMs 
     },
     intervalMs,
     logger,
+    metricsOf('identity'),
   );
 }

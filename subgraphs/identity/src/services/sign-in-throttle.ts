@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../../../platform/config.ts';
 import { RateLimitedError } from '../../../../platform/errors.ts';
+import { metricsOf } from '../../../../platform/metrics.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import type { AuditEventType } from '../entities/index.ts';
 import type { AuditLog } from './audit-log.ts';
@@ -26,8 +27,11 @@ export class SignInThrottle {
     this.#audit = deps.audit;
   }
 
-  /** RATE_LIMITED while `emailKey` is locked. */
-  async refuseWhileLocked(emailKey: string): Promise<void> {
+  /**
+   * RATE_LIMITED while `emailKey` is locked; `signIn`: the refusal is of a
+   * sign-in (`bank_sign_in_failures_total{reason="locked"}`).
+   */
+  async refuseWhileLocked(emailKey: string, signIn = false): Promise<void> {
     const rows = await this.#em
       .getConnection()
       .execute<{ seconds: number }[]>(
@@ -36,6 +40,7 @@ export class SignInThrottle {
       );
     const seconds = rows[0]?.seconds;
     if (seconds !== undefined) {
+      if (signIn) metricsOf('identity').get('signInFailures').labels('locked').inc();
       throw new RateLimitedError(
         `Too many failed sign-in attempts for this email. Try again in ${seconds} seconds.`,
         seconds,
@@ -60,7 +65,7 @@ export class SignInThrottle {
     auditType: AuditEventType = 'LOGIN_FAILED',
   ): Promise<void> {
     const { loginMaxFailures, loginLockSeconds } = this.#config.auth;
-    await this.#em.transactional(async (em) => {
+    const lockedNow = await this.#em.transactional(async (em) => {
       // A failure that raced past the lock check while another one set the lock leaves the lock as it is.
       const rows = await em.getConnection().execute<{ failures: number; already_locked: boolean }[]>(
         `insert into login_throttle (email_key, failures, locked_until, updated_at) values (?, 1, null, now())
@@ -91,6 +96,17 @@ export class SignInThrottle {
       }
       this.#audit.record(em, { type: auditType, userId, details: { failures, knownAccount: userId !== null } });
       if (locked) this.#audit.record(em, { type: 'LOGIN_LOCKED', userId, details: { lockSeconds: loginLockSeconds } });
+      return locked;
     });
+    countFailure(auditType, lockedNow);
   }
+}
+
+/** The failure as the metrics count it (after its transaction committed). */
+function countFailure(auditType: AuditEventType, locked: boolean): void {
+  const metrics = metricsOf('identity');
+  if (auditType === 'LOGIN_FAILED') metrics.get('signInFailures').labels('password').inc();
+  else if (auditType === 'MFA_CHALLENGE_FAILED') metrics.get('signInFailures').labels('second_factor').inc();
+  else if (auditType === 'STEP_UP_FAILED') metrics.get('stepUps').labels('refused').inc();
+  if (locked) metrics.get('signInLocks').inc();
 }

@@ -8,6 +8,7 @@
 import { requireUser, type Caller } from '../../../../platform/caller.ts';
 import type { Config } from '../../../../platform/config.ts';
 import { BadUserInputError, MfaRequiredError } from '../../../../platform/errors.ts';
+import { metricsOf } from '../../../../platform/metrics.ts';
 import { isChallengeId, issueStepUpProof } from '../../../../platform/step-up.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { SecondFactorProof, SecondFactors } from './second-factors.ts';
@@ -41,7 +42,7 @@ export class StepUps {
       );
     }
     const privateKey = this.#config.keys.jwtPrivateKey as string;
-    return this.#factors.withFreshFactor(
+    const confirmed = await this.#factors.withFreshFactor(
       userId,
       proof,
       challengeId,
@@ -59,5 +60,7 @@ export class StepUps {
       },
       'STEP_UP_FAILED',
     );
+    metricsOf('identity').get('stepUps').labels('confirmed').inc();
+    return confirmed;
   }
 }

@@ -37,6 +37,8 @@ import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { PaymentRefused as SagaRefused, paymentState, runHoldPayment } from '../../../../platform/hold-saga.ts';
+import { metricsOf } from '../../../../platform/metrics.ts';
+import { countRecovery } from '../../../../platform/subgraph-metrics.ts';
 import { isDefiniteRefusal, ServiceCallError } from '../../../../platform/service-client.ts';
 import { Loan, LoanApplication, LoanInstallment, LoanRepayment } from '../entities/index.ts';
 import { publishApplicationUpdated } from './live.ts';
@@ -340,18 +342,22 @@ export async function recoverSagas(deps: SagaDeps, olderThanMs = 5_000): Promise
   const before = new Date(Date.now() - olderThanMs);
   const loans = await em.find(Loan, { status: 'DISBURSING', updatedAt: { $lte: before } }, { limit: 100 });
   const repayments = await em.find(LoanRepayment, { status: 'PENDING', updatedAt: { $lte: before } }, { limit: 100 });
+  const metrics = metricsOf('lending');
   for (const loan of loans) {
-    await runDisbursement(deps, loan.id).catch((error: unknown) => {
+    const after = await runDisbursement(deps, loan.id).catch((error: unknown) => {
       if (!(error instanceof SagaRefused))
         deps.logger.error({ err: error, loanId: loan.id }, 'disbursement recovery failed');
+      return null;
     });
+    countRecovery(metrics, 'loan_payout', after?.status);
   }
   for (const repayment of repayments) {
-    await runRepayment(deps, repayment.id).catch((error: unknown) => {
-      if (!(error instanceof SagaRefused)) {
-        deps.logger.error({ err: error, repaymentId: repayment.id }, 'repayment recovery failed');
-      }
+    const after = await runRepayment(deps, repayment.id).catch((error: unknown) => {
+      if (error instanceof SagaRefused) return { status: 'FAILED' as const };
+      deps.logger.error({ err: error, repaymentId: repayment.id }, 'repayment recovery failed');
+      return null;
     });
+    countRecovery(metrics, 'loan_repayment', after?.status);
   }
   return loans.length + repayments.length;
 }
