@@ -13,13 +13,13 @@
  * through exactly the calls the services make (read from docker-compose.yml,
  * whose URLs are the call graph) and nothing else.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
 import { ConfigError, loadConfig, requireForService, type Config, type SubgraphName } from '../platform/config.ts';
-import { keyEnvironment } from '../platform/keys.ts';
 import { mergeValues, renderChart, renderString, TemplateError } from './support/helm-render.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -165,14 +165,32 @@ function portNumber(pod: Pod, port: unknown): number {
   return resolved;
 }
 
-/** The Secrets an operator creates, as the README tells them: the keys of `npm run keys:env`, database and Redis URLs. */
+/**
+ * The README's recipe for the keys' Secret: `npm run --silent keys:env`, unquoted by this sed expression for
+ * `kubectl create secret generic --from-env-file`, which keeps quotes as part of a value.
+ */
+const UNQUOTE_FOR_KUBECTL = String.raw`s/^\([A-Z_]*\)="\(.*\)"$/\1=\2/`;
+
+/** The keys' Secret as that recipe makes it, read as kubectl reads an env file (`KEY=value` as is; # and blanks skipped). */
+function keysSecretByRecipe(): Record<string, string> {
+  const dotEnv = execFileSync(process.execPath, ['bin/keys-env.ts'], { cwd: root, encoding: 'utf8' });
+  const envFile = execFileSync('sed', ['-e', UNQUOTE_FOR_KUBECTL], { input: dotEnv, encoding: 'utf8' });
+  return Object.fromEntries(
+    envFile
+      .split('\n')
+      .map((line) => line.trimStart())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+const keysSecret = keysSecretByRecipe();
+
+/** The Secrets an operator creates, as the README tells them: the keys' Secret, and the database and Redis URLs. */
 function secretStore(values: Dict): Record<string, Record<string, string>> {
   const main = String(dict(values.secrets, 'secrets').name);
   const database = dict(values.database, 'database');
   const redis = dict(values.redis, 'redis');
-  const store: Record<string, Record<string, string>> = {
-    [main]: { ...keyEnvironment(), ADMIN_EMAIL: 'admin@bank.example', ADMIN_PASSWORD: 'a-long-random-password-0123' },
-  };
+  const store: Record<string, Record<string, string>> = { [main]: { ...keysSecret } };
   const put = (secret: unknown, key: unknown, value: string) => {
     const name = String(secret) === '' ? main : String(secret);
     store[name] = { ...store[name], [String(key)]: value };
@@ -560,6 +578,15 @@ describe('the Helm chart deploy/helm/bank', () => {
         });
       }
     });
+  });
+
+  it("creates the keys' Secret as the README says, with every key the services read from it", () => {
+    expect(read('README.md')).toContain(`sed -e '${UNQUOTE_FOR_KUBECTL}'`);
+    // Unquoted: kubectl would otherwise keep the quotes in the keys and no service would start.
+    expect(Object.values(keysSecret).filter((v) => v.startsWith('"'))).toEqual([]);
+    expect(Object.keys(keysSecret)).toEqual(
+      expect.arrayContaining(['JWT_PRIVATE_KEY', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']),
+    );
   });
 
   it('names the Secret an operator must create when none is given', () => {
