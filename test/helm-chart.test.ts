@@ -391,6 +391,23 @@ describe('the Helm chart deploy/helm/bank', () => {
       }
     });
 
+    it('stops gracefully: out of its Service first, then SIGTERM with time for the 30 s shutdown; spread over nodes', () => {
+      for (const pod of pods) {
+        const preStop = dict(dict(pod.container.lifecycle, 'lifecycle').preStop, 'preStop');
+        const command = list(dict(preStop.exec, 'exec').command).map(String);
+        expect({ pod: pod.role, command: command[0] }).toEqual({ pod: pod.role, command: 'sleep' });
+        // The grace period counts from the preStop hook: it must cover the pause and the service's own 30 s.
+        expect(Number(pod.spec.terminationGracePeriodSeconds)).toBeGreaterThanOrEqual(Number(command[1]) + 30);
+        const spread = list(pod.spec.topologySpreadConstraints).map((c) => dict(c, 'constraint'));
+        expect({ pod: pod.role, own: spread.some((c) => selects(c.labelSelector, pod.labels)) }).toEqual({
+          pod: pod.role,
+          own: true,
+        });
+        const others = pods.filter((p) => p !== pod && spread.some((c) => selects(c.labelSelector, p.labels)));
+        expect(others).toEqual([]);
+      }
+    });
+
     it('runs as a non-root user on a read-only root filesystem, without privileges or API credentials', () => {
       for (const pod of pods) {
         const podSecurity = dict(pod.spec.securityContext, 'pod securityContext');
@@ -648,6 +665,8 @@ describe('the Helm template renderer (test/support/helm-render.ts)', () => {
       /inline:2: function "lookup" is not supported/,
     );
     expect(() => renderString('{{ printf "%d" .n }}', data)).toThrow(/printf verb %d is not supported/);
+    expect(() => renderString('{{ .big }}', { big: 1000000 })).toThrow(/Helm prints 1000000 in exponent form/);
+    expect(() => renderString('{{ if eq .n "4001" }}{{ end }}', data)).toThrow(/incompatible types/);
     expect(() => renderString('{{ if .n }}open', data)).toThrow(/missing \{\{end\}\}/);
     expect(() => renderString('{{ .misspelt }}', data)).toThrow(/printing a missing value/);
     expect(() => renderString('{{ .m.a.b }}', data)).toThrow(/cannot read \.b of nil/);

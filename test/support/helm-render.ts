@@ -261,7 +261,15 @@ function truthy(v: Value): boolean {
 /** How `{{ x }}` prints a value; nil is refused (Helm prints it empty, which hides a misspelt key). */
 function print(v: Value, where: string): string {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') {
+    // Helm's numbers are float64, which Go prints in exponent form from a million up (1e+06) and below 0.0001.
+    const size = Math.abs(v);
+    if (!Number.isFinite(v) || size >= 1e6 || (size > 0 && size < 1e-4)) {
+      throw new TemplateError(where, `Helm prints ${v} in exponent form: quote it in the values`);
+    }
+    return String(v);
+  }
   if (v === undefined || v === null) throw new TemplateError(where, 'printing a missing value (nil)');
   throw new TemplateError(where, `printing a ${Array.isArray(v) ? 'list' : 'map'} directly (use toYaml)`);
 }
@@ -449,6 +457,9 @@ class Renderer {
         for (const a of args) {
           if (a !== undefined && a !== null && typeof a === 'object')
             this.fail(where, `${name} compares only basic values`);
+          // Go refuses to compare a string with a number, say, rather than answering false.
+          if (a !== undefined && a !== null && args[0] !== undefined && args[0] !== null && typeof a !== typeof args[0])
+            this.fail(where, `${name}: incompatible types for comparison`);
         }
         const equal = args.slice(1).some((a) => a === args[0]);
         return name === 'eq' ? equal : !equal;
