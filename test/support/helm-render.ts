@@ -162,7 +162,7 @@ interface Parsed {
 /** Parses one template file into nodes, collecting its `define`s. */
 function parseTemplate(source: string, file: string): Parsed {
   // Split into text and actions, applying `{{-` and `-}}` trimming.
-  const pieces: ({ kind: 'text'; text: string } | { kind: 'action'; body: string; where: string })[] = [];
+  const pieces: ({ kind: 'text'; text: string } | { kind: 'action'; raw: string; body: string; where: string })[] = [];
   const re = /\{\{(-\s)?([\s\S]*?)(\s-)?\}\}/g;
   let last = 0;
   let trimNext = false;
@@ -172,13 +172,13 @@ function parseTemplate(source: string, file: string): Parsed {
     if (m[1]) text = text.replace(/\s+$/, '');
     pieces.push({ kind: 'text', text });
     const line = source.slice(0, m.index).split('\n').length;
-    pieces.push({ kind: 'action', body: (m[2] ?? '').trim(), where: `${file}:${line}` });
+    pieces.push({ kind: 'action', raw: m[2] ?? '', body: (m[2] ?? '').trim(), where: `${file}:${line}` });
     trimNext = Boolean(m[3]);
     last = m.index + m[0].length;
   }
   let tail = source.slice(last);
   if (trimNext) tail = tail.replace(/^\s+/, '');
-  if (tail.includes('{{') || tail.includes('}}')) throw new TemplateError(file, 'unbalanced {{ or }}');
+  if (tail.includes('{{')) throw new TemplateError(file, 'unclosed action: {{ without }}');
   pieces.push({ kind: 'text', text: tail });
 
   const defines = new Map<string, Node[]>();
@@ -192,9 +192,10 @@ function parseTemplate(source: string, file: string): Parsed {
         if (piece.text !== '') nodes.push({ kind: 'text', text: piece.text });
         continue;
       }
-      const { body, where } = piece;
+      const { raw, body, where } = piece;
       if (body.startsWith('/*')) {
-        if (!body.endsWith('*/')) throw new TemplateError(where, 'unclosed comment');
+        // Go wants the comment right against the delimiters: {{/* */}} or {{- /* */ -}}.
+        if (!raw.startsWith('/*') || !raw.endsWith('*/')) throw new TemplateError(where, 'malformed comment');
         continue;
       }
       const keyword = /^([a-z]+)\b\s*([\s\S]*)$/.exec(body);
