@@ -606,6 +606,25 @@ describe('the Helm chart deploy/helm/bank', () => {
     );
   });
 
+  it("refuses misspelt or mistyped values by the chart's values.schema.json, naming them, as Helm does", () => {
+    const router = dict(
+      dict(dict(parse(read('deploy/helm/bank/values.yaml')), 'values').services, 'services').router,
+      'router',
+    );
+    expect(() => render([{ secret: { name: 'bank-keys' } }])).toThrow(
+      /values\.schema\.json: .*Unrecognized key: "secret"/,
+    );
+    expect(() => render([{ services: { router: { ...router, port: '4000' } } }])).toThrow(
+      /services\.router\.port: .*expected number/,
+    );
+    expect(() => render([{ env: { TRUSTED_PROXY_HOPS: 1 } }])).toThrow(/env\.TRUSTED_PROXY_HOPS: .*expected string/);
+    expect(() => render([{ podDisruptionBudget: { minAvailable: 1 } }])).toThrow(
+      /podDisruptionBudget: .*<=1 properties/,
+    );
+    // What a budget change needs: the default's key removed with null, as Helm merges values.
+    expect(() => render([{ podDisruptionBudget: { minAvailable: 1, maxUnavailable: null } }])).not.toThrow();
+  });
+
   it('names the Secret an operator must create when none is given', () => {
     expect(() => render([{ secrets: { name: '' } }])).toThrow(/secrets\.name: name the Kubernetes Secret/);
     expect(() => render([{ secrets: null }])).toThrow(TemplateError);

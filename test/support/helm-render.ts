@@ -19,13 +19,16 @@
  *   `%d` of one as `%!d(float64=1)`), eq, ne, not, and, or, upper, trunc,
  *   trimSuffix, dict, index.
  *
- * Values are merged as Helm merges them (maps deeply; a null removes a key).
+ * Values are merged as Helm merges them (maps deeply; a null removes a key)
+ * and checked, as Helm checks them, against the chart's values.schema.json
+ * (with zod's reading of JSON Schema).
  * Files under templates/ whose name starts with `_` only define templates;
  * NOTES.txt is rendered apart, as Helm does.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { z } from 'zod';
 
 type Value = unknown;
 type Dict = Record<string, Value>;
@@ -538,6 +541,20 @@ export function renderChart(chartDir: string, options: RenderOptions = {}): Rend
   const chart = parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as Dict;
   const defaults = (parse(readFileSync(path.join(chartDir, 'values.yaml'), 'utf8')) ?? {}) as Dict;
   const values = (options.values ?? []).reduce(mergeValues, defaults);
+  // Like Helm, check the merged values against the chart's values.schema.json before rendering.
+  const schemaFile = path.join(chartDir, 'values.schema.json');
+  if (existsSync(schemaFile)) {
+    const checked = z
+      .fromJSONSchema(JSON.parse(readFileSync(schemaFile, 'utf8')) as Parameters<typeof z.fromJSONSchema>[0])
+      .safeParse(values);
+    if (!checked.success) {
+      const problems = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      throw new TemplateError(
+        'values.schema.json',
+        `the values do not match the chart's schema: ${problems.join('; ')}`,
+      );
+    }
+  }
   const release = options.release ?? { name: 'bank', namespace: 'default' };
   const templatesDir = path.join(chartDir, 'templates');
   const files = readdirSync(templatesDir)
