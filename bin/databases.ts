@@ -33,15 +33,21 @@ async function answers(serverUrl: string): Promise<boolean> {
 }
 
 /**
- * The URL of every implemented subgraph's database. `create`: the embedded
+ * The URL of the database of each of `subgraphs`. `create`: the embedded
  * cluster may be initialised when it does not exist yet (a restore into a
  * fresh machine); otherwise its absence is an error saying what to do.
  */
-export async function bankDatabases(config: Config, logger: Logger, create: boolean): Promise<BankDatabases> {
-  const configured = Object.fromEntries(
-    IMPLEMENTED_SUBGRAPHS.map((n) => [n, config.subgraphs[n].databaseUrl]),
-  ) as Record<SubgraphName, string | undefined>;
-  const embeddedNeeded = IMPLEMENTED_SUBGRAPHS.some((n) => configured[n] === undefined);
+export async function bankDatabases(
+  config: Config,
+  logger: Logger,
+  create: boolean,
+  subgraphs: readonly SubgraphName[] = IMPLEMENTED_SUBGRAPHS,
+): Promise<BankDatabases> {
+  const configured = Object.fromEntries(subgraphs.map((n) => [n, config.subgraphs[n].databaseUrl])) as Record<
+    SubgraphName,
+    string | undefined
+  >;
+  const embeddedNeeded = subgraphs.some((n) => configured[n] === undefined);
   if (!embeddedNeeded) return { urls: configured as Record<SubgraphName, string>, close: async () => undefined };
   if (config.isProduction) {
     throw new Error('Production needs DATABASE_URL (or every <NAME>_DATABASE_URL): there is no embedded PostgreSQL.');
@@ -58,8 +64,9 @@ export async function bankDatabases(config: Config, logger: Logger, create: bool
     const postgres = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, logger });
     close = () => postgres.stop();
   }
-  const urls = Object.fromEntries(
-    IMPLEMENTED_SUBGRAPHS.map((n) => [n, configured[n] ?? `${serverUrl}/${n}`]),
-  ) as Record<SubgraphName, string>;
+  const urls = Object.fromEntries(subgraphs.map((n) => [n, configured[n] ?? `${serverUrl}/${n}`])) as Record<
+    SubgraphName,
+    string
+  >;
   return { urls, close };
 }

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { BackupError, readManifest, restoreDatabase } from '../platform/backup.ts';
+import { BackupError, readManifest, restoreDatabase, verifyDatabase } from '../platform/backup.ts';
 import { loadConfig, type SubgraphName } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createOrm, migrate } from '../platform/orm.ts';
@@ -68,7 +68,13 @@ async function main(): Promise<void> {
     : IMPLEMENTED_SUBGRAPHS.filter((n) => manifest.databases[n] !== undefined);
   const config = loadConfig();
   const logger = createLogger(config, 'restore');
-  const databases = await bankDatabases(config, logger, true);
+  // Damage is found before any server is touched.
+  for (const name of subgraphs) {
+    const database = manifest.databases[name];
+    if (!database) throw new BackupError(`The backup has no ${name} database (it holds ${manifest.order.join(', ')}).`);
+    await verifyDatabase(folder, name, database);
+  }
+  const databases = await bankDatabases(config, logger, true, subgraphs);
   try {
     const reports = await restoreBackup(folder, databases.urls, subgraphs);
     for (const [name, tables] of Object.entries(reports)) {
