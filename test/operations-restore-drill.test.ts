@@ -15,6 +15,7 @@
  * migrations the code lacks; `npm run restore` says so in one line.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,12 +26,12 @@ import { startStack, type RunningStack } from '../bin/stack.ts';
 import { restoreBackup } from '../bin/restore.ts';
 import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
 import { backup, BackupError, MANIFEST_FILE, type BackupManifest } from '../platform/backup.ts';
-import { bankingClientFor } from '../platform/banking-client.ts';
-import { loadConfig, type SubgraphName } from '../platform/config.ts';
+import { createBankingClient } from '../platform/banking-client.ts';
+import { loadConfig, type Config, type SubgraphName } from '../platform/config.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
 import { keyEnvironment } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
-import { recoverPayments } from '../subgraphs/billing/src/services/payments.ts';
+import { reconcilePayments, recoverPayments } from '../subgraphs/billing/src/services/payments.ts';
 import { recoverSagas } from '../subgraphs/lending/src/services/sagas.ts';
 import { addBill, billerOf, PAY_BILL } from './support/billing.ts';
 import { billingViolations, sqlOver, type Sql } from './support/faults.ts';
@@ -43,7 +44,7 @@ import {
   openAccount,
   type ApprovedApplication,
 } from './support/lending.ts';
-import { createStaff, must, signUp, type SignedUp } from './support/people.ts';
+import { createStaff, must, signIn, signUp, TEST_PASSWORD, type SignedUp } from './support/people.ts';
 import { freePort } from './support/ports.ts';
 import { postGraphQL, startTestStack, testEnv, type TestStack } from './support/stack.ts';
 
@@ -58,6 +59,7 @@ let manifest: BackupManifest;
 let postgres: RunningPostgres | undefined;
 let restored: RunningStack | undefined;
 let restoredUrls: Record<SubgraphName, string>;
+let restoredConfig: Config;
 
 interface Payer {
   user: SignedUp;
@@ -122,6 +124,14 @@ async function withClients<T>(
     await Promise.all(clients.map((c) => c.end()));
   }
 }
+
+/** The banking client of `service` on a stack started on random ports (its configuration names the default ports). */
+const bankingOf = (stack: RunningStack, service: 'billing' | 'lending') =>
+  createBankingClient({
+    url: stack.subgraphs.banking!.url,
+    service,
+    privateKey: restoredConfig.keys.serviceSigningPrivateKey!,
+  });
 
 const sqlOfStack = (stack: RunningStack) => ({
   banking: sqlOver(stack.subgraphs.banking!.orm),
@@ -221,14 +231,15 @@ test('money moving during the backup: restored into a fresh PostgreSQL and recov
   const config = loadConfig(
     testEnv(restoredUrls, keyEnvironment(bank.config.keys as Parameters<typeof keyEnvironment>[0])),
   );
+  restoredConfig = config;
   const logger = createLogger(config, 'drill');
   // Before any recovery, the restored databases disagree: billing completed payments banking never saw.
   const before = await withClients(restoredUrls, (raw) => violations(raw, false));
   expect(before.some((v) => /^bill payment .* without a posted debit \(no hold\)$/.test(v))).toBe(true);
   restored = await startStack({ config, logger, randomPorts: true });
   const sql = sqlOfStack(restored);
-  const banking = bankingClientFor(config, 'billing');
-  const lendingBanking = bankingClientFor(config, 'lending');
+  const banking = bankingOf(restored, 'billing');
+  const lendingBanking = bankingOf(restored, 'lending');
   const deadline = Date.now() + 30_000;
   let problems = await violations(sql, true);
   while (problems.length > 0 && Date.now() < deadline) {
@@ -256,6 +267,74 @@ test('money moving during the backup: restored into a fresh PostgreSQL and recov
   await sql.banking.execute(`update idempotency_keys set key = left(key, -2) where key like 'bill-payment:%-x'`);
   expect(await violations(sql, true)).toEqual([]);
 }, 120_000);
+
+/**
+ * The cases the drill's traffic does not make (its payers never run short),
+ * on the restored bank (the drill's): billing COMPLETED a payment banking
+ * lost and now refuses (the account is empty), and FAILED one whose hold
+ * banking still holds.
+ */
+test("after a restore, a lost payment banking refuses again is undone, and a failed payment's hold released", async () => {
+  const stack = restored!;
+  const url = stack.routerUrl;
+  const sql = sqlOfStack(stack);
+  const banking = bankingOf(stack, 'billing');
+  // The restored identity signs its users in with their passwords.
+  const payer = await signIn(url, 'drill-payer-0@example.com', TEST_PASSWORD);
+  const [{ funded } = { funded: '' }] = await sql.billing.execute<{ funded: string }[]>(
+    'select from_account_id as funded from bill_payments where payer_id = ? limit 1',
+    [payer.id],
+  );
+  const empty = await openAccount(url, payer, 'CHECKING');
+  const biller = await billerOf(url, payer);
+  const lostBill = await addBill(url, payer, { billerId: biller.id, amount: '50.00' });
+  const failedBill = await addBill(url, payer, { billerId: biller.id, amount: '50.00' });
+  const [lost, failed] = [randomUUID(), randomUUID()];
+  const hold = await banking.createHold({
+    from: { accountId: funded },
+    to: { system: 'BILL_SETTLEMENT' },
+    customerId: payer.id,
+    amount: '50.00',
+    kind: 'BILL_PAYMENT',
+    idempotencyKey: `bill-payment:${failed}`,
+    description: 'Bill payment',
+  });
+  const insert = `insert into bill_payments (id, bill_id, payer_id, from_account_id, amount, currency, status, hold_id,
+      applied_at, failure_code, created_at, updated_at, settled_at)
+    values (?, ?, ?, ?, 5000, 'USD', ?, ?, ?, ?, now(), now(), now())`;
+  await sql.billing.execute(insert, [lost, lostBill, payer.id, empty, 'COMPLETED', randomUUID(), new Date(), null]);
+  await sql.billing.execute(`update bills set paid = 5000, status = 'PAID' where id = ?`, [lostBill]);
+  await sql.billing.execute(insert, [failed, failedBill, payer.id, funded, 'FAILED', hold.id, null, 'INTERNAL']);
+  await sql.billing.execute(
+    `insert into outbox_events (id, type, payload, occurred_at) values (?, 'billing.payment.failed', ?, now())`,
+    [randomUUID(), JSON.stringify({ paymentId: failed })],
+  );
+
+  const outcomes = await reconcilePayments({
+    em: stack.subgraphs.billing!.orm.em,
+    banking,
+    logger: createLogger(restoredConfig, 'drill'),
+  });
+  expect([outcomes.UNDONE, outcomes.REDRIVEN, outcomes.UNRESOLVED]).toEqual([1, undefined, undefined]);
+  const payments = await sql.billing.execute<{ id: string; status: string; failure_code: string | null }[]>(
+    'select id, status, failure_code from bill_payments where id in (?, ?) order by id = ?',
+    [lost, failed, failed],
+  );
+  expect(payments.map((p) => [p.status, p.failure_code])).toEqual([
+    ['FAILED', 'INSUFFICIENT_FUNDS'],
+    ['FAILED', 'INTERNAL'],
+  ]);
+  const [bill] = await sql.billing.execute<{ paid: string; status: string }[]>(
+    'select paid::text as paid, status from bills where id = ?',
+    [lostBill],
+  );
+  expect(bill).toEqual({ paid: '0', status: 'DUE' });
+  const [tx] = await sql.banking.execute<{ status: string }[]>('select status from transactions where id = ?', [
+    hold.id,
+  ]);
+  expect(tx?.status).toBe('VOIDED');
+  expect(await violations(sql, true)).toEqual([]);
+});
 
 describe('a restore refuses', () => {
   const refusal = async (work: () => Promise<unknown>) => {
