@@ -23,7 +23,8 @@ runCommand(async () => {
       const rows = db?.tables.reduce((sum, t) => sum + t.rows, 0) ?? 0;
       console.log(`  ${name}: ${rows} rows in ${db?.tables.length ?? 0} tables, snapshot ${db?.snapshotAt}`);
     }
-    console.log(`Backup written to ${out}`);
+    const times = manifest.order.map((n) => Date.parse(manifest.databases[n]?.snapshotAt ?? ''));
+    console.log(`Backup written to ${out}; its snapshots are ${Math.max(...times) - Math.min(...times)} ms apart.`);
   } finally {
     await databases.close();
   }

@@ -10,9 +10,10 @@
  * README's "Operations".
  *
  * Each database is read in one REPEATABLE READ READ ONLY transaction: one
- * snapshot, consistent within the database. The databases are read one
- * after the other, banking first (see {@link BACKUP_ORDER}), so they are NOT
- * one instant; the sagas' recovery reconciles what lies between.
+ * snapshot, consistent within the database. The six snapshots are taken one
+ * right after the other, banking first (see {@link BACKUP_ORDER}), before
+ * any is read: milliseconds apart, but NOT one instant; the sagas' recovery
+ * reconciles what lies between.
  *
  * Rows are written as PostgreSQL's own `row_to_json`, one table per file
  * (JSON lines), never parsed in JavaScript: numerics and bigints keep every
@@ -123,8 +124,8 @@ export interface BackupOptions {
   databases: Partial<Record<SubgraphName, string>>;
   /** The folder to write (created; must not hold a manifest yet). */
   out: string;
-  /** Called after each database's snapshot is written (the restore drill lets traffic land between them). */
-  afterDatabase?: (name: SubgraphName) => Promise<void>;
+  /** Called after each database's snapshot is taken, before the next one (the restore drill lets traffic land between them). */
+  afterSnapshot?: (name: SubgraphName) => Promise<void>;
 }
 
 /** Backs every database of `options.databases` up into `options.out`; returns the manifest written. */
@@ -137,9 +138,25 @@ export async function backup(options: BackupOptions): Promise<BackupManifest> {
   const startedAt = new Date().toISOString();
   const names = BACKUP_ORDER.filter((n) => options.databases[n] !== undefined);
   const databases: Record<string, DatabaseBackup> = {};
-  for (const name of names) {
-    databases[name] = await backupDatabase(name, options.databases[name] as string, out);
-    await options.afterDatabase?.(name);
+  // Every snapshot first, one right after the other (milliseconds apart, whatever the size of the data), then
+  // each is read: the databases differ by the time between their snapshots, not by the time it takes to read them.
+  const clients = await Promise.allSettled(
+    names.map((name) => connect(options.databases[name] as string, `the ${name} database`)),
+  );
+  try {
+    const connected = clients.map((c) => {
+      if (c.status === 'rejected') throw c.reason;
+      return c.value;
+    });
+    const snapshots: Snapshot[] = [];
+    for (const [i, name] of names.entries()) {
+      snapshots.push(await takeSnapshot(name, connected[i] as pg.Client));
+      await options.afterSnapshot?.(name);
+    }
+    for (const snapshot of snapshots) databases[snapshot.name] = await readSnapshot(snapshot, out);
+  } finally {
+    const open = clients.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
+    await Promise.all(open.map((client) => client.end().catch(() => undefined)));
   }
   const manifest: BackupManifest = {
     format: BACKUP_FORMAT,
@@ -154,36 +171,43 @@ export async function backup(options: BackupOptions): Promise<BackupManifest> {
   return manifest;
 }
 
-async function backupDatabase(name: SubgraphName, url: string, out: string): Promise<DatabaseBackup> {
-  const client = await connect(url, `the ${name} database`);
-  try {
-    await client.query('begin isolation level repeatable read read only');
-    // The first statement takes the snapshot: everything below reads that one instant.
-    const { rows: info } = await client.query<{ at: Date; version: string }>(
-      `select clock_timestamp() as at, current_setting('server_version') as version`,
-    );
-    const hasMigrations = await client.query<{ present: boolean }>(`select to_regclass($1) is not null as present`, [
-      `public.${MIGRATIONS_TABLE}`,
-    ]);
-    if (!hasMigrations.rows[0]?.present) {
-      throw new BackupError(`The ${name} database has never been migrated: there is nothing of the bank's to back up.`);
-    }
-    const { rows: migrations } = await client.query<{ name: string }>(
-      `select name from ${MIGRATIONS_TABLE} order by id`,
-    );
-    await mkdir(path.join(out, name), { recursive: true });
-    const tables = [];
-    for (const table of await tablesOf(client)) tables.push(await backupTable(client, name, table, out));
-    await client.query('commit');
-    return {
-      snapshotAt: (info[0]?.at ?? new Date()).toISOString(),
-      serverVersion: info[0]?.version ?? 'unknown',
-      migrations: migrations.map((m) => m.name),
-      tables,
-    };
-  } finally {
-    await client.end().catch(() => undefined);
+/** One database's open snapshot: a REPEATABLE READ READ ONLY transaction whose first statement has run. */
+interface Snapshot {
+  name: SubgraphName;
+  client: pg.Client;
+  at: Date;
+  version: string;
+}
+
+/** Opens the transaction of `client` and takes its snapshot. */
+async function takeSnapshot(name: SubgraphName, client: pg.Client): Promise<Snapshot> {
+  await client.query('begin isolation level repeatable read read only');
+  // The first statement takes the snapshot: everything read in this transaction is that one instant.
+  const { rows } = await client.query<{ at: Date; version: string }>(
+    `select clock_timestamp() as at, current_setting('server_version') as version`,
+  );
+  return { name, client, at: rows[0]?.at ?? new Date(), version: rows[0]?.version ?? 'unknown' };
+}
+
+async function readSnapshot(snapshot: Snapshot, out: string): Promise<DatabaseBackup> {
+  const { name, client } = snapshot;
+  const hasMigrations = await client.query<{ present: boolean }>(`select to_regclass($1) is not null as present`, [
+    `public.${MIGRATIONS_TABLE}`,
+  ]);
+  if (!hasMigrations.rows[0]?.present) {
+    throw new BackupError(`The ${name} database has never been migrated: there is nothing of the bank's to back up.`);
   }
+  const { rows: migrations } = await client.query<{ name: string }>(`select name from ${MIGRATIONS_TABLE} order by id`);
+  await mkdir(path.join(out, name), { recursive: true });
+  const tables = [];
+  for (const table of await tablesOf(client)) tables.push(await backupTable(client, name, table, out));
+  await client.query('commit');
+  return {
+    snapshotAt: snapshot.at.toISOString(),
+    serverVersion: snapshot.version,
+    migrations: migrations.map((m) => m.name),
+    tables,
+  };
 }
 
 async function backupTable(client: pg.Client, database: string, table: string, out: string) {
