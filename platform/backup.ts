@@ -134,7 +134,8 @@ export async function backup(options: BackupOptions): Promise<BackupManifest> {
   if (await stat(path.join(out, MANIFEST_FILE)).catch(() => null)) {
     throw new BackupError(`${out} already holds a backup; give another --out.`);
   }
-  await mkdir(out, { recursive: true });
+  // The backup holds every customer's data: readable by its owner only.
+  await mkdir(out, { recursive: true, mode: 0o700 });
   const startedAt = new Date().toISOString();
   const names = BACKUP_ORDER.filter((n) => options.databases[n] !== undefined);
   const databases: Record<string, DatabaseBackup> = {};
@@ -167,7 +168,7 @@ export async function backup(options: BackupOptions): Promise<BackupManifest> {
     databases,
   };
   // Written last: a folder without a manifest is an unfinished backup.
-  await writeFile(path.join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(path.join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
   return manifest;
 }
 
@@ -198,7 +199,7 @@ async function readSnapshot(snapshot: Snapshot, out: string): Promise<DatabaseBa
     throw new BackupError(`The ${name} database has never been migrated: there is nothing of the bank's to back up.`);
   }
   const { rows: migrations } = await client.query<{ name: string }>(`select name from ${MIGRATIONS_TABLE} order by id`);
-  await mkdir(path.join(out, name), { recursive: true });
+  await mkdir(path.join(out, name), { recursive: true, mode: 0o700 });
   const tables = [];
   for (const table of await tablesOf(client)) tables.push(await backupTable(client, name, table, out));
   await client.query('commit');
@@ -212,7 +213,7 @@ async function readSnapshot(snapshot: Snapshot, out: string): Promise<DatabaseBa
 
 async function backupTable(client: pg.Client, database: string, table: string, out: string) {
   const file = `${database}/${table}.jsonl`;
-  const stream = createWriteStream(path.join(out, file));
+  const stream = createWriteStream(path.join(out, file), { mode: 0o600 });
   const hash = createHash('sha256');
   let rows = 0;
   let bytes = 0;
