@@ -1,6 +1,6 @@
 /**
  * The restore drill (README, "Disaster recovery"): money moves through the
- * bank (transfers, bill payments, loan payouts) while `npm run backup`'s
+ * bank (transfers, bill payments, loan payouts and repayments) while `npm run backup`'s
  * backup takes its snapshots, with traffic landing between them (the drill
  * widens the gaps); the backup is restored into a fresh embedded PostgreSQL,
  * the bank started on it, and its recovery jobs reconcile the databases.
@@ -42,6 +42,7 @@ import {
   deposit,
   lendingViolations,
   openAccount,
+  REPAY,
   type ApprovedApplication,
 } from './support/lending.ts';
 import { createStaff, must, signIn, signUp, TEST_PASSWORD, type SignedUp } from './support/people.ts';
@@ -173,11 +174,11 @@ test('money moving during the backup: restored into a fresh PostgreSQL and recov
   const banker = await bankerWithProfile(url, 'drill-banker');
   const officer = await createStaff(url, 'drill-officer', 'RISK_OFFICER');
   const loans: ApprovedApplication[] = [];
-  for (let i = 0; i < 4; i += 1) loans.push(await approvedApplication(url, `drill-borrower-${i}`, banker, officer));
+  for (let i = 0; i < 3; i += 1) loans.push(await approvedApplication(url, `drill-borrower-${i}`, banker, officer));
 
   // Traffic: three loops until the backup ends, each request a real one through the router.
   let running = true;
-  const done = { payments: 0, transfers: 0, payouts: 0 };
+  const done = { payments: 0, transfers: 0, payouts: 0, repayments: 0 };
   const pay = async (p: Payer) => {
     for (let n = 0; running; n += 1) {
       const r = await postGraphQL(
@@ -199,16 +200,29 @@ test('money moving during the backup: restored into a fresh PostgreSQL and recov
       done.transfers += 1;
     }
   };
-  const payOut = async () => {
-    for (const loan of loans) {
-      if (!running) break;
-      const input = { applicationId: loan.applicationId, disbursementAccountId: loan.account, idempotencyKey: 'drill' };
-      await must(url, ACCEPT, { input }, loan.owner.token);
-      done.payouts += 1;
-      await sleep(BETWEEN_SNAPSHOTS_MS / 3);
+  /** Each loan, once paid out, is repaid 10.00 at a time from the account it was paid into. */
+  const repay = async (loan: ApprovedApplication, loanId: string) => {
+    for (let n = 0; running; n += 1) {
+      const input = { loanId, fromAccountId: loan.account, amount: '10.00', idempotencyKey: `r-${n}` };
+      const r = await postGraphQL(url, REPAY, { input }, loan.owner.token);
+      if (r.errors) throw new Error(`repayLoan: ${JSON.stringify(r.errors)}`);
+      done.repayments += 1;
     }
   };
-  const traffic = Promise.all([...payers.map(pay), transfer(), payOut()]);
+  const repaying: Promise<void>[] = [];
+  const payOut = async (loan: ApprovedApplication) => {
+    const input = { applicationId: loan.applicationId, disbursementAccountId: loan.account, idempotencyKey: 'drill' };
+    const { acceptLoanOffer } = await must<{ acceptLoanOffer: { id: string } }>(
+      url,
+      ACCEPT,
+      { input },
+      loan.owner.token,
+    );
+    done.payouts += 1;
+    repaying.push(repay(loan, acceptLoanOffer.id));
+  };
+  for (const loan of loans.slice(0, 2)) await payOut(loan);
+  const traffic = Promise.all([...payers.map(pay), transfer()]).then(() => Promise.all(repaying));
   await sleep(300);
   const seen: number[] = [];
   manifest = await backup({
@@ -216,7 +230,9 @@ test('money moving during the backup: restored into a fresh PostgreSQL and recov
     out: folder,
     // A real backup takes its snapshots milliseconds apart; the drill widens the gaps where the sagas cross.
     afterSnapshot: async (name) => {
-      seen.push(done.payments + done.transfers + done.payouts);
+      seen.push(done.payments + done.transfers + done.payouts + done.repayments);
+      // A payout between banking's snapshot and lending's: lending will know a loan banking never paid out.
+      if (name === 'banking') await payOut(loans[2]!);
       if (name === 'banking' || name === 'lending') await sleep(BETWEEN_SNAPSHOTS_MS);
     },
   });
@@ -225,7 +241,7 @@ test('money moving during the backup: restored into a fresh PostgreSQL and recov
   // Traffic landed between the first snapshots (banking, lending, billing).
   expect(seen[1]! - seen[0]!).toBeGreaterThan(0);
   expect(seen[2]! - seen[1]!).toBeGreaterThan(0);
-  expect(done.payouts).toBeGreaterThan(0);
+  expect(done.repayments).toBeGreaterThan(0);
 
   // A fresh PostgreSQL, the backup restored into it.
   postgres = await startEmbeddedPostgres({
@@ -260,6 +276,7 @@ test('money moving during the backup: restored into a fresh PostgreSQL and recov
   // Before any recovery, the restored databases disagree: billing completed payments banking never saw.
   const before = await withClients(restoredUrls, (raw) => violations(raw, false));
   expect(before.some((v) => /^bill payment .* without a posted debit \(no hold\)$/.test(v))).toBe(true);
+  expect(before.filter((v) => /^loan .* is ACTIVE without a posted disbursement$/.test(v))).toHaveLength(1);
   restored = await startStack({ config, logger, randomPorts: true });
   const sql = sqlOfStack(restored);
   const banking = bankingOf(restored, 'billing');
