@@ -179,9 +179,9 @@ async function postOrHoldAgain(
 
 /**
  * How far back, in a service's own history, {@link reconcileSettled} looks:
- * from its newest settled payment. A restore's databases were read one after
- * the other within seconds or minutes (platform/backup.ts); an hour covers
- * that with room to spare.
+ * from its newest settled payment. `npm run backup` takes the databases'
+ * snapshots milliseconds apart (platform/backup.ts); an hour also covers
+ * backups of single databases taken minutes apart.
  */
 export const RECONCILE_WINDOW_MS = 60 * 60 * 1000;
 
@@ -204,8 +204,12 @@ export interface SettledPayment {
   undo?(code: string, reason: string): Promise<void>;
 }
 
-/** What {@link reconcileSettled} found: in agreement, made to agree, or left to an operator (logged). */
-export type Reconciliation = 'AGREED' | 'REDRIVEN' | 'RELEASED' | 'UNDONE' | 'UNRESOLVED';
+/**
+ * What {@link reconcileSettled} found: in agreement (a FAILED payment's hold
+ * released counts here: voiding is idempotent, so a first void and a repeat
+ * look alike), made to agree, undone, or left to an operator (logged).
+ */
+export type Reconciliation = 'AGREED' | 'REDRIVEN' | 'UNDONE' | 'UNRESOLVED';
 
 /**
  * Brings banking in line with a payment its service settled, after the two
