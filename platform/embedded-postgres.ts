@@ -25,6 +25,9 @@ const HOST = '127.0.0.1';
 /** PostgreSQL's lock file in its data folder: the postmaster's pid on the first line. */
 const LOCK_FILE = 'postmaster.pid';
 
+/** URL of the embedded server on `port` (no database), whether or not it runs. */
+export const embeddedServerUrl = (port: number): string => `postgres://${USER}:${PASSWORD}@${HOST}:${port}`;
+
 export interface EmbeddedPostgresOptions {
   /** Folder of the cluster's data; created on first start. */
   dataDir: string;
@@ -254,7 +257,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw startFailure(error, recent, dataDir, port);
   }
 
-  const serverUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
+  const serverUrl = embeddedServerUrl(port);
   const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
     await client.connect();

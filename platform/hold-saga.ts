@@ -104,8 +104,9 @@ export async function runHoldPayment(
         applied = true;
       }
     }
-    await banking.postHold(holdId);
-    await steps.complete(holdId);
+    const posted = await postOrHoldAgain(banking, steps, holdId);
+    if (posted === null) return 'FAILED';
+    await steps.complete(posted);
     return 'COMPLETED';
   } catch (error) {
     if (error instanceof PaymentRefused) throw error;
@@ -141,4 +142,132 @@ export async function runHoldPayment(
     }
     throw error;
   }
+}
+
+/**
+ * Step 3. Banking answers NOT_FOUND for a hold the payment names when its
+ * database was restored from before the hold was made (README, "Disaster
+ * recovery"): step 1 is made again under the same key, then posted. When
+ * banking refuses it now (the money is no longer there), the applied payment
+ * is undone (`revert`) and null returned. Returns the posted hold's id.
+ */
+async function postOrHoldAgain(
+  banking: BankingClient,
+  steps: HoldPaymentSteps,
+  holdId: string,
+): Promise<string | null> {
+  try {
+    await banking.postHold(holdId);
+    return holdId;
+  } catch (error) {
+    if (!(isDefiniteRefusal(error) && error.code === ErrorCode.NOT_FOUND)) throw error;
+  }
+  let again;
+  try {
+    again = await banking.createHold(steps.hold);
+  } catch (error) {
+    if (!isDefiniteRefusal(error) || !steps.revert) throw error;
+    await steps.revert(
+      error.code,
+      `The payment was lost when the bank's databases were restored and could not be taken again: ${error.message}`,
+    );
+    return null;
+  }
+  await banking.postHold(again.id);
+  return again.id;
+}
+
+/**
+ * How far back, in a service's own history, {@link reconcileSettled} looks:
+ * from its newest settled payment. `npm run backup` takes the databases'
+ * snapshots milliseconds apart (platform/backup.ts); an hour also covers
+ * backups of single databases taken minutes apart.
+ */
+export const RECONCILE_WINDOW_MS = 60 * 60 * 1000;
+
+/** A payment the service considers settled, and the hold it made (or would make) in banking. */
+export interface SettledPayment {
+  what: string;
+  id: string;
+  status: 'COMPLETED' | 'FAILED';
+  holdId: string | null;
+  /** The saga's step 1, exactly as it ran (same key, same request): banking answers with the hold it has. */
+  hold: CreateHoldRequest;
+  /** Records the hold that now carries a COMPLETED payment, when it is not the one recorded. */
+  rebind(holdId: string): Promise<void>;
+  /**
+   * Undoes a COMPLETED payment that banking no longer has and refuses to take
+   * again (the account is gone or short): what the payment applied is
+   * reverted and it becomes FAILED with the reason. Without it, the case is
+   * only logged for an operator.
+   */
+  undo?(code: string, reason: string): Promise<void>;
+}
+
+/**
+ * What {@link reconcileSettled} found: in agreement (a FAILED payment's hold
+ * released counts here: voiding is idempotent, so a first void and a repeat
+ * look alike), made to agree, undone, or left to an operator (logged).
+ */
+export type Reconciliation = 'AGREED' | 'REDRIVEN' | 'UNDONE' | 'UNRESOLVED';
+
+/**
+ * Brings banking in line with a payment its service settled, after the two
+ * databases were restored from different moments (banking's backup is taken
+ * first, so banking may lag): a COMPLETED payment whose posting banking lacks
+ * is taken again under its own idempotency key (banking holds a pending hold:
+ * posted; no hold: made and posted), or undone when banking refuses it; a
+ * FAILED payment's hold that banking still holds is released. Every call is
+ * one the saga itself makes, idempotent: on databases that agree it changes
+ * nothing. A transient failure of banking throws (the next run tries again).
+ */
+export async function reconcileSettled(
+  banking: BankingClient,
+  logger: Logger,
+  payment: SettledPayment,
+): Promise<Reconciliation> {
+  const context = { id: payment.id };
+  if (payment.status === 'FAILED') {
+    if (payment.holdId === null) return 'AGREED';
+    try {
+      const outcome = await voidUnlessPosted(banking, payment.holdId);
+      if (outcome === 'POSTED') {
+        logger.error(context, `${payment.what}: FAILED but banking posted its hold; an operator must refund it`);
+        return 'UNRESOLVED';
+      }
+      return 'AGREED';
+    } catch (error) {
+      // Banking never had the hold (its backup is older than the hold): nothing is reserved.
+      if (isDefiniteRefusal(error) && error.code === ErrorCode.NOT_FOUND) return 'AGREED';
+      throw error;
+    }
+  }
+  let hold;
+  try {
+    hold = await banking.createHold(payment.hold);
+  } catch (error) {
+    if (!isDefiniteRefusal(error)) throw error;
+    if (!payment.undo) {
+      logger.error(
+        { ...context, code: error.code },
+        `${payment.what}: COMPLETED, banking lost it and refuses it again`,
+      );
+      return 'UNRESOLVED';
+    }
+    await payment.undo(
+      error.code,
+      `The payment was lost when the bank's databases were restored and could not be taken again: ${error.message}`,
+    );
+    logger.warn({ ...context, code: error.code }, `${payment.what}: lost in a restore, undone`);
+    return 'UNDONE';
+  }
+  if (hold.status === 'VOIDED') {
+    logger.error(context, `${payment.what}: COMPLETED but banking voided its hold; an operator must settle it`);
+    return 'UNRESOLVED';
+  }
+  const agreed = hold.status === 'POSTED' && hold.id === payment.holdId;
+  if (hold.status === 'PENDING') await banking.postHold(hold.id);
+  if (hold.id !== payment.holdId) await payment.rebind(hold.id);
+  if (!agreed) logger.warn(context, `${payment.what}: banking lagged its record (a restore), posted again`);
+  return agreed ? 'AGREED' : 'REDRIVEN';
 }

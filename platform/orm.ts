@@ -63,14 +63,15 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
 const MIGRATION_LOCK_KEY = 727_001;
 
 /**
- * Applies pending migrations, once even if several instances start at once.
+ * Applies pending migrations, once even if several instances start at once;
+ * with `to`, only up to and including that one (a restore: platform/backup.ts).
  * @returns the names of the migrations applied.
  */
-export async function migrate(orm: MikroORM): Promise<string[]> {
+export async function migrate(orm: MikroORM, to?: string): Promise<string[]> {
   const connection = orm.em.getConnection();
   return connection.transactional(async (trx) => {
     await connection.execute('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY], 'all', trx);
-    const applied = await orm.migrator.up();
+    const applied = await orm.migrator.up(to === undefined ? undefined : { to });
     return applied.map((m) => m.name);
   });
 }

@@ -417,8 +417,11 @@ export async function repaymentState(bank: TestStack, loanId: string, accountId:
  *   up to; a loan is PAID_OFF exactly when nothing is owed.
  */
 export async function sagaInvariantViolations(bank: TestStack, settled = true): Promise<string[]> {
-  const lending = sqlOf(bank, 'lending');
-  const banking = sqlOf(bank, 'banking');
+  return lendingViolations(sqlOf(bank, 'lending'), sqlOf(bank, 'banking'), settled);
+}
+
+/** {@link sagaInvariantViolations} over any two databases (a restored bank's: test/operations-restore-drill.test.ts). */
+export async function lendingViolations(lending: Sql, banking: Sql, settled = true): Promise<string[]> {
   const problems = await ledgerViolations(banking);
 
   const txs = await banking.execute<

@@ -12,7 +12,7 @@ import { metricsOf } from '../../../../platform/metrics.ts';
 import { startPeriodic } from '../../../../platform/periodic.ts';
 import { Bill } from '../entities/index.ts';
 import { addDays, today } from '../../../../platform/calendar.ts';
-import { billEvent, recoverPayments, remainingOf, type PaymentDeps } from './payments.ts';
+import { billEvent, reconcilePayments, recoverPayments, remainingOf, type PaymentDeps } from './payments.ts';
 import { runDueSchedules } from './schedules.ts';
 import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
 
@@ -68,7 +68,24 @@ export async function runBillingJobs(deps: PaymentDeps, day: string = today()): 
   await sendDueNotices(deps, day);
 }
 
-/** Starts the jobs; the returned function stops them (waiting for a run in progress). */
+/**
+ * Starts the jobs; the returned function stops them (waiting for a run in
+ * progress). The first runs also reconcile recent payments with banking
+ * (a start after a restore), until that once succeeds.
+ */
 export async function startBillingJobs(deps: PaymentDeps, intervalMs = JOB_INTERVAL_MS): Promise<() => Promise<void>> {
-  return startPeriodic('billing jobs', () => runBillingJobs(deps), intervalMs, deps.logger, metricsOf('billing'));
+  let reconciled = false;
+  const run = async () => {
+    if (!reconciled) {
+      try {
+        const outcomes = await reconcilePayments(deps);
+        reconciled = true;
+        if (Object.keys(outcomes).some((o) => o !== 'AGREED')) deps.logger.warn({ outcomes }, 'payments reconciled');
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'payment reconciliation failed, will retry');
+      }
+    }
+    await runBillingJobs(deps);
+  };
+  return startPeriodic('billing jobs', run, intervalMs, deps.logger, metricsOf('billing'));
 }

@@ -8,7 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import { z } from 'zod';
-import { requireCustomerAccount, type BankingClient } from '../../../../platform/banking-client.ts';
+import {
+  requireCustomerAccount,
+  type BankingClient,
+  type CreateHoldRequest,
+} from '../../../../platform/banking-client.ts';
 import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import {
   BadUserInputError,
@@ -19,7 +23,14 @@ import {
   NotFoundError,
 } from '../../../../platform/errors.ts';
 import type { Logger } from '../../../../platform/logger.ts';
-import { PaymentRefused, paymentState, runHoldPayment } from '../../../../platform/hold-saga.ts';
+import {
+  PaymentRefused,
+  paymentState,
+  RECONCILE_WINDOW_MS,
+  reconcileSettled,
+  runHoldPayment,
+  type Reconciliation,
+} from '../../../../platform/hold-saga.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
 import { countRecovery } from '../../../../platform/subgraph-metrics.ts';
 import {
@@ -125,15 +136,7 @@ export async function runBillPayment(deps: PaymentDeps, paymentId: string): Prom
       what: 'bill payment',
       id: payment.id,
       load: async () => paymentState(await deps.em.fork().findOne(BillPayment, { id: paymentId }, { refresh: true })),
-      hold: {
-        from: { accountId: payment.fromAccountId },
-        to: { system: 'BILL_SETTLEMENT' },
-        customerId: payment.payerId,
-        amount: fromMinorUnits(payment.amount, payment.currency as Currency),
-        kind: 'BILL_PAYMENT',
-        idempotencyKey: paymentKey(payment.id),
-        description: 'Bill payment',
-      },
+      hold: holdOf(payment),
       apply: (holdId) => applyToBill(deps, payment.id, holdId),
       fail: (code, reason) => failPayment(deps, payment.id, code, reason),
       complete: (holdId) => completePayment(deps, payment.id, holdId),
@@ -145,6 +148,19 @@ export async function runBillPayment(deps: PaymentDeps, paymentId: string): Prom
     if (!(error instanceof PaymentRefused)) throw error;
   }
   return em.findOne(BillPayment, { id: paymentId }, { refresh: true });
+}
+
+/** The hold of a payment's saga (step 1): the same request every time, so banking answers with the same hold. */
+function holdOf(payment: BillPayment): CreateHoldRequest {
+  return {
+    from: { accountId: payment.fromAccountId },
+    to: { system: 'BILL_SETTLEMENT' },
+    customerId: payment.payerId,
+    amount: fromMinorUnits(payment.amount, payment.currency as Currency),
+    kind: 'BILL_PAYMENT',
+    idempotencyKey: paymentKey(payment.id),
+    description: 'Bill payment',
+  };
 }
 
 /** Records the payment on the bill under the bill's lock; a refusal when it no longer fits. */
@@ -310,6 +326,62 @@ function countPaymentRefusal(code: string): void {
     .get('paymentRefusals')
     .labels(PAYMENT_REFUSAL_CODES.has(code) ? code : 'other')
     .inc();
+}
+
+/**
+ * After a restore (README, "Disaster recovery"): checks every payment
+ * settled in the last {@link RECONCILE_WINDOW_MS} of billing's own history
+ * against banking, which may lag it (platform/hold-saga.ts
+ * `reconcileSettled`). A COMPLETED payment banking refuses to take again is
+ * undone: the bill owes it again, the payment is FAILED. Returns what it
+ * found, by outcome.
+ */
+export async function reconcilePayments(
+  deps: PaymentDeps,
+  windowMs = RECONCILE_WINDOW_MS,
+): Promise<Partial<Record<Reconciliation, number>>> {
+  const em = deps.em.fork();
+  const [row] = await em
+    .getConnection()
+    .execute<{ newest: Date | null }[]>(
+      `select max(updated_at) as newest from bill_payments where status in ('COMPLETED', 'FAILED')`,
+    );
+  const outcomes: Partial<Record<Reconciliation, number>> = {};
+  if (!row?.newest) return outcomes;
+  const since = new Date(new Date(row.newest).getTime() - windowMs);
+  const settled = await em.find(
+    BillPayment,
+    { status: { $in: ['COMPLETED', 'FAILED'] }, updatedAt: { $gte: since } },
+    { orderBy: { updatedAt: 'asc' } },
+  );
+  for (const payment of settled) {
+    const outcome = await reconcileSettled(deps.banking, deps.logger, {
+      what: 'bill payment',
+      id: payment.id,
+      status: payment.status as 'COMPLETED' | 'FAILED',
+      holdId: payment.holdId ?? null,
+      hold: holdOf(payment),
+      rebind: (holdId) =>
+        settle(deps, payment.id, async (_em, locked) => {
+          locked.holdId = holdId;
+        }),
+      undo: (code, reason) => undoCompleted(deps, payment.id, code, reason),
+    });
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  }
+  return outcomes;
+}
+
+/** A COMPLETED payment that banking lost and refuses again: the bill owes it again; the payment FAILED. */
+async function undoCompleted(deps: PaymentDeps, paymentId: string, code: string, reason: string): Promise<void> {
+  await settle(deps, paymentId, async (em, payment, bill) => {
+    if (payment.status !== 'COMPLETED') return;
+    bill.paid -= payment.amount;
+    await refreshStatus(em, bill);
+    payment.appliedAt = null;
+    payment.holdId = null;
+    await settleFailed(em, payment, bill, code, reason);
+  });
 }
 
 export class BillPayments {

@@ -29,14 +29,27 @@
  * one posted transfer, a FAILED one none.
  */
 import { LockMode } from '@mikro-orm/core';
-import { voidUnlessPosted, type BankingClient, type HoldView } from '../../../../platform/banking-client.ts';
+import {
+  voidUnlessPosted,
+  type BankingClient,
+  type CreateHoldRequest,
+  type HoldView,
+} from '../../../../platform/banking-client.ts';
 import { ErrorCode, type ErrorDetails } from '../../../../platform/errors.ts';
 import type { EventBus } from '../../../../platform/event-bus.ts';
 import type { Logger } from '../../../../platform/logger.ts';
 import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
-import { PaymentRefused as SagaRefused, paymentState, runHoldPayment } from '../../../../platform/hold-saga.ts';
+import {
+  PaymentRefused as SagaRefused,
+  paymentState,
+  RECONCILE_WINDOW_MS,
+  reconcileSettled,
+  runHoldPayment,
+  type Reconciliation,
+  type SettledPayment,
+} from '../../../../platform/hold-saga.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
 import { countRecovery } from '../../../../platform/subgraph-metrics.ts';
 import { isDefiniteRefusal, ServiceCallError } from '../../../../platform/service-client.ts';
@@ -69,22 +82,12 @@ export async function runDisbursement(deps: SagaDeps, loanId: string): Promise<L
   const em = deps.em.fork();
   const loan = await em.findOne(Loan, { id: loanId }, { refresh: true });
   if (!loan || loan.status !== 'DISBURSING') return loan;
-  const currency = loan.currency as Currency;
   const { bankerId } = await em.findOneOrFail(LoanApplication, { id: loan.applicationId });
   let hold: HoldView | null = null;
   try {
-    hold = await deps.banking.createHold({
-      from: { system: 'LOANS' },
-      to: { accountId: loan.disbursementAccountId },
-      customerId: loan.borrowerId,
-      amount: fromMinorUnits(loan.principal, currency),
-      kind: 'LOAN_DISBURSEMENT',
-      idempotencyKey: disbursementKey(loan.id),
-      description: 'Loan disbursement',
-      // Those who may see the application (applications.ts `canSee`) besides the borrower and ADMINs.
-      viewers: { userIds: [bankerId], roles: ['RISK_OFFICER'], reference: loan.applicationId },
-    });
-    if ((loan.disbursementHoldId ?? null) === null) {
+    hold = await deps.banking.createHold(disbursementHold(loan, bankerId));
+    // Another id than the one recorded: banking was restored from before the hold and made it again.
+    if ((loan.disbursementHoldId ?? null) !== hold.id) {
       loan.disbursementHoldId = hold.id;
       loan.updatedAt = new Date();
       await em.flush();
@@ -109,6 +112,34 @@ export async function runDisbursement(deps: SagaDeps, loanId: string): Promise<L
     await cancelDisbursement(deps, loan.id, error.message);
     throw new SagaRefused(error.code, `The loan could not be paid out: ${error.message}`, fieldOf(error));
   }
+}
+
+/** A payout's hold (step 1): the same request every time, so banking answers with the same hold. */
+function disbursementHold(loan: Loan, bankerId: string): CreateHoldRequest {
+  return {
+    from: { system: 'LOANS' },
+    to: { accountId: loan.disbursementAccountId },
+    customerId: loan.borrowerId,
+    amount: fromMinorUnits(loan.principal, loan.currency as Currency),
+    kind: 'LOAN_DISBURSEMENT',
+    idempotencyKey: disbursementKey(loan.id),
+    description: 'Loan disbursement',
+    // Those who may see the application (applications.ts `canSee`) besides the borrower and ADMINs.
+    viewers: { userIds: [bankerId], roles: ['RISK_OFFICER'], reference: loan.applicationId },
+  };
+}
+
+/** A repayment's hold (step 1). */
+function repaymentHold(repayment: LoanRepayment): CreateHoldRequest {
+  return {
+    from: { accountId: repayment.fromAccountId },
+    to: { system: 'LOANS' },
+    customerId: repayment.payerId,
+    amount: fromMinorUnits(repayment.amount, repayment.currency as Currency),
+    kind: 'LOAN_REPAYMENT',
+    idempotencyKey: repaymentKey(repayment.id),
+    description: 'Loan repayment',
+  };
 }
 
 function fieldOf(error: ServiceCallError): ErrorDetails {
@@ -180,15 +211,7 @@ export async function runRepayment(deps: SagaDeps, repaymentId: string): Promise
     what: 'repayment',
     id: repayment.id,
     load: async () => paymentState(await deps.em.fork().findOne(LoanRepayment, { id: repaymentId }, { refresh: true })),
-    hold: {
-      from: { accountId: repayment.fromAccountId },
-      to: { system: 'LOANS' },
-      customerId: repayment.payerId,
-      amount: fromMinorUnits(repayment.amount, repayment.currency as Currency),
-      kind: 'LOAN_REPAYMENT',
-      idempotencyKey: repaymentKey(repayment.id),
-      description: 'Loan repayment',
-    },
+    hold: repaymentHold(repayment),
     apply: async (holdId) =>
       (await applyToLoan(deps, repayment.id, holdId))
         ? true
@@ -279,10 +302,17 @@ async function completeRepayment(deps: SagaDeps, repaymentId: string, holdId: st
  * applied: the same split as if this one had never been made. A loan paid off
  * by it is ACTIVE again.
  */
-async function revertRepayment(deps: SagaDeps, repaymentId: string, code: string, reason: string): Promise<void> {
+async function revertRepayment(
+  deps: SagaDeps,
+  repaymentId: string,
+  code: string,
+  reason: string,
+  from: 'PENDING' | 'COMPLETED' = 'PENDING',
+): Promise<void> {
   await deps.em.fork().transactional(async (em) => {
     const { loan, repayment } = await lockRepayment(em, repaymentId);
-    if (repayment.status !== 'PENDING' || (repayment.appliedAt ?? null) === null) return;
+    if (repayment.status !== from || (repayment.appliedAt ?? null) === null) return;
+    if (from === 'COMPLETED') repayment.holdId = null;
     const now = new Date();
     repayment.status = 'FAILED';
     repayment.failureCode = code;
@@ -360,4 +390,75 @@ export async function recoverSagas(deps: SagaDeps, olderThanMs = 5_000): Promise
     countRecovery(metrics, 'loan_repayment', after?.status);
   }
   return loans.length + repayments.length;
+}
+
+/**
+ * After a restore (README, "Disaster recovery"): checks every payout and
+ * repayment settled in the last {@link RECONCILE_WINDOW_MS} of lending's own
+ * history against banking, which may lag it (platform/hold-saga.ts
+ * `reconcileSettled`). A COMPLETED repayment banking refuses to take again is
+ * undone (reverted, FAILED); a payout it refuses is left to an operator
+ * (logged): the loan exists and the money is owed to the borrower. Returns
+ * what it found, by outcome.
+ */
+export async function reconcileSagas(
+  deps: SagaDeps,
+  windowMs = RECONCILE_WINDOW_MS,
+): Promise<Partial<Record<Reconciliation, number>>> {
+  const em = deps.em.fork();
+  const [row] = await em.getConnection().execute<{ newest: Date | null }[]>(
+    `select max(updated_at) as newest from (
+       select updated_at from loans where status in ('ACTIVE', 'PAID_OFF')
+       union all select updated_at from loan_repayments where status in ('COMPLETED', 'FAILED')) settled`,
+  );
+  const outcomes: Partial<Record<Reconciliation, number>> = {};
+  if (!row?.newest) return outcomes;
+  const since = new Date(new Date(row.newest).getTime() - windowMs);
+  const count = (outcome: Reconciliation) => (outcomes[outcome] = (outcomes[outcome] ?? 0) + 1);
+
+  const loans = await em.find(Loan, { status: { $in: ['ACTIVE', 'PAID_OFF'] }, updatedAt: { $gte: since } });
+  for (const loan of loans) {
+    const { bankerId } = await em.findOneOrFail(LoanApplication, { id: loan.applicationId });
+    const holdId = loan.disbursementTransactionId ?? null;
+    count(
+      await reconcileSettled(deps.banking, deps.logger, {
+        what: 'disbursement',
+        id: loan.id,
+        status: 'COMPLETED',
+        holdId,
+        hold: disbursementHold(loan, bankerId),
+        rebind: (id) => rebindDisbursement(deps, loan.id, id),
+      }),
+    );
+  }
+  const repayments = await em.find(LoanRepayment, {
+    status: { $in: ['COMPLETED', 'FAILED'] },
+    updatedAt: { $gte: since },
+  });
+  for (const repayment of repayments) {
+    const settled: SettledPayment = {
+      what: 'repayment',
+      id: repayment.id,
+      status: repayment.status as 'COMPLETED' | 'FAILED',
+      holdId: repayment.holdId ?? null,
+      hold: repaymentHold(repayment),
+      rebind: (id) =>
+        deps.em.fork().transactional(async (tx) => {
+          const { repayment: locked } = await lockRepayment(tx, repayment.id);
+          locked.holdId = id;
+        }),
+      undo: (code, reason) => revertRepayment(deps, repayment.id, code, reason, 'COMPLETED'),
+    };
+    count(await reconcileSettled(deps.banking, deps.logger, settled));
+  }
+  return outcomes;
+}
+
+/** Records the hold that now pays a loan out (banking made it again after a restore). */
+async function rebindDisbursement(deps: SagaDeps, loanId: string, holdId: string): Promise<void> {
+  await deps.em.fork().transactional(async (em) => {
+    const loan = await em.findOneOrFail(Loan, { id: loanId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    loan.disbursementHoldId = holdId;
+    loan.disbursementTransactionId = holdId;
+  });
 }
