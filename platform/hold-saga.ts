@@ -212,6 +212,32 @@ export interface SettledPayment {
 export type Reconciliation = 'AGREED' | 'REDRIVEN' | 'UNDONE' | 'UNRESOLVED';
 
 /**
+ * A job's run that first reconciles its service's settled payments with
+ * banking (a start after a restore), until that once succeeds, then does the
+ * job's own work: the runs of billing's jobs and lending's saga recovery.
+ */
+export function reconcilingFirst(
+  what: string,
+  reconcile: () => Promise<Partial<Record<Reconciliation, number>>>,
+  run: () => Promise<unknown>,
+  logger: Logger,
+): () => Promise<unknown> {
+  let reconciled = false;
+  return async () => {
+    if (!reconciled) {
+      try {
+        const outcomes = await reconcile();
+        reconciled = true;
+        if (Object.keys(outcomes).some((o) => o !== 'AGREED')) logger.warn({ outcomes }, `${what} reconciled`);
+      } catch (error) {
+        logger.warn({ err: error }, `${what} reconciliation failed, will retry`);
+      }
+    }
+    return run();
+  };
+}
+
+/**
  * Brings banking in line with a payment its service settled, after the two
  * databases were restored from different moments (banking's backup is taken
  * first, so banking may lag): a COMPLETED payment whose posting banking lacks

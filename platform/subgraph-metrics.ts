@@ -6,6 +6,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { DriverException } from '@mikro-orm/core';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
+import { BankError, ErrorCode } from './errors.ts';
 import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { MikroORM } from './orm.ts';
@@ -168,4 +169,29 @@ export function countRecovery(metrics: ServiceMetrics, saga: string, status: str
         ? 'failed'
         : 'retry';
   metrics.get('sagaRecoveries').labels(saga, outcome).inc();
+}
+
+/** Codes a payment is refused with, as `bank_payment_refusals_total` labels them; any other code counts as "other". */
+const PAYMENT_REFUSAL_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.INSUFFICIENT_FUNDS,
+  ErrorCode.ACCOUNT_NOT_ACTIVE,
+  ErrorCode.CURRENCY_MISMATCH,
+  ErrorCode.IDEMPOTENCY_KEY_REUSED,
+  ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+  ErrorCode.STEP_UP_REQUIRED,
+  ErrorCode.INVALID_STATE_TRANSITION,
+  ErrorCode.FORBIDDEN,
+]);
+
+/** Counts a payment refused with `code` (a FAILED payment's failure code). */
+export function countPaymentRefusal(metrics: ServiceMetrics, code: string): void {
+  metrics
+    .get('paymentRefusals')
+    .labels(PAYMENT_REFUSAL_CODES.has(code) ? code : 'other')
+    .inc();
+}
+
+/** Counts `error` when it is a payment refusal (one of the codes above); other errors are not refusals. */
+export function countIfPaymentRefused(metrics: ServiceMetrics, error: unknown): void {
+  if (error instanceof BankError && PAYMENT_REFUSAL_CODES.has(error.code)) countPaymentRefusal(metrics, error.code);
 }

@@ -31,6 +31,7 @@ import {
   type Currency,
 } from '../../../../platform/money.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
+import { countIfPaymentRefused } from '../../../../platform/subgraph-metrics.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { parseId } from '../../../../platform/validation.ts';
@@ -102,7 +103,7 @@ export class Ledger {
     try {
       return await this.#post(request);
     } catch (error) {
-      if (error instanceof BankError && REFUSAL_CODES.has(error.code)) countRefusal(error.code);
+      countIfPaymentRefused(metricsOf('banking'), error);
       throw error;
     }
   }
@@ -241,21 +242,6 @@ export class Ledger {
     if (posted) countPosted(posted);
     return settled;
   }
-}
-
-/** Refusals of a payment counted by `bank_payment_refusals_total` (the catalogue's codes a posting refuses with). */
-const REFUSAL_CODES: ReadonlySet<string> = new Set([
-  ErrorCode.INSUFFICIENT_FUNDS,
-  ErrorCode.ACCOUNT_NOT_ACTIVE,
-  ErrorCode.CURRENCY_MISMATCH,
-  ErrorCode.IDEMPOTENCY_KEY_REUSED,
-  ErrorCode.IDEMPOTENCY_IN_PROGRESS,
-  ErrorCode.STEP_UP_REQUIRED,
-  ErrorCode.FORBIDDEN,
-]);
-
-function countRefusal(code: string): void {
-  metricsOf('banking').get('paymentRefusals').labels(code).inc();
 }
 
 /** A posted transaction and its amount, by kind and currency (both bounded: enums of the ledger). */

@@ -8,6 +8,7 @@
  */
 import { LockMode } from '@mikro-orm/core';
 import { recordEvent } from '../../../../platform/outbox.ts';
+import { reconcilingFirst } from '../../../../platform/hold-saga.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
 import { startPeriodic } from '../../../../platform/periodic.ts';
 import { Bill } from '../entities/index.ts';
@@ -74,18 +75,11 @@ export async function runBillingJobs(deps: PaymentDeps, day: string = today()): 
  * (a start after a restore), until that once succeeds.
  */
 export async function startBillingJobs(deps: PaymentDeps, intervalMs = JOB_INTERVAL_MS): Promise<() => Promise<void>> {
-  let reconciled = false;
-  const run = async () => {
-    if (!reconciled) {
-      try {
-        const outcomes = await reconcilePayments(deps);
-        reconciled = true;
-        if (Object.keys(outcomes).some((o) => o !== 'AGREED')) deps.logger.warn({ outcomes }, 'payments reconciled');
-      } catch (error) {
-        deps.logger.warn({ err: error }, 'payment reconciliation failed, will retry');
-      }
-    }
-    await runBillingJobs(deps);
-  };
+  const run = reconcilingFirst(
+    'payments',
+    () => reconcilePayments(deps),
+    () => runBillingJobs(deps),
+    deps.logger,
+  );
   return startPeriodic('billing jobs', run, intervalMs, deps.logger, metricsOf('billing'));
 }

@@ -16,7 +16,6 @@ import {
 import { hasRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import {
   BadUserInputError,
-  BankError,
   ErrorCode,
   ForbiddenError,
   InvalidStateTransitionError,
@@ -32,7 +31,7 @@ import {
   type Reconciliation,
 } from '../../../../platform/hold-saga.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
-import { countRecovery } from '../../../../platform/subgraph-metrics.ts';
+import { countIfPaymentRefused, countPaymentRefusal, countRecovery } from '../../../../platform/subgraph-metrics.ts';
 import {
   flushKeyedRequest,
   idempotencyKeyInput,
@@ -310,24 +309,6 @@ export async function recoverPayments(deps: PaymentDeps, olderThanMs = 5_000): P
   return pending.length;
 }
 
-/** Codes a payment is refused with that `bank_payment_refusals_total` counts; others are "other". */
-const PAYMENT_REFUSAL_CODES: ReadonlySet<string> = new Set([
-  ErrorCode.INSUFFICIENT_FUNDS,
-  ErrorCode.ACCOUNT_NOT_ACTIVE,
-  ErrorCode.CURRENCY_MISMATCH,
-  ErrorCode.IDEMPOTENCY_KEY_REUSED,
-  ErrorCode.IDEMPOTENCY_IN_PROGRESS,
-  ErrorCode.STEP_UP_REQUIRED,
-  ErrorCode.INVALID_STATE_TRANSITION,
-]);
-
-function countPaymentRefusal(code: string): void {
-  metricsOf('billing')
-    .get('paymentRefusals')
-    .labels(PAYMENT_REFUSAL_CODES.has(code) ? code : 'other')
-    .inc();
-}
-
 /**
  * After a restore (README, "Disaster recovery"): checks every payment
  * settled in the last {@link RECONCILE_WINDOW_MS} of billing's own history
@@ -436,11 +417,12 @@ export class BillPayments {
     try {
       payment = await this.#pay(input);
     } catch (error) {
-      if (error instanceof BankError && PAYMENT_REFUSAL_CODES.has(error.code)) countPaymentRefusal(error.code);
+      countIfPaymentRefused(metricsOf('billing'), error);
       throw error;
     }
     // Refused by banking after it was recorded: the payment is FAILED with banking's code.
-    if (payment.status === 'FAILED' && payment.failureCode) countPaymentRefusal(payment.failureCode);
+    if (payment.status === 'FAILED' && payment.failureCode)
+      countPaymentRefusal(metricsOf('billing'), payment.failureCode);
     return payment;
   }
 

@@ -4,6 +4,7 @@
  * first runs also reconcile recent sagas with banking ({@link reconcileSagas}:
  * a start after a restore), until that once succeeds.
  */
+import { reconcilingFirst } from '../../../../platform/hold-saga.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
 import { startPeriodic } from '../../../../platform/periodic.ts';
 import { reconcileSagas, recoverSagas, type SagaDeps } from './sagas.ts';
@@ -13,18 +14,11 @@ export const RECOVERY_INTERVAL_MS = 5_000;
 
 /** Starts the job; the returned function stops it (waiting for a run in progress). */
 export async function startRecovery(deps: SagaDeps, intervalMs = RECOVERY_INTERVAL_MS): Promise<() => Promise<void>> {
-  let reconciled = false;
-  const run = async () => {
-    if (!reconciled) {
-      try {
-        const outcomes = await reconcileSagas(deps);
-        reconciled = true;
-        if (Object.keys(outcomes).some((o) => o !== 'AGREED')) deps.logger.warn({ outcomes }, 'sagas reconciled');
-      } catch (error) {
-        deps.logger.warn({ err: error }, 'saga reconciliation failed, will retry');
-      }
-    }
-    return recoverSagas(deps);
-  };
+  const run = reconcilingFirst(
+    'sagas',
+    () => reconcileSagas(deps),
+    () => recoverSagas(deps),
+    deps.logger,
+  );
   return startPeriodic('saga recovery', run, intervalMs, deps.logger, metricsOf('lending'));
 }
