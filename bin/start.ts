@@ -61,6 +61,7 @@ async function main(): Promise<void> {
       `  Apollo Sandbox: open ${stack.routerUrl} in a browser (it loads from Apollo's CDN;`,
       `  offline, the explorer the router serves itself: ${new URL('/explorer', stack.routerUrl).href}).`,
       `  Subgraphs: ${IMPLEMENTED_SUBGRAPHS.map((n) => `${n} :${config.subgraphs[n].port}`).join(', ')}`,
+      `  Metrics (Prometheus): ${new URL('/metrics', stack.routerUrl).href}, and /metrics on each subgraph's port`,
       ...(config.isProduction
         ? []
         : [

@@ -21,8 +21,11 @@ export function measurePool(metrics: ServiceMetrics, orm: MikroORM, poolMax: num
   const inUse = gauge.labels('in_use');
   const idle = gauge.labels('idle');
   const waiting = gauge.labels('waiting');
+  let pool: Awaited<ReturnType<PostgreSqlConnection['getNativeClient']>> | undefined;
   return metrics.collect('dbPoolConnections', async () => {
-    const pool = await (orm.em.getConnection() as PostgreSqlConnection).getNativeClient();
+    // Read in the scrape's first tick, before the other readings' queries queue for a connection
+    // (pg-pool queues a request for a tick even when a connection is idle: it would count as waiting).
+    pool ??= await (orm.em.getConnection() as PostgreSqlConnection).getNativeClient();
     inUse.set(pool.totalCount - pool.idleCount);
     idle.set(pool.idleCount);
     waiting.set(pool.waitingCount);
