@@ -26,6 +26,12 @@ export interface DomainEvent<TPayload = Record<string, unknown>> {
   /** When the state change happened (ISO 8601). */
   occurredAt: string;
   payload: TPayload;
+  /**
+   * W3C trace context of the operation that wrote the event (platform/tracing.ts): the relay's
+   * publication, each consumer's handling and each subscription delivery join that trace. Absent
+   * when tracing is off.
+   */
+  traceparent?: string;
 }
 
 /** The key of one user's presence on one topic (shared by both buses). */

@@ -23,6 +23,7 @@ import { startHttpServer } from './http-server.ts';
 import { CLIENT_AGENT_HEADER, clientText, type Logger } from './logger.ts';
 import { requestLoggingPlugin } from './request-logging.ts';
 import { startOutboxRelay, type OutboxRelay } from './outbox.ts';
+import { operationSpanPlugin, tracedBus, tracingEnabled } from './tracing.ts';
 import { SUBSCRIPTION_PATH, type SubscriptionField } from './subscriptions.ts';
 import { subscriptionEndpoint } from './subscription-endpoint.ts';
 import {
@@ -143,7 +144,9 @@ export async function startSubgraph<TServices>(
   definition: SubgraphDefinition<TServices>,
   options: StartSubgraphOptions,
 ): Promise<RunningSubgraph> {
-  const { config, bus } = options;
+  const { config } = options;
+  // Consumers of this subgraph handle each event in a span of the event's trace (nothing without tracing).
+  const bus = tracedBus(options.bus, definition.name);
   const logger = options.logger.child({ subgraph: definition.name });
   requireForService(config, definition.name);
   const callerKeys = {
@@ -192,6 +195,7 @@ export async function startSubgraph<TServices>(
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginInlineTraceDisabled(),
         requestLoggingPlugin<SubgraphContext<TServices>>(logger, 'debug'),
+        ...(tracingEnabled() ? [operationSpanPlugin<SubgraphContext<TServices>>()] : []),
       ],
       logger,
     });
@@ -234,6 +238,7 @@ export async function startSubgraph<TServices>(
       });
     }
     const http = await startHttpServer({
+      service: definition.name,
       routes,
       host: config.host,
       port: options.port ?? config.subgraphs[definition.name].port,
@@ -252,7 +257,7 @@ export async function startSubgraph<TServices>(
         });
       },
     });
-    const outbox = definition.outbox ? startOutboxRelay({ orm, bus, logger }) : undefined;
+    const outbox = definition.outbox ? startOutboxRelay({ orm, bus, logger, service: definition.name }) : undefined;
     logger.info({ url: http.url }, 'subgraph listening');
     return {
       name: definition.name,

@@ -8,17 +8,34 @@ import { GraphQLError } from 'graphql';
 import { CALLER_HEADER, signCallerHeader, USER_TOKEN_HEADER } from '../../platform/caller.ts';
 import { isRecord } from '../../platform/http-server.ts';
 import { CLIENT_AGENT_HEADER, REQUEST_ID_HEADER } from '../../platform/logger.ts';
+import { inSpan, SpanKind, traceHeaders } from '../../platform/tracing.ts';
 import type { RouterContext } from './context.ts';
 
 export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #signingKey: string;
   readonly #forwardsAccessToken: boolean;
+  readonly #subgraph: string;
 
-  /** `forwardsAccessToken`: this subgraph (the assistant, alone) also receives the user's own access token. */
-  constructor(url: string, signingKey: string, options: { forwardsAccessToken?: boolean } = {}) {
+  /**
+   * `forwardsAccessToken`: this subgraph (the assistant, alone) also receives the user's own access token.
+   * `subgraph`: its name, on the fetch's span.
+   */
+  constructor(url: string, signingKey: string, options: { forwardsAccessToken?: boolean; subgraph?: string } = {}) {
     super({ url });
     this.#signingKey = signingKey;
     this.#forwardsAccessToken = options.forwardsAccessToken ?? false;
+    this.#subgraph = options.subgraph ?? 'subgraph';
+  }
+
+  /** Each fetch in a client span (when tracing), whose context goes to the subgraph as `traceparent`. */
+  override process(
+    options: GraphQLDataSourceProcessOptions<RouterContext>,
+  ): ReturnType<RemoteGraphQLDataSource['process']> {
+    return inSpan(
+      `fetch ${this.#subgraph}`,
+      { kind: SpanKind.CLIENT, attributes: { 'bank.subgraph': this.#subgraph } },
+      () => super.process(options),
+    );
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
@@ -33,6 +50,7 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
       headers.set(CLIENT_AGENT_HEADER, context.userAgent);
     if (this.#forwardsAccessToken && 'accessToken' in context && typeof context.accessToken === 'string')
       headers.set(USER_TOKEN_HEADER, context.accessToken);
+    for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
   }
 
   /**

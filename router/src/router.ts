@@ -17,6 +17,7 @@ import { asRequestLevel, formatError, RateLimitedError, sendHttpError } from '..
 import { startHttpServer } from '../../platform/http-server.ts';
 import { clientText, type Logger } from '../../platform/logger.ts';
 import { requestLoggingPlugin } from '../../platform/request-logging.ts';
+import { operationSpanPlugin, tracingEnabled } from '../../platform/tracing.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { corsHandler } from './cors.ts';
 import { downloadRoutes } from './downloads.ts';
@@ -75,7 +76,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const dataSources = Object.fromEntries(
     composed.map((name) => [
       name,
-      new CallerSigningDataSource(urls[name] as string, signingKey, { forwardsAccessToken: name === 'assistant' }),
+      new CallerSigningDataSource(urls[name] as string, signingKey, {
+        forwardsAccessToken: name === 'assistant',
+        subgraph: name,
+      }),
     ]),
   );
   const gateway = new ApolloGateway({
@@ -101,6 +105,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     introspection: !config.isProduction,
     plugins: [
       requestLoggingPlugin<RouterContext>(logger, 'info'),
+      ...(tracingEnabled() ? [operationSpanPlugin<RouterContext>()] : []),
       {
         async requestDidStart() {
           return {
@@ -153,6 +158,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   });
   const multipart = multipartSubscriptions({ executor, tokenKey, maxTokens, logger });
   const http = await startHttpServer({
+    service: 'router',
     routes: {
       ...downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger, admit }),
       ...explorerRoutes({ config, logger }),
