@@ -340,15 +340,26 @@ export function traceLogFields(): { trace_id?: string; span_id?: string } {
   return { trace_id: traceId, span_id: spanId };
 }
 
+/** `message` with the active span's `traceparent` when it is a plain object without one. */
+function withTraceparent(message: unknown): unknown {
+  if (message === null || typeof message !== 'object' || Array.isArray(message) || TRACEPARENT in message) {
+    return message;
+  }
+  const traceparent = currentTraceparent();
+  return traceparent ? { ...message, [TRACEPARENT]: traceparent } : message;
+}
+
 /**
  * `bus` as `service` uses it: each event its consumers take is handled in a
- * consumer span of the event's own trace (a child of the relay's publication).
+ * consumer span of the event's own trace (a child of the relay's publication),
+ * and what it publishes live carries the publishing span's `traceparent`.
  * Without tracing, `bus` itself.
  */
 export function tracedBus(bus: EventBus, service: string): EventBus {
   if (!active) return bus;
   return {
-    publish: (topic, message) => bus.publish(topic, message),
+    // Live events (publishLive) carry the publishing operation's trace to the router's subscription delivery.
+    publish: (topic, message) => bus.publish(topic, withTraceparent(message)),
     subscribe: (topic, listener) => bus.subscribe(topic, listener),
     append: (event) => bus.append(event),
     consume: (group, handler) =>

@@ -17,6 +17,7 @@ import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { RedisEventBus } from '../platform/redis-event-bus.ts';
 import { inSpan, sanitizeSql, startTracing, tracingEnabled, type Tracing } from '../platform/tracing.ts';
+import { multipartSubscribe } from './support/multipart.ts';
 import { signUp, whileUnknown, type SignedUp } from './support/people.ts';
 import { testRedisPrefix, testRedisUrl } from './support/redis.ts';
 import { postGraphQL, postGraphQLWithStatus, startTestStack, testEnv, type TestStack } from './support/stack.ts';
@@ -200,6 +201,8 @@ describe('a transfer through the router', () => {
   let spans: ExportedSpan[];
 
   beforeAll(async () => {
+    // Bob watches his notifications live: the transfer's notification reaches him through the router.
+    const live = await multipartSubscribe(bank.routerUrl, 'subscription { notificationAdded { id } }', {}, bob.token);
     const result = await postGraphQLWithStatus(
       bank.routerUrl,
       TRANSFER,
@@ -211,6 +214,10 @@ describe('a transfer through the router', () => {
     );
     expect(result.errors).toBeUndefined();
     expect(result.status).toBe(200);
+    expect(await live.next(10_000)).toMatchObject({
+      payload: { data: { notificationAdded: { id: expect.any(String) } } },
+    });
+    live.cancel();
     // Until the event is published and its consumers (one span per consumer group, over the Redis stream) are done:
     // the trace stops growing.
     let seen = -1;
@@ -280,6 +287,21 @@ describe('a transfer through the router', () => {
     }
   });
 
+  test('the notification it made reaches the subscriber in the same trace: messaging consumer → router delivery', () => {
+    const delivery = one((s) => s.name === 'subscription event', 'subscription delivery');
+    expect(delivery).toMatchObject({ kind: CONSUMER, attributes: { 'bank.service': 'router' } });
+    const chain = ancestors(delivery, spans);
+    // Published live by messaging's consumer of the transfer's event, which hangs under banking's request.
+    expect(chain[0]).toMatchObject({ kind: CONSUMER, attributes: { 'bank.service': 'messaging' } });
+    expect(chain.some((s) => s.kind === SERVER && s.attributes['bank.service'] === 'banking')).toBe(true);
+    // The router asks messaging for the event's data for this subscriber, in the delivery's span.
+    expect(
+      spans.some(
+        (s) => s.kind === SERVER && s.attributes['bank.service'] === 'messaging' && s.parentSpanId === delivery.spanId,
+      ),
+    ).toBe(true);
+  });
+
   test('no span carries the amount, an account id, a user id or a token; SQL keeps only its statement', () => {
     const all = bodies.join('\n');
     // Amounts reach SQL in minor units (3791): no statement keeps a literal, string or number.
@@ -293,6 +315,30 @@ describe('a transfer through the router', () => {
       `insert into "t" ("a", "b") values (?, ?), (?, ?) -- ?`,
     );
   });
+});
+
+test('service calls carry the trace: identity gathering a data export from the other subgraphs', async () => {
+  const clientTrace = hex(16);
+  const result = await postGraphQLWithStatus(
+    bank.routerUrl,
+    `mutation { requestDataExport { status } }`,
+    {},
+    alice.token,
+    { traceparent: `00-${clientTrace}-${hex(8)}-01` },
+  );
+  expect(result).toMatchObject({ status: 200, data: { requestDataExport: { status: 'READY' } } });
+  const called = ['banking', 'billing', 'lending', 'messaging'];
+  await spansUntil(() =>
+    called.every((name) =>
+      inTrace(clientTrace).some((s) => s.kind === SERVER && s.attributes['bank.service'] === name),
+    ),
+  );
+  const spans = inTrace(clientTrace);
+  for (const name of called) {
+    const served = spans.find((s) => s.kind === SERVER && s.attributes['bank.service'] === name);
+    const call = spans.find((s) => s.spanId === served?.parentSpanId);
+    expect(call).toMatchObject({ kind: CLIENT, name: 'service call', attributes: { 'bank.service': 'identity' } });
+  }
 });
 
 test('a malformed traceparent is ignored: the request succeeds in a new trace', async () => {
