@@ -74,6 +74,8 @@ interface ActiveTracing {
 
 /** Set once at start-up when tracing is on; undefined otherwise (the only check on every path). */
 let active: ActiveTracing | undefined;
+/** A set-up in progress: stacks starting together share it. */
+let settingUp: Promise<ActiveTracing> | undefined;
 
 /** A started tracing setup: flush its spans, or stop it (flushing first). */
 export interface Tracing {
@@ -92,8 +94,19 @@ export const tracingEnabled = (): boolean => active !== undefined;
 export async function startTracing(config: Config, processName: string, logger: Logger): Promise<Tracing | undefined> {
   const { endpoint, serviceName } = config.tracing;
   if (endpoint === undefined) return undefined;
-  if (!active) active = await setUp(endpoint, serviceName ?? processName, logger);
-  const started = active;
+  const started =
+    active ??
+    (await (settingUp ??= setUp(endpoint, serviceName ?? processName, logger).then(
+      (ready) => {
+        active = ready;
+        settingUp = undefined;
+        return ready;
+      },
+      (error: unknown) => {
+        settingUp = undefined;
+        throw error;
+      },
+    )));
   started.users += 1;
   let stopped = false;
   return {
