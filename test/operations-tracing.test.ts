@@ -3,10 +3,13 @@
  * to a receiver this file runs on a loopback port, with its events on Redis.
  * A transfer through the router is one trace, continuing the client's
  * `traceparent`: the router's request, its fetch to banking, banking's
- * request and SQL, the outbox's publication and the consumers' handling of
- * the event, each span's parent in the trace. A malformed `traceparent`
- * starts a new trace; no span carries an amount, an account id or a token;
- * log lines carry the trace id; with no endpoint nothing is registered.
+ * request and SQL, the outbox's publication, the consumers' handling of the
+ * event, and the router's delivery of the notification it made to the
+ * receiver's subscription, each span's parent in the trace. Identity's
+ * service calls carry the trace to the subgraphs they call. A malformed
+ * `traceparent` starts a new trace; no span carries an amount, an account id,
+ * a user id or a token; log lines carry the trace id; with no endpoint
+ * nothing is registered.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
