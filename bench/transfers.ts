@@ -221,8 +221,6 @@ async function main(): Promise<void> {
         // per transfer (the proof check, the recent-change lookup) is measured.
         STEP_UP_NEW_PAYEE: 'false',
         STEP_UP_THRESHOLD: '1000000.00',
-        // Traces on (platform/tracing.ts): spans exported to this OTLP/HTTP endpoint, to measure their cost.
-        ...(process.env.BENCH_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.BENCH_OTLP_ENDPOINT } : {}),
       }),
     );
     stack = await startStack({ config, logger, randomPorts: true });
