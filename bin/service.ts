@@ -14,6 +14,7 @@ import { createLogger } from '../platform/logger.ts';
 import { namePortVariables, portSettings } from '../platform/ports.ts';
 import { startSubgraph } from '../platform/subgraph.ts';
 import { stopOnSignals } from '../platform/shutdown.ts';
+import { startTracing } from '../platform/tracing.ts';
 import { startRouter } from '../router/src/router.ts';
 import { IMPLEMENTED_SUBGRAPHS, isSubgraphName, loadSubgraph } from './subgraphs.ts';
 
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     if (config.isProduction) throw new ConfigError(['REDIS_URL: is required when services run as separate processes']);
     logger.warn('REDIS_URL is not set: events and subscriptions will not cross processes');
   }
+  // Before the service starts: its servers and clients check once whether to trace.
+  const tracing = await startTracing(config, role === 'subgraph' && name ? `bank-${name}` : 'bank-router', logger);
   let close: () => Promise<void>;
   if (role === 'router') {
     const bus = createEventBus(config, logger);
@@ -51,7 +54,12 @@ async function main(): Promise<void> {
   } else {
     throw new Error(USAGE);
   }
-  stopOnSignals(logger, close);
+  const closeService = close;
+  // Spans of the last requests are exported before the process ends.
+  stopOnSignals(logger, async () => {
+    await closeService();
+    await tracing?.shutdown();
+  });
 }
 
 main().catch((error: unknown) => {

@@ -8,6 +8,7 @@ import { createEventBus } from '../platform/event-bus-factory.ts';
 import type { EventBus } from '../platform/event-bus.ts';
 import type { Logger } from '../platform/logger.ts';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph.ts';
+import { startTracing } from '../platform/tracing.ts';
 import { startRouter, type RunningRouter } from '../router/src/router.ts';
 import { IMPLEMENTED_SUBGRAPHS, loadSubgraph } from './subgraphs.ts';
 
@@ -30,8 +31,10 @@ export interface RunningStack {
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { config, logger } = options;
+  // Before anything serves: servers and clients check once, at start, whether to trace. Stopped last (flushing).
+  const tracing = await startTracing(config, 'bank', logger);
   const bus = options.bus ?? createEventBus(config, logger);
-  const closers: (() => Promise<void>)[] = [() => bus.close()];
+  const closers: (() => Promise<void>)[] = [...(tracing ? [() => tracing.shutdown()] : []), () => bus.close()];
   const close = async () => {
     for (const closer of closers.reverse()) {
       try {

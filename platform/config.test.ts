@@ -574,3 +574,20 @@ describe('the assistant', () => {
     expect(() => loadConfig({ ROUTER_URL: 'ftp://router' })).toThrow(/ROUTER_URL/);
   });
 });
+
+describe('traces', () => {
+  it('are off without an endpoint; take an http(s) endpoint and a service name; refuse anything else', () => {
+    expect(loadConfig({}).tracing).toEqual({ endpoint: undefined, serviceName: undefined });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SERVICE_NAME: ' ' }).tracing).toEqual({
+      endpoint: undefined,
+      serviceName: undefined,
+    });
+    const config = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'bank-eu' });
+    expect(config.tracing).toEqual({ endpoint: 'http://collector:4318', serviceName: 'bank-eu' });
+    for (const endpoint of ['collector:4318', 'grpc://collector:4317', 'http://']) {
+      expect(variablesOf(problemsOf(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint })))).toEqual([
+        'OTEL_EXPORTER_OTLP_ENDPOINT',
+      ]);
+    }
+  });
+});

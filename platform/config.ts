@@ -184,6 +184,9 @@ const envSchema = z.object({
   // The assistant (subgraphs/assistant): where it reaches the router as the customer, and how long a proposed payment waits.
   ROUTER_URL: httpUrl,
   ASSISTANT_ACTION_TTL_SECONDS: integer(30, 3_600, 300),
+  // Traces (platform/tracing.ts): OTLP/HTTP export when an endpoint is set, none otherwise.
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,
+  OTEL_SERVICE_NAME: optionalString,
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -277,6 +280,13 @@ export interface Config {
     routerUrl: string;
     /** How long a payment the assistant proposed can be confirmed. */
     actionTtlSeconds: number;
+  };
+  /** Traces (platform/tracing.ts); no endpoint means no tracing at all. */
+  tracing: {
+    /** OTLP/HTTP base URL; spans go to `<endpoint>/v1/traces`. */
+    endpoint: string | undefined;
+    /** The `service.name` of this process's spans; default: the process's role (see bin/). */
+    serviceName: string | undefined;
   };
 }
 
@@ -405,6 +415,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       routerUrl: e.ROUTER_URL ?? `http://localhost:${e.ROUTER_PORT}/graphql`,
       actionTtlSeconds: e.ASSISTANT_ACTION_TTL_SECONDS,
     },
+    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   });
 }
 

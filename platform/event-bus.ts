@@ -26,6 +26,12 @@ export interface DomainEvent<TPayload = Record<string, unknown>> {
   /** When the state change happened (ISO 8601). */
   occurredAt: string;
   payload: TPayload;
+  /**
+   * W3C trace context of the operation that wrote the event (platform/tracing.ts): the relay's
+   * publication, each consumer's handling and each subscription delivery join that trace. Absent
+   * when tracing is off.
+   */
+  traceparent?: string;
 }
 
 /** The key of one user's presence on one topic (shared by both buses). */
@@ -64,6 +70,25 @@ export interface EventBus {
    */
   consumerLag(group: string): Promise<number>;
   close(): Promise<void>;
+}
+
+/**
+ * A view of `bus` that passes every call on, but for the methods given
+ * (the wrappers that measure a subgraph's consumers and trace its events).
+ */
+export function busView(bus: EventBus, replaced: Partial<EventBus>): EventBus {
+  return {
+    publish: (topic, message) => bus.publish(topic, message),
+    subscribe: (topic, listener) => bus.subscribe(topic, listener),
+    append: (event) => bus.append(event),
+    consume: (group, handler) => bus.consume(group, handler),
+    watch: (userId, topic) => bus.watch(userId, topic),
+    isWatching: (userId, topic) => bus.isWatching(userId, topic),
+    isConnected: () => bus.isConnected(),
+    consumerLag: (group) => bus.consumerLag(group),
+    close: () => bus.close(),
+    ...replaced,
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from './logger.ts';
 import { PortInUseError } from './ports.ts';
+import { traceServerRequest, tracingEnabled } from './tracing.ts';
 
 /**
  * Largest request body accepted, in bytes (router and subgraphs alike). Sized
@@ -28,6 +29,8 @@ export interface HttpRequestInfo {
 }
 
 export interface HttpServerOptions<TContext extends BaseContext> {
+  /** The service served (router, banking, ...), named on its traces. */
+  service?: string;
   host: string;
   port: number;
   logger: Logger;
@@ -162,7 +165,11 @@ export async function startHttpServer<TContext extends BaseContext>(
     res.end();
   }
 
-  const server = createServer((req, res) => {
+  const tracedRoute = (pathname: string): string | undefined =>
+    pathname === '/graphql' || pathname === '/' || (options.routes && Object.hasOwn(options.routes, pathname))
+      ? pathname
+      : undefined;
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -198,7 +205,19 @@ export async function startHttpServer<TContext extends BaseContext>(
         res.end();
       }
     });
-  });
+  };
+  // Each request in a server span when tracing is on (checked here, once); otherwise served as is.
+  const server = tracingEnabled()
+    ? createServer((req, res) =>
+        traceServerRequest(
+          options.service ?? 'unnamed',
+          req,
+          res,
+          tracedRoute((req.url ?? '/').split('?', 1)[0] ?? '/'),
+          () => serve(req, res),
+        ),
+      )
+    : createServer(serve);
   server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {

@@ -3,8 +3,9 @@
  * request id; secrets never reach the log (see {@link REDACTED_PATHS}).
  */
 import { randomUUID } from 'node:crypto';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.ts';
+import { NO_TRACE_FIELDS, traceLogFields } from './tracing.ts';
 
 export type { Logger };
 
@@ -48,14 +49,27 @@ export const REDACTED_PATHS = [
   'variables.callbackUrl',
 ];
 
-/** Creates the root logger of a service. */
-export function createLogger(config: Pick<Config, 'logLevel'>, service: string): Logger {
-  return pino({
+/**
+ * Creates the root logger of a service (writing to stdout unless given a
+ * `destination`). A line written inside a traced operation carries its
+ * `trace_id` and `span_id` (platform/tracing.ts).
+ */
+export function createLogger(
+  config: Pick<Config, 'logLevel'>,
+  service: string,
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level: config.logLevel,
     base: { service },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+    mixin: traceLogFields,
+    // Pino's own merge writes into the mixin's object: the shared empty one (no trace) is left alone.
+    mixinMergeStrategy: (line: object, fields: object) =>
+      fields === NO_TRACE_FIELDS ? line : Object.assign(fields, line),
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;

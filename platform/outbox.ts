@@ -14,6 +14,7 @@ import type { DomainEvent, EventBus } from './event-bus.ts';
 import type { Logger } from './logger.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { EntityManager, MikroORM } from './orm.ts';
+import { currentTraceparent, inSpan, SpanKind } from './tracing.ts';
 
 export const OutboxEventSchema = defineEntity({
   name: 'OutboxEvent',
@@ -27,6 +28,8 @@ export const OutboxEventSchema = defineEntity({
     payload: p.json<Record<string, unknown>>(),
     occurredAt: p.datetime(),
     publishedAt: p.datetime().nullable(),
+    /** W3C trace context of the operation that wrote the event (platform/tracing.ts); null when tracing is off. */
+    traceparent: p.string().length(64).nullable(),
   },
 });
 
@@ -42,8 +45,10 @@ export const eventTopic = (type: string): string => `event.${type}`;
  */
 export function recordEvent(em: EntityManager, type: string, payload: Record<string, unknown>): DomainEvent {
   const event = { id: randomUUID(), type, occurredAt: new Date(), payload };
-  em.create(OutboxEvent, { ...event, publishedAt: null });
-  return { ...event, occurredAt: event.occurredAt.toISOString() };
+  // The writing operation's trace goes with the event, so that its publication and handling join it.
+  const traceparent = currentTraceparent();
+  em.create(OutboxEvent, { ...event, publishedAt: null, traceparent: traceparent ?? null });
+  return { ...event, occurredAt: event.occurredAt.toISOString(), ...(traceparent ? { traceparent } : {}) };
 }
 
 export interface OutboxRelay {
@@ -63,6 +68,8 @@ export function startOutboxRelay(options: {
   logger: Logger;
   /** Counts the events relayed (`bank_outbox_events_relayed_total`). */
   metrics?: ServiceMetrics;
+  /** The subgraph whose outbox this is, named on the relay's spans. */
+  service?: string;
   intervalMs?: number;
   batchSize?: number;
 }): OutboxRelay {
@@ -76,15 +83,21 @@ export function startOutboxRelay(options: {
   const publishBatch = async (): Promise<number> => {
     const em = orm.em.fork();
     return em.transactional(async (trx) => {
-      const rows = await trx
-        .getConnection()
-        .execute<{ id: string; type: string; payload: Record<string, unknown>; occurred_at: Date }[]>(
-          `select id, type, payload, occurred_at from outbox_events
+      const rows = await trx.getConnection().execute<
+        {
+          id: string;
+          type: string;
+          payload: Record<string, unknown>;
+          occurred_at: Date;
+          traceparent: string | null;
+        }[]
+      >(
+        `select id, type, payload, occurred_at, traceparent from outbox_events
           where published_at is null order by position limit ? for update skip locked`,
-          [batchSize],
-          'all',
-          trx.getTransactionContext(),
-        );
+        [batchSize],
+        'all',
+        trx.getTransactionContext(),
+      );
       for (const row of rows) {
         const event: DomainEvent = {
           id: row.id,
@@ -92,8 +105,28 @@ export function startOutboxRelay(options: {
           occurredAt: new Date(row.occurred_at).toISOString(),
           payload: row.payload,
         };
-        await bus.append(event);
-        await bus.publish(eventTopic(event.type), event);
+        // Published in a span of the writer's trace; the event carries that span on (or, with tracing off
+        // here, the writer's own trace context as written).
+        await inSpan(
+          `publish ${row.type}`,
+          {
+            kind: SpanKind.PRODUCER,
+            traceparent: row.traceparent ?? undefined,
+            detached: true,
+            ...(options.service ? { service: options.service } : {}),
+            attributes: {
+              'messaging.operation.type': 'send',
+              'messaging.message.id': row.id,
+              'bank.event.type': row.type,
+            },
+          },
+          async () => {
+            const traceparent = currentTraceparent() ?? row.traceparent;
+            if (traceparent) event.traceparent = traceparent;
+            await bus.append(event);
+            await bus.publish(eventTopic(event.type), event);
+          },
+        );
       }
       if (rows.length > 0) {
         await trx

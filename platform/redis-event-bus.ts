@@ -88,10 +88,13 @@ function parseEvent(fields: string[] | null): DomainEvent | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { id, type, occurredAt, payload } = value as Record<string, unknown>;
+  const { id, type, occurredAt, payload, traceparent } = value as Record<string, unknown>;
   if (typeof id !== 'string' || typeof type !== 'string' || typeof occurredAt !== 'string') return undefined;
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
-  return { id, type, occurredAt, payload: payload as Record<string, unknown> };
+  const event: DomainEvent = { id, type, occurredAt, payload: payload as Record<string, unknown> };
+  // Trace context only (platform/tracing.ts ignores a malformed one); anything else is dropped.
+  if (typeof traceparent === 'string' && traceparent.length <= 64) event.traceparent = traceparent;
+  return event;
 }
 
 function errorCode(error: unknown): string {

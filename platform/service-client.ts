@@ -13,6 +13,7 @@
  */
 import { CALLER_HEADER, signServiceHeader, type ServiceName } from './caller.ts';
 import { ErrorCode, isErrorCode, type ErrorCode as Code } from './errors.ts';
+import { inSpan, SpanKind, traceHeaders } from './tracing.ts';
 
 /** A failed call to another subgraph. */
 export class ServiceCallError extends Error {
@@ -82,17 +83,25 @@ export function createGraphQLClient(options: {
   headers(query: string, variables: Record<string, unknown>): Record<string, string>;
 }): ServiceRequest {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const host = new URL(options.url).host;
   return async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     let response: Response;
     let answer: GraphQLAnswer;
     try {
-      response = await fetch(options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...options.headers(query, variables) },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      answer = (await response.json()) as GraphQLAnswer;
+      // A client span when tracing, carried to the called service as `traceparent` (the sagas' calls join their trace).
+      [response, answer] = await inSpan(
+        'service call',
+        { kind: SpanKind.CLIENT, attributes: { 'server.address': host } },
+        async () => {
+          const sent = await fetch(options.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...options.headers(query, variables), ...traceHeaders() },
+            body: JSON.stringify({ query, variables }),
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          return [sent, (await sent.json()) as GraphQLAnswer] as const;
+        },
+      );
     } catch (error) {
       throw new ServiceCallError(
         `No answer from ${options.url}: ${(error as Error).message}`,

@@ -7,7 +7,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { DriverException } from '@mikro-orm/core';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { BankError, ErrorCode } from './errors.ts';
-import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
+import { busView, type DomainEvent, type EventBus, type Unsubscribe } from './event-bus.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { MikroORM } from './orm.ts';
 
@@ -66,10 +66,7 @@ export function measuredBus(bus: EventBus, metrics: ServiceMetrics): { bus: Even
   const stopLag = metrics.collect('consumerLag', async () => {
     await Promise.all([...groups].map(async (group) => lag.labels(group).set(await bus.consumerLag(group))));
   });
-  const view: EventBus = {
-    publish: (topic, message) => bus.publish(topic, message),
-    subscribe: (topic, listener) => bus.subscribe(topic, listener),
-    append: (event) => bus.append(event),
+  const view = busView(bus, {
     async consume(group: string, handler: (event: DomainEvent) => Promise<void>): Promise<Unsubscribe> {
       const failed = failures.labels(group);
       lag.labels(group).set(0);
@@ -83,12 +80,7 @@ export function measuredBus(bus: EventBus, metrics: ServiceMetrics): { bus: Even
         }
       });
     },
-    watch: (userId, topic) => bus.watch(userId, topic),
-    isWatching: (userId, topic) => bus.isWatching(userId, topic),
-    isConnected: () => bus.isConnected(),
-    consumerLag: (group) => bus.consumerLag(group),
-    close: () => bus.close(),
-  };
+  });
   return {
     bus: view,
     stop() {

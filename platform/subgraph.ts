@@ -34,6 +34,7 @@ import {
 } from './metrics.ts';
 import { databaseFailuresPlugin, measuredBus, measureOutbox, measurePool } from './subgraph-metrics.ts';
 import { startOutboxRelay, type OutboxRelay } from './outbox.ts';
+import { operationSpanPlugin, tracedBus, tracingEnabled } from './tracing.ts';
 import { SUBSCRIPTION_PATH, type SubscriptionField } from './subscriptions.ts';
 import { subscriptionEndpoint } from './subscription-endpoint.ts';
 import {
@@ -181,7 +182,9 @@ export async function startSubgraph<TServices>(
     poolMax: config.databasePoolMax,
     logger,
   });
-  const measured = measuredBus(options.bus, metrics);
+  // Consumers of this subgraph handle each event in a span of the event's trace (nothing without tracing),
+  // and their lag and failures are measured.
+  const measured = measuredBus(tracedBus(options.bus, definition.name), metrics);
   const bus = measured.bus;
   const stopPool = measurePool(metrics, orm, config.databasePoolMax);
   let metricsServer: MetricsServer | undefined;
@@ -228,6 +231,7 @@ export async function startSubgraph<TServices>(
         requestLoggingPlugin<SubgraphContext<TServices>>(logger, 'debug'),
         operationMetricsPlugin<SubgraphContext<TServices>>(metrics),
         databaseFailuresPlugin<SubgraphContext<TServices>>(metrics),
+        ...(tracingEnabled() ? [operationSpanPlugin<SubgraphContext<TServices>>()] : []),
       ],
       logger,
     });
@@ -278,6 +282,7 @@ export async function startSubgraph<TServices>(
         : await startMetricsServer({ host: config.host, port: metricsPort, metrics, logger });
     if (!metricsServer) routes[METRICS_PATH] = metricsRoute(metrics, logger);
     const http = await startHttpServer({
+      service: definition.name,
       routes,
       host: config.host,
       port: options.port ?? config.subgraphs[definition.name].port,
@@ -297,7 +302,9 @@ export async function startSubgraph<TServices>(
       },
     });
     const ownMetrics = metricsServer;
-    const outbox = definition.outbox ? startOutboxRelay({ orm, bus, logger, metrics }) : undefined;
+    const outbox = definition.outbox
+      ? startOutboxRelay({ orm, bus, logger, metrics, service: definition.name })
+      : undefined;
     const stopOutbox = definition.outbox ? measureOutbox(metrics, orm) : () => undefined;
     logger.info({ url: http.url }, 'subgraph listening');
     return {

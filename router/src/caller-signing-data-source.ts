@@ -10,6 +10,7 @@ import { CALLER_HEADER, signCallerHeader, USER_TOKEN_HEADER } from '../../platfo
 import { isRecord } from '../../platform/http-server.ts';
 import { CLIENT_AGENT_HEADER, REQUEST_ID_HEADER } from '../../platform/logger.ts';
 import type { ServiceMetrics } from '../../platform/metrics.ts';
+import { inSpan, SpanKind, traceHeaders } from '../../platform/tracing.ts';
 import type { RouterContext } from './context.ts';
 
 /** Errors built from a non-2xx answer ({@link CallerSigningDataSource.errorFromResponse}): "http" failures. */
@@ -18,37 +19,53 @@ const httpFailures = new WeakSet<Error>();
 export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #signingKey: string;
   readonly #forwardsAccessToken: boolean;
+  readonly #subgraph: string;
   readonly #measured:
     | { duration: Histogram.Internal<string>; failed: Record<'network' | 'http' | 'graphql', Counter.Internal> }
     | undefined;
 
   /**
    * `forwardsAccessToken`: this subgraph (the assistant, alone) also receives the user's own access token.
-   * `metrics` with `name`: each fetch is timed and its failures counted under the subgraph's name.
+   * `subgraph`: its name, on the fetch's span and, with `metrics`, on its timing and failures.
    */
   constructor(
     url: string,
     signingKey: string,
-    options: { forwardsAccessToken?: boolean; metrics?: ServiceMetrics; name?: string } = {},
+    options: { forwardsAccessToken?: boolean; metrics?: ServiceMetrics; subgraph?: string } = {},
   ) {
     super({ url });
     this.#signingKey = signingKey;
     this.#forwardsAccessToken = options.forwardsAccessToken ?? false;
-    const { metrics, name } = options;
-    if (metrics && name) {
+    this.#subgraph = options.subgraph ?? 'subgraph';
+    const { metrics, subgraph } = options;
+    if (metrics && subgraph) {
       const errors = metrics.get('subgraphFetchErrors');
       this.#measured = {
-        duration: metrics.get('subgraphFetchDuration').labels(name),
+        duration: metrics.get('subgraphFetchDuration').labels(subgraph),
         failed: {
-          network: errors.labels(name, 'network'),
-          http: errors.labels(name, 'http'),
-          graphql: errors.labels(name, 'graphql'),
+          network: errors.labels(subgraph, 'network'),
+          http: errors.labels(subgraph, 'http'),
+          graphql: errors.labels(subgraph, 'graphql'),
         },
       };
     }
   }
 
-  override async process(
+  /**
+   * Each fetch in a client span (when tracing), whose context goes to the subgraph as `traceparent`;
+   * timed, and its failures counted, when measured.
+   */
+  override process(
+    options: GraphQLDataSourceProcessOptions<RouterContext>,
+  ): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
+    return inSpan(
+      `fetch ${this.#subgraph}`,
+      { kind: SpanKind.CLIENT, attributes: { 'bank.subgraph': this.#subgraph } },
+      () => this.#measuredProcess(options),
+    );
+  }
+
+  async #measuredProcess(
     options: GraphQLDataSourceProcessOptions<RouterContext>,
   ): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
     const measured = this.#measured;
@@ -78,6 +95,7 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
       headers.set(CLIENT_AGENT_HEADER, context.userAgent);
     if (this.#forwardsAccessToken && 'accessToken' in context && typeof context.accessToken === 'string')
       headers.set(USER_TOKEN_HEADER, context.accessToken);
+    for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
   }
 
   /**

@@ -12,6 +12,7 @@ import type { SubgraphName } from '../../platform/config.ts';
 import { sendHttpError, UnauthenticatedError } from '../../platform/errors.ts';
 import { REQUEST_ID_HEADER, type Logger } from '../../platform/logger.ts';
 import { httpRouteOperation } from '../../platform/subgraph.ts';
+import { traceHeaders } from '../../platform/tracing.ts';
 
 /** Public download paths and the subgraph that serves each. */
 export const DOWNLOADS: Readonly<Record<string, SubgraphName>> = {
@@ -49,6 +50,7 @@ export function downloadRoutes(options: {
         headers: {
           [CALLER_HEADER]: signCallerHeader(options.signingKey, caller, httpRouteOperation(url)),
           [REQUEST_ID_HEADER]: requestId,
+          ...traceHeaders(),
         },
         signal: AbortSignal.timeout(30_000),
       });

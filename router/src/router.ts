@@ -25,6 +25,7 @@ import {
   startMetricsServer,
 } from '../../platform/metrics.ts';
 import { countQueryPlanCache, routerRefusals } from './router-metrics.ts';
+import { operationSpanPlugin, tracingEnabled } from '../../platform/tracing.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { corsHandler } from './cors.ts';
 import { downloadRoutes } from './downloads.ts';
@@ -97,7 +98,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       new CallerSigningDataSource(urls[name] as string, signingKey, {
         forwardsAccessToken: name === 'assistant',
         metrics,
-        name,
+        subgraph: name,
       }),
     ]),
   );
@@ -130,6 +131,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     plugins: [
       requestLoggingPlugin<RouterContext>(logger, 'info'),
       operationMetricsPlugin<RouterContext>(metrics),
+      ...(tracingEnabled() ? [operationSpanPlugin<RouterContext>()] : []),
       {
         async requestDidStart() {
           return {
@@ -190,6 +192,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       ? undefined
       : await startMetricsServer({ host: config.host, port: metricsPort, metrics, logger });
   const http = await startHttpServer({
+    service: 'router',
     routes: {
       ...downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger, admit }),
       ...explorerRoutes({ config, logger }),

@@ -45,6 +45,7 @@ import type { EventBus, Unsubscribe } from '../../platform/event-bus.ts';
 import { useBankScalarInputs } from '../../platform/input-checks.ts';
 import { requestIdFrom, REQUEST_ID_HEADER, type Logger } from '../../platform/logger.ts';
 import { SUBSCRIPTION_PATH, type SubscriptionResponse } from '../../platform/subscriptions.ts';
+import { inSpan, SpanKind, traceHeaders } from '../../platform/tracing.ts';
 import type { RouterContext } from './context.ts';
 import { checkNesting, tokenLimitError, type OperationLimitsChecker } from './operation-limits.ts';
 import { checkOperation, completionErrors, ROUTER_VALIDATION_RULES } from './request-checks.ts';
@@ -181,6 +182,7 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
           event: body.event,
         }),
         [REQUEST_ID_HEADER]: context.requestId,
+        ...traceHeaders(),
       },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
@@ -443,7 +445,20 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
         serviceMap: { ...options.dataSources, [EVENT_SOURCE]: source },
       };
     };
-    const resultFor = async (event: unknown): Promise<ExecutionResult | null> => {
+    // One event's delivery joins the trace of the operation that wrote the event (its `traceparent`).
+    const resultFor = (event: unknown): Promise<ExecutionResult | null> =>
+      inSpan(
+        'subscription event',
+        {
+          kind: SpanKind.CONSUMER,
+          service: 'router',
+          detached: true,
+          traceparent: isRecord(event) && typeof event.traceparent === 'string' ? event.traceparent : undefined,
+          attributes: { 'bank.subgraph': primary.serviceName },
+        },
+        () => deliver(event),
+      );
+    const deliver = async (event: unknown): Promise<ExecutionResult | null> => {
       const answer = await askSubgraph(primary.serviceName, context, {
         query: primary.operation,
         variables: primaryVariables,

@@ -2,5 +2,6 @@
 import { Migration20261122021818 } from './Migration20261122021818.ts';
 import { Migration20261203122551 } from './Migration20261203122551.ts';
 import { Migration20261203155749 } from './Migration20261203155749.ts';
+import { Migration20261203212941 } from './Migration20261203212941.ts';
 
-export const migrations = [{ name: 'Migration20261122021818', class: Migration20261122021818 }, { name: 'Migration20261203122551', class: Migration20261203122551 }, { name: 'Migration20261203155749', class: Migration20261203155749 }];
+export const migrations = [{ name: 'Migration20261122021818', class: Migration20261122021818 }, { name: 'Migration20261203122551', class: Migration20261203122551 }, { name: 'Migration20261203155749', class: Migration20261203155749 }, { name: 'Migration20261203212941', class: Migration20261203212941 }];

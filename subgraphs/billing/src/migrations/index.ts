@@ -2,5 +2,6 @@
 import { Migration20261122055841 } from './Migration20261122055841.ts';
 import { Migration20261203122227 } from './Migration20261203122227.ts';
 import { Migration20261203160000 } from './Migration20261203160000.ts';
+import { Migration20261203212944 } from './Migration20261203212944.ts';
 
-export const migrations = [{ name: 'Migration20261122055841', class: Migration20261122055841 }, { name: 'Migration20261203122227', class: Migration20261203122227 }, { name: 'Migration20261203160000', class: Migration20261203160000 }];
+export const migrations = [{ name: 'Migration20261122055841', class: Migration20261122055841 }, { name: 'Migration20261203122227', class: Migration20261203122227 }, { name: 'Migration20261203160000', class: Migration20261203160000 }, { name: 'Migration20261203212944', class: Migration20261203212944 }];

@@ -5,5 +5,6 @@ import { Migration20261203154229 } from './Migration20261203154229.ts';
 import { Migration20261203154310 } from './Migration20261203154310.ts';
 import { Migration20261203155101 } from './Migration20261203155101.ts';
 import { Migration20261203155932 } from './Migration20261203155932.ts';
+import { Migration20261203212938 } from './Migration20261203212938.ts';
 
-export const migrations = [{ name: 'Migration20261122014014', class: Migration20261122014014 }, { name: 'Migration20261122034702', class: Migration20261122034702 }, { name: 'Migration20261203154229', class: Migration20261203154229 }, { name: 'Migration20261203154310', class: Migration20261203154310 }, { name: 'Migration20261203155101', class: Migration20261203155101 }, { name: 'Migration20261203155932', class: Migration20261203155932 }];
+export const migrations = [{ name: 'Migration20261122014014', class: Migration20261122014014 }, { name: 'Migration20261122034702', class: Migration20261122034702 }, { name: 'Migration20261203154229', class: Migration20261203154229 }, { name: 'Migration20261203154310', class: Migration20261203154310 }, { name: 'Migration20261203155101', class: Migration20261203155101 }, { name: 'Migration20261203155932', class: Migration20261203155932 }, { name: 'Migration20261203212938', class: Migration20261203212938 }];

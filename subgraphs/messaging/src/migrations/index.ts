@@ -3,5 +3,6 @@ import { Migration20261122025802 } from './Migration20261122025802.ts';
 import { Migration20261122041740 } from './Migration20261122041740.ts';
 import { Migration20261122043434 } from './Migration20261122043434.ts';
 import { Migration20261122052135 } from './Migration20261122052135.ts';
+import { Migration20261203212950 } from './Migration20261203212950.ts';
 
-export const migrations = [{ name: 'Migration20261122025802', class: Migration20261122025802 }, { name: 'Migration20261122041740', class: Migration20261122041740 }, { name: 'Migration20261122043434', class: Migration20261122043434 }, { name: 'Migration20261122052135', class: Migration20261122052135 }];
+export const migrations = [{ name: 'Migration20261122025802', class: Migration20261122025802 }, { name: 'Migration20261122041740', class: Migration20261122041740 }, { name: 'Migration20261122043434', class: Migration20261122043434 }, { name: 'Migration20261122052135', class: Migration20261122052135 }, { name: 'Migration20261203212950', class: Migration20261203212950 }];
