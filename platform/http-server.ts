@@ -110,6 +110,27 @@ function operationOf(body: unknown, search: URLSearchParams): Pick<HttpRequestIn
   return { query: search.get('query') ?? '', variables };
 }
 
+/**
+ * Listens on `port` (0: a free one) of `host`; resolves with the port taken
+ * and the host to show in URLs. A taken port is the usual reason a start
+ * fails: it rejects with a {@link PortInUseError} naming it, not `listen EADDRINUSE`.
+ */
+export async function listen(server: Server, port: number, host: string): Promise<{ port: number; shownHost: string }> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, host) : error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    shownHost: host === '0.0.0.0' || host === '::' ? 'localhost' : host,
+  };
+}
+
 /** Starts the HTTP server and resolves once it listens. */
 export async function startHttpServer<TContext extends BaseContext>(
   options: HttpServerOptions<TContext>,
@@ -220,18 +241,7 @@ export async function startHttpServer<TContext extends BaseContext>(
     : createServer(serve);
   server.keepAliveTimeout = 65_000;
 
-  await new Promise<void>((resolve, reject) => {
-    // A taken port is the usual reason a start fails: say which one, not `listen EADDRINUSE`.
-    const onError = (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, options.host) : error);
-    server.once('error', onError);
-    server.listen(options.port, options.host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const { port, shownHost } = await listen(server, options.port, options.host);
 
   return {
     server,

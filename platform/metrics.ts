@@ -12,7 +12,6 @@
  * than failing the scrape.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -20,7 +19,7 @@ import type { SubgraphName } from './config.ts';
 import { ErrorCode, PROTOCOL_ERROR_CODES } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { METRICS, type MetricDefinition, type MetricKey, type MetricScope } from './metrics-catalogue.ts';
-import { PortInUseError } from './ports.ts';
+import { listen } from './http-server.ts';
 
 /** The services that export metrics. */
 export type ServiceName = 'router' | SubgraphName;
@@ -331,17 +330,7 @@ export async function startMetricsServer(options: {
     res.statusCode = 404;
     res.end();
   });
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, options.host) : error);
-    server.once('error', onError);
-    server.listen(options.port, options.host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const { port, shownHost } = await listen(server, options.port, options.host);
   return {
     port,
     url: `http://${shownHost}:${port}${METRICS_PATH}`,
