@@ -7,8 +7,7 @@ import { parseArgs } from 'node:util';
 import { backup } from '../platform/backup.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
-import { bankDatabases } from './databases.ts';
-import { runCommand } from './restore.ts';
+import { bankDatabases, runCommand } from './databases.ts';
 
 runCommand(async () => {
   const { values } = parseArgs({ options: { out: { type: 'string' } }, allowPositionals: false });

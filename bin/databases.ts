@@ -13,6 +13,14 @@ import { embeddedServerUrl, startEmbeddedPostgres } from '../platform/embedded-p
 import type { Logger } from '../platform/logger.ts';
 import { IMPLEMENTED_SUBGRAPHS } from './subgraphs.ts';
 
+/** Runs a command's `main`: any failure is one line on stderr and exit code 1, never a stack trace. */
+export function runCommand(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message.split('\n').join(' ') : String(error));
+    process.exit(1);
+  });
+}
+
 export interface BankDatabases {
   urls: Record<SubgraphName, string>;
   /** Stops the embedded PostgreSQL if this command started it. */

@@ -11,16 +11,8 @@ import { BackupError, readManifest, restoreDatabase, verifyDatabase } from '../p
 import { loadConfig, type SubgraphName } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createOrm, migrate } from '../platform/orm.ts';
-import { bankDatabases } from './databases.ts';
+import { bankDatabases, runCommand } from './databases.ts';
 import { IMPLEMENTED_SUBGRAPHS, isSubgraphName, loadSubgraph } from './subgraphs.ts';
-
-/** Runs a command's `main`: any failure is one line on stderr and exit code 1, never a stack trace. */
-export function runCommand(main: () => Promise<void>): void {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message.split('\n').join(' ') : String(error));
-    process.exit(1);
-  });
-}
 
 /** Restores `subgraphs` of the backup in `folder` into `urls`; returns the rows loaded, per database and table. */
 export async function restoreBackup(
