@@ -3,12 +3,20 @@
  * live ones and recently expired ones stay.
  */
 import { randomUUID } from 'node:crypto';
+import { metricsOf } from '../../../platform/metrics.ts';
+import { jobLabel } from '../../../platform/periodic.ts';
 import { deleteExpiredChallenges } from '../src/services/housekeeping.ts';
 import { startIdentity, type IdentityHarness } from './support.ts';
 
 let h: IdentityHarness;
 beforeAll(async () => {
   h = await startIdentity();
+  // The service runs its housekeeping once as it starts: wait for that run to end, or it could delete
+  // this test's rows under it (seen on a loaded machine: the sign-in below was gone before the test's run).
+  const runs = metricsOf('identity').get('jobRuns');
+  const ran = async () =>
+    (await runs.get()).values.some((v) => v.labels.job === jobLabel('identity housekeeping') && v.value > 0);
+  while (!(await ran())) await new Promise((resolve) => setTimeout(resolve, 20));
 });
 afterAll(async () => {
   await h?.close();
