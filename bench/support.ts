@@ -5,6 +5,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -68,4 +69,24 @@ export async function startBenchDatabases(logger: Logger): Promise<BenchDatabase
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The server version of the PostgreSQL at `url`. */
+export async function postgresVersion(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ server_version: string }>('show server_version')).rows[0]?.server_version;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The machine a benchmark ran on, for the line each prints beside its figures. */
+export function machineLine(postgresVersion: string | undefined): string {
+  const cpus = os.cpus();
+  return (
+    `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
+    `Node ${process.version}, PostgreSQL ${postgresVersion ?? 'unknown'} (embedded), ${os.platform()} ${os.release()}`
+  );
 }

@@ -7,10 +7,14 @@
  * `npm test` says it in its first step (`bin/check-test-prerequisites.ts`),
  * `npx jest` in its global setup.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { freePort } from './ports.ts';
 
 /** What to do when the tests find no Redis: the one text both checks print. */
 export const REDIS_MISSING = [
@@ -59,4 +63,67 @@ export function testRedisUrl(): string {
 /** A key prefix of its own for one test file (or one test). */
 export function testRedisPrefix(): string {
   return `test:${randomBytes(5).toString('hex')}:`;
+}
+
+/** Resolves once a Redis at `url` answers PING. */
+async function waitForRedis(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}):\n${output()}`);
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      if ((await client.ping()) === 'PONG') return;
+    } catch {
+      // Not listening yet.
+    } finally {
+      client.disconnect();
+    }
+    if (Date.now() > deadline) throw new Error(`redis-server did not answer PING within 15 s:\n${output()}`);
+    await sleep(50);
+  }
+}
+
+/** A `redis-server` this process started. */
+export interface RunningRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `binary` on a free loopback port, without persistence, in `dir`; resolves once it answers. */
+export async function startRedisServer(binary: string, dir: string): Promise<RunningRedis> {
+  const port = await freePort();
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await spawned;
+    await waitForRedis(url, child, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
 }

@@ -1,0 +1,500 @@
+/**
+ * Our router side by side with stock @apollo/gateway, Hive Gateway and a
+ * client that calls the subgraphs directly, over the same subgraphs and the
+ * same seeded bank, in one run.
+ *
+ *   npm run bench:gateways              the full comparison (about 15 minutes)
+ *   npm run bench:gateways -- --quick   a small one that proves the harness (CI)
+ *
+ * Everything runs as in production, one process each: an embedded
+ * PostgreSQL and a redis-server in a temporary folder, the six subgraphs and
+ * our router (`bin/service.ts`, NODE_ENV=production), the two peers
+ * (bench/gateways/stock-gateway.ts, bench/gateways/hive-gateway.ts), and the
+ * load from processes of its own (bench/gateways/load.ts: autocannon; the
+ * direct client bench/gateways/direct-client.ts is its own load). It seeds
+ * the bank through our router, checks that every target returns identical
+ * data for each operation, then runs each operation against each target for
+ * a fixed time after an uncounted warm-up, targets alternated over rounds.
+ * It reads each process's CPU time and peak RSS from /proc around each run.
+ *
+ * Results: a table on stdout, and `bench/results/gateways-<time>.json` and
+ * `.md` (`--quick` writes to the folder `BENCH_RESULTS_DIR` names, or none).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
+import { generateKeyConfig, keyEnvironment } from '../platform/keys.ts';
+import { createLogger } from '../platform/logger.ts';
+import { findTestRedis, startRedisServer, type RunningRedis } from '../test/support/redis.ts';
+import { TEST_ADMIN, testEnv } from '../test/support/stack.ts';
+import { freePort, machineLine, postgresVersion, startBenchDatabases, type BenchDatabases } from './support.ts';
+import { seed, type SeedSize } from './gateways/seed.ts';
+import { OPERATIONS, requestOf, type BenchSetup, type OperationName } from './gateways/setup.ts';
+
+const QUICK = process.argv.includes('--quick');
+const env = process.env;
+const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+
+const SIZE: SeedSize = QUICK
+  ? { users: 3, transactions: 4, billsPerUser: 1, loansPerUser: 1, conversationsPerUser: 1 }
+  : { users: num('BENCH_USERS', 200), transactions: 50, billsPerUser: 3, loansPerUser: 2, conversationsPerUser: 2 };
+const DURATION_MS = num('BENCH_DURATION_MS', QUICK ? 1_000 : 15_000);
+const WARMUP_MS = num('BENCH_WARMUP_MS', QUICK ? 300 : 3_000);
+const ROUNDS = num('BENCH_ROUNDS', QUICK ? 1 : 3);
+const CONNECTIONS = num('BENCH_CONNECTIONS', QUICK ? 4 : 32);
+const TARGETS = ['ours', 'stock', 'hive', 'direct'] as const;
+type Target = (typeof TARGETS)[number];
+const chosenTargets = (env.BENCH_TARGETS?.split(',') ?? TARGETS) as Target[];
+const chosenOperations = (env.BENCH_OPERATIONS?.split(',') ?? OPERATIONS) as OperationName[];
+const TICKS_PER_SECOND = 100;
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const root = path.join(here, '..');
+
+/** A child process of the run: its pid and the tail of its output, for errors. */
+interface Child {
+  name: string;
+  process: ChildProcess;
+  output(): string;
+}
+
+const children: Child[] = [];
+
+function start(name: string, args: string[], childEnv: Record<string, string>): Child {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...childEnv, PATH: env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const started = { name, process: child, output: () => output };
+  children.push(started);
+  return started;
+}
+
+/** Stops a child: SIGTERM, then SIGKILL if it is still there after 5 s. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Runs a short-lived child to its end and returns its stdout (the last line), failing on a non-zero exit. */
+async function runToEnd(name: string, args: string[]): Promise<string> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { PATH: env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${name} exited with ${code}:\n${stderr}`);
+  return stdout.trim().split('\n').at(-1) ?? '';
+}
+
+/** Waits until a POST of `{ __typename }` to `url` answers 200, or the child exits. */
+async function waitUntilServing(child: Child, url: string, headers: Record<string, string> = {}): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.process.exitCode !== null)
+      throw new Error(`${child.name} exited (${child.process.exitCode}):\n${child.output()}`);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ __typename }' }),
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${child.name} did not serve ${url} within 90 s:\n${child.output()}`);
+    await sleep(200);
+  }
+}
+
+/** Waits for a service's `/readyz`. */
+async function waitUntilReady(child: Child, url: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.process.exitCode !== null)
+      throw new Error(`${child.name} exited (${child.process.exitCode}):\n${child.output()}`);
+    const ok = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${child.name} was not ready within 90 s:\n${child.output()}`);
+    await sleep(200);
+  }
+}
+
+/** CPU time (user + system, ms) a process has used so far. */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** Resets a process's peak RSS (Linux `clear_refs` 5), so the next reading is this run's peak. */
+async function resetPeak(pid: number): Promise<void> {
+  await writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => undefined);
+}
+
+/** Peak RSS (MiB) since the last reset. */
+function peakMiB(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+interface LoadResult {
+  requests: number;
+  errors: number;
+  firstError?: string;
+  elapsedMs: number;
+  p50: number;
+  p99: number;
+  cpuMs?: number;
+}
+
+interface Run {
+  round: number;
+  operation: OperationName;
+  target: Target;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  firstError?: string;
+  /** CPU ms per request of the gateway (or of the direct client). */
+  gatewayCpuMs: number;
+  /** CPU ms per request of each subgraph. */
+  subgraphCpuMs: Record<string, number>;
+  gatewayPeakMiB: number;
+  subgraphPeakMiB: Record<string, number>;
+}
+
+/** `count` free ports, all different. */
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+const median = (values: number[]) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+async function main(): Promise<void> {
+  const logger = createLogger({ logLevel: 'silent' }, 'bench');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bank-gateways-'));
+  let databases: BenchDatabases | undefined;
+  let redis: RunningRedis | undefined;
+  const cleanUp = async () => {
+    await Promise.all(children.map((c) => stop(c.process)));
+    await redis?.stop();
+    await databases?.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+  try {
+    const redisSource = await findTestRedis();
+    if (!redisSource) throw new Error('bench:gateways needs redis-server on the PATH or REDIS_URL (see the README).');
+    redis = 'url' in redisSource ? undefined : await startRedisServer(redisSource.binary, dir);
+    const redisUrl = 'url' in redisSource ? redisSource.url : (redis as RunningRedis).url;
+    databases = await startBenchDatabases(logger);
+    const serverVersion = await postgresVersion(databases.urls.banking as string);
+
+    const keys = generateKeyConfig();
+    const [routerPort, metricsPort, stockPort, hivePort, ...subgraphPorts] = await freePorts(
+      4 + IMPLEMENTED_SUBGRAPHS.length,
+    );
+    const ports = Object.fromEntries(IMPLEMENTED_SUBGRAPHS.map((n, i) => [n, subgraphPorts[i]]));
+    const subgraphUrls = Object.fromEntries(
+      IMPLEMENTED_SUBGRAPHS.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`]),
+    );
+    const routerUrl = `http://127.0.0.1:${routerPort}/graphql`;
+    const serviceEnv = testEnv(databases.urls, {
+      ...keyEnvironment(keys),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      REDIS_URL: redisUrl,
+      ADMIN_EMAIL: TEST_ADMIN.email,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      DATABASE_POOL_MAX: '10',
+      ACCESS_TOKEN_TTL_SECONDS: '3600',
+      // Step-up stays on (production refuses it off) but never asks: the users move their own money in small amounts.
+      STEP_UP_NEW_PAYEE: 'false',
+      STEP_UP_THRESHOLD: '1000000.00',
+      ROUTER_PORT: String(routerPort),
+      ROUTER_URL: routerUrl,
+      ...Object.fromEntries(
+        IMPLEMENTED_SUBGRAPHS.flatMap((n) => [
+          [`${n.toUpperCase()}_PORT`, String(ports[n])],
+          [`${n.toUpperCase()}_URL`, subgraphUrls[n]],
+        ]),
+      ),
+    });
+    console.log(machineLine(serverVersion));
+    console.log(`starting ${IMPLEMENTED_SUBGRAPHS.length} subgraphs and the router, one process each`);
+    const subgraphs = IMPLEMENTED_SUBGRAPHS.map((n) => start(n, ['bin/service.ts', 'subgraph', n], serviceEnv));
+    // One at a time: each migrates its own database on start.
+    for (const [i, child] of subgraphs.entries())
+      await waitUntilReady(child, subgraphUrls[IMPLEMENTED_SUBGRAPHS[i] as string] as string);
+    // The router alone serves /metrics on a port of its own (as production does); subgraphs on theirs.
+    const router = start('router', ['bin/service.ts', 'router'], { ...serviceEnv, METRICS_PORT: String(metricsPort) });
+    await waitUntilReady(router, routerUrl);
+
+    const seedStarted = performance.now();
+    const users = await seed(routerUrl, SIZE);
+    console.log(`seeded ${users.length} users in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+
+    const setup: BenchSetup = {
+      supergraphSdl: readFileSync(path.join(root, 'schema/supergraph.graphql'), 'utf8'),
+      subgraphUrls,
+      signingKey: keys.routerSigningPrivateKey,
+      tokenPublicKey: keys.jwtPublicKey,
+      users,
+    };
+    const setupFile = path.join(dir, 'setup.json');
+    await writeFile(setupFile, JSON.stringify(setup), { mode: 0o600 });
+
+    const gatewayUrls: Partial<Record<Target, string>> = { ours: routerUrl };
+    const gateways: Partial<Record<Target, Child>> = { ours: router };
+    if (chosenTargets.includes('stock')) {
+      const port = stockPort as number;
+      gateways.stock = start('stock gateway', ['bench/gateways/stock-gateway.ts', setupFile, String(port)], {
+        NODE_ENV: 'production',
+      });
+      gatewayUrls.stock = `http://127.0.0.1:${port}/`;
+    }
+    if (chosenTargets.includes('hive')) {
+      const port = hivePort as number;
+      gateways.hive = start('hive gateway', ['bench/gateways/hive-gateway.ts', setupFile, String(port)], {
+        NODE_ENV: 'production',
+      });
+      gatewayUrls.hive = `http://127.0.0.1:${port}/graphql`;
+    }
+    for (const target of ['stock', 'hive'] as const) {
+      const child = gateways[target];
+      if (child) await waitUntilServing(child, gatewayUrls[target] as string);
+    }
+
+    // Identical data before anything is measured.
+    const first = users[0];
+    if (!first) throw new Error('no users');
+    for (const operation of chosenOperations) {
+      const answers: Partial<Record<Target, string>> = {};
+      for (const target of chosenTargets) {
+        let text: string;
+        if (target === 'direct') {
+          text = await runToEnd('direct client', ['bench/gateways/direct-client.ts', setupFile, 'once', operation]);
+        } else {
+          const response = await fetch(gatewayUrls[target] as string, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${first.token}` },
+            body: JSON.stringify(requestOf(operation, first, 1_000_000 + TARGETS.indexOf(target))),
+          });
+          text = await response.text();
+        }
+        const body = JSON.parse(text) as { data?: Record<string, unknown>; errors?: unknown };
+        if (body.errors || !body.data) throw new Error(`${target} answered ${operation} with ${text.slice(0, 500)}`);
+        // A transfer's id differs each time: its answers are compared by shape.
+        answers[target] =
+          operation === 'transfer'
+            ? JSON.stringify(body.data, (k, v: unknown) => (k === 'id' ? typeof v : v))
+            : JSON.stringify(body.data);
+      }
+      const distinct = new Set(Object.values(answers));
+      if (distinct.size !== 1) {
+        for (const [target, answer] of Object.entries(answers)) console.error(`${target}: ${answer?.slice(0, 800)}`);
+        throw new Error(`the targets do not return identical data for ${operation}`);
+      }
+      console.log(
+        `${operation}: every target returns the same data (${(answers.ours ?? answers.direct ?? '').length} bytes of JSON)`,
+      );
+    }
+
+    const runs: Run[] = [];
+    const measure = async (round: number, operation: OperationName, target: Target): Promise<Run> => {
+      const loadArgs = (ms: number) =>
+        target === 'direct'
+          ? ['bench/gateways/direct-client.ts', setupFile, 'load', operation, String(ms), String(CONNECTIONS)]
+          : [
+              'bench/gateways/load.ts',
+              setupFile,
+              gatewayUrls[target] as string,
+              operation,
+              String(ms),
+              String(CONNECTIONS),
+            ];
+      await runToEnd(`${target} warm-up`, loadArgs(WARMUP_MS));
+      const gateway = target === 'direct' ? undefined : gateways[target];
+      const watched = [...(gateway ? [gateway] : []), ...subgraphs];
+      for (const child of watched) await resetPeak(child.process.pid as number);
+      const before = watched.map((c) => cpuMsOf(c.process.pid as number));
+      const result = JSON.parse(await runToEnd(`${target} load`, loadArgs(DURATION_MS))) as LoadResult;
+      const used = watched.map((c, i) => cpuMsOf(c.process.pid as number) - (before[i] as number));
+      const perRequest = (ms: number) => (result.requests > 0 ? ms / result.requests : Number.NaN);
+      const subgraphUsed = gateway ? used.slice(1) : used;
+      return {
+        round,
+        operation,
+        target,
+        rps: result.requests / (result.elapsedMs / 1000),
+        p50: result.p50,
+        p99: result.p99,
+        requests: result.requests,
+        errors: result.errors,
+        ...(result.firstError ? { firstError: result.firstError } : {}),
+        gatewayCpuMs: perRequest(gateway ? (used[0] as number) : (result.cpuMs ?? Number.NaN)),
+        subgraphCpuMs: Object.fromEntries(subgraphs.map((c, i) => [c.name, perRequest(subgraphUsed[i] as number)])),
+        gatewayPeakMiB: gateway ? peakMiB(gateway.process.pid as number) : Number.NaN,
+        subgraphPeakMiB: Object.fromEntries(subgraphs.map((c) => [c.name, peakMiB(c.process.pid as number)])),
+      };
+    };
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      for (const operation of chosenOperations) {
+        // Alternate: each round starts with the next target.
+        const order = chosenTargets.map((_, i) => chosenTargets[(i + round - 1) % chosenTargets.length] as Target);
+        for (const target of order) {
+          const run = await measure(round, operation, target);
+          runs.push(run);
+          const subgraphTotal = Object.values(run.subgraphCpuMs).reduce((a, b) => a + b, 0);
+          console.log(
+            `round ${round} ${operation.padEnd(9)} ${target.padEnd(6)} ${run.rps.toFixed(1).padStart(7)} req/s  p50 ${run.p50.toFixed(1)} ms  p99 ${run.p99.toFixed(1)} ms  ` +
+              `${target === 'direct' ? 'client' : 'gateway'} CPU ${run.gatewayCpuMs.toFixed(2)} ms/req  subgraphs ${subgraphTotal.toFixed(2)} ms/req  errors ${run.errors}${run.firstError ? ` (${run.firstError.slice(0, 200)})` : ''}`,
+          );
+        }
+      }
+    }
+    const report = summarize(runs, machineLine(serverVersion));
+    console.log(`\n${report.markdown}`);
+    const resultsDir = QUICK ? env.BENCH_RESULTS_DIR : (env.BENCH_RESULTS_DIR ?? path.join(here, 'results'));
+    if (resultsDir) {
+      await mkdir(resultsDir, { recursive: true });
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const base = path.join(resultsDir, `gateways-${QUICK ? 'quick-' : ''}${stamp}`);
+      const settings = {
+        quick: QUICK,
+        size: SIZE,
+        durationMs: DURATION_MS,
+        warmupMs: WARMUP_MS,
+        rounds: ROUNDS,
+        connections: CONNECTIONS,
+      };
+      await writeFile(
+        `${base}.json`,
+        `${JSON.stringify({ machine: machineLine(serverVersion), settings, runs, medians: report.medians }, null, 2)}\n`,
+      );
+      await writeFile(`${base}.md`, `${report.markdown}\n`);
+      console.log(`results: ${base}.json and .md`);
+    }
+    const failed = runs.filter((r) => r.errors > 0 || r.requests === 0);
+    if (failed.length > 0) throw new Error(`${failed.length} runs had errors or no requests`);
+  } finally {
+    await cleanUp();
+  }
+}
+
+interface Medians {
+  operation: OperationName;
+  target: Target;
+  rps: number;
+  p50: number;
+  p99: number;
+  gatewayCpuMs: number;
+  subgraphCpuMs: Record<string, number>;
+  gatewayPeakMiB: number;
+  subgraphPeakMiB: Record<string, number>;
+}
+
+function summarize(runs: Run[], machine: string): { medians: Medians[]; markdown: string } {
+  const medians: Medians[] = [];
+  for (const operation of chosenOperations) {
+    for (const target of chosenTargets) {
+      const of = runs.filter((r) => r.operation === operation && r.target === target);
+      if (of.length === 0) continue;
+      const names = Object.keys(of[0]?.subgraphCpuMs ?? {});
+      medians.push({
+        operation,
+        target,
+        rps: median(of.map((r) => r.rps)),
+        p50: median(of.map((r) => r.p50)),
+        p99: median(of.map((r) => r.p99)),
+        gatewayCpuMs: median(of.map((r) => r.gatewayCpuMs)),
+        subgraphCpuMs: Object.fromEntries(names.map((n) => [n, median(of.map((r) => r.subgraphCpuMs[n] as number))])),
+        gatewayPeakMiB: Math.max(...of.map((r) => r.gatewayPeakMiB)),
+        subgraphPeakMiB: Object.fromEntries(
+          names.map((n) => [n, Math.max(...of.map((r) => r.subgraphPeakMiB[n] as number))]),
+        ),
+      });
+    }
+  }
+  const cell = (m: Medians | undefined) => {
+    if (!m) return 'not run';
+    const sub = Object.values(m.subgraphCpuMs).reduce((a, b) => a + b, 0);
+    const who = m.target === 'direct' ? 'client' : 'gateway';
+    return `${m.rps.toFixed(1)} req/s, p50 ${m.p50.toFixed(1)} / p99 ${m.p99.toFixed(1)} ms, ${who} CPU ${m.gatewayCpuMs.toFixed(2)} ms/req, subgraphs ${sub.toFixed(2)} ms/req`;
+  };
+  const find = (operation: OperationName, target: Target) =>
+    medians.find((m) => m.operation === operation && m.target === target);
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a';
+  const lines = [
+    `Medians of ${ROUNDS} round(s), ${CONNECTIONS} connections, ${DURATION_MS / 1000} s per run, ${SIZE.users} users. ${machine}.`,
+    '',
+    `| operation | ${chosenTargets.join(' | ')} |`,
+    `|---|${chosenTargets.map(() => '---').join('|')}|`,
+    ...chosenOperations.map((o) => `| ${o} | ${chosenTargets.map((t) => cell(find(o, t))).join(' | ')} |`),
+    '',
+    '| operation | throughput ours / stock | ours / hive | ours / direct | router CPU / direct client CPU |',
+    '|---|---|---|---|---|',
+    ...chosenOperations.map((o) => {
+      const ours = find(o, 'ours');
+      return `| ${o} | ${ratio(ours?.rps, find(o, 'stock')?.rps)} | ${ratio(ours?.rps, find(o, 'hive')?.rps)} | ${ratio(ours?.rps, find(o, 'direct')?.rps)} | ${ratio(ours?.gatewayCpuMs, find(o, 'direct')?.gatewayCpuMs)} |`;
+    }),
+    '',
+    'CPU ms per request of each subgraph (median), and peak RSS (MiB) of each process over the runs:',
+    '',
+    `| operation | target | ${Object.keys(medians[0]?.subgraphCpuMs ?? {}).join(' | ')} | gateway peak RSS |`,
+    `|---|---|${Object.keys(medians[0]?.subgraphCpuMs ?? {})
+      .map(() => '---')
+      .join('|')}|---|`,
+    ...medians.map(
+      (m) =>
+        `| ${m.operation} | ${m.target} | ${Object.keys(m.subgraphCpuMs)
+          .map(
+            (n) =>
+              `${(m.subgraphCpuMs[n] as number).toFixed(2)} ms, ${(m.subgraphPeakMiB[n] as number).toFixed(0)} MiB`,
+          )
+          .join(' | ')} | ${Number.isFinite(m.gatewayPeakMiB) ? `${m.gatewayPeakMiB.toFixed(0)} MiB` : '-'} |`,
+    ),
+  ];
+  return { medians, markdown: lines.join('\n') };
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,70 @@
+/**
+ * The Hive peer: Hive Gateway's runtime (`createGatewayRuntime`, the engine
+ * of Hive Gateway 2.15) over the same supergraph, served by Node's HTTP
+ * server, with one plugin that does what the subgraphs require and nothing
+ * else: it verifies the client's access token (the same function as the
+ * router) and signs the caller header (the same function as the router) over
+ * the exact query and variables of each subgraph request.
+ *
+ *   node bench/gateways/hive-gateway.ts <setup.json> <port>
+ */
+import { createServer, type RequestListener } from 'node:http';
+import { callerFromAuthorization } from '../../platform/access-token.ts';
+import { ANONYMOUS, CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
+import { readSetup } from './setup.ts';
+
+/**
+ * The little of the runtime's API this file uses. Its own type declarations are left out of the
+ * program on purpose: they bring graphql-yoga's global augmentation of GraphQL error extensions,
+ * which contradicts Apollo Server's (`http.headers` a plain record, not a HeaderMap).
+ */
+interface HivePlugin {
+  onContextBuilding(payload: { context: { request: Request } }): void;
+  onFetch(payload: { options: RequestInit; setOptions(options: RequestInit): void; context: object | undefined }): void;
+}
+interface HiveRuntime {
+  createGatewayRuntime(options: {
+    supergraph: string;
+    transportEntries: Record<string, { location: string }>;
+    logging: boolean;
+    maskedErrors: boolean;
+    plugins: () => HivePlugin[];
+  }): RequestListener;
+}
+const runtimePackage: string = '@graphql-hive/gateway-runtime';
+const { createGatewayRuntime } = (await import(runtimePackage)) as HiveRuntime;
+
+const setup = readSetup(process.argv[2]);
+const port = Number(process.argv[3]);
+
+/** The caller of each client request, verified once when its context is built. */
+const callers = new WeakMap<object, Caller>();
+
+const signing: HivePlugin = {
+  onContextBuilding({ context }) {
+    const authorization = context.request.headers.get('authorization') ?? undefined;
+    callers.set(context, callerFromAuthorization(setup.tokenPublicKey, authorization));
+  },
+  onFetch({ options, setOptions, context }) {
+    const caller = (context && callers.get(context)) ?? ANONYMOUS;
+    const body = JSON.parse(String(options.body)) as { query?: string; variables?: Record<string, unknown> };
+    setOptions({
+      ...options,
+      headers: {
+        ...(options.headers as Record<string, string>),
+        [CALLER_HEADER]: signCallerHeader(setup.signingKey, caller, body.query ?? '', body.variables),
+      },
+    });
+  },
+};
+
+const gateway = createGatewayRuntime({
+  supergraph: setup.supergraphSdl,
+  transportEntries: Object.fromEntries(
+    Object.entries(setup.subgraphUrls).map(([name, location]) => [name, { location }]),
+  ),
+  logging: false,
+  maskedErrors: false,
+  plugins: () => [signing],
+});
+createServer(gateway).listen(port, '127.0.0.1', () => console.log(`listening http://127.0.0.1:${port}/graphql`));
