@@ -13,15 +13,15 @@ import { createRedisCache, type RedisCache } from './redis-cache.ts';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
 const prefix = testRedisPrefix();
-let admin: Redis;
 const caches: RedisCache[] = [];
+/** The test's own connection, to look at what the caches wrote. */
+let admin: Redis;
 
-beforeAll(() => {
-  admin = new Redis(testRedisUrl());
-});
+beforeAll(() => void (admin = new Redis(testRedisUrl())));
 
 afterAll(async () => {
   await Promise.all(caches.map((c) => c.close()));
+  // Leave nothing behind on a shared Redis (REDIS_URL).
   const keys = await admin.keys(`${prefix}*`);
   if (keys.length > 0) await admin.del(...keys);
   await admin.quit();
