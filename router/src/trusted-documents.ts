@@ -33,7 +33,7 @@ import { isRecord } from '../../platform/http-server.ts';
 import type { KeyValueCache } from '../../platform/redis-cache.ts';
 
 /** The setting that names the manifest. */
-export const TRUSTED_DOCUMENTS_SETTING = 'TRUSTED_DOCUMENTS';
+const TRUSTED_DOCUMENTS_SETTING = 'TRUSTED_DOCUMENTS';
 
 /** A manifest the router cannot use: its message is the one line a failed start prints. */
 export class TrustedDocumentsError extends Error {
@@ -85,7 +85,7 @@ const codegenMap = z.record(id, body);
 export const operationId = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The refusal of an operation the manifest does not list. */
-export function notInList(): BankError {
+function notInList(): BankError {
   return new BankError(
     ErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
     'This router runs only the operations of its trusted-documents manifest, and this is not one of them.',
@@ -154,8 +154,8 @@ export function loadTrustedDocuments(path: string): TrustedDocuments {
   return trustedDocuments(byId);
 }
 
-/** The check over operations already read (tests build one from a list). */
-export function trustedDocuments(byId: ReadonlyMap<string, string>): TrustedDocuments {
+/** The check over the manifest's operations, by id. */
+function trustedDocuments(byId: ReadonlyMap<string, string>): TrustedDocuments {
   return {
     size: byId.size,
     resolve(request) {
