@@ -200,6 +200,17 @@ describe('loadConfig refuses an invalid environment', () => {
     expect(custom.router.rateLimit).toEqual({ points: 0, windowSeconds: 60, trustedProxies: 2 });
   });
 
+  it('persisted queries: APQ kept a day by default, 60 s to 30 days; trusted documents off unless a path is set', () => {
+    expect(loadConfig({}).router.persistedQueries).toEqual({ apqTtlSeconds: 86_400, trustedDocuments: undefined });
+    expect(loadConfig({ TRUSTED_DOCUMENTS: ' ' }).router.persistedQueries.trustedDocuments).toBeUndefined();
+    expect(
+      loadConfig({ APQ_TTL_SECONDS: '3600', TRUSTED_DOCUMENTS: 'web/persisted-query-manifest.json' }).router
+        .persistedQueries,
+    ).toEqual({ apqTtlSeconds: 3600, trustedDocuments: 'web/persisted-query-manifest.json' });
+    expect(variablesOf(problemsOf(() => loadConfig({ APQ_TTL_SECONDS: '59' })))).toEqual(['APQ_TTL_SECONDS']);
+    expect(variablesOf(problemsOf(() => loadConfig({ APQ_TTL_SECONDS: '2592001' })))).toEqual(['APQ_TTL_SECONDS']);
+  });
+
   it('an invalid ADMIN_EMAIL', () => {
     expect(variablesOf(problemsOf(() => loadConfig({ ADMIN_EMAIL: 'not-an-email' })))).toEqual(['ADMIN_EMAIL']);
   });

@@ -134,6 +134,10 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: integer(1, 3_600, 60),
   TRUSTED_PROXY_HOPS: integer(0, 10, 0),
   CORS_ORIGINS: corsOrigins,
+  // Automatic persisted queries (router/src/router.ts): how long an entry is kept, in Redis or in memory.
+  APQ_TTL_SECONDS: integer(60, 2_592_000, 86_400),
+  // Trusted documents (router/src/trusted-documents.ts): the manifest's path; unset, the mode is off.
+  TRUSTED_DOCUMENTS: optionalString,
   ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_PORT`, port(DEFAULT_PORTS[n])])),
   ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_URL`, httpUrl])),
   DATABASE_URL: postgresUrl,
@@ -230,6 +234,11 @@ export interface Config {
      * default outside production; production allows none unless configured).
      */
     corsOrigins: readonly string[] | '*' | 'local';
+    /**
+     * Persisted queries: automatic ones (APQ) are kept `apqTtlSeconds` (in Redis with REDIS_URL, else in memory);
+     * `trustedDocuments` is the path of the manifest of the only operations the router runs (unset: any operation).
+     */
+    persistedQueries: { apqTtlSeconds: number; trustedDocuments: string | undefined };
   };
   subgraphs: Record<SubgraphName, { port: number; databaseUrl: string | undefined }>;
   /**
@@ -359,6 +368,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         trustedProxies: e.TRUSTED_PROXY_HOPS,
       },
       corsOrigins: corsOriginsOf(e.CORS_ORIGINS, e.NODE_ENV === 'production'),
+      persistedQueries: { apqTtlSeconds: e.APQ_TTL_SECONDS, trustedDocuments: e.TRUSTED_DOCUMENTS },
     },
     subgraphs,
     metricsPort: e.METRICS_PORT,

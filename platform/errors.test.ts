@@ -29,7 +29,8 @@ function thrownBy(fn: () => unknown): unknown {
 }
 
 describe('the error catalogue', () => {
-  // docs/architecture.md's codes, plus SERVICE_UNAVAILABLE (a saga's service unreachable before anything was done).
+  // docs/architecture.md's codes, plus SERVICE_UNAVAILABLE (a saga's service unreachable before anything was done)
+  // and PERSISTED_QUERY_NOT_IN_LIST (trusted-documents mode).
   it('lists the codes of docs/architecture.md', () => {
     expect(Object.values(ErrorCode)).toEqual([
       'UNAUTHENTICATED',
@@ -47,6 +48,7 @@ describe('the error catalogue', () => {
       'SERVICE_UNAVAILABLE',
       'MFA_REQUIRED',
       'STEP_UP_REQUIRED',
+      'PERSISTED_QUERY_NOT_IN_LIST',
       'INTERNAL_SERVER_ERROR',
     ]);
   });

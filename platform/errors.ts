@@ -23,6 +23,8 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   MFA_REQUIRED: 'MFA_REQUIRED',
   STEP_UP_REQUIRED: 'STEP_UP_REQUIRED',
+  /** Trusted-documents mode: the operation is not in the manifest (Apollo Router's code for the same refusal). */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

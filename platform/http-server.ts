@@ -48,8 +48,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   cors?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /**
    * Sees each `/graphql` request with its parsed body before Apollo does, and
-   * may answer it itself (the router's multipart subscriptions): resolves
-   * true when it did.
+   * may answer it itself (the router's refusals before parsing, its multipart
+   * subscriptions): resolves true when it did.
    */
   /** Called for each request refused for a body over {@link MAX_BODY_BYTES} (the router counts them). */
   onBodyTooLarge?: () => void;

@@ -77,7 +77,7 @@ export const METRICS = define({
   operationsRefused: {
     name: 'bank_router_operations_refused_total',
     type: 'counter',
-    help: 'Operations refused before execution, by the limit that refused them (depth, aliases, directives, tokens, cost, nesting, body_size, rate_limit).',
+    help: 'Operations refused before execution, by the limit that refused them (depth, aliases, directives, tokens, cost, nesting, body_size, rate_limit, trusted_documents).',
     labels: ['limit'],
     scope: 'router',
   },

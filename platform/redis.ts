@@ -1,6 +1,6 @@
 /**
  * Redis connections of the services (the event bus, the router's rate
- * limit): named for `CLIENT LIST`, reconnecting as ioredis does until their
+ * limit and persisted queries): named for `CLIENT LIST`, reconnecting as ioredis does until their
  * owner is closing, logging an outage once (and its end), and closed without
  * losing replies.
  */
@@ -36,6 +36,24 @@ export function connectRedis(url: string, options: RedisConnectionOptions): Redi
     failing = false;
   });
   return connection;
+}
+
+/**
+ * Resolves once `connection` is ready, or after `timeoutMs` (its owner then
+ * starts without it: a connection without an offline queue fails each command
+ * at once until it is ready).
+ */
+export async function redisReady(connection: Redis, timeoutMs: number): Promise<void> {
+  if (connection.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      connection.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    connection.on('ready', done);
+  });
 }
 
 /**

@@ -32,7 +32,7 @@ import type { Caller } from '../../platform/caller.ts';
 import { BankError, ErrorCode, sendHttpError, UnauthenticatedError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SubscriptionExecutor } from './subscription-executor.ts';
-import { httpOperation, subscriptionTransportError } from './request-checks.ts';
+import { subscriptionTransportError } from './request-checks.ts';
 import { tokenExpiry } from './subscriptions.ts';
 
 /** Between heartbeats (Apollo Router sends one every 5 s too). */
@@ -69,15 +69,15 @@ export function multipartSubscriptions(options: MultipartSubscriptionOptions) {
   const intercept = async ({
     req,
     res,
-    body,
+    operation: request,
     requestId,
   }: {
     req: IncomingMessage;
     res: ServerResponse;
-    body: unknown;
+    /** The operation the request carries (router.ts: request-checks.ts `httpOperation`, its text filled in from the trusted documents). */
+    operation: Record<string, unknown> | undefined;
     requestId: string;
   }): Promise<boolean> => {
-    const request = httpOperation(req, body);
     if (!request || !isSubscription(request, options.maxTokens)) return false; // Apollo answers it (or refuses it)
     if (req.method !== 'POST' || !acceptsMultipartSubscription(req.headers.accept)) {
       const error = subscriptionTransportError();

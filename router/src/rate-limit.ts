@@ -17,7 +17,7 @@ import { GraphQLError } from 'graphql';
 import type { Caller } from '../../platform/caller.ts';
 import { RateLimitedError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { closeRedis, connectRedis } from '../../platform/redis.ts';
+import { closeRedis, connectRedis, redisReady } from '../../platform/redis.ts';
 
 export interface RateLimitConfig {
   /** Operations per window and caller; 0 turns the limit off. */
@@ -78,17 +78,7 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
   }
   return {
     async ready(timeoutMs = 2_000) {
-      if (!redis || redis.status === 'ready') return;
-      const connection = redis;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          connection.off('ready', done);
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        connection.on('ready', done);
-      });
+      if (redis) await redisReady(redis, timeoutMs);
     },
     async take(caller, address) {
       try {

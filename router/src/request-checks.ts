@@ -52,15 +52,28 @@ export function operationNotFound(operationName: string | null | undefined): Gra
 
 /**
  * The operation an HTTP request to `/graphql` carries, as sent: a JSON
- * body's object, or a GET's query string; undefined for anything else
- * (Apollo answers those).
+ * body's object, or a GET's query string (its `extensions` parsed: a
+ * persisted query's id); undefined for anything else (Apollo answers those).
  */
 export function httpOperation(req: IncomingMessage, body: unknown): Record<string, unknown> | undefined {
   if (req.method === 'GET') {
     const search = new URL(req.url ?? '/', 'http://localhost').searchParams;
-    return { query: search.get('query') ?? undefined, operationName: search.get('operationName') ?? undefined };
+    return {
+      query: search.get('query') ?? undefined,
+      operationName: search.get('operationName') ?? undefined,
+      extensions: jsonOrUndefined(search.get('extensions')),
+    };
   }
   return isRecord(body) ? body : undefined;
+}
+
+/** A query-string parameter's JSON; undefined when absent or not JSON (Apollo refuses the request then). */
+function jsonOrUndefined(text: string | null): unknown {
+  try {
+    return text === null ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A subscription sent as a plain HTTP request (no multipart `Accept`), saying the two ways to subscribe. */

@@ -21,6 +21,7 @@ export const REFUSAL_LIMITS = [
   'nesting',
   'body_size',
   'rate_limit',
+  'trusted_documents',
 ] as const;
 export type RefusalLimit = (typeof REFUSAL_LIMITS)[number];
 

@@ -3,6 +3,12 @@
  * @apollo/gateway over the committed `schema/supergraph.graphql`,
  * authenticates the access token of each request, and signs the caller for
  * the subgraphs. Subgraphs authorize.
+ *
+ * Persisted queries: automatic ones (APQ) are Apollo Server's, kept in Redis
+ * with `REDIS_URL` (platform/redis-cache.ts, shared by every router), else in
+ * its in-memory cache. With `TRUSTED_DOCUMENTS` the router runs only the
+ * operations of that manifest (trusted-documents.ts), on every transport, and
+ * APQ registers nothing: the manifest is the only store.
  */
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
@@ -24,7 +30,7 @@ import {
   operationMetricsPlugin,
   startMetricsServer,
 } from '../../platform/metrics.ts';
-import { countQueryPlanCache, routerRefusals } from './router-metrics.ts';
+import { countQueryPlanCache, routerRefusals, type RefusalLimit } from './router-metrics.ts';
 import { operationSpanPlugin, tracingEnabled } from '../../platform/tracing.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { corsHandler } from './cors.ts';
@@ -37,6 +43,8 @@ import { clientAddress, createRateLimiter, tooManyRequests } from './rate-limit.
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions.ts';
 import { createSubscriptionExecutor } from './subscription-executor.ts';
 import { multipartSubscriptions } from './multipart-subscriptions.ts';
+import { loadTrustedDocuments } from './trusted-documents.ts';
+import { createRedisCache } from '../../platform/redis-cache.ts';
 import type { EventBus } from '../../platform/event-bus.ts';
 import type { GraphQLFormattedError } from 'graphql';
 import type { RouterContext } from './context.ts';
@@ -83,6 +91,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const { config } = options;
   const logger = options.logger.child({ component: 'router' });
   requireForService(config, 'router');
+  // A manifest that cannot be used stops the start before anything listens.
+  const { trustedDocuments: manifestPath, apqTtlSeconds } = config.router.persistedQueries;
+  const trusted = manifestPath === undefined ? undefined : loadTrustedDocuments(manifestPath);
+  if (trusted) logger.info({ operations: trusted.size }, "trusted documents: only the manifest's operations run");
   const metrics = metricsOf('router');
   metrics.useLogger(logger);
   const refusals = routerRefusals(metrics);
@@ -122,8 +134,14 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const admit = refusals.admit((caller: Caller, req: IncomingMessage): Promise<void> =>
     rateLimiter.take(caller, clientAddress(req, config.router.rateLimit.trustedProxies)),
   );
+  // Keys `bank:apq:<sha256>` (Apollo puts `apq:` after the prefix), kept APQ_TTL_SECONDS.
+  const apqCache =
+    trusted || config.redisUrl === undefined
+      ? undefined
+      : createRedisCache(config.redisUrl, { name: 'bank-router:apq', keyPrefix: 'bank:', logger });
   const apollo = new ApolloServer<RouterContext>({
     gateway,
+    persistedQueries: { cache: trusted?.store ?? apqCache, ttl: apqTtlSeconds },
     parseOptions: { maxTokens: config.router.limits.maxTokens },
     validationRules: [...ROUTER_VALIDATION_RULES],
     // Sandbox is the manual in development; production serves no landing page and no introspection.
@@ -166,7 +184,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     logger,
   });
   await apollo.start();
-  await rateLimiter.ready();
+  await Promise.all([rateLimiter.ready(), apqCache?.ready()]);
 
   const subgraphUrls = composed.map((name) => urls[name] as string);
   const maxTokens = config.router.limits.maxTokens;
@@ -181,6 +199,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     maxTokens,
     admit,
     exposeDetails,
+    trustedDocuments: trusted,
     refused: (limit) => refusals.count(limit),
     onEvent: (outcome) => refusals.event(outcome),
   });
@@ -199,19 +218,26 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       ...(metricsServer ? {} : { [METRICS_PATH]: metricsRoute(metrics, logger) }),
     },
     onBodyTooLarge: () => refusals.count('body_size'),
-    async intercept(request) {
-      // Nesting is refused before Apollo parses: its parser and validation recurse on it.
-      const text = httpOperation(request.req, request.body)?.query;
-      if (typeof text === 'string') {
-        try {
-          checkNesting(text);
-        } catch (error) {
-          refusals.count('nesting');
-          sendHttpError(request.res, error, logger);
-          return true;
-        }
+    async intercept({ req, res, body, requestId }) {
+      // Before Apollo parses anything: an operation not in the trusted documents, then nesting (Apollo's parser and
+      // validation recurse on it). An operation sent by id alone is checked with the manifest's text.
+      const refuse = (limit: RefusalLimit, error: unknown) => {
+        refusals.count(limit);
+        sendHttpError(res, error, logger);
+        return true;
+      };
+      let operation = httpOperation(req, body);
+      try {
+        if (trusted && operation) operation = trusted.resolve(operation);
+      } catch (error) {
+        return refuse('trusted_documents', error);
       }
-      return multipart.intercept(request);
+      try {
+        if (typeof operation?.query === 'string') checkNesting(operation.query);
+      } catch (error) {
+        return refuse('nesting', error);
+      }
+      return multipart.intercept({ req, res, operation, requestId });
     },
     cors: corsHandler(config.router.corsOrigins),
     host: config.host,
@@ -235,6 +261,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     },
   }).catch(async (error: unknown) => {
     await metricsServer?.close();
+    await apqCache?.close();
     throw error;
   });
   const subscriptions = startSubscriptionServer({
@@ -267,6 +294,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       await http.close();
       await metricsServer?.close();
       await rateLimiter.close();
+      await apqCache?.close();
       stopMeasuring();
     },
   };

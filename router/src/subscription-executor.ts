@@ -5,7 +5,8 @@
  * module executes them:
  *
  * 1. an operation from a client is admitted the same way on every transport
- *    ({@link SubscriptionExecutor.prepare}): rate limit, parse within the
+ *    ({@link SubscriptionExecutor.prepare}): the trusted documents (when
+ *    the mode is on), rate limit, parse within the
  *    token limit, validation with the router's rules, the operation's
  *    checks (request-checks.ts) and its variables coerced;
  * 2. a subscription is planned by the query planner over the same supergraph:
@@ -49,6 +50,7 @@ import { inSpan, SpanKind, traceHeaders } from '../../platform/tracing.ts';
 import type { RouterContext } from './context.ts';
 import { checkNesting, tokenLimitError, type OperationLimitsChecker } from './operation-limits.ts';
 import { checkOperation, completionErrors, ROUTER_VALIDATION_RULES } from './request-checks.ts';
+import type { TrustedDocuments } from './trusted-documents.ts';
 
 /** Events waiting for a slow client, per subscription; past this the subscription ends with an error. */
 export const MAX_PENDING_EVENTS = 1000;
@@ -82,6 +84,8 @@ export interface OperationRequest {
   query?: unknown;
   variables?: unknown;
   operationName?: unknown;
+  /** A persisted query's id (`persistedQuery.sha256Hash`), for the trusted documents. */
+  extensions?: unknown;
 }
 
 /** An admitted operation, ready to run. */
@@ -107,8 +111,10 @@ export interface SubscriptionExecutorOptions {
   /** Counts one operation of the caller against the rate limit; throws RATE_LIMITED over it. */
   admit(caller: Caller, req: IncomingMessage): Promise<void>;
   exposeDetails: boolean;
-  /** Counts an operation refused before it is parsed, by the limit that refused it ("nesting", "tokens"). */
-  refused?: (limit: 'nesting' | 'tokens') => void;
+  /** With the trusted-documents mode on: the only operations to run (trusted-documents.ts). */
+  trustedDocuments?: TrustedDocuments | undefined;
+  /** Counts an operation refused before it is parsed, by what refused it ("trusted_documents", "nesting", "tokens"). */
+  refused?: (limit: 'trusted_documents' | 'nesting' | 'tokens') => void;
   /** Counts each subscription event: delivered to the subscriber, or dropped (not for it, or it fell behind). */
   onEvent?: (outcome: 'delivered' | 'dropped') => void;
 }
@@ -253,7 +259,7 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
   }
 
   async function prepare(
-    request: OperationRequest,
+    sent: OperationRequest,
     caller: Caller,
     req: IncomingMessage,
     {
@@ -261,6 +267,15 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
       accessToken,
     }: { requestId?: string; accessToken?: string | undefined } = {},
   ): Promise<PreparedOperation | GraphQLError[]> {
+    let request = sent;
+    try {
+      // Before anything else, as over HTTP: an operation not in the manifest costs one hash.
+      if (options.trustedDocuments) request = options.trustedDocuments.resolve(sent);
+    } catch (error) {
+      if (!(error instanceof BankError)) throw error;
+      options.refused?.('trusted_documents');
+      return format([error]);
+    }
     try {
       await options.admit(caller, req);
     } catch (error) {

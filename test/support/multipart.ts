@@ -27,11 +27,13 @@ export interface MultipartSubscription {
   cancel(): void;
 }
 
+/** Subscribes with `query` (or, undefined, by the persisted query's id in `extensions` alone). */
 export async function multipartSubscribe(
   routerUrl: string,
-  query: string,
+  query: string | undefined,
   variables: Record<string, unknown> = {},
   token?: string,
+  extensions?: Record<string, unknown>,
 ): Promise<MultipartSubscription> {
   const controller = new AbortController();
   const response = await fetch(routerUrl, {
@@ -41,7 +43,7 @@ export async function multipartSubscribe(
       accept: MULTIPART_ACCEPT,
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, extensions }),
     signal: controller.signal,
   });
   const contentType = response.headers.get('content-type') ?? '';
