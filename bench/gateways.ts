@@ -43,12 +43,15 @@ const SIZE: SeedSize = QUICK
   ? { users: 3, transactions: 4, billsPerUser: 1, loansPerUser: 1, conversationsPerUser: 1 }
   : { users: num('BENCH_USERS', 200), transactions: 50, billsPerUser: 3, loansPerUser: 2, conversationsPerUser: 2 };
 const DURATION_MS = num('BENCH_DURATION_MS', QUICK ? 1_000 : 15_000);
-const WARMUP_MS = num('BENCH_WARMUP_MS', QUICK ? 300 : 3_000);
+const WARMUP_MS = num('BENCH_WARMUP_MS', QUICK ? 0 : 3_000);
 const ROUNDS = num('BENCH_ROUNDS', QUICK ? 1 : 3);
 const CONNECTIONS = num('BENCH_CONNECTIONS', QUICK ? 4 : 32);
-const TARGETS = ['ours', 'stock', 'hive', 'direct'] as const;
+const TARGETS = ['ours', 'baseline', 'stock', 'hive', 'direct'] as const;
 type Target = (typeof TARGETS)[number];
-const chosenTargets = (env.BENCH_TARGETS?.split(',') ?? TARGETS) as Target[];
+/** Another checkout of the project (an earlier commit, say), whose router runs as the `baseline` target. */
+const BASELINE = env.BENCH_BASELINE;
+const chosenTargets = (env.BENCH_TARGETS?.split(',') ??
+  TARGETS.filter((t) => t !== 'baseline' || BASELINE)) as Target[];
 const chosenOperations = (env.BENCH_OPERATIONS?.split(',') ?? OPERATIONS) as OperationName[];
 const TICKS_PER_SECOND = 100;
 
@@ -64,9 +67,9 @@ interface Child {
 
 const children: Child[] = [];
 
-function start(name: string, args: string[], childEnv: Record<string, string>): Child {
+function start(name: string, args: string[], childEnv: Record<string, string>, cwd = root): Child {
   const child = spawn(process.execPath, args, {
-    cwd: root,
+    cwd,
     env: { ...childEnv, PATH: env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -226,9 +229,8 @@ async function main(): Promise<void> {
     const serverVersion = await postgresVersion(databases.urls.banking as string);
 
     const keys = generateKeyConfig();
-    const [routerPort, metricsPort, stockPort, hivePort, ...subgraphPorts] = await freePorts(
-      4 + IMPLEMENTED_SUBGRAPHS.length,
-    );
+    const [routerPort, metricsPort, stockPort, hivePort, baselinePort, baselineMetricsPort, ...subgraphPorts] =
+      await freePorts(6 + IMPLEMENTED_SUBGRAPHS.length);
     const ports = Object.fromEntries(IMPLEMENTED_SUBGRAPHS.map((n, i) => [n, subgraphPorts[i]]));
     const subgraphUrls = Object.fromEntries(
       IMPLEMENTED_SUBGRAPHS.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`]),
@@ -281,6 +283,17 @@ async function main(): Promise<void> {
 
     const gatewayUrls: Partial<Record<Target, string>> = { ours: routerUrl };
     const gateways: Partial<Record<Target, Child>> = { ours: router };
+    if (chosenTargets.includes('baseline')) {
+      if (!BASELINE) throw new Error('the baseline target needs BENCH_BASELINE: the folder of another checkout');
+      gateways.baseline = start(
+        'baseline router',
+        ['bin/service.ts', 'router'],
+        { ...serviceEnv, ROUTER_PORT: String(baselinePort), METRICS_PORT: String(baselineMetricsPort) },
+        BASELINE,
+      );
+      gatewayUrls.baseline = `http://127.0.0.1:${baselinePort}/graphql`;
+      await waitUntilReady(gateways.baseline, gatewayUrls.baseline);
+    }
     if (chosenTargets.includes('stock')) {
       const port = stockPort as number;
       gateways.stock = start('stock gateway', ['bench/gateways/stock-gateway.ts', setupFile, String(port)], {
@@ -348,7 +361,7 @@ async function main(): Promise<void> {
               String(ms),
               String(CONNECTIONS),
             ];
-      await runToEnd(`${target} warm-up`, loadArgs(WARMUP_MS));
+      if (WARMUP_MS > 0) await runToEnd(`${target} warm-up`, loadArgs(WARMUP_MS));
       const gateway = target === 'direct' ? undefined : gateways[target];
       const watched = [...(gateway ? [gateway] : []), ...subgraphs];
       for (const child of watched) await resetPeak(child.process.pid as number);
@@ -468,11 +481,11 @@ function summarize(runs: Run[], machine: string): { medians: Medians[]; markdown
     `|---|${chosenTargets.map(() => '---').join('|')}|`,
     ...chosenOperations.map((o) => `| ${o} | ${chosenTargets.map((t) => cell(find(o, t))).join(' | ')} |`),
     '',
-    '| operation | throughput ours / stock | ours / hive | ours / direct | router CPU / direct client CPU |',
-    '|---|---|---|---|---|',
+    '| operation | throughput ours / stock | ours / hive | ours / direct | ours / baseline | router CPU / direct client CPU | router CPU ours / baseline |',
+    '|---|---|---|---|---|---|---|',
     ...chosenOperations.map((o) => {
       const ours = find(o, 'ours');
-      return `| ${o} | ${ratio(ours?.rps, find(o, 'stock')?.rps)} | ${ratio(ours?.rps, find(o, 'hive')?.rps)} | ${ratio(ours?.rps, find(o, 'direct')?.rps)} | ${ratio(ours?.gatewayCpuMs, find(o, 'direct')?.gatewayCpuMs)} |`;
+      return `| ${o} | ${ratio(ours?.rps, find(o, 'stock')?.rps)} | ${ratio(ours?.rps, find(o, 'hive')?.rps)} | ${ratio(ours?.rps, find(o, 'direct')?.rps)} | ${ratio(ours?.rps, find(o, 'baseline')?.rps)} | ${ratio(ours?.gatewayCpuMs, find(o, 'direct')?.gatewayCpuMs)} | ${ratio(ours?.gatewayCpuMs, find(o, 'baseline')?.gatewayCpuMs)} |`;
     }),
     '',
     'CPU ms per request of each subgraph (median), and peak RSS (MiB) of each process over the runs:',
@@ -494,7 +507,11 @@ function summarize(runs: Run[], machine: string): { medians: Medians[]; markdown
   return { medians, markdown: lines.join('\n') };
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+// Exits when done: a client library's idle handle must not keep a finished run waiting.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -48,7 +48,9 @@ async function seedUser(
   const owner = await businessOwner(url, `bench-owner-${u}`);
   const accounts: string[] = [];
   for (let a = 0; a < 2 + (u % 2); a += 1) accounts.push(await openAccount(url, owner));
+  // Both accounts the load moves money between are funded: its transfers may run in any order.
   await deposit(url, owner, accounts[0] as string, '100000.00');
+  await deposit(url, owner, accounts[1] as string, '1000.00');
   // Each transfer is a transaction of two accounts: about `transactions` on every account.
   const transfers = accounts.length === 2 ? size.transactions - 1 : Math.ceil((3 * size.transactions) / 2) - 1;
   for (let t = 0; t < transfers; t += 1) {
