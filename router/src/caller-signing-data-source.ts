@@ -4,6 +4,7 @@
  * of every query plan.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import type { Counter, Histogram } from 'prom-client';
 import { CALLER_HEADER, signCallerHeader, USER_TOKEN_HEADER } from '../../platform/caller.ts';
@@ -27,13 +28,14 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
   /**
    * `forwardsAccessToken`: this subgraph (the assistant, alone) also receives the user's own access token.
    * `subgraph`: its name, on the fetch's span and, with `metrics`, on its timing and failures.
+   * `fetcher`: how it sends requests (the router's keep-alive pools, subgraph-fetcher.ts); default the gateway's.
    */
   constructor(
     url: string,
     signingKey: string,
-    options: { forwardsAccessToken?: boolean; metrics?: ServiceMetrics; subgraph?: string } = {},
+    options: { forwardsAccessToken?: boolean; metrics?: ServiceMetrics; subgraph?: string; fetcher?: Fetcher } = {},
   ) {
-    super({ url });
+    super({ url, ...(options.fetcher ? { fetcher: options.fetcher } : {}) });
     this.#signingKey = signingKey;
     this.#forwardsAccessToken = options.forwardsAccessToken ?? false;
     this.#subgraph = options.subgraph ?? 'subgraph';

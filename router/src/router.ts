@@ -33,6 +33,7 @@ import {
 import { countQueryPlanCache, routerRefusals, type RefusalLimit } from './router-metrics.ts';
 import { operationSpanPlugin, tracingEnabled } from '../../platform/tracing.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
+import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { corsHandler } from './cors.ts';
 import { downloadRoutes } from './downloads.ts';
 import { explorerRoutes } from './explorer.ts';
@@ -103,6 +104,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const urls: Record<string, string> = { ...config.router.subgraphUrls, ...options.subgraphUrls };
   const supergraphSdl = readFileSync(SUPERGRAPH_URL, 'utf8');
 
+  const subgraphFetcher = createSubgraphFetcher();
   const composed = [...supergraphSdl.matchAll(/@join__graph\(name: "([a-z]+)"/g)].map((m) => m[1] as string);
   const dataSources = Object.fromEntries(
     composed.map((name) => [
@@ -111,6 +113,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         forwardsAccessToken: name === 'assistant',
         metrics,
         subgraph: name,
+        fetcher: subgraphFetcher.fetcher,
       }),
     ]),
   );
@@ -295,6 +298,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       await metricsServer?.close();
       await rateLimiter.close();
       await apqCache?.close();
+      await subgraphFetcher.close();
       stopMeasuring();
     },
   };
