@@ -54,6 +54,10 @@ const chosenTargets = (env.BENCH_TARGETS?.split(',') ??
   TARGETS.filter((t) => t !== 'baseline' || BASELINE)) as Target[];
 const chosenOperations = (env.BENCH_OPERATIONS?.split(',') ?? OPERATIONS) as OperationName[];
 const TICKS_PER_SECOND = 100;
+/** Where our services write CPU profiles (`--cpu-prof`, one folder per service, written when they stop), if anywhere. */
+const PROFILE_DIR = env.BENCH_PROFILE_DIR;
+const profiled = (service: string): string[] =>
+  PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, service)}`] : [];
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.join(here, '..');
@@ -259,12 +263,17 @@ async function main(): Promise<void> {
     });
     console.log(machineLine(serverVersion));
     console.log(`starting ${IMPLEMENTED_SUBGRAPHS.length} subgraphs and the router, one process each`);
-    const subgraphs = IMPLEMENTED_SUBGRAPHS.map((n) => start(n, ['bin/service.ts', 'subgraph', n], serviceEnv));
+    const subgraphs = IMPLEMENTED_SUBGRAPHS.map((n) =>
+      start(n, [...profiled(n), 'bin/service.ts', 'subgraph', n], serviceEnv),
+    );
     // One at a time: each migrates its own database on start.
     for (const [i, child] of subgraphs.entries())
       await waitUntilReady(child, subgraphUrls[IMPLEMENTED_SUBGRAPHS[i] as string] as string);
     // The router alone serves /metrics on a port of its own (as production does); subgraphs on theirs.
-    const router = start('router', ['bin/service.ts', 'router'], { ...serviceEnv, METRICS_PORT: String(metricsPort) });
+    const router = start('router', [...profiled('router'), 'bin/service.ts', 'router'], {
+      ...serviceEnv,
+      METRICS_PORT: String(metricsPort),
+    });
     await waitUntilReady(router, routerUrl);
 
     const seedStarted = performance.now();

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createHmac, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import jwt from 'jsonwebtoken';
@@ -281,5 +282,33 @@ describe('callerFromAuthorization', () => {
       userId: USER_ID,
       roles: ['RISK_OFFICER'],
     });
+  });
+});
+
+describe('verifyAccessToken remembers the tokens it verified', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('answers a verified token again without its signature check, and refuses it once expired', () => {
+    const { token, expiresAt } = issueAccessToken(keys.privateKey, { userId: USER_ID, roles: ['CUSTOMER'] }, 900);
+    const first = verifyAccessToken(keys.publicKey, token);
+    const verify = jest.spyOn(jwt, 'verify');
+    expect(verifyAccessToken(keys.publicKey, token)).toBe(first);
+    expect(verify).not.toHaveBeenCalled();
+    expect(Object.isFrozen(first) && Object.isFrozen(first.roles)).toBe(true);
+
+    // One millisecond before `exp` it still holds; at `exp` it is expired, as jsonwebtoken says.
+    const now = jest.spyOn(Date, 'now').mockReturnValue(expiresAt.getTime() - 1);
+    expect(verifyAccessToken(keys.publicKey, token)).toBe(first);
+    now.mockReturnValue(expiresAt.getTime());
+    expectRefused(() => verifyAccessToken(keys.publicKey, token), 'TOKEN_EXPIRED');
+  });
+
+  it('only for the exact token and the key that verified it', () => {
+    const { token } = issueAccessToken(keys.privateKey, { userId: USER_ID, roles: ['CUSTOMER'] }, 900);
+    verifyAccessToken(keys.publicKey, token);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const tampered = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    expectRefused(() => verifyAccessToken(keys.publicKey, tampered), 'TOKEN_INVALID');
+    expectRefused(() => verifyAccessToken(generateEs256KeyPair().publicKey, token), 'TOKEN_INVALID');
   });
 });
