@@ -25,7 +25,7 @@ interface HivePlugin {
 interface HiveRuntime {
   createGatewayRuntime(options: {
     supergraph: string;
-    transportEntries: Record<string, { location: string }>;
+    transportEntries: Record<string, { location: string; options: { deduplicateInflightRequests: boolean } }>;
     logging: boolean;
     maskedErrors: boolean;
     plugins: () => HivePlugin[];
@@ -61,7 +61,12 @@ const signing: HivePlugin = {
 const gateway = createGatewayRuntime({
   supergraph: setup.supergraphSdl,
   transportEntries: Object.fromEntries(
-    Object.entries(setup.subgraphUrls).map(([name, location]) => [name, { location }]),
+    // In-flight deduplication (on by default) keys a subgraph request before onFetch adds the caller: with it,
+    // concurrent requests of different users shared one answer, and users received each other's accounts.
+    Object.entries(setup.subgraphUrls).map(([name, location]) => [
+      name,
+      { location, options: { deduplicateInflightRequests: false } },
+    ]),
   ),
   logging: false,
   maskedErrors: false,

@@ -2,7 +2,9 @@
  * The load of one measured run against a gateway, from its own process:
  * autocannon with `connections` connections for `ms` milliseconds, each
  * request as the next seeded user in turn. A response counts as an error
- * unless it is a 200 without GraphQL errors.
+ * unless it is a 200 without GraphQL errors and, for the queries, names the
+ * user's own first account (a gateway that answered with another user's data
+ * would be counted, not measured).
  *
  *   node bench/gateways/load.ts <setup.json> <url> <operation> <ms> <connections>
  *
@@ -26,19 +28,23 @@ const result = await autocannon({
   requests: [
     {
       method: 'POST',
-      setupRequest(request) {
+      setupRequest(request, context: { owner?: string }) {
         const i = n++;
         const user = setup.users[i % setup.users.length]!;
+        // One request in flight per connection: its answer is this user's.
+        context.owner = user.accounts[0];
         return {
           ...request,
           headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
           body: JSON.stringify(requestOf(operation, user, i)),
         };
       },
-      onResponse(status, body) {
-        if (status === 200 && !body.includes('"errors"')) return;
+      onResponse(status, body, context: { owner?: string }) {
+        // An answer about the caller's accounts names their first one; anything else is someone else's data.
+        const mine = operation === 'transfer' || (context.owner !== undefined && body.includes(context.owner));
+        if (status === 200 && !body.includes('"errors"') && mine) return;
         errors += 1;
-        firstError ??= `${status} ${body.slice(0, 300)}`;
+        firstError ??= `${mine ? '' : "another user's data: "}${status} ${body.slice(0, 300)}`;
       },
     },
   ],
