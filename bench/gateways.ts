@@ -410,21 +410,21 @@ async function main(): Promise<void> {
         }
       }
     }
-    const report = summarize(runs, machineLine(serverVersion));
+    const settings: Settings = {
+      quick: QUICK,
+      size: SIZE,
+      durationMs: DURATION_MS,
+      warmupMs: WARMUP_MS,
+      rounds: ROUNDS,
+      connections: CONNECTIONS,
+    };
+    const report = summarize(runs, machineLine(serverVersion), settings);
     console.log(`\n${report.markdown}`);
     const resultsDir = QUICK ? env.BENCH_RESULTS_DIR : (env.BENCH_RESULTS_DIR ?? path.join(here, 'results'));
     if (resultsDir) {
       await mkdir(resultsDir, { recursive: true });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const base = path.join(resultsDir, `gateways-${QUICK ? 'quick-' : ''}${stamp}`);
-      const settings = {
-        quick: QUICK,
-        size: SIZE,
-        durationMs: DURATION_MS,
-        warmupMs: WARMUP_MS,
-        rounds: ROUNDS,
-        connections: CONNECTIONS,
-      };
       await writeFile(
         `${base}.json`,
         `${JSON.stringify({ machine: machineLine(serverVersion), settings, runs, medians: report.medians }, null, 2)}\n`,
@@ -451,11 +451,23 @@ interface Medians {
   subgraphPeakMiB: Record<string, number>;
 }
 
-function summarize(runs: Run[], machine: string): { medians: Medians[]; markdown: string } {
+interface Settings {
+  quick: boolean;
+  size: SeedSize;
+  durationMs: number;
+  warmupMs: number;
+  rounds: number;
+  connections: number;
+}
+
+function summarize(runs: Run[], machine: string, settings: Settings): { medians: Medians[]; markdown: string } {
+  const chosenOperations = [...new Set(runs.map((r) => r.operation))];
+  const chosenTargets = TARGETS.filter((t) => runs.some((r) => r.target === t));
   const medians: Medians[] = [];
   for (const operation of chosenOperations) {
     for (const target of chosenTargets) {
-      const of = runs.filter((r) => r.operation === operation && r.target === target);
+      // A run with errors (timeouts of an overloaded machine, say) is reported, not counted.
+      const of = runs.filter((r) => r.operation === operation && r.target === target && r.errors === 0);
       if (of.length === 0) continue;
       const names = Object.keys(of[0]?.subgraphCpuMs ?? {});
       medians.push({
@@ -483,8 +495,15 @@ function summarize(runs: Run[], machine: string): { medians: Medians[]; markdown
     medians.find((m) => m.operation === operation && m.target === target);
   const ratio = (a: number | undefined, b: number | undefined) =>
     a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a';
+  const failed = runs.filter((r) => r.errors > 0 || r.requests === 0);
   const lines = [
-    `Medians of ${ROUNDS} round(s), ${CONNECTIONS} connections, ${DURATION_MS / 1000} s per run, ${SIZE.users} users. ${machine}.`,
+    ...(failed.length > 0
+      ? [
+          `Left out of the medians: ${failed.map((r) => `round ${r.round} ${r.operation} ${r.target} (${r.errors} errors${r.firstError ? `: ${r.firstError.slice(0, 120)}` : ''})`).join('; ')}.`,
+          '',
+        ]
+      : []),
+    `Medians of ${settings.rounds} round(s), ${settings.connections} connections, ${settings.durationMs / 1000} s per run, ${settings.size.users} users. ${machine}.`,
     '',
     `| operation | ${chosenTargets.join(' | ')} |`,
     `|---|${chosenTargets.map(() => '---').join('|')}|`,
@@ -516,8 +535,18 @@ function summarize(runs: Run[], machine: string): { medians: Medians[]; markdown
   return { medians, markdown: lines.join('\n') };
 }
 
+/** `--report <results.json>`: the markdown of a results file again (after a change to how it is summarized). */
+async function report(file: string): Promise<void> {
+  const results = JSON.parse(readFileSync(file, 'utf8')) as { machine: string; settings: Settings; runs: Run[] };
+  const { medians, markdown } = summarize(results.runs, results.machine, results.settings);
+  await writeFile(file, `${JSON.stringify({ ...results, medians }, null, 2)}\n`);
+  await writeFile(file.replace(/\.json$/, '.md'), `${markdown}\n`);
+  console.log(markdown);
+}
+
+const reportFile = process.argv.indexOf('--report');
 // Exits when done: a client library's idle handle must not keep a finished run waiting.
-main().then(
+(reportFile >= 0 ? report(process.argv[reportFile + 1] ?? '') : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
