@@ -44,3 +44,41 @@ export function rowsLoader<T extends object, K extends string | number>(
     return keys.map((key) => byKey.get(matchKey(key)) ?? []);
   });
 }
+
+/**
+ * A field with arguments read for many parents (a page of each account's
+ * transactions): the keys asked for in one tick that share a group (the
+ * same arguments, as `groupOf` says) are read by one call of `load`, so a
+ * list of parents costs one query per distinct set of arguments, not one per
+ * parent. `load` returns a value per key, in order. Per request, like the others.
+ */
+export function groupedLoader<K, V>(options: {
+  /** Keys of one group are loaded together: the arguments, as a string. */
+  groupOf: (key: K) => string;
+  /** The cache key of a key: its parent and its group. */
+  cacheKeyOf: (key: K) => string;
+  load: (keys: K[]) => Promise<V[]>;
+}): DataLoader<K, V, string> {
+  return new DataLoader<K, V, string>(
+    async (keys) => {
+      const groups = new Map<string, number[]>();
+      keys.forEach((key, i) => {
+        const group = options.groupOf(key);
+        const members = groups.get(group);
+        if (members) members.push(i);
+        else groups.set(group, [i]);
+      });
+      const values = new Array<V>(keys.length);
+      await Promise.all(
+        [...groups.values()].map(async (indexes) => {
+          const loaded = await options.load(indexes.map((i) => keys[i] as K));
+          indexes.forEach((index, j) => {
+            values[index] = loaded[j] as V;
+          });
+        }),
+      );
+      return values;
+    },
+    { cacheKeyFn: options.cacheKeyOf },
+  );
+}

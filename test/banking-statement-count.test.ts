@@ -85,12 +85,22 @@ async function countStatements(work: () => Promise<void>): Promise<Statements> {
   ) as Statements;
 }
 
-/** Publishes what the outboxes hold, then stops their relays: nothing else may talk to the databases while counting. */
+/**
+ * Publishes what the outboxes hold, stops their relays, and waits until the
+ * consumers of those events are done (a quarter of a second without a
+ * statement): nothing else may talk to the databases while counting.
+ */
 async function quiesce(): Promise<void> {
   for (const subgraph of Object.values(bank.stack.subgraphs)) {
     await subgraph.outbox?.drain();
     await subgraph.outbox?.stop();
   }
+  const deadline = Date.now() + 15_000;
+  const quiet = async () =>
+    Object.values(await countStatements(() => new Promise((resolve) => setTimeout(resolve, 250)))).every(
+      (list) => list.length === 0,
+    );
+  while (!(await quiet()) && Date.now() < deadline);
 }
 
 /** Runs `tasks` with at most `limit` in flight. */

@@ -10,7 +10,7 @@ import { calendarMonth } from '../../../../platform/calendar.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
 import { InvalidAmountError, toMinorUnits, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
-import { rowLoader } from '../../../../platform/loaders.ts';
+import { groupedLoader, rowLoader } from '../../../../platform/loaders.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { isUuid, parseId } from '../../../../platform/validation.ts';
 import type { Account } from '../entities/index.ts';
@@ -24,6 +24,18 @@ export interface TransactionView {
   accountId: string | null;
   entry: LedgerEntry | null;
 }
+
+/** One page of one account's transactions: SQL conditions (on `t`, `e` and `a.account_id`) and their values. */
+interface PageQuery {
+  accountId: string;
+  where: string;
+  params: unknown[];
+  limit: number;
+}
+
+/** A string that tells queries apart (amounts are bigints). */
+const keyOf = (...parts: unknown[]): string =>
+  JSON.stringify(parts, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
 
 export interface TransactionFilter {
   from?: Date | null;
@@ -77,15 +89,26 @@ export class History {
    * the caller's grants on them.
    */
   readonly #transactions: DataLoader<string, LedgerTransaction | null>;
+  /** Pages of transactions of the accounts of one request, one statement per distinct query. */
+  readonly #pages: DataLoader<PageQuery, TransactionView[], string>;
 
   constructor(em: EntityManager, caller: Caller, accounts: AccountService) {
     this.#em = em;
     this.#caller = caller;
     this.#accounts = accounts;
     this.#transactions = rowLoader(em, LedgerTransaction, 'id');
+    this.#pages = groupedLoader({
+      groupOf: (page: PageQuery) => keyOf(page.where, page.params, page.limit),
+      cacheKeyOf: (page) => keyOf(page.accountId, page.where, page.params, page.limit),
+      load: (pages) => this.#readPages(pages),
+    });
   }
 
-  /** An account's transactions, newest first, keyset-paginated on creation order. */
+  /**
+   * An account's transactions, newest first, keyset-paginated on creation
+   * order. The pages of every account of one request asked with the same
+   * arguments (a user's accounts, each with its last 20) are read together.
+   */
   async transactions(
     account: Account,
     args: { first?: number | null; after?: string | null; filter?: TransactionFilter | null },
@@ -94,8 +117,9 @@ export class History {
     const limit = pageSize(args.first, 20, MAX_TRANSACTIONS_PAGE);
     const filter = args.filter ?? {};
     const currency = account.currency as Currency;
-    const where: string[] = ['(t.from_account_id = ? or t.to_account_id = ?)'];
-    const params: unknown[] = [account.id, account.id, account.id];
+    // Conditions on `t` (the transaction) and `e` (the account's entry) for the account `a.account_id`.
+    const where: string[] = ['(t.from_account_id = a.account_id or t.to_account_id = a.account_id)'];
+    const params: unknown[] = [];
     if (args.after) {
       const [seq] = decodeCursor(args.after, CURSOR);
       where.push('t.seq < ?');
@@ -114,19 +138,30 @@ export class History {
       where.push(condition);
       params.push(value());
     }
-    params.push(limit + 1);
-    const page = await this.#em.getConnection().execute<{ id: string }[]>(
-      `select t.id from transactions t
-         left join entries e on e.transaction_id = t.id and e.account_id = ?
-        where ${where.join(' and ')}
-        order by t.seq desc limit ?`,
-      params,
-    );
-    const views = await this.#views(
-      page.map((r) => r.id),
-      account.id,
-    );
+    const views = await this.#pages.load({ accountId: account.id, where: where.join(' and '), params, limit });
     return toConnection(views, limit, (v) => [v.tx.seq]);
+  }
+
+  /**
+   * Pages of transactions of several accounts under the same conditions, in
+   * one statement (a lateral join per account), read whole in two more.
+   */
+  async #readPages(pages: PageQuery[]): Promise<TransactionView[][]> {
+    const [{ where, params, limit }] = pages as [PageQuery];
+    const accountIds = [...new Set(pages.map((p) => p.accountId))];
+    const rows = await this.#em.getConnection().execute<{ account_id: string; id: string }[]>(
+      `select a.account_id, t.id
+         from unnest(array[?]::uuid[]) as a(account_id)
+         cross join lateral (
+           select t.id, t.seq from transactions t
+             left join entries e on e.transaction_id = t.id and e.account_id = a.account_id
+            where ${where}
+            order by t.seq desc limit ?) t
+        order by a.account_id, t.seq desc`,
+      [accountIds, ...params, limit + 1],
+    );
+    const views = await this.#views(rows.map((r) => ({ id: r.id, accountId: r.account_id })));
+    return pages.map((page) => views.filter((v) => v.accountId === page.accountId));
   }
 
   /**
@@ -275,18 +310,20 @@ export class History {
     };
   }
 
-  /** Transactions by id, in the given order, as seen from `accountId`. */
-  async #views(ids: string[], accountId: string | null): Promise<TransactionView[]> {
-    if (ids.length === 0) return [];
+  /** Transactions by id, in the given order, each as seen from its account. */
+  async #views(sides: { id: string; accountId: string }[]): Promise<TransactionView[]> {
+    if (sides.length === 0) return [];
+    const ids = [...new Set(sides.map((s) => s.id))];
+    const accountIds = [...new Set(sides.map((s) => s.accountId))];
     const [txs, entries] = await Promise.all([
       this.#em.find(LedgerTransaction, { id: { $in: ids } }),
-      accountId ? this.#em.find(LedgerEntry, { transactionId: { $in: ids }, accountId }) : Promise.resolve([]),
+      this.#em.find(LedgerEntry, { transactionId: { $in: ids }, accountId: { $in: accountIds } }),
     ]);
     const txById = new Map(txs.map((t) => [t.id, t]));
-    const entryByTx = new Map(entries.map((e) => [e.transactionId, e]));
-    return ids.flatMap((id) => {
+    const entryBySide = new Map(entries.map((e) => [`${e.transactionId} ${e.accountId}`, e]));
+    return sides.flatMap(({ id, accountId }) => {
       const tx = txById.get(id);
-      return tx ? [{ tx, accountId, entry: entryByTx.get(id) ?? null }] : [];
+      return tx ? [{ tx, accountId, entry: entryBySide.get(`${id} ${accountId}`) ?? null }] : [];
     });
   }
 
