@@ -1,0 +1,421 @@
+/**
+ * CPU per dashboard, service by service: how much each subgraph (and the
+ * router) spends on one `DASHBOARD` (bench/gateways/operations.ts), with an
+ * optional CPU profile of each.
+ *
+ *   node bench/dashboard-profile.ts
+ *   BENCH_ROUNDS=3 BENCH_BASELINE=../other-checkout node bench/dashboard-profile.ts
+ *   BENCH_PROFILE_DIR=/tmp/profiles node bench/dashboard-profile.ts
+ *   node bench/cpu-profile-summary.ts /tmp/profiles/this-1/banking.cpuprofile
+ *
+ * It starts an embedded PostgreSQL in a temporary folder and seeds it through
+ * the whole stack in this process (`startStack`, as `npm start` does, so that
+ * events flow: messaging must know a banker before a customer can write to
+ * them): bankers with lending profiles, and business owners with 2 or 3 USD
+ * accounts of about 50 transactions each (deposits, and transfers between
+ * their own accounts), 3 bills, 2 loan applications and 2 conversations with
+ * bankers. Then, for each round, it starts the router and the five subgraphs
+ * the dashboard reaches as separate processes on those databases
+ * (bench/dashboard-service.ts), configured as production (NODE_ENV=production,
+ * silent logs, the same fresh keys), runs the dashboard with a fixed number
+ * of requests in flight, each as the next owner, for a fixed time after an
+ * uncounted warm-up, and stops them. It prints each round's rate, latencies
+ * and the CPU each process spent per dashboard (user + system, from
+ * `process.cpuUsage()` in each process), and the medians. With
+ * BENCH_BASELINE, every round measures that checkout's services first, then
+ * this one's, on the same data: before/after figures of a change, alternated.
+ * With BENCH_PROFILE_DIR, it writes a V8 CPU profile of each measured
+ * interval per process.
+ */
+import { fork } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SUBGRAPH_NAMES, loadConfig, type SubgraphName } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
+import { startStack } from '../bin/stack.ts';
+import { addBill, dayFromToday } from '../test/support/billing.ts';
+import { bankerWithProfile, businessOwner, deposit, openAccount, submitApplication } from '../test/support/lending.ts';
+import { must, startConversation, type SignedUp } from '../test/support/people.ts';
+import { testEnv } from '../test/support/stack.ts';
+import type { ServiceMessage, ServiceQuestion } from './dashboard-service.ts';
+import { DASHBOARD } from './gateways/operations.ts';
+import { freePort, graphql, percentile, startBenchDatabases, type BenchDatabases } from './support.ts';
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const USERS = Number(process.env.BENCH_USERS ?? 20);
+const POOL_MAX = Number(process.env.BENCH_POOL_MAX ?? 10);
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+/** Where to write the figures of every round as JSON. */
+const JSON_FILE = process.env.BENCH_JSON;
+/** Measured rounds (each checkout once per round). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+/** Another checkout of this repository whose services are measured too, alternating with this one's. */
+const BASELINE = process.env.BENCH_BASELINE;
+const BANKERS = 4;
+const DEPOSITS_PER_ACCOUNT = 20;
+/** Each account sends this many transfers to the owner's next account (and receives as many). */
+const TRANSFERS_PER_ACCOUNT = 15;
+const BILLS = 3;
+const APPLICATIONS = 2;
+const CONVERSATIONS = 2;
+const ACCOUNT_TYPES = ['CHECKING', 'SAVINGS', 'BUSINESS'] as const;
+
+/** The processes measured: the router and the subgraphs the dashboard reaches. */
+const SUBGRAPHS: SubgraphName[] = ['identity', 'banking', 'billing', 'lending', 'messaging'];
+type ServiceName = 'router' | SubgraphName;
+const SERVICES: ServiceName[] = ['router', ...SUBGRAPHS];
+
+const TRANSFER = `mutation($input: TransferInput!) { transfer(input: $input) { id } }`;
+
+/** Runs `task(i)` for i < count with at most `limit` in flight. */
+async function inParallel(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let i = next++; i < count; i = next++) await task(i);
+    }),
+  );
+}
+
+/** Seeds the data through a stack in this process; returns the owners, signed in. */
+async function seed(routerUrl: string): Promise<SignedUp[]> {
+  const bankers = await Promise.all(
+    Array.from({ length: BANKERS }, (_, i) => bankerWithProfile(routerUrl, `banker${i}`)),
+  );
+  const { billers } = await must<{ billers: { id: string }[] }>(routerUrl, '{ billers { id } }', {}, bankers[0]!.token);
+  const owners: SignedUp[] = [];
+  await inParallel(USERS, 4, async (u) => {
+    const owner = await businessOwner(routerUrl, `owner${u}`);
+    owners[u] = owner;
+    const count = 2 + (u % 2);
+    const accounts: string[] = [];
+    for (let i = 0; i < count; i += 1) accounts.push(await openAccount(routerUrl, owner, ACCOUNT_TYPES[i]));
+    for (const account of accounts) {
+      for (let d = 0; d < DEPOSITS_PER_ACCOUNT; d += 1) await deposit(routerUrl, owner, account, `${100 + d * 7}.00`);
+    }
+    for (let t = 0; t < TRANSFERS_PER_ACCOUNT; t += 1) {
+      for (const [i, from] of accounts.entries()) {
+        await must(
+          routerUrl,
+          TRANSFER,
+          {
+            input: {
+              fromAccountId: from,
+              toAccountId: accounts[(i + 1) % accounts.length],
+              amount: `${1 + ((t * 13 + i) % 40)}.25`,
+              idempotencyKey: `seed-${u}-${i}-${t}`,
+              description: `Transfer ${t}`,
+            },
+          },
+          owner.token,
+        );
+      }
+    }
+    for (let b = 0; b < BILLS; b += 1) {
+      await addBill(routerUrl, owner, {
+        billerId: billers[(u + b) % billers.length]!.id,
+        dueDate: dayFromToday(3 + b * 9),
+        customerReference: `REF-${u}-${b}`,
+      });
+    }
+    for (let a = 0; a < APPLICATIONS; a += 1) await submitApplication(routerUrl, owner, bankers[(u + a) % BANKERS]!);
+    for (let c = 0; c < CONVERSATIONS; c += 1) {
+      const banker = bankers[(u + c) % BANKERS]!;
+      await startConversation(routerUrl, owner.token, {
+        participantId: banker.id,
+        subject: `Question ${c} for ${banker.name}`,
+        body: 'Could we talk about a line of credit next week?',
+      });
+    }
+  });
+  return owners;
+}
+
+/** A service in a child process, and the way to ask it things. */
+interface Service {
+  name: ServiceName;
+  /** Its `process.cpuUsage()`. */
+  cpu(): Promise<NodeJS.CpuUsage>;
+  /** Starts its CPU profiler, or stops it and writes the profile to `file`. */
+  profile(file?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function startService(script: string, name: ServiceName, env: Record<string, string>): Promise<Service> {
+  const child = fork(script, [name], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let nextId = 0;
+  const waiting = new Map<number, (message: ServiceMessage) => void>();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ask = (question: ServiceQuestion) =>
+    new Promise<ServiceMessage>((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, (message) =>
+        message.type === 'failed' ? reject(new Error(`${name}: ${message.message}`)) : resolve(message),
+      );
+      child.send({ ...question, id });
+    });
+  const service: Service = {
+    name,
+    async cpu() {
+      const answer = await ask({ type: 'cpu' });
+      if (answer.type !== 'cpu') throw new Error(`${name} answered ${answer.type} to cpu`);
+      return answer.cpu;
+    },
+    async profile(file) {
+      await ask(file === undefined ? { type: 'profile-start' } : { type: 'profile-stop', file });
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready`)));
+    child.on('message', (message: ServiceMessage) => {
+      if (message.type === 'ready') return resolve(service);
+      waiting.get(message.id)?.(message);
+      waiting.delete(message.id);
+    });
+  });
+}
+
+/** Milliseconds of CPU (user + system) between two readings. */
+const cpuMs = (before: NodeJS.CpuUsage, after: NodeJS.CpuUsage) =>
+  (after.user - before.user + after.system - before.system) / 1000;
+
+interface Run {
+  ok: number;
+  failed: number;
+  firstError: string | undefined;
+  elapsedMs: number;
+  latenciesMs: number[];
+}
+
+/** Runs dashboards, each as the next owner, from `CONCURRENCY` loops until `until`. */
+async function dashboards(routerUrl: string, owners: SignedUp[], until: number): Promise<Run> {
+  const run: Run = { ok: 0, failed: 0, firstError: undefined, elapsedMs: 0, latenciesMs: [] };
+  const started = performance.now();
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < until) {
+        const owner = owners[n++ % owners.length]!;
+        const sent = performance.now();
+        const result = await graphql(routerUrl, DASHBOARD, {}, owner.token).catch((error: unknown) => ({
+          errors: [{ message: error instanceof Error ? error.message : String(error) }],
+          data: null,
+        }));
+        if (result.errors || !result.data) {
+          run.failed += 1;
+          run.firstError ??= JSON.stringify(result.errors);
+        } else {
+          run.ok += 1;
+          run.latenciesMs.push(performance.now() - sent);
+        }
+      }
+    }),
+  );
+  run.elapsedMs = performance.now() - started;
+  return run;
+}
+
+/** The figures of one measured round. */
+interface Figures {
+  checkout: string;
+  rate: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failed: number;
+  firstError: string | undefined;
+  /** CPU ms per dashboard by process, the subgraphs' sum, and the load generator's. */
+  cpu: Record<ServiceName | 'subgraphs' | 'client', number>;
+}
+
+/**
+ * One round: the router and the subgraphs of `checkout` (a folder holding
+ * this repository) started as processes, a warm-up, then the measured run,
+ * then stopped.
+ */
+async function measure(
+  checkout: string,
+  env: Record<string, string>,
+  owners: SignedUp[],
+  profileTo: string | undefined,
+): Promise<Figures> {
+  // Every service on a free port; the router finds the subgraphs by URL. (The assistant is not started:
+  // the dashboard does not reach it.)
+  const ports: Record<string, number> = {};
+  for (const name of ['router', ...SUBGRAPH_NAMES]) ports[name] = await freePort();
+  const serviceEnv: Record<string, string> = {
+    ...env,
+    ROUTER_PORT: String(ports.router),
+    ...Object.fromEntries(
+      SUBGRAPH_NAMES.flatMap((n) => [
+        [`${n.toUpperCase()}_PORT`, String(ports[n])],
+        [`${n.toUpperCase()}_URL`, `http://127.0.0.1:${ports[n]}/graphql`],
+      ]),
+    ),
+  };
+  const script = path.join(checkout, 'bench', 'dashboard-service.ts');
+  const started = await Promise.allSettled(
+    // The production router serves /metrics on a port of its own: a free one.
+    SERVICES.map((name) =>
+      startService(script, name, name === 'router' ? { ...serviceEnv, METRICS_PORT: '0' } : serviceEnv),
+    ),
+  );
+  const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  try {
+    const failure = started.find((s) => s.status === 'rejected');
+    if (failure) throw failure.reason;
+    const routerUrl = `http://127.0.0.1:${ports.router}/graphql`;
+    const first = await graphql(routerUrl, DASHBOARD, {}, owners[0]!.token);
+    if (first.errors || !first.data) throw new Error(`dashboard failed: ${JSON.stringify(first.errors)}`);
+
+    await dashboards(routerUrl, owners, Date.now() + WARMUP_MS);
+    if (profileTo) {
+      await mkdir(profileTo, { recursive: true });
+      await Promise.all(services.map((s) => s.profile()));
+    }
+    const cpuOf = () => Promise.all(services.map((s) => s.cpu()));
+    const before = { services: await cpuOf(), client: process.cpuUsage() };
+    const run = await dashboards(routerUrl, owners, Date.now() + DURATION_MS);
+    const after = { services: await cpuOf(), client: process.cpuUsage() };
+    if (profileTo) {
+      await Promise.all(services.map((s) => s.profile(path.join(profileTo, `${s.name}.cpuprofile`))));
+    }
+
+    const perRequest = (ms: number) => ms / Math.max(1, run.ok + run.failed);
+    const cpu = Object.fromEntries(
+      services.map((s, i) => [s.name, perRequest(cpuMs(before.services[i]!, after.services[i]!))]),
+    ) as Figures['cpu'];
+    cpu.subgraphs = SUBGRAPHS.reduce((sum, name) => sum + cpu[name], 0);
+    cpu.client = perRequest(cpuMs(before.client, after.client));
+    const sorted = [...run.latenciesMs].sort((a, b) => a - b);
+    return {
+      checkout,
+      rate: run.ok / (run.elapsedMs / 1000),
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      ok: run.ok,
+      failed: run.failed,
+      firstError: run.firstError,
+      cpu,
+    };
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+  }
+}
+
+const COLUMNS: (ServiceName | 'subgraphs' | 'client')[] = [...SERVICES, 'subgraphs', 'client'];
+
+function line(label: string, f: Pick<Figures, 'rate' | 'p50' | 'p99' | 'cpu'> & Partial<Figures>): string {
+  const counts =
+    f.ok === undefined
+      ? ''
+      : `  (${f.ok} ok, ${f.failed} failed${f.firstError ? `: ${f.firstError.slice(0, 200)}` : ''})`;
+  return (
+    `${label.padEnd(14)} ${f.rate.toFixed(1).padStart(6)}/s ${f.p50.toFixed(0).padStart(6)} ${f.p99.toFixed(0).padStart(6)}  ` +
+    COLUMNS.map((c) => f.cpu[c].toFixed(2).padStart(c.length)).join(' ') +
+    counts
+  );
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const logger = createLogger({ logLevel: 'silent' }, 'bench');
+  const here = fileURLToPath(new URL('..', import.meta.url));
+  const checkouts = [...(BASELINE ? [path.resolve(BASELINE)] : []), here];
+  let databases: BenchDatabases | undefined;
+  process.once('SIGINT', () => {
+    void databases?.stop().finally(() => process.exit(130));
+  });
+
+  try {
+    databases = await startBenchDatabases(logger);
+    const env = testEnv(databases.urls, {
+      NODE_ENV: 'production',
+      DATABASE_POOL_MAX: String(POOL_MAX),
+      // As bench/transfers.ts: step-up stays on but never asks (the owners move money between their own accounts).
+      STEP_UP_NEW_PAYEE: 'false',
+      STEP_UP_THRESHOLD: '1000000.00',
+    });
+
+    const seeding = performance.now();
+    const stack = await startStack({ config: loadConfig(env), logger, randomPorts: true });
+    let owners: SignedUp[];
+    let bytes: number;
+    try {
+      owners = await seed(stack.routerUrl);
+      for (const subgraph of Object.values(stack.subgraphs)) await subgraph.outbox?.drain();
+      bytes = Buffer.byteLength(JSON.stringify(await graphql(stack.routerUrl, DASHBOARD, {}, owners[0]!.token)));
+    } finally {
+      await stack.close();
+    }
+    const seededIn = (performance.now() - seeding) / 1000;
+
+    const cpus = os.cpus();
+    console.log(
+      [
+        'Dashboard: CPU per request of the router and of each subgraph, each in its own process',
+        `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
+          `Node ${process.version}, ${os.platform()} ${os.release()}`,
+        `data: ${USERS} business owners (2-3 accounts of ~${DEPOSITS_PER_ACCOUNT + 2 * TRANSFERS_PER_ACCOUNT} transactions, ` +
+          `${BILLS} bills, ${APPLICATIONS} loan applications, ${CONVERSATIONS} conversations each), ${BANKERS} bankers; ` +
+          `seeded in ${seededIn.toFixed(0)} s; a dashboard is ${(bytes / 1024).toFixed(1)} KB`,
+        `settings: concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up, pool ${POOL_MAX}, ` +
+          `${ROUNDS} round(s)${BASELINE ? `, each the baseline (${checkouts[0]}) then this checkout` : ''}`,
+        '',
+        `${'round'.padEnd(14)} ${'rate'.padStart(8)} ${'p50'.padStart(6)} ${'p99'.padStart(6)}  ` +
+          `CPU ms per dashboard: ${COLUMNS.join(' ')}`,
+      ].join('\n'),
+    );
+    const results: Figures[] = [];
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      for (const checkout of checkouts) {
+        const label = `${checkout === here ? 'this' : 'baseline'} ${round}`;
+        const profileTo = PROFILE_DIR ? path.join(PROFILE_DIR, label.replace(' ', '-')) : undefined;
+        const figures = await measure(checkout, env, owners, profileTo);
+        results.push(figures);
+        console.log(line(label, figures));
+      }
+    }
+    if (ROUNDS > 1 || BASELINE) {
+      console.log('');
+      for (const checkout of checkouts) {
+        const mine = results.filter((r) => r.checkout === checkout);
+        const medianOf = (pick: (f: Figures) => number) => median(mine.map(pick));
+        console.log(
+          line(`${checkout === here ? 'this' : 'baseline'} median`, {
+            rate: medianOf((f) => f.rate),
+            p50: medianOf((f) => f.p50),
+            p99: medianOf((f) => f.p99),
+            cpu: Object.fromEntries(COLUMNS.map((c) => [c, medianOf((f) => f.cpu[c])])) as Figures['cpu'],
+          }),
+        );
+      }
+    }
+    if (PROFILE_DIR)
+      console.log(`profiles: ${PROFILE_DIR}/<round>/<service>.cpuprofile (bench/cpu-profile-summary.ts)`);
+    if (JSON_FILE) await writeFile(JSON_FILE, JSON.stringify(results, null, 2));
+  } finally {
+    await databases?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
