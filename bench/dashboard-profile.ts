@@ -29,12 +29,16 @@
  */
 import { fork } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SUBGRAPH_NAMES, loadConfig, type SubgraphName } from '../platform/config.ts';
+import { startStack, type RunningStack } from '../bin/stack.ts';
+import { CALLER_HEADER, signCallerHeader, verifyCallerHeader, type Caller } from '../platform/caller.ts';
+import { SUBGRAPH_NAMES, loadConfig, type Config, type SubgraphName } from '../platform/config.ts';
+import { listen, readBody } from '../platform/http-server.ts';
 import { createLogger } from '../platform/logger.ts';
-import { startStack } from '../bin/stack.ts';
+import { startRouter } from '../router/src/router.ts';
 import { addBill, dayFromToday } from '../test/support/billing.ts';
 import { bankerWithProfile, businessOwner, deposit, openAccount, submitApplication } from '../test/support/lending.ts';
 import { must, startConversation, type SignedUp } from '../test/support/people.ts';
@@ -51,6 +55,9 @@ const POOL_MAX = Number(process.env.BENCH_POOL_MAX ?? 10);
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 /** Where to write the figures of every round as JSON. */
 const JSON_FILE = process.env.BENCH_JSON;
+/** Each subgraph alone: warm-up and measured time of its direct run. */
+const DIRECT_WARMUP_MS = Number(process.env.BENCH_DIRECT_WARMUP_MS ?? 1_000);
+const DIRECT_DURATION_MS = Number(process.env.BENCH_DIRECT_DURATION_MS ?? 5_000);
 /** Measured rounds (each checkout once per round). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 /** Another checkout of this repository whose services are measured too, alternating with this one's. */
@@ -226,6 +233,104 @@ async function dashboards(routerUrl: string, owners: SignedUp[], until: number):
   return run;
 }
 
+/** One subgraph fetch of a dashboard, as the router sent it (signed again for each replay). */
+interface Fetch {
+  subgraph: SubgraphName;
+  query: string;
+  variables: Record<string, unknown>;
+  caller: Caller;
+}
+
+/**
+ * The subgraph fetches of each owner's dashboard: a second router of the
+ * seeding stack, whose subgraph URLs are proxies that record what it sends
+ * (the operation, its variables, and the caller it signed for).
+ */
+async function captureFetches(stack: RunningStack, config: Config, owners: SignedUp[]): Promise<Fetch[][]> {
+  let current: Fetch[] = [];
+  const publicKey = config.keys.routerSigningPublicKey as string;
+  const proxies = await Promise.all(
+    SUBGRAPHS.map(async (subgraph) => {
+      const target = stack.subgraphs[subgraph]!.url;
+      const server = createServer((req, res) => {
+        void (async () => {
+          const body = await readBody(req);
+          const header = String(req.headers[CALLER_HEADER]);
+          const { query, variables = {} } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
+          current.push({ subgraph, query, variables, caller: verifyCallerHeader(publicKey, header, query, variables) });
+          const answer = await fetch(target, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', [CALLER_HEADER]: header },
+            body,
+          });
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        })();
+      });
+      const { port } = await listen(server, 0, '127.0.0.1');
+      return { subgraph, server, url: `http://127.0.0.1:${port}/graphql` };
+    }),
+  );
+  const router = await startRouter({
+    config,
+    logger: createLogger({ logLevel: 'silent' }, 'capture'),
+    bus: stack.bus,
+    port: 0,
+    metricsPort: 0,
+    subgraphUrls: Object.fromEntries(proxies.map((p) => [p.subgraph, p.url])),
+  });
+  try {
+    const sets: Fetch[][] = [];
+    for (const owner of owners) {
+      current = [];
+      const result = await graphql(router.url, DASHBOARD, {}, owner.token);
+      if (result.errors || !result.data) throw new Error(`dashboard failed: ${JSON.stringify(result.errors)}`);
+      sets.push(current);
+    }
+    return sets;
+  } finally {
+    await router.close();
+    for (const { server } of proxies) server.close();
+  }
+}
+
+/**
+ * Sends each owner's fetches of `subgraph` (one dashboard's worth), signed
+ * afresh, from `CONCURRENCY` loops until `until`; returns how many
+ * dashboards' worth were sent and the first error.
+ */
+async function replay(
+  url: string,
+  subgraph: SubgraphName,
+  sets: Fetch[][],
+  privateKey: string,
+  until: number,
+): Promise<{ count: number; firstError: string | undefined }> {
+  let n = 0;
+  let count = 0;
+  let firstError: string | undefined;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < until) {
+        for (const f of sets[n++ % sets.length]!.filter((f) => f.subgraph === subgraph)) {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              [CALLER_HEADER]: signCallerHeader(privateKey, f.caller, f.query, f.variables),
+            },
+            body: JSON.stringify({ query: f.query, variables: f.variables }),
+          });
+          const body = (await response.json()) as { errors?: unknown };
+          if (body.errors) firstError ??= JSON.stringify(body.errors).slice(0, 200);
+        }
+        count += 1;
+      }
+    }),
+  );
+  return { count, firstError };
+}
+
 /** The figures of one measured round. */
 interface Figures {
   checkout: string;
@@ -237,6 +342,8 @@ interface Figures {
   firstError: string | undefined;
   /** CPU ms per dashboard by process, the subgraphs' sum, and the load generator's. */
   cpu: Record<ServiceName | 'subgraphs' | 'client', number>;
+  /** CPU ms per dashboard of each subgraph sent its own fetches directly, alone, and their sum. */
+  direct: Record<SubgraphName | 'subgraphs', number>;
 }
 
 /**
@@ -248,6 +355,7 @@ async function measure(
   checkout: string,
   env: Record<string, string>,
   owners: SignedUp[],
+  sets: Fetch[][],
   profileTo: string | undefined,
 ): Promise<Figures> {
   // Every service on a free port; the router finds the subgraphs by URL. (The assistant is not started:
@@ -292,6 +400,23 @@ async function measure(
       await Promise.all(services.map((s) => s.profile(path.join(profileTo, `${s.name}.cpuprofile`))));
     }
 
+    // Each subgraph alone: its own fetches of the dashboards, sent straight to it.
+    const direct = { subgraphs: 0 } as Figures['direct'];
+    for (const name of SUBGRAPHS) {
+      const service = services.find((s) => s.name === name)!;
+      const url = `http://127.0.0.1:${ports[name]}/graphql`;
+      const key = env.ROUTER_SIGNING_PRIVATE_KEY as string;
+      await replay(url, name, sets, key, Date.now() + DIRECT_WARMUP_MS);
+      if (profileTo) await service.profile();
+      const cpuBefore = await service.cpu();
+      const replayed = await replay(url, name, sets, key, Date.now() + DIRECT_DURATION_MS);
+      const cpuAfter = await service.cpu();
+      if (profileTo) await service.profile(path.join(profileTo, `direct-${name}.cpuprofile`));
+      if (replayed.firstError) throw new Error(`${name}: ${replayed.firstError}`);
+      direct[name] = cpuMs(cpuBefore, cpuAfter) / Math.max(1, replayed.count);
+      direct.subgraphs += direct[name];
+    }
+
     const perRequest = (ms: number) => ms / Math.max(1, run.ok + run.failed);
     const cpu = Object.fromEntries(
       services.map((s, i) => [s.name, perRequest(cpuMs(before.services[i]!, after.services[i]!))]),
@@ -308,22 +433,27 @@ async function measure(
       failed: run.failed,
       firstError: run.firstError,
       cpu,
+      direct,
     };
   } finally {
     await Promise.all(services.map((s) => s.stop()));
   }
 }
 
-const COLUMNS: (ServiceName | 'subgraphs' | 'client')[] = [...SERVICES, 'subgraphs', 'client'];
+/** The figures printed for each round, in order: through the router, then each subgraph alone. */
+const COLUMNS: { title: string; of: (f: Figures) => number }[] = [
+  ...[...SERVICES, 'subgraphs' as const, 'client' as const].map((c) => ({ title: c, of: (f: Figures) => f.cpu[c] })),
+  ...[...SUBGRAPHS, 'subgraphs' as const].map((c) => ({ title: `${c}*`, of: (f: Figures) => f.direct[c] })),
+];
 
-function line(label: string, f: Pick<Figures, 'rate' | 'p50' | 'p99' | 'cpu'> & Partial<Figures>): string {
+function line(label: string, f: Pick<Figures, 'rate' | 'p50' | 'p99'> & Partial<Figures>, values: number[]): string {
   const counts =
     f.ok === undefined
       ? ''
       : `  (${f.ok} ok, ${f.failed} failed${f.firstError ? `: ${f.firstError.slice(0, 200)}` : ''})`;
   return (
-    `${label.padEnd(14)} ${f.rate.toFixed(1).padStart(6)}/s ${f.p50.toFixed(0).padStart(6)} ${f.p99.toFixed(0).padStart(6)}  ` +
-    COLUMNS.map((c) => f.cpu[c].toFixed(2).padStart(c.length)).join(' ') +
+    `${label.padEnd(15)} ${f.rate.toFixed(1).padStart(6)}/s ${f.p50.toFixed(0).padStart(6)} ${f.p99.toFixed(0).padStart(6)}  ` +
+    values.map((v, i) => v.toFixed(2).padStart(COLUMNS[i]!.title.length)).join(' ') +
     counts
   );
 }
@@ -354,12 +484,15 @@ async function main(): Promise<void> {
     });
 
     const seeding = performance.now();
-    const stack = await startStack({ config: loadConfig(env), logger, randomPorts: true });
+    const config = loadConfig(env);
+    const stack = await startStack({ config, logger, randomPorts: true });
     let owners: SignedUp[];
     let bytes: number;
+    let sets: Fetch[][];
     try {
       owners = await seed(stack.routerUrl);
       for (const subgraph of Object.values(stack.subgraphs)) await subgraph.outbox?.drain();
+      sets = await captureFetches(stack, config, owners);
       bytes = Buffer.byteLength(JSON.stringify(await graphql(stack.routerUrl, DASHBOARD, {}, owners[0]!.token)));
     } finally {
       await stack.close();
@@ -378,8 +511,9 @@ async function main(): Promise<void> {
         `settings: concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up, pool ${POOL_MAX}, ` +
           `${ROUNDS} round(s)${BASELINE ? `, each the baseline (${checkouts[0]}) then this checkout` : ''}`,
         '',
-        `${'round'.padEnd(14)} ${'rate'.padStart(8)} ${'p50'.padStart(6)} ${'p99'.padStart(6)}  ` +
-          `CPU ms per dashboard: ${COLUMNS.join(' ')}`,
+        'CPU ms per dashboard of each process: through the router, then (*) each subgraph sent its own fetches alone',
+        `${'round'.padEnd(15)} ${'rate'.padStart(8)} ${'p50'.padStart(6)} ${'p99'.padStart(6)}  ` +
+          COLUMNS.map((c) => c.title).join(' '),
       ].join('\n'),
     );
     const results: Figures[] = [];
@@ -387,9 +521,15 @@ async function main(): Promise<void> {
       for (const checkout of checkouts) {
         const label = `${checkout === here ? 'this' : 'baseline'} ${round}`;
         const profileTo = PROFILE_DIR ? path.join(PROFILE_DIR, label.replace(' ', '-')) : undefined;
-        const figures = await measure(checkout, env, owners, profileTo);
+        const figures = await measure(checkout, env, owners, sets, profileTo);
         results.push(figures);
-        console.log(line(label, figures));
+        console.log(
+          line(
+            label,
+            figures,
+            COLUMNS.map((c) => c.of(figures)),
+          ),
+        );
       }
     }
     if (ROUNDS > 1 || BASELINE) {
@@ -398,14 +538,22 @@ async function main(): Promise<void> {
         const mine = results.filter((r) => r.checkout === checkout);
         const medianOf = (pick: (f: Figures) => number) => median(mine.map(pick));
         console.log(
-          line(`${checkout === here ? 'this' : 'baseline'} median`, {
-            rate: medianOf((f) => f.rate),
-            p50: medianOf((f) => f.p50),
-            p99: medianOf((f) => f.p99),
-            cpu: Object.fromEntries(COLUMNS.map((c) => [c, medianOf((f) => f.cpu[c])])) as Figures['cpu'],
-          }),
+          line(
+            `${checkout === here ? 'this' : 'baseline'} median`,
+            { rate: medianOf((f) => f.rate), p50: medianOf((f) => f.p50), p99: medianOf((f) => f.p99) },
+            COLUMNS.map((c) => medianOf(c.of)),
+          ),
         );
       }
+    }
+    if (BASELINE) {
+      // Rounds are paired in time: the median of each round's ratio is steadier than the ratio of medians
+      // when other work shares the machine.
+      const ratios = COLUMNS.map((c) => {
+        const pairs = results.flatMap((r, i) => (i % 2 === 1 ? [c.of(r) / c.of(results[i - 1]!)] : []));
+        return `${c.title} ${median(pairs).toFixed(2)}`;
+      });
+      console.log(`this / baseline, median of the rounds' ratios: ${ratios.join(', ')}`);
     }
     if (PROFILE_DIR)
       console.log(`profiles: ${PROFILE_DIR}/<round>/<service>.cpuprofile (bench/cpu-profile-summary.ts)`);
