@@ -6,7 +6,7 @@
  *   node bench/dashboard-profile.ts
  *   BENCH_ROUNDS=3 BENCH_BASELINE=../other-checkout node bench/dashboard-profile.ts
  *   BENCH_PROFILE_DIR=/tmp/profiles node bench/dashboard-profile.ts
- *   node bench/cpu-profile-summary.ts /tmp/profiles/this-1/banking.cpuprofile
+ *   node bench/cpu-profile-summary.ts /tmp/profiles/this/banking.cpuprofile
  *
  * It starts an embedded PostgreSQL in a temporary folder and seeds it through
  * the whole stack in this process (`startStack`, as `npm start` does, so that
@@ -14,18 +14,22 @@
  * them): bankers with lending profiles, and business owners with 2 or 3 USD
  * accounts of about 50 transactions each (deposits, and transfers between
  * their own accounts), 3 bills, 2 loan applications and 2 conversations with
- * bankers. Then, for each round, it starts the router and the five subgraphs
- * the dashboard reaches as separate processes on those databases
- * (bench/dashboard-service.ts), configured as production (NODE_ENV=production,
- * silent logs, the same fresh keys), runs the dashboard with a fixed number
- * of requests in flight, each as the next owner, for a fixed time after an
- * uncounted warm-up, and stops them. It prints each round's rate, latencies
- * and the CPU each process spent per dashboard (user + system, from
- * `process.cpuUsage()` in each process), and the medians. With
- * BENCH_BASELINE, every round measures that checkout's services first, then
- * this one's, on the same data: before/after figures of a change, alternated.
- * With BENCH_PROFILE_DIR, it writes a V8 CPU profile of each measured
- * interval per process.
+ * bankers, and records the fetches a router sends each subgraph for each
+ * owner's dashboard. Then it starts the router and the five subgraphs the
+ * dashboard reaches as separate processes on those databases
+ * (bench/dashboard-service.ts), configured as production
+ * (NODE_ENV=production, silent logs, the same fresh keys), and in each round
+ * runs the dashboard through the router with a fixed number of requests in
+ * flight, each as the next owner, for a fixed time after an uncounted
+ * warm-up; then sends each subgraph, alone, its own recorded fetches (signed
+ * afresh), for its CPU per dashboard without the others competing for the
+ * cores. It prints each round's rate, latencies and the CPU each process
+ * spent per dashboard (user + system, from `process.cpuUsage()` in each
+ * process), and the medians. With BENCH_BASELINE, the services of that
+ * checkout run beside this one's on the same data and every step alternates
+ * between the two: before/after figures of a change, with the median of the
+ * rounds' ratios. With BENCH_PROFILE_DIR, it writes a V8 CPU profile of each
+ * process over the rounds.
  */
 import { fork } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -331,7 +335,7 @@ async function replay(
   return { count, firstError };
 }
 
-/** The figures of one measured round. */
+/** The figures of one checkout in one round. */
 interface Figures {
   checkout: string;
   rate: number;
@@ -346,20 +350,22 @@ interface Figures {
   direct: Record<SubgraphName | 'subgraphs', number>;
 }
 
+/** The router and the subgraphs of one checkout, running. */
+interface Deployment {
+  checkout: string;
+  services: Service[];
+  ports: Record<string, number>;
+  routerUrl: string;
+  stop(): Promise<void>;
+}
+
 /**
- * One round: the router and the subgraphs of `checkout` (a folder holding
- * this repository) started as processes, a warm-up, then the measured run,
- * then stopped.
+ * Starts the router and the subgraphs of `checkout` (a folder holding this
+ * repository) as processes, each on a free port; the router finds the
+ * subgraphs by URL. (The assistant is not started: the dashboard does not
+ * reach it.)
  */
-async function measure(
-  checkout: string,
-  env: Record<string, string>,
-  owners: SignedUp[],
-  sets: Fetch[][],
-  profileTo: string | undefined,
-): Promise<Figures> {
-  // Every service on a free port; the router finds the subgraphs by URL. (The assistant is not started:
-  // the dashboard does not reach it.)
+async function deploy(checkout: string, env: Record<string, string>): Promise<Deployment> {
   const ports: Record<string, number> = {};
   for (const name of ['router', ...SUBGRAPH_NAMES]) ports[name] = await freePort();
   const serviceEnv: Record<string, string> = {
@@ -380,52 +386,45 @@ async function measure(
     ),
   );
   const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  try {
-    const failure = started.find((s) => s.status === 'rejected');
-    if (failure) throw failure.reason;
-    const routerUrl = `http://127.0.0.1:${ports.router}/graphql`;
-    const first = await graphql(routerUrl, DASHBOARD, {}, owners[0]!.token);
-    if (first.errors || !first.data) throw new Error(`dashboard failed: ${JSON.stringify(first.errors)}`);
+  const stop = async () => {
+    await Promise.all(services.map((s) => s.stop()));
+  };
+  const failure = started.find((s) => s.status === 'rejected');
+  if (failure) {
+    await stop();
+    throw failure.reason;
+  }
+  return { checkout, services, ports, routerUrl: `http://127.0.0.1:${ports.router}/graphql`, stop };
+}
 
-    await dashboards(routerUrl, owners, Date.now() + WARMUP_MS);
-    if (profileTo) {
-      await mkdir(profileTo, { recursive: true });
-      await Promise.all(services.map((s) => s.profile()));
-    }
-    const cpuOf = () => Promise.all(services.map((s) => s.cpu()));
+/**
+ * One round over every deployment, alternating between them as closely as
+ * possible (other work on the machine then weighs on each alike): the
+ * dashboard through each router in turn, then each subgraph of each
+ * deployment in turn sent its own fetches alone.
+ */
+async function measureRound(
+  deployments: Deployment[],
+  owners: SignedUp[],
+  sets: Fetch[][],
+  signingKey: string,
+): Promise<Figures[]> {
+  const figures: Figures[] = [];
+  for (const d of deployments) {
+    await dashboards(d.routerUrl, owners, Date.now() + WARMUP_MS);
+    const cpuOf = () => Promise.all(d.services.map((s) => s.cpu()));
     const before = { services: await cpuOf(), client: process.cpuUsage() };
-    const run = await dashboards(routerUrl, owners, Date.now() + DURATION_MS);
+    const run = await dashboards(d.routerUrl, owners, Date.now() + DURATION_MS);
     const after = { services: await cpuOf(), client: process.cpuUsage() };
-    if (profileTo) {
-      await Promise.all(services.map((s) => s.profile(path.join(profileTo, `${s.name}.cpuprofile`))));
-    }
-
-    // Each subgraph alone: its own fetches of the dashboards, sent straight to it.
-    const direct = { subgraphs: 0 } as Figures['direct'];
-    for (const name of SUBGRAPHS) {
-      const service = services.find((s) => s.name === name)!;
-      const url = `http://127.0.0.1:${ports[name]}/graphql`;
-      const key = env.ROUTER_SIGNING_PRIVATE_KEY as string;
-      await replay(url, name, sets, key, Date.now() + DIRECT_WARMUP_MS);
-      if (profileTo) await service.profile();
-      const cpuBefore = await service.cpu();
-      const replayed = await replay(url, name, sets, key, Date.now() + DIRECT_DURATION_MS);
-      const cpuAfter = await service.cpu();
-      if (profileTo) await service.profile(path.join(profileTo, `direct-${name}.cpuprofile`));
-      if (replayed.firstError) throw new Error(`${name}: ${replayed.firstError}`);
-      direct[name] = cpuMs(cpuBefore, cpuAfter) / Math.max(1, replayed.count);
-      direct.subgraphs += direct[name];
-    }
-
     const perRequest = (ms: number) => ms / Math.max(1, run.ok + run.failed);
     const cpu = Object.fromEntries(
-      services.map((s, i) => [s.name, perRequest(cpuMs(before.services[i]!, after.services[i]!))]),
+      d.services.map((s, i) => [s.name, perRequest(cpuMs(before.services[i]!, after.services[i]!))]),
     ) as Figures['cpu'];
     cpu.subgraphs = SUBGRAPHS.reduce((sum, name) => sum + cpu[name], 0);
     cpu.client = perRequest(cpuMs(before.client, after.client));
     const sorted = [...run.latenciesMs].sort((a, b) => a - b);
-    return {
-      checkout,
+    figures.push({
+      checkout: d.checkout,
       rate: run.ok / (run.elapsedMs / 1000),
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),
@@ -433,11 +432,25 @@ async function measure(
       failed: run.failed,
       firstError: run.firstError,
       cpu,
-      direct,
-    };
-  } finally {
-    await Promise.all(services.map((s) => s.stop()));
+      direct: { subgraphs: 0 } as Figures['direct'],
+    });
   }
+  // Each subgraph alone: its own fetches of the dashboards, sent straight to it.
+  for (const name of SUBGRAPHS) {
+    for (const [i, d] of deployments.entries()) {
+      const service = d.services.find((s) => s.name === name)!;
+      const url = `http://127.0.0.1:${d.ports[name]}/graphql`;
+      await replay(url, name, sets, signingKey, Date.now() + DIRECT_WARMUP_MS);
+      const before = await service.cpu();
+      const replayed = await replay(url, name, sets, signingKey, Date.now() + DIRECT_DURATION_MS);
+      const after = await service.cpu();
+      if (replayed.firstError) throw new Error(`${name}: ${replayed.firstError}`);
+      const direct = figures[i]!.direct;
+      direct[name] = cpuMs(before, after) / Math.max(1, replayed.count);
+      direct.subgraphs += direct[name];
+    }
+  }
+  return figures;
 }
 
 /** The figures printed for each round, in order: through the router, then each subgraph alone. */
@@ -509,28 +522,49 @@ async function main(): Promise<void> {
           `${BILLS} bills, ${APPLICATIONS} loan applications, ${CONVERSATIONS} conversations each), ${BANKERS} bankers; ` +
           `seeded in ${seededIn.toFixed(0)} s; a dashboard is ${(bytes / 1024).toFixed(1)} KB`,
         `settings: concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up, pool ${POOL_MAX}, ` +
-          `${ROUNDS} round(s)${BASELINE ? `, each the baseline (${checkouts[0]}) then this checkout` : ''}`,
+          `${ROUNDS} round(s), each subgraph alone for ${DIRECT_DURATION_MS / 1000} s after ${DIRECT_WARMUP_MS / 1000} s` +
+          `${BASELINE ? `; every step alternates between the baseline (${checkouts[0]}) and this checkout` : ''}`,
         '',
         'CPU ms per dashboard of each process: through the router, then (*) each subgraph sent its own fetches alone',
         `${'round'.padEnd(15)} ${'rate'.padStart(8)} ${'p50'.padStart(6)} ${'p99'.padStart(6)}  ` +
           COLUMNS.map((c) => c.title).join(' '),
       ].join('\n'),
     );
+    // The benchmark signs the fetches it sends to subgraphs itself, as the router would.
+    const signingKey = env.ROUTER_SIGNING_PRIVATE_KEY as string;
+    const deployments: Deployment[] = [];
     const results: Figures[] = [];
-    for (let round = 1; round <= ROUNDS; round += 1) {
-      for (const checkout of checkouts) {
-        const label = `${checkout === here ? 'this' : 'baseline'} ${round}`;
-        const profileTo = PROFILE_DIR ? path.join(PROFILE_DIR, label.replace(' ', '-')) : undefined;
-        const figures = await measure(checkout, env, owners, sets, profileTo);
-        results.push(figures);
-        console.log(
-          line(
-            label,
-            figures,
-            COLUMNS.map((c) => c.of(figures)),
-          ),
-        );
+    try {
+      for (const checkout of checkouts) deployments.push(await deploy(checkout, env));
+      for (const d of deployments) {
+        const first = await graphql(d.routerUrl, DASHBOARD, {}, owners[0]!.token);
+        if (first.errors || !first.data) throw new Error(`dashboard failed: ${JSON.stringify(first.errors)}`);
       }
+      const labelOf = (checkout: string) => (checkout === here ? 'this' : 'baseline');
+      if (PROFILE_DIR) {
+        await Promise.all(deployments.flatMap((d) => d.services.map((s) => s.profile())));
+      }
+      for (let round = 1; round <= ROUNDS; round += 1) {
+        for (const figures of await measureRound(deployments, owners, sets, signingKey)) {
+          results.push(figures);
+          console.log(
+            line(
+              `${labelOf(figures.checkout)} ${round}`,
+              figures,
+              COLUMNS.map((c) => c.of(figures)),
+            ),
+          );
+        }
+      }
+      if (PROFILE_DIR) {
+        for (const d of deployments) {
+          const dir = path.join(PROFILE_DIR, labelOf(d.checkout));
+          await mkdir(dir, { recursive: true });
+          await Promise.all(d.services.map((s) => s.profile(path.join(dir, `${s.name}.cpuprofile`))));
+        }
+      }
+    } finally {
+      for (const d of deployments) await d.stop();
     }
     if (ROUNDS > 1 || BASELINE) {
       console.log('');
@@ -547,8 +581,8 @@ async function main(): Promise<void> {
       }
     }
     if (BASELINE) {
-      // Rounds are paired in time: the median of each round's ratio is steadier than the ratio of medians
-      // when other work shares the machine.
+      // Each round measures both checkouts back to back: the median of the rounds' ratios is steadier than
+      // the ratio of medians when other work shares the machine.
       const ratios = COLUMNS.map((c) => {
         const pairs = results.flatMap((r, i) => (i % 2 === 1 ? [c.of(r) / c.of(results[i - 1]!)] : []));
         return `${c.title} ${median(pairs).toFixed(2)}`;
@@ -556,7 +590,7 @@ async function main(): Promise<void> {
       console.log(`this / baseline, median of the rounds' ratios: ${ratios.join(', ')}`);
     }
     if (PROFILE_DIR)
-      console.log(`profiles: ${PROFILE_DIR}/<round>/<service>.cpuprofile (bench/cpu-profile-summary.ts)`);
+      console.log(`profiles: ${PROFILE_DIR}/<this|baseline>/<service>.cpuprofile (bench/cpu-profile-summary.ts)`);
     if (JSON_FILE) await writeFile(JSON_FILE, JSON.stringify(results, null, 2));
   } finally {
     await databases?.stop();

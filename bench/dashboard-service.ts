@@ -78,6 +78,8 @@ async function main(): Promise<void> {
       send({ id: request.id, type: 'failed', message: error instanceof Error ? error.message : String(error) }),
     );
   });
+  // Without its parent (the benchmark stopped or died), it stops as on SIGTERM.
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   send({ type: 'ready' });
 }
 
