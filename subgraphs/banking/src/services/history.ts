@@ -14,16 +14,62 @@ import { groupedLoader, rowLoader } from '../../../../platform/loaders.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { isUuid, parseId } from '../../../../platform/validation.ts';
 import type { Account } from '../entities/index.ts';
-import { LedgerEntry, LedgerTransaction, type TransactionCategory, type TransactionKind } from '../entities/index.ts';
+import {
+  LedgerEntry,
+  LedgerTransaction,
+  type TransactionCategory,
+  type TransactionKind,
+  type TransactionStatus,
+} from '../entities/index.ts';
 import type { AccountService } from './account-service.ts';
+
+/** What a view shows of a transaction: the entity, or the columns read for a page of history. */
+export type TransactionData = Pick<
+  LedgerTransaction,
+  | 'id'
+  | 'seq'
+  | 'kind'
+  | 'status'
+  | 'amount'
+  | 'currency'
+  | 'fromAccountId'
+  | 'toAccountId'
+  | 'description'
+  | 'createdAt'
+  | 'postedAt'
+>;
+
+/** What a view shows of one side's entry. */
+export type EntryData = Pick<LedgerEntry, 'category' | 'tags'>;
 
 /** A transaction as seen from one account: that side's entry carries its category and tags. */
 export interface TransactionView {
-  tx: LedgerTransaction;
+  tx: TransactionData;
   /** The account it is seen from; null when seen without one (a service, an ADMIN). */
   accountId: string | null;
-  entry: LedgerEntry | null;
+  entry: EntryData | null;
 }
+
+/** A row of a page of history: a transaction's columns and, when posted, the account's side. */
+interface PageRow {
+  account_id: string;
+  id: string;
+  seq: string;
+  kind: TransactionKind;
+  status: TransactionStatus;
+  amount: string;
+  currency: string;
+  from_account_id: string;
+  to_account_id: string;
+  description: string | null;
+  created_at: string;
+  posted_at: string | null;
+  category: TransactionCategory | null;
+  tags: string[] | null;
+}
+
+/** A `timestamptz` as milliseconds since the epoch (a JavaScript date keeps milliseconds, no finer). */
+const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)::int8`;
 
 /** One page of one account's transactions: SQL conditions (on `t`, `e` and `a.account_id`) and their values. */
 interface PageQuery {
@@ -144,24 +190,46 @@ export class History {
 
   /**
    * Pages of transactions of several accounts under the same conditions, in
-   * one statement (a lateral join per account), read whole in two more.
+   * one statement (a lateral join per account) that reads every column the
+   * views show. Read-only, so plain rows rather than entities: nothing to
+   * track, nothing to hydrate.
    */
   async #readPages(pages: PageQuery[]): Promise<TransactionView[][]> {
     const [{ where, params, limit }] = pages as [PageQuery];
-    const accountIds = [...new Set(pages.map((p) => p.accountId))];
-    const rows = await this.#em.getConnection().execute<{ account_id: string; id: string }[]>(
-      `select a.account_id, t.id
+    const rows = await this.#em.getConnection().execute<PageRow[]>(
+      `select a.account_id, t.id, t.seq, t.kind, t.status, t.amount, t.currency, t.from_account_id, t.to_account_id,
+              t.description, ${epochMs('t.created_at')} as created_at, ${epochMs('t.posted_at')} as posted_at,
+              t.category, t.tags
          from unnest(array[?]::uuid[]) as a(account_id)
          cross join lateral (
-           select t.id, t.seq from transactions t
+           select t.*, e.category, e.tags from transactions t
              left join entries e on e.transaction_id = t.id and e.account_id = a.account_id
             where ${where}
             order by t.seq desc limit ?) t
         order by a.account_id, t.seq desc`,
-      [accountIds, ...params, limit + 1],
+      [pages.map((p) => p.accountId), ...params, limit + 1],
     );
-    const views = await this.#views(rows.map((r) => ({ id: r.id, accountId: r.account_id })));
-    return pages.map((page) => views.filter((v) => v.accountId === page.accountId));
+    const byAccount = new Map<string, TransactionView[]>(pages.map((p) => [p.accountId, []]));
+    for (const row of rows) {
+      byAccount.get(row.account_id)?.push({
+        tx: {
+          id: row.id,
+          seq: Number(row.seq),
+          kind: row.kind,
+          status: row.status,
+          amount: BigInt(row.amount),
+          currency: row.currency,
+          fromAccountId: row.from_account_id,
+          toAccountId: row.to_account_id,
+          description: row.description,
+          createdAt: new Date(Number(row.created_at)),
+          postedAt: row.posted_at === null ? null : new Date(Number(row.posted_at)),
+        },
+        accountId: row.account_id,
+        entry: row.category === null ? null : { category: row.category, tags: row.tags ?? [] },
+      });
+    }
+    return pages.map((p) => byAccount.get(p.accountId) ?? []);
   }
 
   /**
@@ -308,23 +376,6 @@ export class History {
       byCategory: byCategory.map((r) => ({ ...r, total: BigInt(r.total) })),
       byMonth: byMonth.map((r) => ({ ...r, total: BigInt(r.total) })),
     };
-  }
-
-  /** Transactions by id, in the given order, each as seen from its account. */
-  async #views(sides: { id: string; accountId: string }[]): Promise<TransactionView[]> {
-    if (sides.length === 0) return [];
-    const ids = [...new Set(sides.map((s) => s.id))];
-    const accountIds = [...new Set(sides.map((s) => s.accountId))];
-    const [txs, entries] = await Promise.all([
-      this.#em.find(LedgerTransaction, { id: { $in: ids } }),
-      this.#em.find(LedgerEntry, { transactionId: { $in: ids }, accountId: { $in: accountIds } }),
-    ]);
-    const txById = new Map(txs.map((t) => [t.id, t]));
-    const entryBySide = new Map(entries.map((e) => [`${e.transactionId} ${e.accountId}`, e]));
-    return sides.flatMap(({ id, accountId }) => {
-      const tx = txById.get(id);
-      return tx ? [{ tx, accountId, entry: entryBySide.get(`${id} ${accountId}`) ?? null }] : [];
-    });
   }
 
   /**
