@@ -40,7 +40,10 @@ function fileOf(frame: CallFrame): string {
   const file = frame.url.startsWith('file://') ? fileURLToPath(frame.url) : frame.url;
   const modules = file.lastIndexOf('node_modules/');
   if (modules >= 0) return file.slice(modules + 'node_modules/'.length);
-  return file.startsWith(ROOT) ? path.relative(ROOT, file) : file;
+  if (file.startsWith(ROOT)) return path.relative(ROOT, file);
+  // Another checkout of the repository (a benchmark's baseline): from its top folder on.
+  const top = /\/(platform|subgraphs|router|bench|bin|test)\//.exec(file);
+  return top ? file.slice(top.index + 1) : file;
 }
 
 /** The package of a frame: an npm package, the repository's top folder, Node's internals, or the runtime's entry. */
