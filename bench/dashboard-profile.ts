@@ -45,6 +45,7 @@ import { createLogger } from '../platform/logger.ts';
 import { startRouter } from '../router/src/router.ts';
 import { addBill, dayFromToday } from '../test/support/billing.ts';
 import { bankerWithProfile, businessOwner, deposit, openAccount, submitApplication } from '../test/support/lending.ts';
+import { inParallel } from '../test/support/parallel.ts';
 import { must, startConversation, type SignedUp } from '../test/support/people.ts';
 import { testEnv } from '../test/support/stack.ts';
 import type { ServiceMessage, ServiceQuestion } from './dashboard-service.ts';
@@ -81,16 +82,6 @@ type ServiceName = 'router' | SubgraphName;
 const SERVICES: ServiceName[] = ['router', ...SUBGRAPHS];
 
 const TRANSFER = `mutation($input: TransferInput!) { transfer(input: $input) { id } }`;
-
-/** Runs `task(i)` for i < count with at most `limit` in flight. */
-async function inParallel(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      for (let i = next++; i < count; i = next++) await task(i);
-    }),
-  );
-}
 
 /** Seeds the data through a stack in this process; returns the owners, signed in. */
 async function seed(routerUrl: string): Promise<SignedUp[]> {

@@ -34,6 +34,7 @@ import {
 } from './generated/operations.ts';
 import { addBill, dayFromToday } from './support/billing.ts';
 import { bankerWithProfile, businessOwner, deposit, openAccount, submitApplication } from './support/lending.ts';
+import { inParallel } from './support/parallel.ts';
 import { must, startConversation, type SignedUp } from './support/people.ts';
 import { postGraphQL, startTestStack, TEST_ADMIN, type TestStack } from './support/stack.ts';
 
@@ -101,16 +102,6 @@ async function quiesce(): Promise<void> {
       (list) => list.length === 0,
     );
   while (!(await quiet()) && Date.now() < deadline);
-}
-
-/** Runs `tasks` with at most `limit` in flight. */
-async function inParallel(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      for (let i = next++; i < count; i = next++) await task(i);
-    }),
-  );
 }
 
 /** The list sizes of the dashboard test: every list of the dashboard holds N items. */
