@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -228,6 +229,11 @@ export async function startSubgraph<TServices>(
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginInlineTraceDisabled(),
+        // No SDL sets cache hints (`@cacheControl`), and Apollo's cache-control plugin, on by default, hooks
+        // `willResolveField`: Apollo then wraps every resolver of the schema and calls the hook on every field
+        // of every request (a dashboard's transactions alone are about 1,500 fields) to compute a policy of
+        // "no caching". Off until a subgraph gives hints.
+        ApolloServerPluginCacheControlDisabled(),
         requestLoggingPlugin<SubgraphContext<TServices>>(logger, 'debug'),
         operationMetricsPlugin<SubgraphContext<TServices>>(metrics),
         databaseFailuresPlugin<SubgraphContext<TServices>>(metrics),

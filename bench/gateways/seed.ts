@@ -13,6 +13,7 @@ import {
   openAccount,
   submitApplication,
 } from '../../test/support/lending.ts';
+import { inParallel } from '../../test/support/parallel.ts';
 import { must, startConversation, type SignedUp } from '../../test/support/people.ts';
 import { TRANSFER } from './operations.ts';
 import type { BenchUser } from './setup.ts';
@@ -27,16 +28,6 @@ export interface SeedSize {
 }
 
 const BANKERS = 5;
-
-/** Runs `work` for 0..count-1, at most `limit` at a time. */
-async function inParallel(count: number, limit: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, count) }, async () => {
-      while (next < count) await work(next++);
-    }),
-  );
-}
 
 async function seedUser(
   url: string,

@@ -9,7 +9,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type DataLoader from 'dataloader';
-import { rowLoader } from '../../../../platform/loaders.ts';
+import { rowLoader, selectEntities } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
 import { hasRole, requireRole, requireService, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
@@ -129,7 +129,7 @@ export class AccountService {
     if (caller.userId !== ownerId && !hasRole(caller, 'ADMIN')) {
       throw new ForbiddenError('You can only see your own accounts.');
     }
-    const accounts = await this.#em.find(Account, { ownerId }, { orderBy: { openedAt: 'asc', id: 'asc' } });
+    const accounts = await selectEntities(this.#em, Account, 'where owner_id = ? order by opened_at, id', [ownerId]);
     for (const account of accounts) this.loader.prime(account.id, account);
     return accounts;
   }

@@ -14,7 +14,7 @@ import {
   NotFoundError,
 } from '../../../../platform/errors.ts';
 import { rolesOf } from '../../../../platform/known-users.ts';
-import { rowLoader } from '../../../../platform/loaders.ts';
+import { rowLoader, selectEntities } from '../../../../platform/loaders.ts';
 import { parseAmountInput, type Currency } from '../../../../platform/money.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
@@ -199,9 +199,13 @@ export class Bills {
   /** A user's bills, soonest due first: the user themself or an ADMIN. */
   async listFor(ownerId: string, status: string | null | undefined): Promise<Bill[]> {
     this.#requireSelfOrAdmin(ownerId);
-    const where: Record<string, unknown> = { ownerId };
-    if (status) where.status = parseInput(z.enum(BILL_STATUSES), status);
-    return this.#em.find(Bill, where, { orderBy: { dueDate: 'asc', createdAt: 'asc' } });
+    const only = status ? parseInput(z.enum(BILL_STATUSES), status) : null;
+    return selectEntities(
+      this.#em,
+      Bill,
+      `where owner_id = ?${only ? ' and status = ?' : ''} order by due_date, created_at`,
+      only ? [ownerId, only] : [ownerId],
+    );
   }
 
   /** Bills still to pay due within `days` days (overdue ones included), soonest first. */

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type DataLoader from 'dataloader';
-import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
+import { rowLoader, rowsLoader, selectEntities } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
 import { hasRole, requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
@@ -325,12 +325,17 @@ export class LoanApplications {
     args: { first?: number | null; after?: string | null },
   ): Promise<Connection<LoanApplication>> {
     const limit = pageSize(args.first);
-    const query: Record<string, unknown> = {};
-    if (where.status) query.status = where.status;
-    if (where.bankerId) query.bankerId = where.bankerId;
-    if (where.applicantId) query.applicantId = where.applicantId;
-    if (args.after) query.seq = { $lt: decodeCursor(args.after, CURSOR)[0] };
-    const rows = await this.#em.find(LoanApplication, query, { orderBy: { seq: 'desc' }, limit: limit + 1 });
+    const conditions: [string, unknown][] = [];
+    if (where.status) conditions.push(['status = ?', where.status]);
+    if (where.bankerId) conditions.push(['banker_id = ?', where.bankerId]);
+    if (where.applicantId) conditions.push(['applicant_id = ?', where.applicantId]);
+    if (args.after) conditions.push(['seq < ?', decodeCursor(args.after, CURSOR)[0]]);
+    const rows = await selectEntities(
+      this.#em,
+      LoanApplication,
+      `${conditions.length > 0 ? `where ${conditions.map(([c]) => c).join(' and ')}` : ''} order by seq desc limit ?`,
+      [...conditions.map(([, value]) => value), limit + 1],
+    );
     for (const row of rows) this.byId.prime(row.id, row);
     return toConnection(rows, limit, (a) => [a.seq]);
   }

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
+import { rowLoader, rowsLoader, selectEntities } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
 import { hasRole, requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
@@ -131,20 +131,18 @@ export class Conversations {
     let before = '';
     if (args.after) {
       const [seq] = decodeCursor(args.after, CURSOR);
-      before = 'and c.last_message_seq < ?';
+      before = 'and last_message_seq < ?';
       params.push(seq);
     }
     params.push(limit + 1);
-    const rows = await this.#em.getConnection().execute<{ id: string }[]>(
-      `select c.id from conversations c
-         join conversation_participants p on p.conversation_id = c.id
-        where p.user_id = ? ${before}
-        order by c.last_message_seq desc limit ?`,
+    // The page's conversations whole, in one statement.
+    const ordered = await selectEntities(
+      this.#em,
+      Conversation,
+      `where id in (select conversation_id from conversation_participants where user_id = ?) ${before}
+        order by last_message_seq desc limit ?`,
       params,
     );
-    const conversations = await this.#em.find(Conversation, { id: { $in: rows.map((r) => r.id) } });
-    const byId = new Map(conversations.map((c) => [c.id, c]));
-    const ordered = rows.map((r) => byId.get(r.id)).filter((c): c is Conversation => c !== undefined);
     for (const c of ordered) this.byId.prime(c.id, c);
     return toConnection(ordered, limit, (c) => [c.lastMessageSeq]);
   }
