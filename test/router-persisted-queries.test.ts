@@ -150,6 +150,45 @@ describe('automatic persisted queries on Redis', () => {
   });
 });
 
+describe('a persisted query id that cannot be one', () => {
+  const query = '{ __typename }';
+  // Pairs, not an object: `'__proto__': …` in an object literal would set its prototype, not a key.
+  const malformed: [string, unknown][] = [
+    ['a number', 123],
+    ['null', null],
+    ['an object', {}],
+    ['a list', [operationId(query)]],
+    ['__proto__', '__proto__'],
+    ['in upper case', operationId(query).toUpperCase()],
+    ['one digit short', operationId(query).slice(1)],
+    ['with a NUL', `${operationId(query).slice(1)}\u0000`],
+    ['2 MB long', 'a'.repeat(2_000_000)],
+  ];
+
+  test.each(malformed)(
+    '%s: BAD_REQUEST (HTTP 400) over POST and GET, with or without the text',
+    async (_name, sha256Hash) => {
+      const apq = await sharedApqRouter();
+      const extensions = { persistedQuery: { version: 1, sha256Hash } };
+      const answers = [await post(apq.url, { extensions }), await post(apq.url, { query, extensions })];
+      // A 2 MB query string is over what HTTP servers accept in a request line: POST only for that one.
+      if (typeof sha256Hash !== 'string' || sha256Hash.length < 1000) answers.push(await get(apq.url, { extensions }));
+      for (const answer of answers) {
+        expect(answer.status).toBe(400);
+        expect(code(answer.body)).toBe('BAD_REQUEST');
+        expect(answer.body.errors?.[0]?.message).toMatch(/sha256Hash must be the SHA-256/);
+        expect(answer.body.data).toBeUndefined();
+      }
+    },
+  );
+
+  let shared: RunningRouter | undefined;
+  async function sharedApqRouter(): Promise<RunningRouter> {
+    shared ??= await router({ redisUrl: testRedisUrl() });
+    return shared;
+  }
+});
+
 /** A TCP proxy to the test run's Redis, which `stop()` cuts: Redis gone, as a router sees it. */
 async function redisProxy(): Promise<{ url: string; stop(): Promise<void> }> {
   const target = new URL(testRedisUrl());

@@ -32,6 +32,7 @@ import { isRecord } from '../../platform/http-server.ts';
 import { checkVariableText, InputLiteralsRule } from '../../platform/input-checks.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { OperationLimitsChecker } from './operation-limits.ts';
+import { SHA256_HEX } from './trusted-documents.ts';
 
 /** Validation rules the router adds to graphql's specified rules. */
 export const ROUTER_VALIDATION_RULES: readonly ValidationRule[] = [InputLiteralsRule];
@@ -74,6 +75,24 @@ function jsonOrUndefined(text: string | null): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A persisted query's id that cannot be one: `extensions.persistedQuery.sha256Hash`
+ * that is not 64 lowercase hex digits (a number, an object, a huge or a NUL-laden
+ * string) is BAD_REQUEST (HTTP 400) before any store is asked for it. Apollo
+ * would look it up and answer PERSISTED_QUERY_NOT_FOUND, sending the client
+ * to retry with a text it will refuse too.
+ */
+export function checkPersistedQueryId(operation: Record<string, unknown> | undefined): void {
+  const persisted = isRecord(operation?.extensions) ? operation.extensions.persistedQuery : undefined;
+  if (!isRecord(persisted) || !Object.hasOwn(persisted, 'sha256Hash')) return;
+  const hash = persisted.sha256Hash;
+  if (typeof hash === 'string' && SHA256_HEX.test(hash)) return;
+  throw new GraphQLError(
+    'extensions.persistedQuery.sha256Hash must be the SHA-256 of the operation text: 64 lowercase hex digits.',
+    { extensions: { code: 'BAD_REQUEST' } },
+  );
 }
 
 /** A subscription sent as a plain HTTP request (no multipart `Accept`), saying the two ways to subscribe. */

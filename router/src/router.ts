@@ -38,7 +38,13 @@ import { corsHandler } from './cors.ts';
 import { downloadRoutes } from './downloads.ts';
 import { explorerRoutes } from './explorer.ts';
 import { checkNesting, operationLimits, tokenLimitError } from './operation-limits.ts';
-import { checkOperation, completionErrors, httpOperation, ROUTER_VALIDATION_RULES } from './request-checks.ts';
+import {
+  checkOperation,
+  checkPersistedQueryId,
+  completionErrors,
+  httpOperation,
+  ROUTER_VALIDATION_RULES,
+} from './request-checks.ts';
 import { useBankScalarInputs } from '../../platform/input-checks.ts';
 import { clientAddress, createRateLimiter, tooManyRequests } from './rate-limit.ts';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions.ts';
@@ -222,14 +228,21 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     },
     onBodyTooLarge: () => refusals.count('body_size'),
     async intercept({ req, res, body, requestId }) {
-      // Before Apollo parses anything: an operation not in the trusted documents, then nesting (Apollo's parser and
-      // validation recurse on it). An operation sent by id alone is checked with the manifest's text.
+      // Before Apollo parses anything: a persisted query's id that cannot be one, an operation not in the trusted
+      // documents, then nesting (Apollo's parser and validation recurse on it). An operation sent by id alone is
+      // checked with the manifest's text.
       const refuse = (limit: RefusalLimit, error: unknown) => {
         refusals.count(limit);
         sendHttpError(res, error, logger);
         return true;
       };
       let operation = httpOperation(req, body);
+      try {
+        checkPersistedQueryId(operation);
+      } catch (error) {
+        sendHttpError(res, error, logger);
+        return true;
+      }
       try {
         if (trusted && operation) operation = trusted.resolve(operation);
       } catch (error) {

@@ -71,7 +71,8 @@ export interface TrustedDocuments {
   store: KeyValueCache;
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** An operation's id: the SHA-256 of its text, in lowercase hex (what Apollo Client and the manifests send). */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
 const id = z.string().regex(SHA256_HEX, 'must be a SHA-256 in lowercase hex');
 const body = z.string().min(1);
 const apolloManifest = z.object({
