@@ -34,7 +34,6 @@
 import { fork } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack, type RunningStack } from '../bin/stack.ts';
@@ -50,7 +49,15 @@ import { must, startConversation, type SignedUp } from '../test/support/people.t
 import { testEnv } from '../test/support/stack.ts';
 import type { ServiceMessage, ServiceQuestion } from './dashboard-service.ts';
 import { DASHBOARD } from './gateways/operations.ts';
-import { freePort, graphql, percentile, startBenchDatabases, type BenchDatabases } from './support.ts';
+import {
+  freePort,
+  graphql,
+  machineLine,
+  percentile,
+  postgresVersion,
+  startBenchDatabases,
+  type BenchDatabases,
+} from './support.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
@@ -503,12 +510,11 @@ async function main(): Promise<void> {
     }
     const seededIn = (performance.now() - seeding) / 1000;
 
-    const cpus = os.cpus();
+    const machine = machineLine(await postgresVersion(databases.urls.identity as string));
     console.log(
       [
         'Dashboard: CPU per request of the router and of each subgraph, each in its own process',
-        `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
-          `Node ${process.version}, ${os.platform()} ${os.release()}`,
+        machine,
         `data: ${USERS} business owners (2-3 accounts of ~${DEPOSITS_PER_ACCOUNT + 2 * TRANSFERS_PER_ACCOUNT} transactions, ` +
           `${BILLS} bills, ${APPLICATIONS} loan applications, ${CONVERSATIONS} conversations each), ${BANKERS} bankers; ` +
           `seeded in ${seededIn.toFixed(0)} s; a dashboard is ${(bytes / 1024).toFixed(1)} KB`,

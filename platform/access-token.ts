@@ -70,14 +70,18 @@ export function verifyAccessToken(publicKey: string, token: string): AccessToken
   const verified = verifiedTokens.get(publicKey)?.get(token);
   if (verified) {
     if (verified.expiresAtMs > Date.now()) return verified.caller;
-    throw new UnauthenticatedError('The access token has expired; refresh it.', { reason: 'TOKEN_EXPIRED' });
+    throw tokenExpired();
   }
+  const { caller: checked, exp } = verifyAccessTokenSignature(publicKey, token);
   // Frozen: one object now answers every request that carries this token.
-  const caller = Object.freeze(verifyAccessTokenSignature(publicKey, token));
+  const caller = Object.freeze(checked);
   for (const list of [caller.roles, caller.amr]) if (list) Object.freeze(list);
-  remember(publicKey, token, caller);
+  if (exp !== undefined) remember(publicKey, token, caller, exp);
   return caller;
 }
+
+const tokenExpired = () =>
+  new UnauthenticatedError('The access token has expired; refresh it.', { reason: 'TOKEN_EXPIRED' });
 
 /**
  * Tokens already verified, by verifying key: a client sends the same access
@@ -90,9 +94,8 @@ export function verifyAccessToken(publicKey: string, token: string): AccessToken
 const verifiedTokens = new Map<string, Map<string, { caller: AccessTokenCaller; expiresAtMs: number }>>();
 const MAX_VERIFIED_TOKENS = 10_000;
 
-function remember(publicKey: string, token: string, caller: AccessTokenCaller): void {
-  const exp = unverifiedClaims(token)?.exp;
-  if (typeof exp !== 'number') return;
+/** Keeps `caller`, verified from `token`, until the token's `exp` (seconds since the epoch). */
+function remember(publicKey: string, token: string, caller: AccessTokenCaller, exp: number): void {
   let tokens = verifiedTokens.get(publicKey);
   if (!tokens) {
     tokens = new Map();
@@ -102,7 +105,11 @@ function remember(publicKey: string, token: string, caller: AccessTokenCaller): 
   tokens.set(token, { caller, expiresAtMs: exp * 1000 });
 }
 
-function verifyAccessTokenSignature(publicKey: string, token: string): AccessTokenCaller {
+/** The caller a token names, and its `exp`, once its signature and claims are checked. */
+function verifyAccessTokenSignature(
+  publicKey: string,
+  token: string,
+): { caller: AccessTokenCaller; exp: number | undefined } {
   let claims: jwt.JwtPayload | string;
   try {
     claims = jwt.verify(token, publicKeyObject(publicKey), {
@@ -111,15 +118,13 @@ function verifyAccessTokenSignature(publicKey: string, token: string): AccessTok
       audience: ACCESS_TOKEN_AUDIENCE,
     });
   } catch (error) {
-    if (error instanceof jwt.TokenExpiredError) {
-      throw new UnauthenticatedError('The access token has expired; refresh it.', { reason: 'TOKEN_EXPIRED' });
-    }
+    if (error instanceof jwt.TokenExpiredError) throw tokenExpired();
     throw new UnauthenticatedError('The access token is invalid.', { reason: 'TOKEN_INVALID' });
   }
   if (typeof claims === 'string' || typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) {
     throw new UnauthenticatedError('The access token is invalid.', { reason: 'TOKEN_INVALID' });
   }
-  return {
+  const caller: AccessTokenCaller = {
     kind: 'user',
     userId: claims.sub,
     roles: claims.roles.filter(isRole),
@@ -127,6 +132,7 @@ function verifyAccessTokenSignature(publicKey: string, token: string): AccessTok
     ...(Array.isArray(claims.amr) ? { amr: claims.amr.filter((m): m is string => typeof m === 'string') } : {}),
     ...(claims.mfa_enrol === true ? { enrolmentRequired: true } : {}),
   };
+  return { caller, exp: typeof claims.exp === 'number' ? claims.exp : undefined };
 }
 
 /** The caller an access token names, and whether it may only enrol a second factor. */

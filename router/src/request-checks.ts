@@ -32,7 +32,6 @@ import { isRecord } from '../../platform/http-server.ts';
 import { checkVariableText, InputLiteralsRule } from '../../platform/input-checks.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { OperationLimitsChecker } from './operation-limits.ts';
-import { SHA256_HEX } from './trusted-documents.ts';
 
 /** Validation rules the router adds to graphql's specified rules. */
 export const ROUTER_VALIDATION_RULES: readonly ValidationRule[] = [InputLiteralsRule];
@@ -77,6 +76,21 @@ function jsonOrUndefined(text: string | null): unknown {
   }
 }
 
+/** An operation's id: the SHA-256 of its text, in lowercase hex (what Apollo Client and the manifests send). */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** `extensions.persistedQuery.sha256Hash` as sent (any JSON value), when the request sends one. */
+function sentPersistedQueryId(extensions: unknown): { id: unknown } | undefined {
+  const persisted = isRecord(extensions) ? extensions.persistedQuery : undefined;
+  return isRecord(persisted) && Object.hasOwn(persisted, 'sha256Hash') ? { id: persisted.sha256Hash } : undefined;
+}
+
+/** The id a request names in `extensions.persistedQuery.sha256Hash`, if it names one as a string. */
+export function persistedQueryId(extensions: unknown): string | undefined {
+  const sent = sentPersistedQueryId(extensions)?.id;
+  return typeof sent === 'string' ? sent : undefined;
+}
+
 /**
  * A persisted query's id that cannot be one: `extensions.persistedQuery.sha256Hash`
  * that is not 64 lowercase hex digits (a number, an object, a huge or a NUL-laden
@@ -85,10 +99,8 @@ function jsonOrUndefined(text: string | null): unknown {
  * to retry with a text it will refuse too.
  */
 export function checkPersistedQueryId(operation: Record<string, unknown> | undefined): void {
-  const persisted = isRecord(operation?.extensions) ? operation.extensions.persistedQuery : undefined;
-  if (!isRecord(persisted) || !Object.hasOwn(persisted, 'sha256Hash')) return;
-  const hash = persisted.sha256Hash;
-  if (typeof hash === 'string' && SHA256_HEX.test(hash)) return;
+  const sent = sentPersistedQueryId(operation?.extensions);
+  if (sent === undefined || (typeof sent.id === 'string' && SHA256_HEX.test(sent.id))) return;
   throw new GraphQLError(
     'extensions.persistedQuery.sha256Hash must be the SHA-256 of the operation text: 64 lowercase hex digits.',
     { extensions: { code: 'BAD_REQUEST' } },

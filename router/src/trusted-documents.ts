@@ -31,6 +31,7 @@ import { z } from 'zod';
 import { BankError, ErrorCode } from '../../platform/errors.ts';
 import { isRecord } from '../../platform/http-server.ts';
 import type { KeyValueCache } from '../../platform/redis-cache.ts';
+import { persistedQueryId, SHA256_HEX } from './request-checks.ts';
 
 /** The setting that names the manifest. */
 const TRUSTED_DOCUMENTS_SETTING = 'TRUSTED_DOCUMENTS';
@@ -71,8 +72,6 @@ export interface TrustedDocuments {
   store: KeyValueCache;
 }
 
-/** An operation's id: the SHA-256 of its text, in lowercase hex (what Apollo Client and the manifests send). */
-export const SHA256_HEX = /^[0-9a-f]{64}$/;
 const id = z.string().regex(SHA256_HEX, 'must be a SHA-256 in lowercase hex');
 const body = z.string().min(1);
 const apolloManifest = z.object({
@@ -91,13 +90,6 @@ function notInList(): BankError {
     ErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
     'This router runs only the operations of its trusted-documents manifest, and this is not one of them.',
   );
-}
-
-/** The id a request names in `extensions.persistedQuery.sha256Hash`, if it names one. */
-function persistedQueryId(extensions: unknown): string | undefined {
-  const persisted = isRecord(extensions) ? extensions.persistedQuery : undefined;
-  const hash = isRecord(persisted) ? persisted.sha256Hash : undefined;
-  return typeof hash === 'string' ? hash : undefined;
 }
 
 /** One operation of a manifest (codegen's map names no operation and no type). */
