@@ -31,7 +31,14 @@ import { generateKeyConfig, keyEnvironment } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
 import { findTestRedis, startRedisServer, type RunningRedis } from '../test/support/redis.ts';
 import { TEST_ADMIN, testEnv } from '../test/support/stack.ts';
-import { freePort, machineLine, postgresVersion, startBenchDatabases, type BenchDatabases } from './support.ts';
+import {
+  cpuMsOf,
+  freePort,
+  machineLine,
+  postgresVersion,
+  startBenchDatabases,
+  type BenchDatabases,
+} from './support.ts';
 import { seed, type SeedSize } from './gateways/seed.ts';
 import { OPERATIONS, requestOf, type BenchSetup, type OperationName } from './gateways/setup.ts';
 
@@ -53,7 +60,6 @@ const BASELINE = env.BENCH_BASELINE;
 const chosenTargets = (env.BENCH_TARGETS?.split(',') ??
   TARGETS.filter((t) => t !== 'baseline' || BASELINE)) as Target[];
 const chosenOperations = (env.BENCH_OPERATIONS?.split(',') ?? OPERATIONS) as OperationName[];
-const TICKS_PER_SECOND = 100;
 /** Where our services write CPU profiles (`--cpu-prof`, one folder per service, written when they stop), if anywhere. */
 const PROFILE_DIR = env.BENCH_PROFILE_DIR;
 const profiled = (service: string): string[] =>
@@ -150,13 +156,6 @@ async function waitUntilReady(child: Child, url: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`${child.name} was not ready within 90 s:\n${child.output()}`);
     await sleep(200);
   }
-}
-
-/** CPU time (user + system, ms) a process has used so far. */
-function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
 /** Resets a process's peak RSS (Linux `clear_refs` 5), so the next reading is this run's peak. */

@@ -2,6 +2,7 @@
  * What the benchmarks share: their own embedded PostgreSQL, GraphQL over
  * HTTP against the router, and percentiles.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,4 +90,42 @@ export function machineLine(postgresVersion: string | undefined): string {
     `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
     `Node ${process.version}, PostgreSQL ${postgresVersion ?? 'unknown'} (embedded), ${os.platform()} ${os.release()}`
   );
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat` (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system, ms) a process has used so far, from `/proc/<pid>/stat`; NaN once it is gone. */
+export function cpuMsOf(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return Number.NaN;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time (ms) used so far by every PostgreSQL process of this machine
+ * (`/proc/<pid>/comm` is `postgres`: the postmaster, its backends and
+ * workers). Backends that ended since the last reading take their time with
+ * them; the benchmarks keep their connections in pools, so few do.
+ */
+export function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm !== 'postgres') continue;
+    const ms = cpuMsOf(Number(entry));
+    if (Number.isFinite(ms)) total += ms;
+  }
+  return total;
 }

@@ -30,7 +30,7 @@ import { startStack, type RunningStack } from '../bin/stack.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { testEnv } from '../test/support/stack.ts';
-import { graphql, must, percentile, startBenchDatabases, type BenchDatabases } from './support.ts';
+import { graphql, must, percentile, postgresCpuMs, startBenchDatabases, type BenchDatabases } from './support.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
@@ -56,6 +56,10 @@ interface PhaseResult {
   firstError: string | undefined;
   elapsedMs: number;
   latenciesMs: number[];
+  /** CPU time (user + system, ms) of this process over the measured part. */
+  processCpuMs: number;
+  /** CPU time (ms) of PostgreSQL's processes over the measured part. */
+  postgresCpuMs: number;
 }
 
 const TRANSFER = `mutation BenchTransfer($input: TransferInput!) { transfer(input: $input) { id } }`;
@@ -85,11 +89,24 @@ async function runPhase(name: string, operation: (n: number) => Promise<void>): 
   };
   const warmupEnd = Date.now() + WARMUP_MS;
   await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(warmupEnd, undefined)));
-  const result: PhaseResult = { name, ok: 0, failed: 0, firstError: undefined, elapsedMs: 0, latenciesMs: [] };
+  const result: PhaseResult = {
+    name,
+    ok: 0,
+    failed: 0,
+    firstError: undefined,
+    elapsedMs: 0,
+    latenciesMs: [],
+    processCpuMs: 0,
+    postgresCpuMs: 0,
+  };
+  const cpu = { process: process.cpuUsage(), postgres: postgresCpuMs() };
   const started = performance.now();
   const end = Date.now() + DURATION_MS;
   await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(end, result)));
   result.elapsedMs = performance.now() - started;
+  const used = process.cpuUsage(cpu.process);
+  result.processCpuMs = (used.user + used.system) / 1000;
+  result.postgresCpuMs = postgresCpuMs() - cpu.postgres;
   return result;
 }
 
@@ -99,7 +116,9 @@ function summary(r: PhaseResult): { rate: number; line: string } {
   const line =
     `${r.name.padEnd(8)} ${rate.toFixed(1).padStart(8)} transfers/s   ` +
     `p50 ${percentile(sorted, 50).toFixed(2)} ms   p99 ${percentile(sorted, 99).toFixed(2)} ms   ` +
-    `(${r.ok} in ${(r.elapsedMs / 1000).toFixed(1)} s, ${r.failed} failed${r.firstError ? `: ${r.firstError}` : ''})`;
+    `(${r.ok} in ${(r.elapsedMs / 1000).toFixed(1)} s, ${r.failed} failed${r.firstError ? `: ${r.firstError}` : ''})\n` +
+    `${''.padEnd(8)} CPU per transfer: this process ${(r.processCpuMs / r.ok).toFixed(2)} ms, ` +
+    `PostgreSQL ${(r.postgresCpuMs / r.ok).toFixed(2)} ms`;
   return { rate, line };
 }
 
