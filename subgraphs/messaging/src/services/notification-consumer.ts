@@ -6,11 +6,17 @@
  * - Durable: events appended while no consumer runs are delivered when one
  *   starts (the bus keeps the group's position).
  * - Idempotent by event id: the event's row in `processed_events` is inserted
- *   in the same database transaction as its notifications and their channel
- *   deliveries; a second delivery of the event (a retry, a crash before the
- *   acknowledgement, another instance) finds it and makes nothing.
- * - Live: after the transaction commits, each new notification is published on
- *   its user's `notificationAdded` topic.
+ *   by the same SQL statement as its notifications and their channel
+ *   deliveries (one atomic write, no ORM unit of work); a second delivery of
+ *   the event (a retry, a crash before the acknowledgement, another instance)
+ *   finds it and makes nothing.
+ * - Delivered through an outbox: each notification gets one PENDING row per
+ *   channel (email, SMS, push) in `notification_deliveries`, written with it,
+ *   for a real provider (an email service, an SMS gateway, a push service) to
+ *   drain and mark SENT or FAILED. No provider ships with this repository;
+ *   calling one from here would be wrong, since the write may still fail.
+ * - Live: once written, each new notification is published on its user's
+ *   `notificationAdded` topic.
  *
  * NEW_MESSAGE: a recipient gets one while they are not subscribed to that
  * conversation. Subscriptions live in the routers, which record on the bus
@@ -22,9 +28,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DomainEvent, EventBus, Unsubscribe } from '../../../../platform/event-bus.ts';
 import type { Logger } from '../../../../platform/logger.ts';
-import type { EntityManager, MikroORM } from '../../../../platform/orm.ts';
-import { Conversation, Message, Notification, Participant } from '../entities/index.ts';
-import { outboxChannels, type ChannelFactory } from './channels.ts';
+import type { MikroORM } from '../../../../platform/orm.ts';
+import { Conversation, DELIVERY_CHANNELS, Message, Participant } from '../entities/index.ts';
 import { publishLive } from '../../../../platform/subscriptions.ts';
 import { messageAddedTopic, notificationAddedTopic, type NotificationAddedEvent } from './live.ts';
 import {
@@ -43,8 +48,12 @@ export interface NotificationConsumerOptions {
   orm: MikroORM;
   bus: EventBus;
   logger: Logger;
-  /** The delivery channels (default: email, SMS and push through the delivery outbox). */
-  channels?: ChannelFactory;
+}
+
+/** A notification the consumer has just made. */
+export interface MadeNotification {
+  id: string;
+  userId: string;
 }
 
 /** Starts consuming the stream; the returned function stops it. */
@@ -61,63 +70,98 @@ const envelope = z.object({ id: z.uuid(), type: z.string().min(1).max(200) });
  * made now (none for an event already handled or of no interest). Throws only
  * on a transient failure (the database), so the bus delivers the event again.
  */
-export async function handleEvent(event: DomainEvent, options: NotificationConsumerOptions): Promise<Notification[]> {
-  const { orm, bus } = options;
-  const logger = options.logger.child({ eventId: event.id, eventType: event.type });
+export async function handleEvent(
+  event: DomainEvent,
+  options: NotificationConsumerOptions,
+): Promise<MadeNotification[]> {
+  const { orm, bus, logger } = options;
   if (!HANDLED_EVENT_TYPES.has(event.type)) return [];
   if (!envelope.safeParse(event).success) {
-    logger.error('notification consumer: event without a valid id, skipped');
+    logger.error({ eventType: event.type }, 'notification consumer: event without a valid id, skipped');
     return [];
   }
-  const channels = options.channels ?? outboxChannels;
-  const created = await orm.em.fork().transactional(async (em) => {
-    if (!(await claim(em, event))) return [];
-    let drafts: NotificationDraft[];
-    try {
-      drafts = await draftsOf(em, event, bus);
-    } catch (error) {
-      if (!(error instanceof z.ZodError)) throw error;
-      // A malformed payload never gets better: record the event as handled, make nothing.
-      logger.error({ issues: error.issues }, 'notification consumer: malformed payload, no notification made');
-      return [];
-    }
-    const now = new Date();
-    const notifications = drafts.map((draft) =>
-      em.create(Notification, { id: randomUUID(), ...draft, eventId: event.id, createdAt: now, readAt: null }),
+  let drafts: NotificationDraft[] = [];
+  let malformed: z.ZodError | undefined;
+  try {
+    drafts = await draftsOf(orm, event, bus);
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+    // A malformed payload never gets better: record the event as handled, make nothing.
+    malformed = error;
+  }
+  const made = await record(orm, event, drafts);
+  if (made === undefined) return [];
+  if (malformed) {
+    logger.error(
+      { eventId: event.id, eventType: event.type, issues: malformed.issues },
+      'notification consumer: malformed payload, no notification made',
     );
-    const deliveries = channels(em);
-    for (const notification of notifications) {
-      for (const channel of deliveries) await channel.deliver(notification);
-    }
-    return notifications;
-  });
-  for (const notification of created) {
+  }
+  for (const notification of made) {
     const live: NotificationAddedEvent = { notificationId: notification.id };
     await publishLive(bus, logger, notificationAddedTopic(notification.userId), live);
   }
-  return created;
+  return made;
 }
+
+/** The delivery channels as the rows of a `values` list (constants, written into the statement once). */
+const CHANNEL_ROWS = DELIVERY_CHANNELS.map((c) => `('${c}')`).join(', ');
 
 /**
- * Records the event as handled in this transaction; false when it already
- * was. `on conflict do nothing` makes a concurrent delivery of the same event
- * wait for this transaction and then see the row, so two deliveries never
- * both claim it.
+ * One statement, hence one atomic write with no transaction around it:
+ * records the event as handled and, only when that row is new, inserts the
+ * notifications (in the drafts' order) and one PENDING delivery per
+ * notification and channel. `on conflict do nothing` makes a concurrent
+ * delivery of the same event wait for this statement and then find the row.
+ * Data-modifying `with` clauses run to completion whether or not the final
+ * select reads them; it returns whether the event was claimed.
  */
-async function claim(em: EntityManager, event: DomainEvent): Promise<boolean> {
-  const rows = await em.getConnection().execute<{ event_id: string }[]>(
-    `insert into processed_events (event_id, type, processed_at) values (?, ?, ?)
-       on conflict (event_id) do nothing returning event_id`,
-    [event.id, event.type, new Date()],
-    'all',
-    em.getTransactionContext(),
-  );
-  return rows.length > 0;
+const RECORD = `
+  with claimed as (
+    insert into processed_events (event_id, type, processed_at) values (?, ?, ?)
+      on conflict (event_id) do nothing returning event_id
+  ), made as (
+    insert into notifications (id, user_id, kind, title, body, link, event_id, created_at, read_at)
+      select d.id, d.user_id, d.kind, d.title, d.body, d.link, c.event_id, ?, null
+        from claimed c
+        cross join rows from (
+          jsonb_to_recordset(cast(? as jsonb)) as (id uuid, user_id uuid, kind text, title text, body text, link text)
+        ) with ordinality as d(id, user_id, kind, title, body, link, n)
+        order by d.n
+      returning id, user_id, created_at
+  ), queued as (
+    insert into notification_deliveries (id, notification_id, user_id, channel, status, attempts, created_at, sent_at)
+      select gen_random_uuid(), m.id, m.user_id, ch.channel, 'PENDING', 0, m.created_at, null
+        from made m cross join (values ${CHANNEL_ROWS}) as ch(channel)
+  )
+  select count(*)::int as claimed from claimed`;
+
+/** Writes the event's notifications once (see {@link RECORD}); undefined when the event was already handled. */
+async function record(
+  orm: MikroORM,
+  event: DomainEvent,
+  drafts: NotificationDraft[],
+): Promise<MadeNotification[] | undefined> {
+  const now = new Date();
+  const rows = drafts.map((d) => ({
+    id: randomUUID(),
+    user_id: d.userId,
+    kind: d.kind,
+    title: d.title,
+    body: d.body,
+    link: d.link,
+  }));
+  const result = await orm.em
+    .getConnection()
+    .execute<{ claimed: number }[]>(RECORD, [event.id, event.type, now, now, JSON.stringify(rows)], 'all');
+  if (result[0]?.claimed !== 1) return undefined;
+  return rows.map((r) => ({ id: r.id, userId: r.user_id }));
 }
 
-async function draftsOf(em: EntityManager, event: DomainEvent, bus: EventBus): Promise<NotificationDraft[]> {
+async function draftsOf(orm: MikroORM, event: DomainEvent, bus: EventBus): Promise<NotificationDraft[]> {
   if (event.type !== EVENT_TYPES.messageSent) return draftsFor(event);
   const p = messageSentPayload.parse(event.payload);
+  const em = orm.em.fork();
   const message = await em.findOne(Message, { id: p.messageId });
   const conversation = await em.findOne(Conversation, { id: p.conversationId });
   if (!message || !conversation) return [];
