@@ -80,7 +80,24 @@ export function startOutboxRelay(options: {
   let running: Promise<number> | undefined;
   let stopped = false;
 
+  /**
+   * Whether any event waits, in one statement outside a transaction (an
+   * index probe): an idle tick, and the last of a drain, cost that alone
+   * instead of BEGIN, a locking SELECT and COMMIT through the ORM.
+   */
+  const pending = async (): Promise<boolean> => {
+    const [row] = await orm.em
+      .getConnection()
+      .execute<{ pending: boolean }[]>(
+        'select exists (select 1 from outbox_events where published_at is null) as pending',
+        [],
+        'all',
+      );
+    return row?.pending === true;
+  };
+
   const publishBatch = async (): Promise<number> => {
+    if (!(await pending())) return 0;
     const em = orm.em.fork();
     return em.transactional(async (trx) => {
       const rows = await trx.getConnection().execute<
