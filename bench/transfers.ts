@@ -20,11 +20,18 @@
  *      transaction, two entries, two balance updates, idempotency record,
  *      outbox event, COMMIT).
  *
+ * With BENCH_PROFILE_DIR set, it writes a V8 CPU profile of the router
+ * phase's measured part there (`router.cpuprofile`, for
+ * bench/cpu-profile-summary.ts); profiling costs the phase some throughput.
+ *
  * The load generator shares the process (and the 2 cores of a small machine)
  * with the router and the subgraphs in (a), and with the `pg` client in (b).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { startStack, type RunningStack } from '../bin/stack.ts';
 import { loadConfig } from '../platform/config.ts';
@@ -40,6 +47,8 @@ const POOL_MAX = Number(process.env.BENCH_POOL_MAX ?? Math.max(2, CONCURRENCY));
 /** Upper bound on operations per phase, whatever the duration. */
 const MAX_OPERATIONS = 500_000;
 const USERS = Number(process.env.BENCH_USERS ?? 10);
+/** Where to write a V8 CPU profile of the router phase's measured part (`router.cpuprofile`), if anywhere. */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const ACCOUNTS_PER_USER = 2;
 const ADMIN = { email: 'admin@bench.bank', password: 'bench-superuser-password-1' };
 
@@ -68,7 +77,7 @@ const TRANSFER = `mutation BenchTransfer($input: TransferInput!) { transfer(inpu
  * Runs `operation` from `concurrency` loops for `durationMs` (after a
  * warm-up that is not counted), at most {@link MAX_OPERATIONS} times.
  */
-async function runPhase(name: string, operation: (n: number) => Promise<void>): Promise<PhaseResult> {
+async function runPhase(name: string, operation: (n: number) => Promise<void>, profile?: string): Promise<PhaseResult> {
   let n = 0;
   const loop = async (until: number, record: PhaseResult | undefined) => {
     while (Date.now() < until && (record === undefined || record.ok + record.failed < MAX_OPERATIONS)) {
@@ -99,11 +108,23 @@ async function runPhase(name: string, operation: (n: number) => Promise<void>): 
     processCpuMs: 0,
     postgresCpuMs: 0,
   };
+  const profiler = profile ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const cpu = { process: process.cpuUsage(), postgres: postgresCpuMs() };
   const started = performance.now();
   const end = Date.now() + DURATION_MS;
   await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(end, result)));
   result.elapsedMs = performance.now() - started;
+  if (profiler && profile) {
+    const { profile: taken } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    await mkdir(path.dirname(profile), { recursive: true });
+    await writeFile(profile, JSON.stringify(taken));
+  }
   const used = process.cpuUsage(cpu.process);
   result.processCpuMs = (used.user + used.system) / 1000;
   result.postgresCpuMs = postgresCpuMs() - cpu.postgres;
@@ -350,7 +371,11 @@ async function main(): Promise<void> {
     const routerStatements = await statements(viaRouter, 'count-router');
     const directStatements = await statements(viaSql, 'count-direct');
 
-    const router = await runPhase('router', (n) => viaRouter(`router-${n}`));
+    const router = await runPhase(
+      'router',
+      (n) => viaRouter(`router-${n}`),
+      PROFILE_DIR ? path.join(PROFILE_DIR, 'router.cpuprofile') : undefined,
+    );
     const sql = await runPhase('direct', (n) => viaSql(`direct-${n}`));
 
     const version = (await pool.query<{ server_version: string }>('show server_version')).rows[0]?.server_version;

@@ -188,8 +188,16 @@ export class StepUpPolicy {
     if (operation.amount > thresholdIn(rule.threshold, operation.currency)) reasons.push('AMOUNT_OVER_THRESHOLD');
     if (rule.afterSecurityChangeHours > 0) {
       const since = new Date(Date.now() - rule.afterSecurityChangeHours * 3_600_000);
-      const recent = await em.count(SecurityChange, { userId: operation.payerId, changedAt: { $gt: since } });
-      if (recent > 0) reasons.push('RECENT_SECURITY_CHANGE');
+      // Plain SQL (a primary-key probe) in the payment's transaction: this runs on every payment to another customer.
+      const [row] = await em
+        .getConnection()
+        .execute<{ recent: boolean }[]>(
+          'select exists (select 1 from security_changes where user_id = ? and changed_at > ?) as recent',
+          [operation.payerId, since],
+          'all',
+          em.getTransactionContext(),
+        );
+      if (row?.recent) reasons.push('RECENT_SECURITY_CHANGE');
     }
     if (rule.newPayee && (await isNewPayee())) reasons.push('NEW_PAYEE');
     if (reasons.length === 0) return;

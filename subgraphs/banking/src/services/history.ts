@@ -22,6 +22,7 @@ import {
   type TransactionStatus,
 } from '../entities/index.ts';
 import type { AccountService } from './account-service.ts';
+import type { Posting } from './ledger.ts';
 
 /** What a view shows of a transaction: the entity, or the columns read for a page of history. */
 export type TransactionData = Pick<
@@ -137,6 +138,8 @@ export class History {
   readonly #transactions: DataLoader<string, LedgerTransaction | null>;
   /** Pages of transactions of the accounts of one request, one statement per distinct query. */
   readonly #pages: DataLoader<PageQuery, TransactionView[], string>;
+  /** What this request posted, by transaction id (see {@link remember}). */
+  readonly #postings = new Map<string, Posting>();
 
   constructor(em: EntityManager, caller: Caller, accounts: AccountService) {
     this.#em = em;
@@ -249,9 +252,25 @@ export class History {
     return this.#visible(id);
   }
 
-  /** A transaction the caller just made (a deposit, a transfer...), as they see it: it is not read again. */
+  /**
+   * Takes what the ledger just committed for this request: the transaction
+   * and its accounts as they now stand, and its entries. {@link justMade}
+   * shows it from these, and the accounts' later reads in this request get
+   * them as posted.
+   */
+  remember(posting: Posting): void {
+    this.#postings.set(posting.tx.id, posting);
+    for (const account of posting.accounts) this.#accounts.loader.clear(account.id).prime(account.id, account);
+  }
+
+  /**
+   * A transaction the caller just made (a deposit, a transfer...), as they
+   * see it: it is not read again, nor (when the ledger told {@link remember})
+   * are its accounts and entries.
+   */
   async justMade(tx: LedgerTransaction): Promise<TransactionView | null> {
-    return this.#visible(tx.id, tx);
+    const entries = this.#postings.get(tx.id)?.entries;
+    return this.#visible(tx.id, tx, entries);
   }
 
   /** Sets the category of the caller's side of a posted transaction. */
@@ -391,7 +410,7 @@ export class History {
    * read from the accounts themselves, so grants are looked up only when
    * neither side is the caller's.
    */
-  async #visible(id: string, known?: LedgerTransaction): Promise<TransactionView | null> {
+  async #visible(id: string, known?: LedgerTransaction, entries?: LedgerEntry[]): Promise<TransactionView | null> {
     parseId(id, 'id');
     const tx = known ?? (await this.#transactions.load(id));
     if (!tx) return null;
@@ -401,7 +420,9 @@ export class History {
     );
     const own = sides.find((a) => this.#isOwner(a));
     if (own) {
-      const entry = await this.#em.findOne(LedgerEntry, { transactionId: tx.id, accountId: own.id });
+      const entry = entries
+        ? (entries.find((e) => e.accountId === own.id) ?? null)
+        : await this.#em.findOne(LedgerEntry, { transactionId: tx.id, accountId: own.id });
       return { tx, accountId: own.id, entry };
     }
     const seesAccount = sides.some((a) => this.#accounts.canSee(a));

@@ -16,10 +16,13 @@ export interface BankingServices {
 /** Builds the services of one request. */
 export function createBankingServices({ em, caller, config }: ServiceDeps): BankingServices {
   const accounts = new AccountService(em, caller);
+  const history = new History(em, caller, accounts);
+  const stepUp = new StepUpPolicy(config, metricsOf('banking'));
   return {
     accounts,
-    payments: new Payments(em, caller, accounts, new StepUpPolicy(config, metricsOf('banking'))),
-    history: new History(em, caller, accounts),
+    // What a payment posts, the history shows without reading it back.
+    payments: new Payments(em, caller, accounts, stepUp, (posting) => history.remember(posting)),
+    history,
     dataRights: new BankingDataRights(em, caller),
   };
 }

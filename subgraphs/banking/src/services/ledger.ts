@@ -79,6 +79,20 @@ export interface LedgerOptions {
   clock?: () => Date;
   /** Whether postings write their domain events (default: true); a seeded past is nobody's news. */
   events?: boolean;
+  /** Told, once committed, what each new posting wrote (not a replay under an idempotency key). */
+  onPosted?: (posting: Posting) => void;
+}
+
+/**
+ * What a posting wrote, as committed: the transaction, both accounts as
+ * they now stand (locked while written), and its entries (none for a hold
+ * that is only reserved or voided). The request that made it shows it from
+ * these instead of reading it back.
+ */
+export interface Posting {
+  tx: LedgerTransaction;
+  accounts: [Account, Account];
+  entries: LedgerEntry[];
 }
 
 export class Ledger {
@@ -86,12 +100,14 @@ export class Ledger {
   readonly #caller: Caller;
   readonly #clock: () => Date;
   readonly #events: boolean;
+  readonly #onPosted: ((posting: Posting) => void) | undefined;
 
   constructor(em: EntityManager, caller: Caller, options: LedgerOptions = {}) {
     this.#em = em;
     this.#caller = caller;
     this.#clock = options.clock ?? (() => new Date());
     this.#events = options.events ?? true;
+    this.#onPosted = options.onPosted;
   }
 
   /**
@@ -126,7 +142,7 @@ export class Ledger {
     }
     const requestHash = hashRequest(request);
 
-    let posted: LedgerTransaction | undefined;
+    let posting: Posting | undefined;
     const tx = await this.#em.transactional(async (em) => {
       const connection = em.getConnection();
       const trx = em.getTransactionContext();
@@ -189,18 +205,18 @@ export class Ledger {
         postedAt: null,
         voidedAt: null,
       });
+      let entries: LedgerEntry[] = [];
       if (request.pending) {
         from.held += amount;
         if (this.#events) recordEvent(em, 'banking.hold.created', eventPayload(tx, from, to));
       } else {
-        writeEntries(em, tx, from, to, now, this.#events);
-        posted = tx;
+        entries = writeEntries(em, tx, from, to, now, this.#events);
       }
       em.create(IdempotencyRecord, { scope, key: request.idempotencyKey, requestHash, transactionId: tx.id });
+      posting = { tx, accounts: [from, to], entries };
       return tx;
     });
-    // Counted once committed: a rolled-back posting moved nothing.
-    if (posted) countPosted(posted);
+    if (posting) this.#committed(posting);
     return tx;
   }
 
@@ -216,7 +232,7 @@ export class Ledger {
 
   async #settleHold(id: string, target: 'POSTED' | 'VOIDED'): Promise<LedgerTransaction> {
     parseId(id, 'id');
-    let posted: LedgerTransaction | undefined;
+    let posting: Posting | undefined;
     const settled = await this.#em.transactional(async (em) => {
       const tx = await em.findOne(LedgerTransaction, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       if (!tx) throw new NotFoundError('Transaction');
@@ -229,18 +245,25 @@ export class Ledger {
       const [from, to] = await lockAccounts(em, tx.fromAccountId, tx.toAccountId);
       from.held -= tx.amount;
       const now = this.#clock();
+      let entries: LedgerEntry[] = [];
       if (target === 'POSTED') {
-        writeEntries(em, tx, from, to, now, this.#events);
-        posted = tx;
+        entries = writeEntries(em, tx, from, to, now, this.#events);
       } else {
         tx.status = 'VOIDED';
         tx.voidedAt = now;
         if (this.#events) recordEvent(em, 'banking.hold.voided', eventPayload(tx, from, to));
       }
+      posting = { tx, accounts: [from, to], entries };
       return tx;
     });
-    if (posted) countPosted(posted);
+    if (posting) this.#committed(posting);
     return settled;
+  }
+
+  /** After the commit: counts money that moved (a rolled-back posting moved nothing) and tells `onPosted`. */
+  #committed(posting: Posting): void {
+    if (posting.entries.length > 0) countPosted(posting.tx);
+    this.#onPosted?.(posting);
   }
 }
 
@@ -286,7 +309,7 @@ function requireActive(account: Account, direction: 'send' | 'receive'): void {
 
 /**
  * Posts `tx`: two entries summing to zero, the balances, the events (when
- * `events`). The caller holds both account rows locked.
+ * `events`). The caller holds both account rows locked. Returns the entries.
  */
 function writeEntries(
   em: EntityManager,
@@ -295,26 +318,28 @@ function writeEntries(
   to: Account,
   now: Date,
   events: boolean,
-): void {
+): LedgerEntry[] {
   const before = from.balance;
   from.balance -= tx.amount;
   to.balance += tx.amount;
   tx.status = 'POSTED';
   tx.postedAt = now;
   const common = { transactionId: tx.id, currency: tx.currency, postedAt: now, tags: [] };
-  em.create(LedgerEntry, {
-    ...common,
-    accountId: from.id,
-    amount: -tx.amount,
-    category: guessCategory(tx.kind, 'debit', tx.description ?? null),
-  });
-  em.create(LedgerEntry, {
-    ...common,
-    accountId: to.id,
-    amount: tx.amount,
-    category: guessCategory(tx.kind, 'credit', tx.description ?? null),
-  });
-  if (!events) return;
+  const entries = [
+    em.create(LedgerEntry, {
+      ...common,
+      accountId: from.id,
+      amount: -tx.amount,
+      category: guessCategory(tx.kind, 'debit', tx.description ?? null),
+    }),
+    em.create(LedgerEntry, {
+      ...common,
+      accountId: to.id,
+      amount: tx.amount,
+      category: guessCategory(tx.kind, 'credit', tx.description ?? null),
+    }),
+  ];
+  if (!events) return entries;
   recordEvent(em, 'banking.transaction.posted', eventPayload(tx, from, to));
   const threshold = from.lowBalanceThreshold ?? null;
   if (from.type !== 'SYSTEM' && threshold !== null && before >= threshold && from.balance < threshold) {
@@ -327,6 +352,7 @@ function writeEntries(
       transactionId: tx.id,
     });
   }
+  return entries;
 }
 
 function eventPayload(tx: LedgerTransaction, from: Account, to: Account): Record<string, unknown> {

@@ -14,7 +14,7 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import type { StepUpPolicy } from '../../../../platform/step-up.ts';
 import type { Account, LedgerTransaction, TransactionKind } from '../entities/index.ts';
 import type { AccountService, SystemPurpose } from './account-service.ts';
-import { Ledger, type PostingRequest } from './ledger.ts';
+import { Ledger, type Posting, type PostingRequest } from './ledger.ts';
 import { recordViewGrants, viewersInput } from './view-grants.ts';
 
 /** Has `payerId` never sent a posted transfer to `accountId` from one of their accounts? */
@@ -105,11 +105,18 @@ export class Payments {
   readonly #ledger: Ledger;
   readonly #stepUp: StepUpPolicy;
 
-  constructor(em: EntityManager, caller: Caller, accounts: AccountService, stepUp: StepUpPolicy) {
+  /** `onPosted`: told what each new posting of this request wrote, once committed (see {@link Posting}). */
+  constructor(
+    em: EntityManager,
+    caller: Caller,
+    accounts: AccountService,
+    stepUp: StepUpPolicy,
+    onPosted?: (posting: Posting) => void,
+  ) {
     this.#em = em;
     this.#caller = caller;
     this.#accounts = accounts;
-    this.#ledger = new Ledger(em, caller);
+    this.#ledger = new Ledger(em, caller, { onPosted });
     this.#stepUp = stepUp;
   }
 
@@ -245,6 +252,7 @@ export class Payments {
     if (viewers === null) return this.#ledger.post(request);
     // The ledger's transaction nests in this one (a savepoint): the hold and its grants commit together.
     return this.#em.transactional(async (em) => {
+      // No `onPosted`: this commit is a savepoint, and the view is read once the whole commits.
       const tx = await new Ledger(em, this.#caller).post(request);
       await recordViewGrants(em, tx, account.id, viewers);
       return tx;
