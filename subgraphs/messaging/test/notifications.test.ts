@@ -208,6 +208,23 @@ describe('events → notifications', () => {
     ]);
   });
 
+  test('text PostgreSQL cannot hold (a lone surrogate, a NUL) is stored as U+FFFD or left out, not retried forever', async () => {
+    const alice = party('CUSTOMER');
+    const billId = randomUUID();
+    const due = domainEvent('billing.bill.due', {
+      billId,
+      userId: alice.id,
+      billerName: 'City\ud800 Wa\u0000ter',
+      amount: '42.00',
+      currency: 'USD',
+      dueDate: '2026-12-01',
+    });
+    await appendAll(due);
+    expect(await notificationsOfEvent(due.id)).toEqual([
+      expect.objectContaining({ body: 'Your bill from City\ufffd Water of 42.00 USD is due on 2026-12-01.' }),
+    ]);
+  });
+
   test('events of no interest are neither handled nor recorded', async () => {
     const other = domainEvent('banking.account.opened', { accountId: randomUUID(), ownerId: randomUUID() });
     const sentinel = transfer(randomUUID(), null);

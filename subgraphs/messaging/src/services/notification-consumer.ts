@@ -136,6 +136,15 @@ const RECORD = `
   )
   select count(*)::int as claimed from claimed`;
 
+/**
+ * Text as PostgreSQL can hold it: a lone surrogate becomes U+FFFD (as the
+ * driver would store it in a column, but jsonb refuses it) and a NUL, which
+ * `text` cannot hold, is left out. Drafts quote other subgraphs' data (a
+ * biller's name); an event that can never be written would be retried
+ * forever.
+ */
+const storable = (text: string): string => text.toWellFormed().replaceAll('\0', '');
+
 /** Writes the event's notifications once (see {@link RECORD}); undefined when the event was already handled. */
 async function record(
   orm: MikroORM,
@@ -147,9 +156,9 @@ async function record(
     id: randomUUID(),
     user_id: d.userId,
     kind: d.kind,
-    title: d.title,
-    body: d.body,
-    link: d.link,
+    title: storable(d.title),
+    body: storable(d.body),
+    link: d.link === null ? null : storable(d.link),
   }));
   const result = await orm.em
     .getConnection()
