@@ -402,3 +402,46 @@ describe('the invariant checker has teeth', () => {
     expect(await h.invariants()).toEqual(SOUND_LEDGER);
   });
 });
+
+describe('a payment and more mutations in one operation', () => {
+  test('the payment shows its own side, and later mutations of its accounts in the same operation persist', async () => {
+    const owner = await h.user('serial');
+    const [from, to] = [await h.open(owner), await h.open(owner)];
+    await h.deposit(owner, from, '100.00');
+    const result = await h.routerRaw<{
+      deposit: { category: string; signedAmount: { amount: string } };
+      transfer: { category: string; tags: string[]; signedAmount: { amount: string } };
+      setLowBalanceAlert: { lowBalanceAlert: { amount: string } };
+      toAlert: { lowBalanceAlert: { amount: string } };
+    }>(
+      `mutation ($from: ID!, $to: ID!, $k1: String!, $k2: String!) {
+        deposit(input: { accountId: $from, amount: "5.00", idempotencyKey: $k1 }) {
+          category
+          signedAmount { amount }
+        }
+        transfer(input: { fromAccountId: $from, toAccountId: $to, amount: "30.00", idempotencyKey: $k2 }) {
+          category
+          tags
+          signedAmount { amount }
+        }
+        setLowBalanceAlert(accountId: $from, threshold: "50.00") { lowBalanceAlert { amount } }
+        toAlert: setLowBalanceAlert(accountId: $to, threshold: "7.00") { lowBalanceAlert { amount } }
+      }`,
+      { from, to, k1: key('serial-dep'), k2: key('serial-tr') },
+      owner.token,
+    );
+    const data = ok(result);
+    expect(data.deposit.signedAmount.amount).toBe('5.00');
+    expect(data.transfer.signedAmount.amount).toBe('-30.00');
+    expect(data.transfer.tags).toEqual([]);
+    expect(data.setLowBalanceAlert.lowBalanceAlert.amount).toBe('50.00');
+    const rows = await h.sql<{ id: string; balance: string; low_balance_threshold: string | null }>(
+      'select id, balance::text as balance, low_balance_threshold::text as low_balance_threshold from accounts where id in (?, ?)',
+      [from, to],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(from)).toMatchObject({ balance: '7500', low_balance_threshold: '5000' });
+    expect(byId.get(to)).toMatchObject({ balance: '3000', low_balance_threshold: '700' });
+    expect(await h.invariants()).toEqual(SOUND_LEDGER);
+  });
+});

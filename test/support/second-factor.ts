@@ -3,6 +3,7 @@
  * the library identity verifies with) and the enrolment of one through the
  * router.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { generate } from 'otplib';
 import { postGraphQL, type JsonResponse } from './stack.ts';
 
@@ -19,7 +20,11 @@ export async function enrolTotp(
   const begun = await postGraphQL(routerUrl, 'mutation { beginTotpEnrollment { factorId secret } }', {}, token);
   const enrolment = begun.data?.beginTotpEnrollment as { factorId: string; secret: string } | undefined;
   if (!enrolment) throw new Error(`beginTotpEnrollment failed: ${JSON.stringify(begun.errors)}`);
-  // A code of the step before: the next code asked for (this step's) is then not a replay.
+  // A code of the step before: the next code asked for (this step's) is then not a replay. Identity
+  // accepts one step either side, so the step must not end before it is checked: on a loaded machine,
+  // wait out the last seconds of a step first.
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < 5_000) await sleep(left + 100);
   const confirmed = await postGraphQL(
     routerUrl,
     'mutation ($code: String!) { confirmTotpEnrollment(code: $code) }',

@@ -255,12 +255,13 @@ export class History {
   /**
    * Takes what the ledger just committed for this request: the transaction
    * and its accounts as they now stand, and its entries. {@link justMade}
-   * shows it from these, and the accounts' later reads in this request get
-   * them as posted.
+   * decides who sees it, and from which side, from these. They are the
+   * ledger transaction's own instances: only read here, never handed to the
+   * request's loaders, whose entities a later mutation of the same
+   * operation may change and flush.
    */
   remember(posting: Posting): void {
     this.#postings.set(posting.tx.id, posting);
-    for (const account of posting.accounts) this.#accounts.loader.clear(account.id).prime(account.id, account);
   }
 
   /**
@@ -269,8 +270,7 @@ export class History {
    * are its accounts and entries.
    */
   async justMade(tx: LedgerTransaction): Promise<TransactionView | null> {
-    const entries = this.#postings.get(tx.id)?.entries;
-    return this.#visible(tx.id, tx, entries);
+    return this.#visible(tx.id, tx, this.#postings.get(tx.id));
   }
 
   /** Sets the category of the caller's side of a posted transaction. */
@@ -410,18 +410,17 @@ export class History {
    * read from the accounts themselves, so grants are looked up only when
    * neither side is the caller's.
    */
-  async #visible(id: string, known?: LedgerTransaction, entries?: LedgerEntry[]): Promise<TransactionView | null> {
+  async #visible(id: string, known?: LedgerTransaction, posting?: Posting): Promise<TransactionView | null> {
     parseId(id, 'id');
     const tx = known ?? (await this.#transactions.load(id));
     if (!tx) return null;
     const account = (accountId: string | null) => (accountId ? this.#accounts.loader.load(accountId) : null);
-    const sides = (await Promise.all([account(tx.fromAccountId), account(tx.toAccountId)])).filter(
-      (a): a is Account => a !== null && a.type !== 'SYSTEM',
-    );
+    const accounts = posting?.accounts ?? (await Promise.all([account(tx.fromAccountId), account(tx.toAccountId)]));
+    const sides = accounts.filter((a): a is Account => a !== null && a.type !== 'SYSTEM');
     const own = sides.find((a) => this.#isOwner(a));
     if (own) {
-      const entry = entries
-        ? (entries.find((e) => e.accountId === own.id) ?? null)
+      const entry = posting
+        ? (posting.entries.find((e) => e.accountId === own.id) ?? null)
         : await this.#em.findOne(LedgerEntry, { transactionId: tx.id, accountId: own.id });
       return { tx, accountId: own.id, entry };
     }
