@@ -39,16 +39,52 @@ OutboxEventSchema.setClass(OutboxEvent);
 /** Topic on which the relay publishes each event for live listeners. */
 export const eventTopic = (type: string): string => `event.${type}`;
 
+/** A domain event as a row of `outbox_events`, before it is written. */
+export interface OutboxRow {
+  id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  occurredAt: Date;
+  /** The writing operation's trace, so that the event's publication and handling join it; null when tracing is off. */
+  traceparent: string | null;
+}
+
+/** A new domain event's row, for {@link recordEvent} or for code that writes its rows with SQL ({@link insertOutboxSql}). */
+export function outboxRow(type: string, payload: Record<string, unknown>): OutboxRow {
+  return { id: randomUUID(), type, payload, occurredAt: new Date(), traceparent: currentTraceparent() ?? null };
+}
+
 /**
  * Adds a domain event to `em`'s unit of work: it is written by the same
  * flush, in the same database transaction, as the change it describes.
  */
 export function recordEvent(em: EntityManager, type: string, payload: Record<string, unknown>): DomainEvent {
-  const event = { id: randomUUID(), type, occurredAt: new Date(), payload };
-  // The writing operation's trace goes with the event, so that its publication and handling join it.
-  const traceparent = currentTraceparent();
-  em.create(OutboxEvent, { ...event, publishedAt: null, traceparent: traceparent ?? null });
-  return { ...event, occurredAt: event.occurredAt.toISOString(), ...(traceparent ? { traceparent } : {}) };
+  const row = outboxRow(type, payload);
+  em.create(OutboxEvent, { ...row, publishedAt: null });
+  return {
+    id: row.id,
+    type,
+    occurredAt: row.occurredAt.toISOString(),
+    payload,
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+  };
+}
+
+/**
+ * An `insert` of `rows` into `outbox_events` with `?` placeholders, and its
+ * parameters, for a statement that writes them with the change they
+ * describe (it must run in that change's transaction).
+ */
+export function insertOutboxSql(rows: readonly OutboxRow[]): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const values = rows.map((row) => {
+    params.push(row.id, row.type, JSON.stringify(row.payload), row.occurredAt, row.traceparent);
+    return '(?, ?, cast(? as jsonb), ?, null, ?)';
+  });
+  return {
+    sql: `insert into outbox_events (id, type, payload, occurred_at, published_at, traceparent) values ${values.join(', ')}`,
+    params,
+  };
 }
 
 export interface OutboxRelay {

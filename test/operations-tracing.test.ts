@@ -267,10 +267,11 @@ describe('a transfer through the router', () => {
     expect(banking.length).toBeGreaterThan(2);
     expect(banking.every((s) => s.attributes['bank.service'] === 'banking')).toBe(true);
     const texts = banking.map((s) => String(s.attributes['db.query.text']));
-    expect(texts.some((t) => /insert into "outbox_events"/i.test(t))).toBe(true);
-    expect(
-      texts.some((t) => /update "accounts"|insert into "ledger_entries"|insert into "transactions"/i.test(t)),
-    ).toBe(true);
+    // The ledger writes its rows in one statement with SQL of its own (unquoted names), the balances by the ORM.
+    expect(texts.some((t) => /insert into "?outbox_events"?/i.test(t))).toBe(true);
+    expect(texts.some((t) => /insert into "?entries"?/i.test(t))).toBe(true);
+    expect(texts.some((t) => /insert into "?transactions"?/i.test(t))).toBe(true);
+    expect(texts.some((t) => /update "accounts"/i.test(t))).toBe(true);
   });
 
   test('its event is published from the outbox and handled by consumers in the same trace', () => {

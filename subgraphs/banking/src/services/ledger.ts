@@ -33,7 +33,7 @@ import {
 import { metricsOf } from '../../../../platform/metrics.ts';
 import { countIfPaymentRefused } from '../../../../platform/subgraph-metrics.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
-import { recordEvent } from '../../../../platform/outbox.ts';
+import { insertOutboxSql, outboxRow, type OutboxRow } from '../../../../platform/outbox.ts';
 import { parseId } from '../../../../platform/validation.ts';
 import { Account, IdempotencyRecord, LedgerEntry, LedgerTransaction, type TransactionKind } from '../entities/index.ts';
 import { guessCategory } from './categories.ts';
@@ -191,29 +191,36 @@ export class Ledger {
       await request.confirm?.(em, from, to, amount, currency);
 
       const now = this.#clock();
-      const tx = em.create(LedgerTransaction, {
-        id: randomUUID(),
-        kind: request.kind,
-        status: request.pending ? 'PENDING' : 'POSTED',
-        amount,
-        currency,
-        fromAccountId: from.id,
-        toAccountId: to.id,
-        description: request.description,
-        initiatedBy: scope,
-        createdAt: now,
-        postedAt: null,
-        voidedAt: null,
-      });
-      let entries: LedgerEntry[] = [];
+      // Written below with SQL, not by the unit of work (which updates only the locked accounts).
+      const tx = em.create(
+        LedgerTransaction,
+        {
+          id: randomUUID(),
+          kind: request.kind,
+          status: request.pending ? 'PENDING' : 'POSTED',
+          amount,
+          currency,
+          fromAccountId: from.id,
+          toAccountId: to.id,
+          description: request.description,
+          initiatedBy: scope,
+          createdAt: now,
+          postedAt: null,
+          voidedAt: null,
+        },
+        { persist: false },
+      );
+      const rows: PostingRows = request.pending
+        ? { entries: [], events: [] }
+        : writeEntries(em, tx, from, to, now, this.#events);
       if (request.pending) {
         from.held += amount;
-        if (this.#events) recordEvent(em, 'banking.hold.created', eventPayload(tx, from, to));
-      } else {
-        entries = writeEntries(em, tx, from, to, now, this.#events);
+        if (this.#events) rows.events.push(outboxRow('banking.hold.created', eventPayload(tx, from, to)));
       }
-      em.create(IdempotencyRecord, { scope, key: request.idempotencyKey, requestHash, transactionId: tx.id });
-      posting = { tx, accounts: [from, to], entries };
+      rows.transaction = tx;
+      rows.idempotency = { scope, key: request.idempotencyKey, requestHash, transactionId: tx.id };
+      await insertRows(em, rows);
+      posting = { tx, accounts: [from, to], entries: rows.entries };
       return tx;
     });
     if (posting) this.#committed(posting);
@@ -245,15 +252,16 @@ export class Ledger {
       const [from, to] = await lockAccounts(em, tx.fromAccountId, tx.toAccountId);
       from.held -= tx.amount;
       const now = this.#clock();
-      let entries: LedgerEntry[] = [];
+      let rows: PostingRows = { entries: [], events: [] };
       if (target === 'POSTED') {
-        entries = writeEntries(em, tx, from, to, now, this.#events);
+        rows = writeEntries(em, tx, from, to, now, this.#events);
       } else {
         tx.status = 'VOIDED';
         tx.voidedAt = now;
-        if (this.#events) recordEvent(em, 'banking.hold.voided', eventPayload(tx, from, to));
+        if (this.#events) rows.events.push(outboxRow('banking.hold.voided', eventPayload(tx, from, to)));
       }
-      posting = { tx, accounts: [from, to], entries };
+      await insertRows(em, rows);
+      posting = { tx, accounts: [from, to], entries: rows.entries };
       return tx;
     });
     if (posting) this.#committed(posting);
@@ -308,8 +316,9 @@ function requireActive(account: Account, direction: 'send' | 'receive'): void {
 }
 
 /**
- * Posts `tx`: two entries summing to zero, the balances, the events (when
- * `events`). The caller holds both account rows locked. Returns the entries.
+ * Posts `tx`: the balances (on the locked accounts, for the unit of work),
+ * and returns the rows to insert: two entries summing to zero, and the
+ * events (when `events`). The caller holds both account rows locked.
  */
 function writeEntries(
   em: EntityManager,
@@ -318,7 +327,7 @@ function writeEntries(
   to: Account,
   now: Date,
   events: boolean,
-): LedgerEntry[] {
+): PostingRows {
   const before = from.balance;
   from.balance -= tx.amount;
   to.balance += tx.amount;
@@ -326,33 +335,116 @@ function writeEntries(
   tx.postedAt = now;
   const common = { transactionId: tx.id, currency: tx.currency, postedAt: now, tags: [] };
   const entries = [
-    em.create(LedgerEntry, {
-      ...common,
-      accountId: from.id,
-      amount: -tx.amount,
-      category: guessCategory(tx.kind, 'debit', tx.description ?? null),
-    }),
-    em.create(LedgerEntry, {
-      ...common,
-      accountId: to.id,
-      amount: tx.amount,
-      category: guessCategory(tx.kind, 'credit', tx.description ?? null),
-    }),
+    em.create(
+      LedgerEntry,
+      {
+        ...common,
+        accountId: from.id,
+        amount: -tx.amount,
+        category: guessCategory(tx.kind, 'debit', tx.description ?? null),
+      },
+      { persist: false },
+    ),
+    em.create(
+      LedgerEntry,
+      {
+        ...common,
+        accountId: to.id,
+        amount: tx.amount,
+        category: guessCategory(tx.kind, 'credit', tx.description ?? null),
+      },
+      { persist: false },
+    ),
   ];
-  if (!events) return entries;
-  recordEvent(em, 'banking.transaction.posted', eventPayload(tx, from, to));
+  const rows: PostingRows = { entries, events: [] };
+  if (!events) return rows;
+  rows.events.push(outboxRow('banking.transaction.posted', eventPayload(tx, from, to)));
   const threshold = from.lowBalanceThreshold ?? null;
   if (from.type !== 'SYSTEM' && threshold !== null && before >= threshold && from.balance < threshold) {
-    recordEvent(em, 'banking.balance.low', {
-      accountId: from.id,
-      ownerId: from.ownerId ?? null,
-      currency: from.currency,
-      balance: fromMinorUnits(from.balance, from.currency as Currency),
-      threshold: fromMinorUnits(threshold, from.currency as Currency),
-      transactionId: tx.id,
-    });
+    rows.events.push(
+      outboxRow('banking.balance.low', {
+        accountId: from.id,
+        ownerId: from.ownerId ?? null,
+        currency: from.currency,
+        balance: fromMinorUnits(from.balance, from.currency as Currency),
+        threshold: fromMinorUnits(threshold, from.currency as Currency),
+        transactionId: tx.id,
+      }),
+    );
   }
-  return entries;
+  return rows;
+}
+
+/**
+ * The rows a posting adds (the accounts' balances and holds, and a settled
+ * hold's status, are the unit of work's: it updates the locked rows at the
+ * commit): a new transaction, its entries, the idempotency record and the
+ * domain events.
+ */
+interface PostingRows {
+  transaction?: LedgerTransaction;
+  entries: LedgerEntry[];
+  idempotency?: { scope: string; key: string; requestHash: string; transactionId: string };
+  events: OutboxRow[];
+}
+
+/**
+ * Inserts `rows` in one statement of the posting's transaction (each insert
+ * a `with` clause: all run, in one round trip, without the unit of work's
+ * change sets), and sets the sequence numbers the database gave the
+ * transaction and the entries.
+ */
+async function insertRows(em: EntityManager, rows: PostingRows): Promise<void> {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const results: string[] = [];
+  const tx = rows.transaction;
+  if (tx) {
+    clauses.push(`t as (
+      insert into transactions (id, kind, status, amount, currency, from_account_id, to_account_id, description,
+                                initiated_by, created_at, posted_at, voided_at)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning seq)`);
+    params.push(tx.id, tx.kind, tx.status, tx.amount, tx.currency, tx.fromAccountId, tx.toAccountId);
+    params.push(tx.description, tx.initiatedBy, tx.createdAt, tx.postedAt, tx.voidedAt);
+    results.push(`select 'transaction' as written, seq::text as seq, null::uuid as account_id from t`);
+  }
+  if (rows.entries.length > 0) {
+    const values = rows.entries.map((e) => {
+      params.push(e.transactionId, e.accountId, e.amount, e.currency, e.category, e.postedAt);
+      return `(?, ?, ?, ?, ?, '{}', ?)`;
+    });
+    clauses.push(`e as (
+      insert into entries (transaction_id, account_id, amount, currency, category, tags, posted_at)
+      values ${values.join(', ')} returning seq, account_id)`);
+    results.push(`select 'entry', seq::text, account_id from e`);
+  }
+  if (rows.idempotency) {
+    const { scope, key, requestHash, transactionId } = rows.idempotency;
+    clauses.push(`i as (
+      insert into idempotency_keys (scope, key, request_hash, transaction_id, created_at) values (?, ?, ?, ?, ?))`);
+    params.push(scope, key, requestHash, transactionId, new Date());
+  }
+  if (rows.events.length > 0) {
+    const outbox = insertOutboxSql(rows.events);
+    clauses.push(`o as (${outbox.sql})`);
+    params.push(...outbox.params);
+  }
+  if (clauses.length === 0) return;
+  const select =
+    results.length > 0 ? results.join(' union all ') : 'select null as written, null as seq, null as account_id';
+  const written = await em
+    .getConnection()
+    .execute<{ written: string | null; seq: string | null; account_id: string | null }[]>(
+      `with ${clauses.join(', ')} ${select}`,
+      params,
+      'all',
+      em.getTransactionContext(),
+    );
+  for (const r of written) {
+    if (r.written === 'transaction' && tx) tx.seq = Number(r.seq);
+    const entry = r.written === 'entry' ? rows.entries.find((e) => e.accountId === r.account_id) : undefined;
+    if (entry) entry.seq = Number(r.seq);
+  }
 }
 
 function eventPayload(tx: LedgerTransaction, from: Account, to: Account): Record<string, unknown> {
