@@ -416,7 +416,7 @@ async function insertRows(em: EntityManager, rows: PostingRows): Promise<void> {
     clauses.push(`e as (
       insert into entries (transaction_id, account_id, amount, currency, category, tags, posted_at)
       values ${values.join(', ')} returning seq, account_id)`);
-    results.push(`select 'entry', seq::text, account_id from e`);
+    results.push(`select 'entry' as written, seq::text as seq, account_id from e`);
   }
   if (rows.idempotency) {
     const { scope, key, requestHash, transactionId } = rows.idempotency;
