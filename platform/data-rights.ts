@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
 import type { Logger } from './logger.ts';
-import type { EntityManager, MikroORM } from './orm.ts';
+import { sql, type EntityManager, type MikroORM } from './orm.ts';
 
 /** Identity's event: this user was erased; every subgraph anonymizes what it holds about them. */
 export const USER_ERASED = 'identity.user.erased';
@@ -88,15 +88,6 @@ export function startErasureConsumer(options: {
     await orm.em.fork().transactional((em) => erase(em, userId));
     logger.info({ eventId: event.id, group }, 'erasure: personal data anonymized');
   });
-}
-
-/** Runs SQL in `em`'s transaction (the consumers and exports use plain SQL over their own tables). */
-export function sql<T extends object = Record<string, unknown>>(
-  em: EntityManager,
-  text: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  return em.getConnection().execute<T[]>(text, params, 'all', em.getTransactionContext());
 }
 
 /**

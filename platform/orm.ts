@@ -12,7 +12,8 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from './logger.ts';
 
-export type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+export type { EntityManager };
 export { MikroORM };
 
 /** What a subgraph declares about its database. */
@@ -84,4 +85,19 @@ export async function isDatabaseReachable(orm: MikroORM): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Runs SQL (`?` placeholders) in `em`'s transaction, if it is in one: plain
+ * SQL over a service's own tables where the unit of work buys nothing
+ * (consumers, exports, the ledger's rows). Give it a request's or a fork's
+ * `em`: the global one answers with whatever transaction the calling async
+ * context holds.
+ */
+export function sql<T extends object = Record<string, unknown>>(
+  em: EntityManager,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return em.getConnection().execute<T[]>(text, params, 'all', em.getTransactionContext());
 }

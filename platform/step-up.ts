@@ -28,7 +28,7 @@ import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
 import { privateKeyObject, publicKeyObject } from './key-objects.ts';
 import type { Logger } from './logger.ts';
 import { currencyDecimals, fromMinorUnits, parseDecimal, type Currency } from './money.ts';
-import type { EntityManager, MikroORM } from './orm.ts';
+import { sql, type EntityManager, type MikroORM } from './orm.ts';
 
 /** One payment, as its challenge binds it. */
 export interface PaymentOperation {
@@ -189,14 +189,11 @@ export class StepUpPolicy {
     if (rule.afterSecurityChangeHours > 0) {
       const since = new Date(Date.now() - rule.afterSecurityChangeHours * 3_600_000);
       // Plain SQL (a primary-key probe) in the payment's transaction: this runs on every payment to another customer.
-      const [row] = await em
-        .getConnection()
-        .execute<{ recent: boolean }[]>(
-          'select exists (select 1 from security_changes where user_id = ? and changed_at > ?) as recent',
-          [operation.payerId, since],
-          'all',
-          em.getTransactionContext(),
-        );
+      const [row] = await sql<{ recent: boolean }>(
+        em,
+        'select exists (select 1 from security_changes where user_id = ? and changed_at > ?) as recent',
+        [operation.payerId, since],
+      );
       if (row?.recent) reasons.push('RECENT_SECURITY_CHANGE');
     }
     if (rule.newPayee && (await isNewPayee())) reasons.push('NEW_PAYEE');

@@ -73,6 +73,17 @@ const transfer = (from: string | null, to: string | null, kind = 'TRANSFER') =>
     toOwnerId: to,
   });
 
+/** A bill of 42.00 USD from `billerName`, due on 2026-12-01. */
+const billDue = (userId: string, billId: string, billerName: string) =>
+  domainEvent('billing.bill.due', {
+    billId,
+    userId,
+    billerName,
+    amount: '42.00',
+    currency: 'USD',
+    dueDate: '2026-12-01',
+  });
+
 describe('events → notifications', () => {
   test('a transfer notifies both sides, queues email, SMS and push for each, and announces them live', async () => {
     const alice = party('CUSTOMER');
@@ -186,14 +197,7 @@ describe('events → notifications', () => {
   test('bills due and paid notify their user', async () => {
     const alice = party('CUSTOMER');
     const billId = randomUUID();
-    const due = domainEvent('billing.bill.due', {
-      billId,
-      userId: alice.id,
-      billerName: 'City Water',
-      amount: '42.00',
-      currency: 'USD',
-      dueDate: '2026-12-01',
-    });
+    const due = billDue(alice.id, billId, 'City Water');
     const paid = domainEvent('billing.bill.paid', { billId, userId: alice.id });
     await appendAll(due, paid);
     expect(await notificationsOfEvent(due.id)).toEqual([
@@ -211,14 +215,7 @@ describe('events → notifications', () => {
   test('text PostgreSQL cannot hold (a lone surrogate, a NUL) is stored as U+FFFD or left out, not retried forever', async () => {
     const alice = party('CUSTOMER');
     const billId = randomUUID();
-    const due = domainEvent('billing.bill.due', {
-      billId,
-      userId: alice.id,
-      billerName: 'City\ud800 Wa\u0000ter',
-      amount: '42.00',
-      currency: 'USD',
-      dueDate: '2026-12-01',
-    });
+    const due = billDue(alice.id, billId, 'City\ud800 Wa\u0000ter');
     await appendAll(due);
     expect(await notificationsOfEvent(due.id)).toEqual([
       expect.objectContaining({ body: 'Your bill from City\ufffd Water of 42.00 USD is due on 2026-12-01.' }),

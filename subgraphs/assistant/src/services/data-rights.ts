@@ -7,9 +7,9 @@
  * ledger transactions the bank must keep.
  */
 import { requireService, type Caller } from '../../../../platform/caller.ts';
-import { ERASED_TEXT, iso, sql, type DataSection } from '../../../../platform/data-rights.ts';
+import { ERASED_TEXT, iso, type DataSection } from '../../../../platform/data-rights.ts';
 import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import { parseId } from '../../../../platform/validation.ts';
 
 type Row = Record<string, unknown>;

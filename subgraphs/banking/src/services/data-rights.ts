@@ -12,9 +12,9 @@
  * behind it.
  */
 import { requireService, type Caller } from '../../../../platform/caller.ts';
-import { iso, sql, type DataSection, type ErasureBlocker } from '../../../../platform/data-rights.ts';
+import { iso, type DataSection, type ErasureBlocker } from '../../../../platform/data-rights.ts';
 import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import { parseId } from '../../../../platform/validation.ts';
 
 const masked = (number: string): string => `•••• ${number.slice(-4)}`;

@@ -32,7 +32,7 @@ import {
 } from '../../../../platform/money.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
 import { countIfPaymentRefused } from '../../../../platform/subgraph-metrics.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import { insertOutboxSql, outboxRow, type OutboxRow } from '../../../../platform/outbox.ts';
 import { parseId } from '../../../../platform/validation.ts';
 import { Account, IdempotencyRecord, LedgerEntry, LedgerTransaction, type TransactionKind } from '../entities/index.ts';
@@ -210,16 +210,18 @@ export class Ledger {
         },
         { persist: false },
       );
-      const rows: PostingRows = request.pending
-        ? { entries: [], events: [] }
-        : writeEntries(em, tx, from, to, now, this.#events);
+      let rows: PostingRows = { entries: [], events: [] };
       if (request.pending) {
         from.held += amount;
         if (this.#events) rows.events.push(outboxRow('banking.hold.created', eventPayload(tx, from, to)));
+      } else {
+        rows = writeEntries(em, tx, from, to, now, this.#events);
       }
-      rows.transaction = tx;
-      rows.idempotency = { scope, key: request.idempotencyKey, requestHash, transactionId: tx.id };
-      await insertRows(em, rows);
+      await insertRows(em, {
+        ...rows,
+        transaction: tx,
+        idempotency: { scope, key: request.idempotencyKey, requestHash, transactionId: tx.id },
+      });
       posting = { tx, accounts: [from, to], entries: rows.entries };
       return tx;
     });
@@ -432,14 +434,11 @@ async function insertRows(em: EntityManager, rows: PostingRows): Promise<void> {
   if (clauses.length === 0) return;
   const select =
     results.length > 0 ? results.join(' union all ') : 'select null as written, null as seq, null as account_id';
-  const written = await em
-    .getConnection()
-    .execute<{ written: string | null; seq: string | null; account_id: string | null }[]>(
-      `with ${clauses.join(', ')} ${select}`,
-      params,
-      'all',
-      em.getTransactionContext(),
-    );
+  const written = await sql<{ written: string | null; seq: string | null; account_id: string | null }>(
+    em,
+    `with ${clauses.join(', ')} ${select}`,
+    params,
+  );
   for (const r of written) {
     if (r.written === 'transaction' && tx) tx.seq = Number(r.seq);
     const entry = r.written === 'entry' ? rows.entries.find((e) => e.accountId === r.account_id) : undefined;

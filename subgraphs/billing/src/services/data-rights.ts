@@ -8,9 +8,9 @@
  * ledger), with their amounts and times.
  */
 import { requireService, type Caller } from '../../../../platform/caller.ts';
-import { ERASED_TEXT, forgetKnownUser, iso, sql, type DataSection } from '../../../../platform/data-rights.ts';
+import { ERASED_TEXT, forgetKnownUser, iso, type DataSection } from '../../../../platform/data-rights.ts';
 import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import { parseId } from '../../../../platform/validation.ts';
 
 const amount = (minor: string, currency: string): string => fromMinorUnits(BigInt(minor), currency as Currency);

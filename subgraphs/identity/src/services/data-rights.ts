@@ -37,7 +37,6 @@ import {
   ERASED_NAME,
   erasureBlockersSchema,
   iso,
-  sql,
   USER_ERASED,
   type DataSection,
   type ErasureBlocker,
@@ -51,7 +50,7 @@ import {
   RateLimitedError,
 } from '../../../../platform/errors.ts';
 import type { Logger } from '../../../../platform/logger.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { createServiceClient, ServiceCallError } from '../../../../platform/service-client.ts';
 import { parseId } from '../../../../platform/validation.ts';

@@ -14,9 +14,9 @@
  * borrower's id, behind which identity keeps only an anonymous "Erased user".
  */
 import { requireService, type Caller } from '../../../../platform/caller.ts';
-import { ERASED_TEXT, iso, sql, type DataSection, type ErasureBlocker } from '../../../../platform/data-rights.ts';
+import { ERASED_TEXT, iso, type DataSection, type ErasureBlocker } from '../../../../platform/data-rights.ts';
 import { fromMinorUnits, type Currency } from '../../../../platform/money.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import { parseId } from '../../../../platform/validation.ts';
 import type { DocumentVault } from './documents.ts';
 

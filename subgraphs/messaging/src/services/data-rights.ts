@@ -10,8 +10,8 @@
  * appears in it as "Erased user".
  */
 import { requireService, type Caller } from '../../../../platform/caller.ts';
-import { ERASED_TEXT, forgetKnownUser, iso, sql, type DataSection } from '../../../../platform/data-rights.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { ERASED_TEXT, forgetKnownUser, iso, type DataSection } from '../../../../platform/data-rights.ts';
+import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import { parseId } from '../../../../platform/validation.ts';
 
 type Row = Record<string, unknown>;
