@@ -243,7 +243,7 @@ describe('the 10^13 whole-unit limit', () => {
     const huge = '9'.repeat(1_000_000);
     const started = Date.now();
     expect(reasonOf(() => toMinorUnits(huge, 'USD'))).toBe('TOO_LARGE');
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(5000); // quadratic work on a million digits: hours
   });
 });
 

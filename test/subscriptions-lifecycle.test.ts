@@ -227,9 +227,10 @@ describe('on one router', () => {
     expect(errors).toEqual([]);
     expect(received.map((r) => Number(r.body.split(' ')[0]))).toEqual(Array.from({ length: MESSAGES }, (_, i) => i));
     const worst = Math.max(...received.map((r, i) => r.at - (sentAt[i] ?? 0)));
-    // Promptly: each message reaches the normal client within a second of being sent (typically
-    // under 200 ms; the bound leaves room for a loaded machine, a stall would be seconds).
-    expect(worst).toBeLessThan(1_000);
+    // Not stalled: all of them arrived above while the slow client was still paused (a stall would
+    // hold them until it reads again). Promptly, too: typically under 200 ms each; the bound leaves
+    // room for a machine loaded by other suites (CI once saw 1.2 s), far from the 10 s wait above.
+    expect(worst).toBeLessThan(5_000);
     // Meanwhile the slow client read nothing.
     expect(ids.map((id) => nextOf(slow, id).length)).toEqual(ids.map(() => 0));
 
@@ -279,7 +280,7 @@ describe('router shutdown', () => {
     const started = Date.now();
     await router.close();
     const took = Date.now() - started;
-    expect(took).toBeLessThan(2_000);
+    expect(took).toBeLessThan(10_000); // a hang would be 30 s (ws closeTimeout) or more
     expect(await ws.closed).toBe(1001);
     expect(await raw.closed).toBe(1001);
     // Server side, every subscription ended and released its bus topics.
@@ -316,7 +317,7 @@ describe('router shutdown with a client that stopped reading', () => {
     await router.close();
     const took = Date.now() - started;
     expect(await ws.closed).toBe(1001);
-    expect(took).toBeLessThan(2_000);
+    expect(took).toBeLessThan(10_000); // the closing handshake's wait would be 30 s
     expect(router.subscriptions.stats()).toEqual({ sockets: 0, subscriptions: 0, topicListeners: 0 });
   });
 });
