@@ -23,8 +23,11 @@ const matchKey = (key: unknown): unknown => (typeof key === 'string' && isUuid(k
  * followed by `rest` (`where owner_id = ? order by ...`, in column names,
  * with `?` for `params`), as entities of `em`: for reads that need the unit
  * of work's entities but not its query builder, which costs several times the
- * rest of a small read (`em.find` builds the same statement). A row of an
- * entity `em` already holds updates it as `find` does; lazy properties (a
+ * rest of a small read (`em.find` builds the same statement). It runs in
+ * `em`'s transaction when `em` is in one (`for update` in `rest` locks the
+ * rows for it). A row of an entity `em` already holds updates it as `find`
+ * does: keeping the changes made to it and not yet flushed, or, with
+ * `refresh` (as `find`'s), taking the row as read; lazy properties (a
  * document's contents) are not read, as with `find`.
  */
 export async function selectEntities<T extends object>(
@@ -32,15 +35,21 @@ export async function selectEntities<T extends object>(
   entity: EntityClass<T>,
   rest: string,
   params: readonly unknown[],
+  options: { refresh?: boolean } = {},
 ): Promise<T[]> {
   const meta = em.getMetadata().get<T>(entity);
-  const rows = await em.getConnection().execute<EntityDictionary<T>[]>(`${selectFrom(em, meta)} ${rest}`, [...params]);
-  // As `find` makes entities of its rows: an entity `em` already holds gets the row's values but keeps the
-  // changes made to it and not yet flushed.
+  const rows = await em
+    .getConnection()
+    .execute<EntityDictionary<T>[]>(`${selectFrom(em, meta)} ${rest}`, [...params], 'all', em.getTransactionContext());
+  // As `find` makes entities of its rows.
   const factory = em.getEntityFactory();
   const driver = em.getDriver();
   return rows.map((row) =>
-    factory.create<T>(entity, driver.mapResult(row, meta) as EntityData<T>, { merge: true, convertCustomTypes: true }),
+    factory.create<T>(entity, driver.mapResult(row, meta) as EntityData<T>, {
+      merge: true,
+      refresh: options.refresh,
+      convertCustomTypes: true,
+    }),
   );
 }
 

@@ -13,7 +13,6 @@
  * and commits all of it or nothing.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import type { Caller } from '../../../../platform/caller.ts';
 import {
   BankError,
@@ -30,12 +29,13 @@ import {
   parseDecimal,
   type Currency,
 } from '../../../../platform/money.ts';
+import { selectEntities } from '../../../../platform/loaders.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
 import { countIfPaymentRefused } from '../../../../platform/subgraph-metrics.ts';
 import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import { insertOutboxSql, outboxRow, type OutboxRow } from '../../../../platform/outbox.ts';
 import { parseId } from '../../../../platform/validation.ts';
-import { Account, IdempotencyRecord, LedgerEntry, LedgerTransaction, type TransactionKind } from '../entities/index.ts';
+import { Account, LedgerEntry, LedgerTransaction, type TransactionKind } from '../entities/index.ts';
 import { guessCategory } from './categories.ts';
 
 /** What a posting request asks for, before any account is read. */
@@ -158,16 +158,20 @@ export class Ledger {
           'A request with this idempotency key is still being processed; retry in a moment.',
         );
       }
-      const previous = await em.findOne(IdempotencyRecord, { scope, key: request.idempotencyKey });
+      const [previous] = await sql<{ request_hash: string; transaction_id: string }>(
+        em,
+        'select request_hash, transaction_id from idempotency_keys where scope = ? and key = ?',
+        [scope, request.idempotencyKey],
+      );
       if (previous) {
-        if (previous.requestHash !== requestHash) {
+        if (previous.request_hash !== requestHash) {
           throw new BankError(
             ErrorCode.IDEMPOTENCY_KEY_REUSED,
             'This idempotency key was already used for a different request.',
             { field: 'idempotencyKey' },
           );
         }
-        return em.findOneOrFail(LedgerTransaction, { id: previous.transactionId });
+        return em.findOneOrFail(LedgerTransaction, { id: previous.transaction_id });
       }
 
       const [from, to] = await lockAccounts(em, request.fromAccountId, request.toAccountId);
@@ -243,7 +247,7 @@ export class Ledger {
     parseId(id, 'id');
     let posting: Posting | undefined;
     const settled = await this.#em.transactional(async (em) => {
-      const tx = await em.findOne(LedgerTransaction, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      const [tx] = await selectEntities(em, LedgerTransaction, 'where id = ? for update', [id], { refresh: true });
       if (!tx) throw new NotFoundError('Transaction');
       if (tx.status === target) return tx;
       if (tx.status !== 'PENDING') {
@@ -288,12 +292,10 @@ function countPosted(tx: LedgerTransaction): void {
 /** Locks both accounts, always in ascending id order, and returns them as (from, to). */
 async function lockAccounts(em: EntityManager, fromId: string, toId: string): Promise<[Account, Account]> {
   const started = performance.now();
-  const rows = await em.find(
-    Account,
-    { id: { $in: [fromId, toId] } },
-    // `refresh`: the request may have read these rows before; what counts is their locked state.
-    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, refresh: true },
-  );
+  // `refresh`: the request may have read these rows before; what counts is their locked state.
+  const rows = await selectEntities(em, Account, 'where id in (?, ?) order by id for update', [fromId, toId], {
+    refresh: true,
+  });
   // The time of the SELECT ... FOR UPDATE: mostly waiting for another posting on the same accounts.
   metricsOf('banking')
     .get('dbLockWait')
