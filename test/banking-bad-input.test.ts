@@ -211,6 +211,11 @@ const refusals: Record<string, Refusal> = {
     code: 'BAD_USER_INPUT',
     extensions: { field: 'toAccountId' },
   },
+  'transfer to the same account, its id in upper case': {
+    run: () => transfer(usd, usd.toUpperCase(), '1.00'),
+    code: 'BAD_USER_INPUT',
+    extensions: { field: 'toAccountId' },
+  },
   'withdrawal beyond the balance': {
     run: () => withdraw(usd, '1000.01'),
     code: 'INSUFFICIENT_FUNDS',
@@ -412,6 +417,24 @@ describe('the boundaries that are accepted', () => {
     const r = ok(await deposit(usd2, '0.01', { idempotencyKey, description })).deposit;
     expect(r.description).toBe(description);
     expect((await h.account(usd2)).balance).toBe(1n);
+  });
+
+  test('account ids in upper case name the same accounts, and a retry in the other case is the same request', async () => {
+    const idempotencyKey = key();
+    const send = (fromAccountId: string, toAccountId: string) =>
+      h.request(
+        TransferDocument,
+        { input: { fromAccountId, toAccountId, amount: '1.00', idempotencyKey } },
+        alice.token,
+      );
+    const before = (await h.account(usd2)).balance;
+    const first = ok(await send(usd.toUpperCase(), usd2.toUpperCase())).transfer;
+    expect(ok(await send(usd, usd2)).transfer.id).toBe(first.id);
+    expect((await h.account(usd2)).balance).toBe(before + 100n);
+    // Back, to another customer's account named in upper case.
+    const toBob = ok(await transfer(usd2.toUpperCase(), bobUsd.toUpperCase(), '1.00')).transfer;
+    expect(toBob.amount).toEqual({ amount: '1.00', currency: 'USD' });
+    expect((await h.account(usd2)).balance).toBe(before);
   });
 
   test('withdrawing exactly the whole balance leaves zero', async () => {

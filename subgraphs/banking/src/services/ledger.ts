@@ -124,16 +124,27 @@ export class Ledger {
     }
   }
 
-  async #post(request: PostingRequest): Promise<LedgerTransaction> {
+  async #post(asked: PostingRequest): Promise<LedgerTransaction> {
     const scope = idempotencyScope(this.#caller);
-    if (!KEY_PATTERN.test(request.idempotencyKey)) {
+    if (!KEY_PATTERN.test(asked.idempotencyKey)) {
       throw new BadUserInputError(
         '"idempotencyKey" must be 1 to 100 printable ASCII characters without spaces.',
         'idempotencyKey',
       );
     }
-    parseId(request.fromAccountId, request.operation === 'deposit' ? 'accountId' : 'fromAccountId');
-    parseId(request.toAccountId, request.operation === 'withdraw' ? 'accountId' : 'toAccountId');
+    // Ids in lower case, as PostgreSQL reads them back: an id in upper case names the same account (as it does
+    // in queries), one account in two cases is one account, and a retry in the other case is the same request.
+    const request: PostingRequest = {
+      ...asked,
+      fromAccountId: parseId(
+        asked.fromAccountId,
+        asked.operation === 'deposit' ? 'accountId' : 'fromAccountId',
+      ).toLowerCase(),
+      toAccountId: parseId(
+        asked.toAccountId,
+        asked.operation === 'withdraw' ? 'accountId' : 'toAccountId',
+      ).toLowerCase(),
+    };
     if (request.description !== null && request.description.length > 200) {
       throw new BadUserInputError('"description" must be at most 200 characters.', 'description');
     }
