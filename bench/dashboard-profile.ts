@@ -53,6 +53,7 @@ import {
   freePort,
   graphql,
   machineLine,
+  median,
   percentile,
   postgresVersion,
   startBenchDatabases,
@@ -468,12 +469,6 @@ function line(label: string, f: Pick<Figures, 'rate' | 'p50' | 'p99'> & Partial<
     counts
   );
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 async function main(): Promise<void> {
   const logger = createLogger({ logLevel: 'silent' }, 'bench');

@@ -35,6 +35,7 @@ import {
   cpuMsOf,
   freePort,
   machineLine,
+  median,
   postgresVersion,
   startBenchDatabases,
   type BenchDatabases,
@@ -203,13 +204,6 @@ async function freePorts(count: number): Promise<number[]> {
   while (ports.size < count) ports.add(await freePort());
   return [...ports];
 }
-
-const median = (values: number[]) => {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 async function main(): Promise<void> {
   const logger = createLogger({ logLevel: 'silent' }, 'bench');

@@ -27,18 +27,38 @@
  *
  * The load generator shares the process (and the 2 cores of a small machine)
  * with the router and the subgraphs in (a), and with the `pg` client in (b).
+ *
+ * With BENCH_BASELINE set to another checkout (an earlier commit, say, with
+ * `node_modules` of its own or linked), it runs that checkout's benchmark and
+ * this one's, each in its own process, alternately (ABBA: drift in the
+ * machine's speed falls on both), BENCH_ROUNDS times each (default 3), and
+ * prints every run and the medians: how each change is measured against the
+ * code before it.
+ *
+ *   BENCH_BASELINE=/tmp/base BENCH_ROUNDS=3 node bench/transfers.ts
  */
+import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { startStack, type RunningStack } from '../bin/stack.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { testEnv } from '../test/support/stack.ts';
-import { graphql, must, percentile, postgresCpuMs, startBenchDatabases, type BenchDatabases } from './support.ts';
+import {
+  graphql,
+  median,
+  must,
+  percentile,
+  postgresCpuMs,
+  startBenchDatabases,
+  type BenchDatabases,
+} from './support.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
@@ -415,7 +435,97 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+/** What one run printed: each phase's rate and CPU per transfer (its process's, PostgreSQL's). */
+interface RunFigures {
+  router: PhaseFigures;
+  direct: PhaseFigures;
+  /** SQL statements of one transfer on the banking database, as the run counted them (router/direct). */
+  statements: string;
+}
+
+interface PhaseFigures {
+  rate: number;
+  processMs: number;
+  postgresMs: number;
+}
+
+/** Reads a run's figures from its output (the lines of {@link summary}, as earlier commits print them too). */
+function figuresOf(output: string): RunFigures {
+  const phase = (name: string): PhaseFigures => {
+    const match = new RegExp(
+      `^${name}\\s+([\\d.]+) transfers/s[^\\n]*\\n\\s*CPU per transfer: this process ([\\d.]+) ms, PostgreSQL ([\\d.]+) ms`,
+      'm',
+    ).exec(output);
+    if (!match) throw new Error(`no ${name} figures in the run's output:\n${output.slice(-2000)}`);
+    return { rate: Number(match[1]), processMs: Number(match[2]), postgresMs: Number(match[3]) };
+  };
+  const statements = /statements per transfer on the banking database: router (\d+), direct (\d+)/.exec(output);
+  return {
+    router: phase('router'),
+    direct: phase('direct'),
+    statements: statements ? `${statements[1]}/${statements[2]}` : '?',
+  };
+}
+
+const shareOfDirect = (run: RunFigures): number => (run.router.rate / run.direct.rate) * 100;
+
+const describePhases = (run: Omit<RunFigures, 'statements'>): string =>
+  (['router', 'direct'] as const)
+    .map((key) => {
+      const p = run[key];
+      return `${key} ${p.rate.toFixed(1).padStart(6)}/s, CPU ${p.processMs.toFixed(2)} + PostgreSQL ${p.postgresMs.toFixed(2)} ms`;
+    })
+    .join('   ');
+
+/** BENCH_BASELINE: that checkout's benchmark and this one's, alternately, then the medians. */
+async function compareWithBaseline(baseline: string, rounds: number): Promise<void> {
+  const checkouts = { baseline: path.resolve(baseline), this: fileURLToPath(new URL('..', import.meta.url)) };
+  const runs: Record<keyof typeof checkouts, RunFigures[]> = { baseline: [], this: [] };
+  const env = { ...process.env };
+  delete env.BENCH_BASELINE;
+  delete env.BENCH_PROFILE_DIR;
+  for (let round = 1; round <= rounds; round += 1) {
+    const order = round % 2 === 1 ? (['baseline', 'this'] as const) : (['this', 'baseline'] as const);
+    for (const name of order) {
+      const { stdout } = await promisify(execFile)(process.execPath, ['bench/transfers.ts'], {
+        cwd: checkouts[name],
+        env,
+        maxBuffer: 16 * 2 ** 20,
+      });
+      // The machine and settings lines, once.
+      if (round === 1 && name === order[0]) console.log(stdout.split('\n').slice(1, 3).join('\n'));
+      const run = figuresOf(stdout);
+      runs[name].push(run);
+      const share = shareOfDirect(run).toFixed(1);
+      console.log(
+        `${name.padEnd(8)} ${round}: ${describePhases(run)}   ${share}% of direct   statements ${run.statements}`,
+      );
+    }
+  }
+  const medianRun = (list: RunFigures[]): Omit<RunFigures, 'statements'> => {
+    const phase = (key: 'router' | 'direct'): PhaseFigures => ({
+      rate: median(list.map((r) => r[key].rate)),
+      processMs: median(list.map((r) => r[key].processMs)),
+      postgresMs: median(list.map((r) => r[key].postgresMs)),
+    });
+    return { router: phase('router'), direct: phase('direct') };
+  };
+  const before = medianRun(runs.baseline);
+  const after = medianRun(runs.this);
+  const shares = (list: RunFigures[]) => median(list.map(shareOfDirect));
+  console.log(
+    [
+      `baseline: ${checkouts.baseline}; medians of ${rounds} run(s) each (the share of direct is the median of each run's own)`,
+      `baseline median: ${describePhases(before)}   ${shares(runs.baseline).toFixed(1)}% of direct`,
+      `this median:     ${describePhases(after)}   ${shares(runs.this).toFixed(1)}% of direct`,
+      `this / baseline: router rate ${(after.router.rate / before.router.rate).toFixed(2)}x, ` +
+        `router CPU per transfer ${(after.router.processMs / before.router.processMs).toFixed(2)}x`,
+    ].join('\n'),
+  );
+}
+
+const baseline = process.env.BENCH_BASELINE;
+(baseline ? compareWithBaseline(baseline, Number(process.env.BENCH_ROUNDS ?? 3)) : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
