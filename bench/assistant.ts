@@ -43,7 +43,7 @@ import { validationExamples } from '../subgraphs/assistant/src/nlu/data.ts';
 import { addBill, billerOf } from '../test/support/billing.ts';
 import { signUp, type SignedUp } from '../test/support/people.ts';
 import { testEnv } from '../test/support/stack.ts';
-import { graphql, must, percentile, startBenchDatabases, type BenchDatabases } from './support.ts';
+import { graphql, median, must, percentile, startBenchDatabases, type BenchDatabases } from './support.ts';
 
 const QUICK = process.argv.includes('--quick');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -392,11 +392,6 @@ async function main(): Promise<void> {
         `    direct:    ${DIRECT_BALANCE}`,
     );
     for (const r of [...runs.assistant, ...runs.direct]) say(line(r, 'req'));
-    const median = (values: number[]) =>
-      percentile(
-        [...values].sort((a, b) => a - b),
-        50,
-      );
     const a = {
       rate: median(runs.assistant.map((r) => r.perSecond)),
       p50: median(runs.assistant.map((r) => r.p50)),
