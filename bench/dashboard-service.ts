@@ -13,8 +13,6 @@
  * `{ id, type: 'profile-stop', file }` by writing the profile of the interval
  * to `file`. SIGTERM stops it as it stops in production.
  */
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { isSubgraphName, loadSubgraph } from '../bin/subgraphs.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createEventBus } from '../platform/event-bus-factory.ts';
@@ -22,6 +20,7 @@ import { createLogger } from '../platform/logger.ts';
 import { stopOnSignals } from '../platform/shutdown.ts';
 import { startSubgraph } from '../platform/subgraph.ts';
 import { startRouter } from '../router/src/router.ts';
+import { startCpuProfile } from './profiler.ts';
 
 /** What the parent asks. */
 export type ServiceQuestion = { type: 'cpu' } | { type: 'profile-start' } | { type: 'profile-stop'; file: string };
@@ -55,8 +54,7 @@ async function main(): Promise<void> {
     await bus.close();
   });
 
-  const inspector = new Session();
-  inspector.connect();
+  let stopProfile: ((file: string) => Promise<void>) | undefined;
   const send = (message: ServiceMessage) => process.send?.(message);
   process.on('message', (request: ServiceRequest) => {
     const answer = async (): Promise<ServiceMessage> => {
@@ -64,14 +62,12 @@ async function main(): Promise<void> {
         case 'cpu':
           return { id: request.id, type: 'cpu', cpu: process.cpuUsage() };
         case 'profile-start':
-          await inspector.post('Profiler.enable');
-          await inspector.post('Profiler.start');
+          stopProfile = await startCpuProfile();
           return { id: request.id, type: 'done' };
-        case 'profile-stop': {
-          const { profile } = await inspector.post('Profiler.stop');
-          await writeFile(request.file, JSON.stringify(profile));
+        case 'profile-stop':
+          await stopProfile?.(request.file);
+          stopProfile = undefined;
           return { id: request.id, type: 'done' };
-        }
       }
     };
     answer().then(send, (error: unknown) =>

@@ -39,8 +39,6 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +48,7 @@ import { startStack, type RunningStack } from '../bin/stack.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { testEnv } from '../test/support/stack.ts';
+import { startCpuProfile } from './profiler.ts';
 import {
   graphql,
   median,
@@ -129,23 +128,13 @@ async function runPhase(name: string, operation: (n: number) => Promise<void>, p
     processCpuMs: 0,
     postgresCpuMs: 0,
   };
-  const profiler = profile ? new Session() : undefined;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-  }
+  const stopProfile = profile ? await startCpuProfile() : undefined;
   const cpu = { process: process.cpuUsage(), postgres: postgresCpuMs() };
   const started = performance.now();
   const end = Date.now() + DURATION_MS;
   await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(end, result)));
   result.elapsedMs = performance.now() - started;
-  if (profiler && profile) {
-    const { profile: taken } = await profiler.post('Profiler.stop');
-    profiler.disconnect();
-    await mkdir(path.dirname(profile), { recursive: true });
-    await writeFile(profile, JSON.stringify(taken));
-  }
+  if (stopProfile && profile) await stopProfile(profile);
   const used = process.cpuUsage(cpu.process);
   result.processCpuMs = (used.user + used.system) / 1000;
   result.postgresCpuMs = postgresCpuMs() - cpu.postgres;

@@ -8,7 +8,7 @@
  */
 import type { EntityClass, EntityData, EntityDictionary, EntityMetadata } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import type { EntityManager } from './orm.ts';
+import { sql, type EntityManager } from './orm.ts';
 import { isUuid } from './validation.ts';
 
 /**
@@ -38,9 +38,7 @@ export async function selectEntities<T extends object>(
   options: { refresh?: boolean } = {},
 ): Promise<T[]> {
   const meta = em.getMetadata().get<T>(entity);
-  const rows = await em
-    .getConnection()
-    .execute<EntityDictionary<T>[]>(`${selectFrom(em, meta)} ${rest}`, [...params], 'all', em.getTransactionContext());
+  const rows = await sql<EntityDictionary<T>>(em, `${selectFrom(em, meta)} ${rest}`, [...params]);
   // As `find` makes entities of its rows.
   const factory = em.getEntityFactory();
   const driver = em.getDriver();

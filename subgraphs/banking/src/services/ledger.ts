@@ -155,13 +155,10 @@ export class Ledger {
 
     let posting: Posting | undefined;
     const tx = await this.#em.transactional(async (em) => {
-      const connection = em.getConnection();
-      const trx = em.getTransactionContext();
-      const [{ claimed } = { claimed: false }] = await connection.execute<{ claimed: boolean }[]>(
+      const [{ claimed } = { claimed: false }] = await sql<{ claimed: boolean }>(
+        em,
         'select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as claimed',
         [`${scope}\n${request.idempotencyKey}`],
-        'all',
-        trx,
       );
       if (!claimed) {
         throw new BankError(

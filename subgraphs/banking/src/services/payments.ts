@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { requireService, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts';
 import { parseInput } from '../../../../platform/validation.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import type { StepUpPolicy } from '../../../../platform/step-up.ts';
 import type { Account, LedgerTransaction, TransactionKind } from '../entities/index.ts';
 import type { AccountService, SystemPurpose } from './account-service.ts';
@@ -19,14 +19,13 @@ import { recordViewGrants, viewersInput } from './view-grants.ts';
 
 /** Has `payerId` never sent a posted transfer to `accountId` from one of their accounts? */
 async function neverPaid(em: EntityManager, payerId: string, accountId: string): Promise<boolean> {
-  const rows = await em.getConnection().execute<{ paid: boolean }[]>(
+  const rows = await sql<{ paid: boolean }>(
+    em,
     `select exists (
        select 1 from transactions t join accounts a on a.id = t.from_account_id
        where t.to_account_id = ? and a.owner_id = ? and t.kind = 'TRANSFER' and t.status = 'POSTED'
      ) as paid`,
     [accountId, payerId],
-    'all',
-    em.getTransactionContext(),
   );
   return !rows[0]?.paid;
 }
