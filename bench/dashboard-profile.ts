@@ -32,13 +32,23 @@
  * process over the rounds.
  */
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack, type RunningStack } from '../bin/stack.ts';
-import { CALLER_HEADER, signCallerHeader, verifyCallerHeader, type Caller } from '../platform/caller.ts';
-import { SUBGRAPH_NAMES, loadConfig, type Config, type SubgraphName } from '../platform/config.ts';
+import jwt from 'jsonwebtoken';
+import {
+  CALLER_HEADER,
+  callerKeyFor,
+  operationHash,
+  signCallerHeader,
+  verifyCallerHeader,
+  type Caller,
+} from '../platform/caller.ts';
+import { SUBGRAPH_NAMES, callerKeyOf, loadConfig, type Config, type SubgraphName } from '../platform/config.ts';
+import { generateEs256KeyPair } from '../platform/keys.ts';
 import { listen, readBody } from '../platform/http-server.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startRouter } from '../router/src/router.ts';
@@ -58,6 +68,7 @@ import {
   postgresVersion,
   startBenchDatabases,
   type BenchDatabases,
+  subgraphEnv,
 } from './support.ts';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
@@ -251,7 +262,6 @@ interface Fetch {
  */
 async function captureFetches(stack: RunningStack, config: Config, owners: SignedUp[]): Promise<Fetch[][]> {
   let current: Fetch[] = [];
-  const publicKey = config.keys.routerSigningPublicKey as string;
   const proxies = await Promise.all(
     SUBGRAPHS.map(async (subgraph) => {
       const target = stack.subgraphs[subgraph]!.url;
@@ -260,7 +270,12 @@ async function captureFetches(stack: RunningStack, config: Config, owners: Signe
           const body = await readBody(req);
           const header = String(req.headers[CALLER_HEADER]);
           const { query, variables = {} } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
-          current.push({ subgraph, query, variables, caller: verifyCallerHeader(publicKey, header, query, variables) });
+          current.push({
+            subgraph,
+            query,
+            variables,
+            caller: verifyCallerHeader(callerKeyOf(config, subgraph)!, header, query, variables),
+          });
           const answer = await fetch(target, {
             method: 'POST',
             headers: { 'content-type': 'application/json', [CALLER_HEADER]: header },
@@ -306,7 +321,7 @@ async function replay(
   url: string,
   subgraph: SubgraphName,
   sets: Fetch[][],
-  privateKey: string,
+  sign: Signer,
   until: number,
 ): Promise<{ count: number; firstError: string | undefined }> {
   let n = 0;
@@ -320,7 +335,7 @@ async function replay(
             method: 'POST',
             headers: {
               'content-type': 'application/json',
-              [CALLER_HEADER]: signCallerHeader(privateKey, f.caller, f.query, f.variables),
+              [CALLER_HEADER]: sign(subgraph, f.caller, f.query, f.variables),
             },
             body: JSON.stringify({ query: f.query, variables: f.variables }),
           });
@@ -350,8 +365,42 @@ interface Figures {
 }
 
 /** The router and the subgraphs of one checkout, running. */
+/** Signs a caller header for a subgraph as the router of one checkout does. */
+type Signer = (subgraph: SubgraphName, caller: Caller, query: string, variables: Record<string, unknown>) => string;
+
+/**
+ * How `checkout`'s subgraphs want the caller header: an HMAC with each subgraph's key, or, in checkouts from
+ * before it (baselines), ES256 with the router's private key (ROUTER_SIGNING_PRIVATE_KEY, which the benchmark's
+ * environment also holds for them).
+ */
+function signerOf(checkout: string, env: Record<string, string>): Signer {
+  if (readFileSync(path.join(checkout, 'platform', 'caller.ts'), 'utf8').includes('export function callerKeyFor')) {
+    const secret = env.ROUTER_CALLER_SECRET as string;
+    return (subgraph, caller, query, variables) =>
+      signCallerHeader(callerKeyFor(secret, subgraph), caller, query, variables);
+  }
+  const privateKey = env.ROUTER_SIGNING_PRIVATE_KEY as string;
+  return (_subgraph, caller, query, variables) => {
+    const user = caller.kind === 'user' ? caller : undefined;
+    const claims = {
+      roles: user ? [...user.roles] : [],
+      op: operationHash(query, variables),
+      ...(user?.sessionId === undefined ? {} : { sid: user.sessionId }),
+      ...(user?.amr === undefined ? {} : { amr: [...user.amr] }),
+    };
+    return jwt.sign(claims, privateKey, {
+      algorithm: 'ES256',
+      issuer: 'bank-router',
+      audience: 'bank-subgraphs',
+      expiresIn: 30,
+      ...(user ? { subject: user.userId } : {}),
+    });
+  };
+}
+
 interface Deployment {
   checkout: string;
+  sign: Signer;
   services: Service[];
   ports: Record<string, number>;
   routerUrl: string;
@@ -381,7 +430,7 @@ async function deploy(checkout: string, env: Record<string, string>): Promise<De
   const started = await Promise.allSettled(
     // The production router serves /metrics on a port of its own: a free one.
     SERVICES.map((name) =>
-      startService(script, name, name === 'router' ? { ...serviceEnv, METRICS_PORT: '0' } : serviceEnv),
+      startService(script, name, name === 'router' ? { ...serviceEnv, METRICS_PORT: '0' } : subgraphEnv(serviceEnv)),
     ),
   );
   const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -393,7 +442,14 @@ async function deploy(checkout: string, env: Record<string, string>): Promise<De
     await stop();
     throw failure.reason;
   }
-  return { checkout, services, ports, routerUrl: `http://127.0.0.1:${ports.router}/graphql`, stop };
+  return {
+    checkout,
+    sign: signerOf(checkout, env),
+    services,
+    ports,
+    routerUrl: `http://127.0.0.1:${ports.router}/graphql`,
+    stop,
+  };
 }
 
 /**
@@ -402,12 +458,7 @@ async function deploy(checkout: string, env: Record<string, string>): Promise<De
  * dashboard through each router in turn, then each subgraph of each
  * deployment in turn sent its own fetches alone.
  */
-async function measureRound(
-  deployments: Deployment[],
-  owners: SignedUp[],
-  sets: Fetch[][],
-  signingKey: string,
-): Promise<Figures[]> {
+async function measureRound(deployments: Deployment[], owners: SignedUp[], sets: Fetch[][]): Promise<Figures[]> {
   const figures: Figures[] = [];
   for (const d of deployments) {
     await dashboards(d.routerUrl, owners, Date.now() + WARMUP_MS);
@@ -439,9 +490,9 @@ async function measureRound(
     for (const [i, d] of deployments.entries()) {
       const service = d.services.find((s) => s.name === name)!;
       const url = `http://127.0.0.1:${d.ports[name]}/graphql`;
-      await replay(url, name, sets, signingKey, Date.now() + DIRECT_WARMUP_MS);
+      await replay(url, name, sets, d.sign, Date.now() + DIRECT_WARMUP_MS);
       const before = await service.cpu();
-      const replayed = await replay(url, name, sets, signingKey, Date.now() + DIRECT_DURATION_MS);
+      const replayed = await replay(url, name, sets, d.sign, Date.now() + DIRECT_DURATION_MS);
       const after = await service.cpu();
       if (replayed.firstError) throw new Error(`${name}: ${replayed.firstError}`);
       const direct = figures[i]!.direct;
@@ -481,12 +532,16 @@ async function main(): Promise<void> {
 
   try {
     databases = await startBenchDatabases(logger);
+    const legacyRouterKeys = generateEs256KeyPair();
     const env = testEnv(databases.urls, {
       NODE_ENV: 'production',
       DATABASE_POOL_MAX: String(POOL_MAX),
       // As bench/transfers.ts: step-up stays on but never asks (the owners move money between their own accounts).
       STEP_UP_NEW_PAYEE: 'false',
       STEP_UP_THRESHOLD: '1000000.00',
+      // The router's key pair of checkouts from before the caller MAC, for a baseline among them.
+      ROUTER_SIGNING_PRIVATE_KEY: legacyRouterKeys.privateKey,
+      ROUTER_SIGNING_PUBLIC_KEY: legacyRouterKeys.publicKey,
     });
 
     const seeding = performance.now();
@@ -522,8 +577,6 @@ async function main(): Promise<void> {
           COLUMNS.map((c) => c.title).join(' '),
       ].join('\n'),
     );
-    // The benchmark signs the fetches it sends to subgraphs itself, as the router would.
-    const signingKey = env.ROUTER_SIGNING_PRIVATE_KEY as string;
     const deployments: Deployment[] = [];
     const results: Figures[] = [];
     try {
@@ -537,7 +590,7 @@ async function main(): Promise<void> {
         await Promise.all(deployments.flatMap((d) => d.services.map((s) => s.profile())));
       }
       for (let round = 1; round <= ROUNDS; round += 1) {
-        for (const figures of await measureRound(deployments, owners, sets, signingKey)) {
+        for (const figures of await measureRound(deployments, owners, sets)) {
           results.push(figures);
           console.log(
             line(

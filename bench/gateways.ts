@@ -39,6 +39,7 @@ import {
   postgresVersion,
   startBenchDatabases,
   type BenchDatabases,
+  subgraphEnv,
 } from './support.ts';
 import { seed, type SeedSize } from './gateways/seed.ts';
 import { OPERATIONS, requestOf, type BenchSetup, type OperationName } from './gateways/setup.ts';
@@ -257,7 +258,7 @@ async function main(): Promise<void> {
     console.log(machineLine(serverVersion));
     console.log(`starting ${IMPLEMENTED_SUBGRAPHS.length} subgraphs and the router, one process each`);
     const subgraphs = IMPLEMENTED_SUBGRAPHS.map((n) =>
-      start(n, [...profiled(n), 'bin/service.ts', 'subgraph', n], serviceEnv),
+      start(n, [...profiled(n), 'bin/service.ts', 'subgraph', n], subgraphEnv(serviceEnv)),
     );
     // One at a time: each migrates its own database on start.
     for (const [i, child] of subgraphs.entries())
@@ -276,7 +277,7 @@ async function main(): Promise<void> {
     const setup: BenchSetup = {
       supergraphSdl: readFileSync(path.join(root, 'schema/supergraph.graphql'), 'utf8'),
       subgraphUrls,
-      signingKey: keys.routerSigningPrivateKey,
+      callerSecret: keys.routerCallerSecret,
       tokenPublicKey: keys.jwtPublicKey,
       users,
     };

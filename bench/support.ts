@@ -139,3 +139,12 @@ export function postgresCpuMs(): number {
   }
   return total;
 }
+
+/**
+ * The environment of a subgraph in a process of its own, as production gives it: its own caller key
+ * (<NAME>_CALLER_KEY, in `env`) and not the router's secret, with which bin/service.ts refuses to start.
+ */
+export function subgraphEnv(env: Record<string, string>): Record<string, string> {
+  const { ROUTER_CALLER_SECRET: _routerOnly, ...rest } = env;
+  return rest;
+}

@@ -7,7 +7,7 @@
  * Configured by environment variables only (see README). Production refuses
  * to start without its keys, database and first-admin credentials.
  */
-import { ConfigError, loadConfig } from '../platform/config.ts';
+import { ConfigError, loadConfig, requireForService } from '../platform/config.ts';
 import { createEventBus } from '../platform/event-bus-factory.ts';
 import { withDevelopmentKeys } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       await bus.close();
     };
   } else if (role === 'subgraph' && isSubgraphName(name)) {
+    requireForService(config, name, { alone: true });
     const bus = createEventBus(config, logger);
     const running = await startSubgraph(await loadSubgraph(name), { config, logger, bus }).catch((error: unknown) => {
       throw namePortVariables(error, portSettings(config, [name]));

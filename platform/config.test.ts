@@ -2,8 +2,9 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { issueAccessToken, verifyAccessToken } from './access-token.ts';
-import { signCallerHeader, verifyCallerHeader } from './caller.ts';
+import { callerKeyFor, signCallerHeader, verifyCallerHeader } from './caller.ts';
 import {
+  callerKeyOf,
   ConfigError,
   DEFAULT_PORTS,
   SUBGRAPH_NAMES,
@@ -12,7 +13,7 @@ import {
   withDatabaseUrls,
   type Config,
 } from './config.ts';
-import { generateEs256KeyPair, generateKeyConfig, withDevelopmentKeys } from './keys.ts';
+import { generateAes256Key, generateEs256KeyPair, generateKeyConfig, withDevelopmentKeys } from './keys.ts';
 
 /** Runs `fn` and returns the problems of the ConfigError it throws. */
 function problemsOf(fn: () => unknown): readonly string[] {
@@ -94,10 +95,10 @@ describe('loadConfig defaults', () => {
     expect(config.keys).toEqual({
       jwtPrivateKey: undefined,
       jwtPublicKey: undefined,
-      routerSigningPrivateKey: undefined,
-      routerSigningPublicKey: undefined,
+      routerCallerSecret: undefined,
     });
     for (const name of SUBGRAPH_NAMES) expect(config.subgraphs[name].databaseUrl).toBeUndefined();
+    for (const name of SUBGRAPH_NAMES) expect(config.subgraphs[name].callerKey).toBeUndefined();
   });
 
   it("has the router's documented limits", () => {
@@ -296,7 +297,9 @@ describe('PEM keys', () => {
 
   it('keeps PEM values that already have newlines', () => {
     const pair = generateEs256KeyPair();
-    expect(loadConfig({ ROUTER_SIGNING_PUBLIC_KEY: pair.publicKey }).keys.routerSigningPublicKey).toBe(pair.publicKey);
+    expect(loadConfig({ SERVICE_SIGNING_PUBLIC_KEY: pair.publicKey }).keys.serviceSigningPublicKey).toBe(
+      pair.publicKey,
+    );
   });
 
   it('treats blank keys as absent', () => {
@@ -332,7 +335,7 @@ describe('requireForService', () => {
   it('refuses the router without its keys, listing both', () => {
     expect(problemsOf(() => requireForService(bare, 'router'))).toEqual([
       'JWT_PUBLIC_KEY: is required for the router service',
-      'ROUTER_SIGNING_PRIVATE_KEY: is required for the router service',
+      'ROUTER_CALLER_SECRET: is required for the router service',
     ]);
   });
 
@@ -346,10 +349,52 @@ describe('requireForService', () => {
     ]);
   });
 
-  it('refuses a subgraph without ROUTER_SIGNING_PUBLIC_KEY', () => {
+  it('refuses a subgraph without its caller key (nor the router secret to derive it from)', () => {
     expect(
-      problemsOf(() => requireForService(withKeys(withDatabase, { routerSigningPublicKey: undefined }), 'lending')),
-    ).toEqual(['ROUTER_SIGNING_PUBLIC_KEY: is required for the lending service']);
+      problemsOf(() => requireForService(withKeys(withDatabase, { routerCallerSecret: undefined }), 'lending')),
+    ).toEqual(['LENDING_CALLER_KEY: is required for the lending service']);
+  });
+
+  it("checks the router's headers with the subgraph's own key, else one derived from the router secret", () => {
+    const secret = generateAes256Key();
+    const own = generateAes256Key();
+    const given = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/bank', LENDING_CALLER_KEY: own });
+    expect(given.subgraphs.lending.callerKey).toBe(own);
+    expect(callerKeyOf(given, 'lending')).toBe(own);
+    expect(callerKeyOf(given, 'banking')).toBeUndefined();
+    expect(() => requireForService(withKeys(given, { routerCallerSecret: undefined }), 'lending')).not.toThrow();
+    const derived = loadConfig({ ROUTER_CALLER_SECRET: secret });
+    expect(callerKeyOf(derived, 'banking')).toBe(callerKeyFor(secret, 'banking'));
+    expect(callerKeyOf(derived, 'lending')).toBe(callerKeyFor(secret, 'lending'));
+  });
+
+  it('in production, a subgraph in a process of its own holds its own caller key and never the router secret', () => {
+    const secret = generateAes256Key();
+    const production = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/bank' });
+    const alone = { alone: true };
+    expect(problemsOf(() => requireForService(withKeys(production), 'banking', alone))).toEqual([
+      'ROUTER_CALLER_SECRET: belongs to the router alone; give the banking service BANKING_CALLER_KEY instead',
+    ]);
+    const own = withKeys(
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://u:p@db:5432/bank',
+        BANKING_CALLER_KEY: callerKeyFor(secret, 'banking'),
+      }),
+      { routerCallerSecret: undefined },
+    );
+    expect(() => requireForService(own, 'banking', alone)).not.toThrow();
+    // All services in one process (`npm start` in production): the subgraphs derive their keys from the secret.
+    expect(() => requireForService(withKeys(production), 'banking')).not.toThrow();
+    // Outside production a subgraph alone may derive its key from the development secret in .data/.
+    expect(() => requireForService(withKeys(withDatabase), 'banking', alone)).not.toThrow();
+  });
+
+  it('refuses a caller key or secret that is not 32 bytes in base64', () => {
+    const short = Buffer.alloc(16).toString('base64');
+    expect(variablesOf(problemsOf(() => loadConfig({ ROUTER_CALLER_SECRET: short, BANKING_CALLER_KEY: 'x' })))).toEqual(
+      ['BANKING_CALLER_KEY', 'ROUTER_CALLER_SECRET'],
+    );
   });
 
   it('refuses lending without the service signing key and the document key', () => {
@@ -385,7 +430,7 @@ describe('requireForService', () => {
 
   it('lists everything a bare identity is missing', () => {
     expect(problemsOf(() => requireForService(bare, 'identity'))).toEqual([
-      'ROUTER_SIGNING_PUBLIC_KEY: is required for the identity service',
+      'IDENTITY_CALLER_KEY: is required for the identity service',
       'DATABASE_URL or IDENTITY_DATABASE_URL: is required for the identity service',
       'JWT_PRIVATE_KEY: is required for the identity service',
       'SERVICE_SIGNING_PRIVATE_KEY: is required for the identity service',
@@ -440,7 +485,7 @@ describe('withDevelopmentKeys', () => {
 
   const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
 
-  it('generates the six PEMs and the document key on first call, secrets readable by the owner only', async () => {
+  it('generates the four PEMs and the symmetric keys on first call, secrets readable by the owner only', async () => {
     const config = await withDevelopmentKeys(loadConfig({ DATA_DIR: dataDir }));
     const keysDir = path.join(dataDir, 'keys');
 
@@ -449,13 +494,12 @@ describe('withDevelopmentKeys', () => {
       'factor-encryption.key',
       'jwt.private.pem',
       'jwt.public.pem',
-      'router-signing.private.pem',
-      'router-signing.public.pem',
+      'router-caller.key',
       'service-signing.private.pem',
       'service-signing.public.pem',
     ]);
     expect(await modeOf(path.join(keysDir, 'jwt.private.pem'))).toBe(0o600);
-    expect(await modeOf(path.join(keysDir, 'router-signing.private.pem'))).toBe(0o600);
+    expect(await modeOf(path.join(keysDir, 'router-caller.key'))).toBe(0o600);
     expect(await modeOf(path.join(keysDir, 'service-signing.private.pem'))).toBe(0o600);
     expect(await modeOf(path.join(keysDir, 'document-encryption.key'))).toBe(0o600);
     expect(await modeOf(keysDir)).toBe(0o700);
@@ -466,15 +510,11 @@ describe('withDevelopmentKeys', () => {
 
     expect(config.keys.jwtPrivateKey).toBe(await readFile(path.join(keysDir, 'jwt.private.pem'), 'utf8'));
     expect(config.keys.jwtPublicKey).toBe(await readFile(path.join(keysDir, 'jwt.public.pem'), 'utf8'));
-    expect(config.keys.routerSigningPrivateKey).toBe(
-      await readFile(path.join(keysDir, 'router-signing.private.pem'), 'utf8'),
-    );
-    expect(config.keys.routerSigningPublicKey).toBe(
-      await readFile(path.join(keysDir, 'router-signing.public.pem'), 'utf8'),
-    );
+    expect(config.keys.routerCallerSecret).toBe(await readFile(path.join(keysDir, 'router-caller.key'), 'utf8'));
+    expect(Buffer.from(config.keys.routerCallerSecret ?? '', 'base64')).toHaveLength(32);
     expect(config.keys.jwtPrivateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     expect(config.keys.jwtPublicKey).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
-    expect(config.keys.jwtPublicKey).not.toBe(config.keys.routerSigningPublicKey);
+    expect(config.keys.jwtPublicKey).not.toBe(config.keys.serviceSigningPublicKey);
   });
 
   it('generates working pairs', async () => {
@@ -485,8 +525,9 @@ describe('withDevelopmentKeys', () => {
       userId: 'u-1',
       roles: ['ADMIN'],
     });
-    const header = signCallerHeader(keys.routerSigningPrivateKey ?? '', { kind: 'anonymous' }, '{ a }');
-    expect(verifyCallerHeader(keys.routerSigningPublicKey ?? '', header, '{ a }')).toEqual({ kind: 'anonymous' });
+    const key = callerKeyFor(keys.routerCallerSecret ?? '', 'banking');
+    const header = signCallerHeader(key, { kind: 'anonymous' }, '{ a }');
+    expect(verifyCallerHeader(key, header, '{ a }')).toEqual({ kind: 'anonymous' });
   });
 
   it('returns the same keys on a second call', async () => {
@@ -502,8 +543,8 @@ describe('withDevelopmentKeys', () => {
     );
     expect(config.keys.jwtPrivateKey).toBe(given.privateKey);
     expect(config.keys.jwtPublicKey).toBe(given.publicKey);
-    expect(config.keys.routerSigningPrivateKey).toBe(
-      await readFile(path.join(dataDir, 'keys', 'router-signing.private.pem'), 'utf8'),
+    expect(config.keys.routerCallerSecret).toBe(
+      await readFile(path.join(dataDir, 'keys', 'router-caller.key'), 'utf8'),
     );
   });
 
@@ -513,8 +554,7 @@ describe('withDevelopmentKeys', () => {
       DATA_DIR: dataDir,
       JWT_PRIVATE_KEY: keys.jwtPrivateKey,
       JWT_PUBLIC_KEY: keys.jwtPublicKey,
-      ROUTER_SIGNING_PRIVATE_KEY: keys.routerSigningPrivateKey,
-      ROUTER_SIGNING_PUBLIC_KEY: keys.routerSigningPublicKey,
+      ROUTER_CALLER_SECRET: keys.routerCallerSecret,
       SERVICE_SIGNING_PRIVATE_KEY: keys.serviceSigningPrivateKey,
       SERVICE_SIGNING_PUBLIC_KEY: keys.serviceSigningPublicKey,
       DOCUMENT_ENCRYPTION_KEY: keys.documentEncryptionKey,

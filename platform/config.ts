@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { oidcEnvSchema, parseOidcProviders, type OidcConfig } from './oidc-config.ts';
+import { callerKeyFor } from './caller.ts';
 
 /** The subgraphs of the supergraph, in port order. */
 export const SUBGRAPH_NAMES = ['identity', 'banking', 'billing', 'lending', 'messaging', 'assistant'] as const;
@@ -149,8 +150,8 @@ const envSchema = z.object({
   EMBEDDED_POSTGRES_PORT: port(5433),
   JWT_PRIVATE_KEY: optionalPem,
   JWT_PUBLIC_KEY: optionalPem,
-  ROUTER_SIGNING_PRIVATE_KEY: optionalPem,
-  ROUTER_SIGNING_PUBLIC_KEY: optionalPem,
+  ROUTER_CALLER_SECRET: aes256Key,
+  ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_CALLER_KEY`, aes256Key])),
   SERVICE_SIGNING_PRIVATE_KEY: optionalPem,
   SERVICE_SIGNING_PUBLIC_KEY: optionalPem,
   DOCUMENT_ENCRYPTION_KEY: aes256Key,
@@ -195,16 +196,17 @@ const envSchema = z.object({
 
 type ParsedEnv = z.infer<typeof envSchema>;
 
-/** Keys as PEM strings. Absent keys are generated in development (see `keys.ts`). */
+/** Keys as PEM strings (symmetric ones in base64). Absent keys are generated in development (see `keys.ts`). */
 export interface KeyConfig {
   /** identity signs access tokens with it (ES256). */
   jwtPrivateKey: string | undefined;
   /** the router verifies access tokens with it. */
   jwtPublicKey: string | undefined;
-  /** the router signs the caller header sent to subgraphs with it (ES256). */
-  routerSigningPrivateKey: string | undefined;
-  /** every subgraph verifies the caller header with it. */
-  routerSigningPublicKey: string | undefined;
+  /**
+   * the router's secret (base64 of 32 bytes), from which it derives each subgraph's caller-header key
+   * (platform/caller.ts's `callerKeyFor`); the router alone holds it, each subgraph its own key (`callerKeyOf`).
+   */
+  routerCallerSecret: string | undefined;
   /** internal services (billing, lending, identity) sign their calls to other subgraphs with it (ES256). */
   serviceSigningPrivateKey: string | undefined;
   /** subgraphs that accept service calls (all but identity) verify them with it. */
@@ -240,7 +242,8 @@ export interface Config {
      */
     persistedQueries: { apqTtlSeconds: number; trustedDocuments: string | undefined };
   };
-  subgraphs: Record<SubgraphName, { port: number; databaseUrl: string | undefined }>;
+  /** `callerKey`: <NAME>_CALLER_KEY, the subgraph's own caller-header key (see {@link callerKeyOf}). */
+  subgraphs: Record<SubgraphName, { port: number; databaseUrl: string | undefined; callerKey: string | undefined }>;
   /**
    * METRICS_PORT: the port on which the service serves /metrics alone (not on its own port); undefined serves
    * it on the service's own port, but see {@link metricsPortOf}.
@@ -337,7 +340,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     SUBGRAPH_NAMES.map((n) => {
       const own = value<string | undefined>(`${upper(n)}_DATABASE_URL`);
       const databaseUrl = own ?? (e.DATABASE_URL ? databaseOn(e.DATABASE_URL, n) : undefined);
-      return [n, { port: value<number>(`${upper(n)}_PORT`), databaseUrl }];
+      return [
+        n,
+        {
+          port: value<number>(`${upper(n)}_PORT`),
+          databaseUrl,
+          callerKey: value<string | undefined>(`${upper(n)}_CALLER_KEY`),
+        },
+      ];
     }),
   ) as Config['subgraphs'];
   const subgraphUrls = Object.fromEntries(
@@ -379,8 +389,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keys: {
       jwtPrivateKey: e.JWT_PRIVATE_KEY,
       jwtPublicKey: e.JWT_PUBLIC_KEY,
-      routerSigningPrivateKey: e.ROUTER_SIGNING_PRIVATE_KEY,
-      routerSigningPublicKey: e.ROUTER_SIGNING_PUBLIC_KEY,
+      routerCallerSecret: e.ROUTER_CALLER_SECRET,
       serviceSigningPrivateKey: e.SERVICE_SIGNING_PRIVATE_KEY,
       serviceSigningPublicKey: e.SERVICE_SIGNING_PUBLIC_KEY,
       documentEncryptionKey: e.DOCUMENT_ENCRYPTION_KEY,
@@ -435,16 +444,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  *
  * @throws ConfigError listing everything missing for that service.
  */
-export function requireForService(config: Config, service: 'router' | SubgraphName): void {
+export function requireForService(
+  config: Config,
+  service: 'router' | SubgraphName,
+  /** `alone`: the service runs in a process of its own (bin/service.ts), where a subgraph holds only its own key. */
+  options: { alone?: boolean } = {},
+): void {
   const problems: string[] = [];
   const need = (present: unknown, name: string) => {
     if (present === undefined) problems.push(`${name}: is required for the ${service} service`);
   };
   if (service === 'router') {
     need(config.keys.jwtPublicKey, 'JWT_PUBLIC_KEY');
-    need(config.keys.routerSigningPrivateKey, 'ROUTER_SIGNING_PRIVATE_KEY');
+    need(config.keys.routerCallerSecret, 'ROUTER_CALLER_SECRET');
   } else {
-    need(config.keys.routerSigningPublicKey, 'ROUTER_SIGNING_PUBLIC_KEY');
+    need(callerKeyOf(config, service), `${upper(service)}_CALLER_KEY`);
+    // A subgraph holding the router's secret could speak for the router to every other subgraph.
+    if (options.alone && config.isProduction && config.keys.routerCallerSecret !== undefined) {
+      problems.push(
+        `ROUTER_CALLER_SECRET: belongs to the router alone; give the ${service} service ${upper(service)}_CALLER_KEY instead`,
+      );
+    }
     need(config.subgraphs[service].databaseUrl, `DATABASE_URL or ${upper(service)}_DATABASE_URL`);
     if (service === 'identity') need(config.keys.jwtPrivateKey, 'JWT_PRIVATE_KEY');
     // Identity creates the first administrator; in production it must be a real one, never the development default.
@@ -468,6 +488,17 @@ export function requireForService(config: Config, service: 'router' | SubgraphNa
     if (service === 'identity') need(config.keys.factorEncryptionKey, 'FACTOR_ENCRYPTION_KEY');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/**
+ * The key with which `subgraph` checks the router's caller header: its own
+ * (<NAME>_CALLER_KEY, as each subgraph is given in production), else derived
+ * from the router's secret, which a process holds only when the router runs
+ * in it too (`npm start`, tests).
+ */
+export function callerKeyOf(config: Config, subgraph: SubgraphName): string | undefined {
+  const secret = config.keys.routerCallerSecret;
+  return config.subgraphs[subgraph].callerKey ?? (secret === undefined ? undefined : callerKeyFor(secret, subgraph));
 }
 
 /**

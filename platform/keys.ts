@@ -7,7 +7,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config, KeyConfig } from './config.ts';
+import { callerKeyFor } from './caller.ts';
+import { SUBGRAPH_NAMES, type Config, type KeyConfig } from './config.ts';
 
 /** An ES256 (P-256) key pair as PEM strings. */
 export interface PemKeyPair {
@@ -33,13 +34,11 @@ export function generateAes256Key(): string {
 /** Fresh keys for every role, held in memory only (tests). */
 export function generateKeyConfig(): Required<{ [K in keyof KeyConfig]: string }> {
   const jwt = generateEs256KeyPair();
-  const router = generateEs256KeyPair();
   const service = generateEs256KeyPair();
   return {
     jwtPrivateKey: jwt.privateKey,
     jwtPublicKey: jwt.publicKey,
-    routerSigningPrivateKey: router.privateKey,
-    routerSigningPublicKey: router.publicKey,
+    routerCallerSecret: generateAes256Key(),
     serviceSigningPrivateKey: service.privateKey,
     serviceSigningPublicKey: service.publicKey,
     documentEncryptionKey: generateAes256Key(),
@@ -107,7 +106,7 @@ export async function withDevelopmentKeys(config: Config): Promise<Config> {
   await mkdir(config.dataDir, { recursive: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const jwt = await loadOrCreatePair(dir, 'jwt');
-  const router = await loadOrCreatePair(dir, 'router-signing');
+  const routerCaller = await loadOrCreateSecret(dir, 'router-caller');
   const service = await loadOrCreatePair(dir, 'service-signing');
   const documents = await loadOrCreateSecret(dir, 'document-encryption');
   const factors = await loadOrCreateSecret(dir, 'factor-encryption');
@@ -116,8 +115,7 @@ export async function withDevelopmentKeys(config: Config): Promise<Config> {
     keys: {
       jwtPrivateKey: k.jwtPrivateKey ?? jwt.privateKey,
       jwtPublicKey: k.jwtPublicKey ?? jwt.publicKey,
-      routerSigningPrivateKey: k.routerSigningPrivateKey ?? router.privateKey,
-      routerSigningPublicKey: k.routerSigningPublicKey ?? router.publicKey,
+      routerCallerSecret: k.routerCallerSecret ?? routerCaller,
       serviceSigningPrivateKey: k.serviceSigningPrivateKey ?? service.privateKey,
       serviceSigningPublicKey: k.serviceSigningPublicKey ?? service.publicKey,
       documentEncryptionKey: k.documentEncryptionKey ?? documents,
@@ -130,19 +128,23 @@ export async function withDevelopmentKeys(config: Config): Promise<Config> {
 const KEY_VARIABLES: Readonly<Record<keyof KeyConfig, string>> = {
   jwtPrivateKey: 'JWT_PRIVATE_KEY',
   jwtPublicKey: 'JWT_PUBLIC_KEY',
-  routerSigningPrivateKey: 'ROUTER_SIGNING_PRIVATE_KEY',
-  routerSigningPublicKey: 'ROUTER_SIGNING_PUBLIC_KEY',
+  routerCallerSecret: 'ROUTER_CALLER_SECRET',
   serviceSigningPrivateKey: 'SERVICE_SIGNING_PRIVATE_KEY',
   serviceSigningPublicKey: 'SERVICE_SIGNING_PUBLIC_KEY',
   documentEncryptionKey: 'DOCUMENT_ENCRYPTION_KEY',
   factorEncryptionKey: 'FACTOR_ENCRYPTION_KEY',
 };
 
-/** Keys as the environment variables `loadConfig` reads (fresh ones by default): tests, benchmarks, `.env`. */
+/**
+ * Keys as the environment variables `loadConfig` reads (fresh ones by default): tests, benchmarks, `.env`.
+ * Besides the router's secret, each subgraph's caller-header key derived from it (<NAME>_CALLER_KEY), which
+ * is what a subgraph in a process of its own is given instead.
+ */
 export function keyEnvironment(
   keys: Required<{ [K in keyof KeyConfig]: string }> = generateKeyConfig(),
 ): Record<string, string> {
-  return Object.fromEntries(
-    (Object.keys(KEY_VARIABLES) as (keyof KeyConfig)[]).map((k) => [KEY_VARIABLES[k], keys[k]]),
-  );
+  return Object.fromEntries([
+    ...(Object.keys(KEY_VARIABLES) as (keyof KeyConfig)[]).map((k) => [KEY_VARIABLES[k], keys[k]]),
+    ...SUBGRAPH_NAMES.map((n) => [`${n.toUpperCase()}_CALLER_KEY`, callerKeyFor(keys.routerCallerSecret, n)]),
+  ]);
 }

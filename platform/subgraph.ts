@@ -17,7 +17,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type DocumentNode } from 'graphql';
 import { authenticateCaller, CALLER_HEADER, USER_TOKEN_HEADER, type Caller } from './caller.ts';
-import { metricsPortOf, requireForService, type Config, type SubgraphName } from './config.ts';
+import { callerKeyOf, metricsPortOf, requireForService, type Config, type SubgraphName } from './config.ts';
 import { asRequestLevel, formatError, sendHttpError } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
 import { startHttpServer } from './http-server.ts';
@@ -172,7 +172,7 @@ export async function startSubgraph<TServices>(
   const metrics = metricsOf(definition.name);
   metrics.useLogger(logger);
   const callerKeys = {
-    router: config.keys.routerSigningPublicKey as string,
+    router: callerKeyOf(config, definition.name) as string,
     service: config.keys.serviceSigningPublicKey,
   };
   const databaseUrl = config.subgraphs[definition.name].databaseUrl as string;

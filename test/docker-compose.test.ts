@@ -191,7 +191,7 @@ describe('docker-compose.yml', () => {
         db: expect.stringMatching(/^postgres(ql)?:\/\//),
       });
       expect({ name, redis: env.REDIS_URL }).toEqual({ name, redis: expect.stringMatching(/^rediss?:\/\//) });
-      expect({ name, key: env.ROUTER_SIGNING_PUBLIC_KEY }).toEqual({ name, key: expect.any(String) });
+      expect({ name, key: env[`${name.toUpperCase()}_CALLER_KEY`] }).toEqual({ name, key: expect.any(String) });
       const deps = dependsOnOf(services[name] ?? {});
       expect({ name, postgres: deps.postgres }).toEqual({ name, postgres: 'service_healthy' });
     }
@@ -218,7 +218,11 @@ describe('docker-compose.yml', () => {
       );
       const config = loadConfig(env);
       const service = role?.kind === 'subgraph' ? (role.subgraph as SubgraphName) : 'router';
-      expect({ name, refused: refusal(() => requireForService(config, service)) }).toEqual({ name, refused: null });
+      // Each in a process of its own: a subgraph with the router's secret is refused.
+      expect({ name, refused: refusal(() => requireForService(config, service, { alone: true })) }).toEqual({
+        name,
+        refused: null,
+      });
     }
   });
 
@@ -299,8 +303,8 @@ describe('docker-compose.yml', () => {
         'ADMIN_PASSWORD',
         'JWT_PRIVATE_KEY',
         'JWT_PUBLIC_KEY',
-        'ROUTER_SIGNING_PRIVATE_KEY',
-        'ROUTER_SIGNING_PUBLIC_KEY',
+        'ROUTER_CALLER_SECRET',
+        ...subgraphServices.map((n) => `${n.toUpperCase()}_CALLER_KEY`),
       ]),
     );
   });
@@ -308,7 +312,9 @@ describe('docker-compose.yml', () => {
   it('gives each private key only to the service that signs with it', () => {
     const holders = (key: string) => serviceNames.filter((n) => key in environmentOf(services[n] ?? {}));
     expect(holders('JWT_PRIVATE_KEY')).toEqual(['identity']);
-    expect(holders('ROUTER_SIGNING_PRIVATE_KEY')).toEqual(['router']);
+    expect(holders('ROUTER_CALLER_SECRET')).toEqual(['router']);
+    // Each subgraph's caller key to that subgraph alone: none can speak for the router to another.
+    for (const name of subgraphServices) expect(holders(`${name.toUpperCase()}_CALLER_KEY`)).toEqual([name]);
     // Public: the router checks access tokens with it; banking and billing check step-up proofs.
     expect(holders('JWT_PUBLIC_KEY')).toEqual(['banking', 'billing', 'router']);
     expect(holders('FACTOR_ENCRYPTION_KEY')).toEqual(['identity']);

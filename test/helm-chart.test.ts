@@ -318,12 +318,14 @@ describe('the Helm chart deploy/helm/bank', () => {
         const env = environmentOf(pod, store);
         const config = loadConfig(env);
         const service = pod.role as 'router' | SubgraphName;
+        const alone = { alone: true };
         expect({ pod: pod.role, production: config.isProduction, host: config.host }).toEqual({
           pod: pod.role,
           production: true,
           host: '0.0.0.0',
         });
-        expect({ pod: pod.role, refused: refusal(() => requireForService(config, service)) }).toEqual({
+        // Each pod runs one service (bin/service.ts): a subgraph holding the router's secret is refused.
+        expect({ pod: pod.role, refused: refusal(() => requireForService(config, service, alone)) }).toEqual({
           pod: pod.role,
           refused: null,
         });
@@ -332,7 +334,11 @@ describe('the Helm chart deploy/helm/bank', () => {
         // No more than it needs: without any one of its secrets (Redis apart), the service would refuse to start.
         for (const name of Object.keys(pod.fromSecret).filter((n) => n !== 'REDIS_URL')) {
           const without = loadConfig({ ...env, [name]: undefined });
-          expect({ pod: pod.role, name, needed: refusal(() => requireForService(without, service)) !== null }).toEqual({
+          expect({
+            pod: pod.role,
+            name,
+            needed: refusal(() => requireForService(without, service, alone)) !== null,
+          }).toEqual({
             pod: pod.role,
             name,
             needed: true,
@@ -342,7 +348,11 @@ describe('the Helm chart deploy/helm/bank', () => {
       // Each private key is held by the one service that signs with it.
       const holders = (name: string) => pods.filter((p) => name in p.fromSecret).map((p) => p.role);
       expect(holders('JWT_PRIVATE_KEY')).toEqual(['identity']);
-      expect(holders('ROUTER_SIGNING_PRIVATE_KEY')).toEqual(['router']);
+      expect(holders('ROUTER_CALLER_SECRET')).toEqual(['router']);
+      // Each subgraph's caller key to that subgraph alone: none can speak for the router to another.
+      for (const pod of pods.filter((p) => p.role !== 'router')) {
+        expect(holders(`${pod.role.toUpperCase()}_CALLER_KEY`)).toEqual([pod.role]);
+      }
       expect(holders('ADMIN_PASSWORD')).toEqual(['identity']);
     });
 

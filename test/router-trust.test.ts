@@ -13,9 +13,11 @@
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../platform/access-token.ts';
-import { CALLER_HEADER, operationHash, signCallerHeader, type Caller } from '../platform/caller.ts';
+import { CALLER_HEADER, callerKeyFor, operationHash, signCallerHeader, type Caller } from '../platform/caller.ts';
+import { callerKeyOf } from '../platform/config.ts';
 import { MAX_BODY_BYTES } from '../platform/http-server.ts';
-import { generateEs256KeyPair } from '../platform/keys.ts';
+import { secretKeyObject } from '../platform/key-objects.ts';
+import { generateAes256Key, generateEs256KeyPair } from '../platform/keys.ts';
 import { MeDocument, RegisterDocument } from './generated/operations.ts';
 import { startTestStack, TEST_ADMIN, type TestStack } from './support/stack.ts';
 
@@ -92,7 +94,7 @@ describe('a subgraph called around the router', () => {
   });
 
   const routerSigned = (caller: Caller, query: string, variables?: Record<string, unknown>) =>
-    signCallerHeader(bank.config.keys.routerSigningPrivateKey!, caller, query, variables);
+    signCallerHeader(callerKeyOf(bank.config, 'identity')!, caller, query, variables);
 
   test('control: with a valid router signature the subgraph answers all three', async () => {
     const me = await post(identityUrl, ME, { headers: { [CALLER_HEADER]: routerSigned(user, ME) } });
@@ -133,13 +135,20 @@ describe('a subgraph called around the router', () => {
     expectRefused(await post(identityUrl, SERVICE, { headers: { [CALLER_HEADER]: '' } }));
   });
 
-  test('a caller header signed by another ES256 key is refused', async () => {
-    const other = generateEs256KeyPair();
-    for (const [query, variables] of [[ME], [ENTITIES, entitiesVariables], [SERVICE]] as const) {
-      const header = signCallerHeader(other.privateKey, user, query);
-      expectRefused(
-        await post(identityUrl, query, { ...(variables ? { variables } : {}), headers: { [CALLER_HEADER]: header } }),
-      );
+  test("a caller header signed with another subgraph's key, another deployment's or the router secret is refused", async () => {
+    const otherKeys = [
+      // What banking holds: a subgraph cannot speak for the router to another subgraph.
+      callerKeyOf(bank.config, 'banking')!,
+      callerKeyFor(generateAes256Key(), 'identity'),
+      bank.config.keys.routerCallerSecret!,
+    ];
+    for (const key of otherKeys) {
+      for (const [query, variables] of [[ME], [ENTITIES, entitiesVariables], [SERVICE]] as const) {
+        const header = signCallerHeader(key, user, query, variables);
+        expectRefused(
+          await post(identityUrl, query, { ...(variables ? { variables } : {}), headers: { [CALLER_HEADER]: header } }),
+        );
+      }
     }
   });
 
@@ -167,13 +176,13 @@ describe('a subgraph called around the router', () => {
   test('an expired router signature is refused', async () => {
     const header = jwt.sign(
       { sub: customer.id, roles: ['CUSTOMER'], op: operationHash(ME), iat: nowSeconds() - 120, exp: nowSeconds() - 60 },
-      bank.config.keys.routerSigningPrivateKey!,
-      { algorithm: 'ES256', issuer: 'bank-router', audience: 'bank-subgraphs' },
+      secretKeyObject(callerKeyOf(bank.config, 'identity')!),
+      { algorithm: 'HS256', issuer: 'bank-router', audience: 'bank-subgraphs' },
     );
     expectRefused(await post(identityUrl, ME, { headers: { [CALLER_HEADER]: header } }));
   });
 
-  test('a caller header with alg none or HMAC keyed with the router public key is refused', async () => {
+  test("a caller header with alg none, or signed ES256 in the router's name with the services' key, is refused", async () => {
     const claims = {
       sub: customer.id,
       roles: ['ADMIN'],
@@ -186,9 +195,9 @@ describe('a subgraph called around the router', () => {
     const none = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
     expectRefused(await post(identityUrl, ME, { headers: { [CALLER_HEADER]: none } }));
 
-    const signingInput = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(claims)}`;
-    const mac = createHmac('sha256', bank.config.keys.routerSigningPublicKey!).update(signingInput).digest('base64url');
-    expectRefused(await post(identityUrl, ME, { headers: { [CALLER_HEADER]: `${signingInput}.${mac}` } }));
+    // Identity itself signs service calls with this key; the router's headers are HMACs only.
+    const es256 = jwt.sign(claims, bank.config.keys.serviceSigningPrivateKey!, { algorithm: 'ES256' });
+    expectRefused(await post(identityUrl, ME, { headers: { [CALLER_HEADER]: es256 } }));
   });
 
   test('an access token sent straight to the subgraph is ignored: still refused', async () => {
@@ -295,9 +304,9 @@ describe('bad access tokens at the router', () => {
     expectRefused(await bearer(foreign), 'TOKEN_INVALID');
   });
 
-  test('a token signed with the router caller-signing key is refused', async () => {
-    const confused = jwt.sign({ roles: ['ADMIN'] }, bank.config.keys.routerSigningPrivateKey!, {
-      algorithm: 'ES256',
+  test("a token signed with the router's caller secret is refused", async () => {
+    const confused = jwt.sign({ roles: ['ADMIN'] }, secretKeyObject(bank.config.keys.routerCallerSecret!), {
+      algorithm: 'HS256',
       issuer: ACCESS_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,
       subject: adminId,
@@ -327,7 +336,7 @@ describe('bad access tokens at the router', () => {
 
   test('a router caller header presented as an access token is refused', async () => {
     const header = signCallerHeader(
-      bank.config.keys.routerSigningPrivateKey!,
+      callerKeyOf(bank.config, 'identity')!,
       { kind: 'user', userId: adminId, roles: ['ADMIN'] },
       ME,
     );

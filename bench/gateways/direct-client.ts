@@ -16,7 +16,7 @@ import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlanSelectionNod
 import { Kind, parse, type SelectionSetNode } from 'graphql';
 import { Pool } from 'undici';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
-import { CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
+import { CALLER_HEADER, callerKeyFor, signCallerHeader, type Caller } from '../../platform/caller.ts';
 import { percentile } from '../support.ts';
 import { OPERATIONS, readSetup, requestOf, type OperationName } from './setup.ts';
 
@@ -34,7 +34,11 @@ const planner = new QueryPlanner(supergraph);
 const pools = new Map(
   Object.entries(setup.subgraphUrls).map(([name, url]) => [
     name,
-    { pool: new Pool(new URL(url).origin, { connections: 64 }), path: new URL(url).pathname },
+    {
+      pool: new Pool(new URL(url).origin, { connections: 64 }),
+      path: new URL(url).pathname,
+      callerKey: callerKeyFor(setup.callerSecret, name),
+    },
   ]),
 );
 const callers: Caller[] = setup.users.map((u) => callerFromAuthorization(setup.tokenPublicKey, `Bearer ${u.token}`));
@@ -53,7 +57,7 @@ async function fetchSubgraph(fetch: FetchNode, variables: Json, caller: Caller):
     path: target.path,
     headers: {
       'content-type': 'application/json',
-      [CALLER_HEADER]: signCallerHeader(setup.signingKey, caller, fetch.operation, variables),
+      [CALLER_HEADER]: signCallerHeader(target.callerKey, caller, fetch.operation, variables),
     },
     body: JSON.stringify({ query: fetch.operation, variables }),
   });

@@ -10,7 +10,7 @@
  */
 import { createServer, type RequestListener } from 'node:http';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
-import { ANONYMOUS, CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
+import { ANONYMOUS, CALLER_HEADER, callerKeyFor, signCallerHeader, type Caller } from '../../platform/caller.ts';
 import { readSetup } from './setup.ts';
 
 /**
@@ -20,7 +20,12 @@ import { readSetup } from './setup.ts';
  */
 interface HivePlugin {
   onContextBuilding(payload: { context: { request: Request } }): void;
-  onFetch(payload: { options: RequestInit; setOptions(options: RequestInit): void; context: object | undefined }): void;
+  onFetch(payload: {
+    url: string;
+    options: RequestInit;
+    setOptions(options: RequestInit): void;
+    context: object | undefined;
+  }): void;
 }
 interface HiveRuntime {
   createGatewayRuntime(options: {
@@ -37,6 +42,11 @@ const { createGatewayRuntime } = (await import(runtimePackage)) as HiveRuntime;
 const setup = readSetup(process.argv[2]);
 const port = Number(process.argv[3]);
 
+/** Each subgraph's caller-header key by its URL, derived as the router derives it. */
+const callerKeys = new Map(
+  Object.entries(setup.subgraphUrls).map(([name, url]) => [url, callerKeyFor(setup.callerSecret, name)]),
+);
+
 /** The caller of each client request, verified once when its context is built. */
 const callers = new WeakMap<object, Caller>();
 
@@ -45,14 +55,14 @@ const signing: HivePlugin = {
     const authorization = context.request.headers.get('authorization') ?? undefined;
     callers.set(context, callerFromAuthorization(setup.tokenPublicKey, authorization));
   },
-  onFetch({ options, setOptions, context }) {
+  onFetch({ url, options, setOptions, context }) {
     const caller = (context && callers.get(context)) ?? ANONYMOUS;
     const body = JSON.parse(String(options.body)) as { query?: string; variables?: Record<string, unknown> };
     setOptions({
       ...options,
       headers: {
         ...(options.headers as Record<string, string>),
-        [CALLER_HEADER]: signCallerHeader(setup.signingKey, caller, body.query ?? '', body.variables),
+        [CALLER_HEADER]: signCallerHeader(callerKeys.get(url) ?? '', caller, body.query ?? '', body.variables),
       },
     });
   },

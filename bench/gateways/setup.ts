@@ -17,8 +17,11 @@ export interface BenchSetup {
   supergraphSdl: string;
   /** Subgraph URL by name. */
   subgraphUrls: Record<string, string>;
-  /** The router's ES256 signing key (PEM): the peers sign the caller header with it, as the router does. */
-  signingKey: string;
+  /**
+   * The router's caller secret: the peers sign each subgraph's caller header with that subgraph's key derived
+   * from it (platform/caller.ts's `callerKeyFor`), as the router does.
+   */
+  callerSecret: string;
   /** The public key of access tokens (PEM): the peers verify the client's token with it, as the router does. */
   tokenPublicKey: string;
   users: BenchUser[];

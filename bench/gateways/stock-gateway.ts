@@ -11,7 +11,7 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
-import { ANONYMOUS, CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
+import { ANONYMOUS, CALLER_HEADER, callerKeyFor, signCallerHeader, type Caller } from '../../platform/caller.ts';
 import { readSetup } from './setup.ts';
 
 interface Context {
@@ -22,11 +22,18 @@ const setup = readSetup(process.argv[2]);
 const port = Number(process.argv[3]);
 
 class SigningDataSource extends RemoteGraphQLDataSource<Context> {
+  readonly #callerKey: string;
+
+  constructor(subgraph: string) {
+    super({ url: setup.subgraphUrls[subgraph] });
+    this.#callerKey = callerKeyFor(setup.callerSecret, subgraph);
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {
     const caller = 'caller' in context && context.caller ? context.caller : ANONYMOUS;
     request.http?.headers.set(
       CALLER_HEADER,
-      signCallerHeader(setup.signingKey, caller, request.query ?? '', request.variables),
+      signCallerHeader(this.#callerKey, caller, request.query ?? '', request.variables),
     );
   }
 }
@@ -34,7 +41,7 @@ class SigningDataSource extends RemoteGraphQLDataSource<Context> {
 const server = new ApolloServer<Context>({
   gateway: new ApolloGateway({
     supergraphSdl: setup.supergraphSdl,
-    buildService: ({ name }) => new SigningDataSource({ url: setup.subgraphUrls[name] }),
+    buildService: ({ name }) => new SigningDataSource(name),
   }),
 });
 const { url } = await startStandaloneServer(server, {

@@ -18,7 +18,7 @@ import type { RouterContext } from './context.ts';
 const httpFailures = new WeakSet<Error>();
 
 export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  readonly #signingKey: string;
+  readonly #callerKey: string;
   readonly #forwardsAccessToken: boolean;
   readonly #subgraph: string;
   readonly #measured:
@@ -26,17 +26,18 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     | undefined;
 
   /**
+   * `callerKey`: this subgraph's caller-header key (platform/caller.ts's `callerKeyFor`).
    * `forwardsAccessToken`: this subgraph (the assistant, alone) also receives the user's own access token.
    * `subgraph`: its name, on the fetch's span and, with `metrics`, on its timing and failures.
    * `fetcher`: how it sends requests (the router's keep-alive pools, subgraph-fetcher.ts); default the gateway's.
    */
   constructor(
     url: string,
-    signingKey: string,
+    callerKey: string,
     options: { forwardsAccessToken?: boolean; metrics?: ServiceMetrics; subgraph?: string; fetcher?: Fetcher } = {},
   ) {
     super({ url, ...(options.fetcher ? { fetcher: options.fetcher } : {}) });
-    this.#signingKey = signingKey;
+    this.#callerKey = callerKey;
     this.#forwardsAccessToken = options.forwardsAccessToken ?? false;
     this.#subgraph = options.subgraph ?? 'subgraph';
     const { metrics, subgraph } = options;
@@ -90,7 +91,7 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     if (!headers) return;
     // Requests the gateway makes on its own (no client context) act anonymously.
     const caller = 'caller' in context && context.caller ? context.caller : { kind: 'anonymous' as const };
-    headers.set(CALLER_HEADER, signCallerHeader(this.#signingKey, caller, request.query ?? '', request.variables));
+    headers.set(CALLER_HEADER, signCallerHeader(this.#callerKey, caller, request.query ?? '', request.variables));
     if ('requestId' in context && typeof context.requestId === 'string')
       headers.set(REQUEST_ID_HEADER, context.requestId);
     if ('userAgent' in context && typeof context.userAgent === 'string')

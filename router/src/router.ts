@@ -18,7 +18,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { callerFromAuthorization, userAccessToken } from '../../platform/access-token.ts';
 import { metricsPortOf, requireForService, type Config, type SubgraphName } from '../../platform/config.ts';
 import type { IncomingMessage } from 'node:http';
-import type { Caller } from '../../platform/caller.ts';
+import { callerKeyFor, type Caller } from '../../platform/caller.ts';
 import { asRequestLevel, formatError, RateLimitedError, sendHttpError } from '../../platform/errors.ts';
 import { startHttpServer } from '../../platform/http-server.ts';
 import { clientText, type Logger } from '../../platform/logger.ts';
@@ -105,7 +105,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const metrics = metricsOf('router');
   metrics.useLogger(logger);
   const refusals = routerRefusals(metrics);
-  const signingKey = config.keys.routerSigningPrivateKey as string;
+  const callerSecret = config.keys.routerCallerSecret as string;
   const tokenKey = config.keys.jwtPublicKey as string;
   const urls: Record<string, string> = { ...config.router.subgraphUrls, ...options.subgraphUrls };
   const supergraphSdl = readFileSync(SUPERGRAPH_URL, 'utf8');
@@ -115,7 +115,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const dataSources = Object.fromEntries(
     composed.map((name) => [
       name,
-      new CallerSigningDataSource(urls[name] as string, signingKey, {
+      new CallerSigningDataSource(urls[name] as string, callerKeyFor(callerSecret, name), {
         forwardsAccessToken: name === 'assistant',
         metrics,
         subgraph: name,
@@ -125,7 +125,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   );
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => dataSources[name] ?? new CallerSigningDataSource(url ?? '', signingKey),
+    buildService: ({ name, url }) =>
+      dataSources[name] ?? new CallerSigningDataSource(url ?? '', callerKeyFor(callerSecret, name)),
     logger,
   });
   countQueryPlanCache(gateway, metrics);
@@ -201,7 +202,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     supergraphSdl,
     dataSources,
     subgraphUrls: urls,
-    signingKey,
+    callerSecret,
     bus: options.bus,
     logger,
     limits,
@@ -222,7 +223,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const http = await startHttpServer({
     service: 'router',
     routes: {
-      ...downloadRoutes({ subgraphUrls: urls, tokenKey, signingKey, logger, admit }),
+      ...downloadRoutes({ subgraphUrls: urls, tokenKey, callerSecret, logger, admit }),
       ...explorerRoutes({ config, logger }),
       ...(metricsServer ? {} : { [METRICS_PATH]: metricsRoute(metrics, logger) }),
     },

@@ -8,7 +8,7 @@ import { print, type GraphQLError } from 'graphql';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { startStack, type RunningStack } from '../../bin/stack.ts';
 import { IMPLEMENTED_SUBGRAPHS } from '../../bin/subgraphs.ts';
-import { loadConfig, type Config } from '../../platform/config.ts';
+import { callerKeyOf, loadConfig, type Config } from '../../platform/config.ts';
 import { CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
 import type { SubgraphName } from '../../platform/config.ts';
 import type { EventBus } from '../../platform/event-bus.ts';
@@ -178,7 +178,7 @@ export async function callSubgraph(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      [CALLER_HEADER]: signCallerHeader(bank.config.keys.routerSigningPrivateKey as string, caller, query, variables),
+      [CALLER_HEADER]: signCallerHeader(callerKeyOf(bank.config, subgraph) as string, caller, query, variables),
     },
     body: JSON.stringify({ query, variables }),
   });

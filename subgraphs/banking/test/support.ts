@@ -15,6 +15,7 @@ import {
   type Role,
   type ServiceName,
 } from '../../../platform/caller.ts';
+import { callerKeyOf } from '../../../platform/config.ts';
 import {
   DepositDocument,
   LoginDocument,
@@ -179,7 +180,7 @@ export async function startBank(): Promise<BankHarness> {
   if (!banking) throw new Error('the banking subgraph did not start');
   const bankingDatabaseUrl = bank.config.subgraphs.banking.databaseUrl as string;
   const servicePrivateKey = bank.config.keys.serviceSigningPrivateKey as string;
-  const routerPrivateKey = bank.config.keys.routerSigningPrivateKey as string;
+  const routerCallerKey = callerKeyOf(bank.config, 'banking') as string;
   let users = 0;
 
   const sql = async <R>(text: string, params: unknown[] = []): Promise<R[]> =>
@@ -225,7 +226,7 @@ export async function startBank(): Promise<BankHarness> {
       return (await direct<T>(query, variables, signServiceHeader(servicePrivateKey, service, query, variables))).body;
     },
     async asRouter<T>(query: string, variables: Record<string, unknown>, caller: Caller) {
-      return (await direct<T>(query, variables, signCallerHeader(routerPrivateKey, caller, query, variables))).body;
+      return (await direct<T>(query, variables, signCallerHeader(routerCallerKey, caller, query, variables))).body;
     },
     sql,
     bankingDatabaseUrl,

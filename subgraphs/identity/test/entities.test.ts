@@ -6,11 +6,13 @@
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { CALLER_HEADER, operationHash, signCallerHeader, type Caller } from '../../../platform/caller.ts';
+import { callerKeyOf } from '../../../platform/config.ts';
+import { secretKeyObject } from '../../../platform/key-objects.ts';
 import {
   ANONYMOUS,
   adminCaller,
   firstError,
-  foreignPrivateKey,
+  foreignCallerKey,
   register,
   startIdentity,
   user,
@@ -186,7 +188,7 @@ describe('the router signature', () => {
   test.each(operations)(
     'a header signed with a different key: %s refused with 401',
     async (_name, query, variables) => {
-      const forged = signCallerHeader(foreignPrivateKey(), admin, query);
+      const forged = signCallerHeader(foreignCallerKey(), admin, query, variables);
       const { status, body } = await h.post(query, variables, ANONYMOUS, { [CALLER_HEADER]: forged });
       expect(status).toBe(401);
       expect(body.data ?? null).toBeNull();
@@ -215,9 +217,9 @@ describe('the router signature', () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = jwt.sign(
       { roles: ['ADMIN'], op: operationHash(query), iat: now - 120, exp: now - 60 },
-      h.config.keys.routerSigningPrivateKey as string,
+      secretKeyObject(callerKeyOf(h.config, 'identity') as string),
       {
-        algorithm: 'ES256',
+        algorithm: 'HS256',
         issuer: 'bank-router',
         audience: 'bank-subgraphs',
         subject: (admin as { userId: string }).userId,
@@ -250,13 +252,19 @@ describe('the router signature', () => {
     expect(firstError(body).extensions.code).toBe('UNAUTHENTICATED');
   });
 
-  test('a header HMAC-signed with the router public key (algorithm confusion) is refused', async () => {
+  test("a header HMAC-signed with another subgraph's key (what that subgraph holds) is refused", async () => {
     const query = `{ me { id } }`;
     const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims(query))}`;
-    const mac = createHmac('sha256', h.config.keys.routerSigningPublicKey as string)
-      .update(unsigned)
-      .digest('base64url');
-    const { status, body } = await h.post(query, {}, ANONYMOUS, { [CALLER_HEADER]: `${unsigned}.${mac}` });
+    const macWith = (subgraph: 'identity' | 'banking') =>
+      createHmac('sha256', Buffer.from(callerKeyOf(h.config, subgraph) as string, 'base64'))
+        .update(unsigned)
+        .digest('base64url');
+    // Control: the same header made with identity's own key is the router's word.
+    const control = await h.post(query, {}, ANONYMOUS, { [CALLER_HEADER]: `${unsigned}.${macWith('identity')}` });
+    expect(control.status).toBe(200);
+    const { status, body } = await h.post(query, {}, ANONYMOUS, {
+      [CALLER_HEADER]: `${unsigned}.${macWith('banking')}`,
+    });
     expect(status).toBe(401);
     expect(firstError(body).extensions.code).toBe('UNAUTHENTICATED');
   });
@@ -265,9 +273,9 @@ describe('the router signature', () => {
     const query = `{ me { id } }`;
     const header = jwt.sign(
       { roles: ['ADMIN'], op: operationHash(query) },
-      h.config.keys.routerSigningPrivateKey as string,
+      secretKeyObject(callerKeyOf(h.config, 'identity') as string),
       {
-        algorithm: 'ES256',
+        algorithm: 'HS256',
         issuer: 'bank-router',
         audience: 'someone-else',
         expiresIn: 30,

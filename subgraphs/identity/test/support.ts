@@ -3,11 +3,18 @@
  * on a real PostgreSQL: start it on a fresh database, call it as the router
  * would (with a router-signed caller header), and look at its tables.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { ANONYMOUS, CALLER_HEADER, signCallerHeader, type Caller, type Role } from '../../../platform/caller.ts';
-import { loadConfig, type Config } from '../../../platform/config.ts';
+import {
+  ANONYMOUS,
+  CALLER_HEADER,
+  callerKeyFor,
+  signCallerHeader,
+  type Caller,
+  type Role,
+} from '../../../platform/caller.ts';
+import { callerKeyOf, loadConfig, type Config } from '../../../platform/config.ts';
 import { InProcessEventBus } from '../../../platform/event-bus.ts';
+import { generateAes256Key } from '../../../platform/keys.ts';
 import { createLogger } from '../../../platform/logger.ts';
 import { startSubgraph, type RunningSubgraph } from '../../../platform/subgraph.ts';
 import { createTestDatabases, type TestDatabases } from '../../../test/support/databases.ts';
@@ -83,9 +90,9 @@ export async function startIdentity(overrides: Record<string, string> = {}): Pro
     await databases.drop();
     throw error;
   }
-  const privateKey = config.keys.routerSigningPrivateKey as string;
+  const callerKey = callerKeyOf(config, 'identity') as string;
   const sign = (caller: Caller, query: string, variables?: Record<string, unknown>) =>
-    signCallerHeader(privateKey, caller, query, variables);
+    signCallerHeader(callerKey, caller, query, variables);
 
   const sql = async <R>(text: string, params: unknown[] = []): Promise<R[]> =>
     running.orm.em.getConnection().execute<R[]>(text, params);
@@ -157,11 +164,9 @@ export function decodeJwt(token: string): Record<string, Json> {
   return payload;
 }
 
-/** An ES256 private key that is not the router's: for forged caller headers. */
-export function foreignPrivateKey(): string {
-  return generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    .privateKey.export({ type: 'pkcs8', format: 'pem' })
-    .toString();
+/** A caller-header key that is not identity's: another deployment's, for forged caller headers. */
+export function foreignCallerKey(): string {
+  return callerKeyFor(generateAes256Key(), 'identity');
 }
 
 /** The first error of a body, failing clearly when there is none. */

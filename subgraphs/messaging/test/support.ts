@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ANONYMOUS, CALLER_HEADER, signCallerHeader, type Caller, type Role } from '../../../platform/caller.ts';
-import { loadConfig, type Config } from '../../../platform/config.ts';
+import { callerKeyOf, loadConfig, type Config } from '../../../platform/config.ts';
 import { InProcessEventBus, type DomainEvent } from '../../../platform/event-bus.ts';
 import { createLogger, type Logger } from '../../../platform/logger.ts';
 import { startSubgraph, type RunningSubgraph, type SubgraphContext } from '../../../platform/subgraph.ts';
@@ -125,7 +125,7 @@ export async function startMessaging(options: { bus?: RecordingBus } = {}): Prom
     await databases.drop();
     throw error;
   }
-  const privateKey = config.keys.routerSigningPrivateKey as string;
+  const callerKey = callerKeyOf(config, 'messaging') as string;
 
   const sql = async <R>(text: string, params: unknown[] = []): Promise<R[]> =>
     running.orm.em.getConnection().execute<R[]>(text, params);
@@ -151,7 +151,7 @@ export async function startMessaging(options: { bus?: RecordingBus } = {}): Prom
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [CALLER_HEADER]: signCallerHeader(privateKey, caller, query, variables),
+        [CALLER_HEADER]: signCallerHeader(callerKey, caller, query, variables),
       },
       body: JSON.stringify({ query, variables }),
     });
