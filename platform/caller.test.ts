@@ -7,6 +7,7 @@ import {
   CALLER_HEADER,
   CALLER_HEADER_TTL_SECONDS,
   ROLES,
+  authenticateCaller,
   callerKeyFor,
   hasRole,
   isRole,
@@ -14,6 +15,7 @@ import {
   requireRole,
   requireUser,
   signCallerHeader,
+  signServiceHeader,
   verifyCallerHeader,
   type Caller,
 } from './caller.ts';
@@ -272,6 +274,66 @@ describe('verifyCallerHeader refuses with UNAUTHENTICATED', () => {
   it('a garbage header', () => {
     expectUnauthenticated(() => verifyCallerHeader(KEY, 'not-a-jwt', QUERY), INVALID);
   });
+});
+
+describe('authenticateCaller: the router or an internal service', () => {
+  const services = generateEs256KeyPair();
+  const keys = { router: KEY, service: services.publicKey };
+  const SERVICE_INVALID = 'The service signature on this request is invalid or expired.';
+
+  it("takes the router's header and the services' header, each for what it says", () => {
+    expect(authenticateCaller(keys, signCallerHeader(KEY, customer, QUERY), QUERY)).toEqual(customer);
+    expect(authenticateCaller(keys, signServiceHeader(services.privateKey, 'billing', QUERY), QUERY)).toEqual({
+      kind: 'service',
+      service: 'billing',
+    });
+  });
+
+  it('refuses a service header where no service calls are accepted', () => {
+    const header = signServiceHeader(services.privateKey, 'billing', QUERY);
+    expectUnauthenticated(() => authenticateCaller({ router: KEY }, header, QUERY), INVALID);
+  });
+
+  it('refuses a service header signed with another key, or for another operation', () => {
+    const other = generateEs256KeyPair();
+    const header = signServiceHeader(other.privateKey, 'lending', QUERY);
+    expectUnauthenticated(() => authenticateCaller(keys, header, QUERY), SERVICE_INVALID);
+    expectUnauthenticated(
+      () => authenticateCaller(keys, signServiceHeader(services.privateKey, 'lending', QUERY), '{ other }'),
+      'The service signature on this request does not match its operation.',
+    );
+  });
+
+  it('refuses a service header naming no known service', () => {
+    const header = signEs256(
+      { svc: 'router', op: operationHash(QUERY), iss: 'bank-service', aud: 'bank-subgraphs', exp: routerClaims().exp },
+      services.privateKey,
+    );
+    expectUnauthenticated(
+      () => authenticateCaller(keys, header, QUERY),
+      'The service signature names no known service.',
+    );
+  });
+
+  it("refuses a service's claims under the subgraph's own key: a subgraph cannot make itself a service", () => {
+    const claims = { svc: 'billing', op: operationHash(QUERY), iss: 'bank-service', aud: 'bank-subgraphs' };
+    expectUnauthenticated(
+      () => authenticateCaller(keys, signHs256({ ...claims, exp: routerClaims().exp }), QUERY),
+      INVALID,
+    );
+  });
+
+  it("refuses the router's claims signed with the service key", () => {
+    const header = signEs256(routerClaims({ roles: ['ADMIN'] }), services.privateKey);
+    expectUnauthenticated(() => authenticateCaller(keys, header, QUERY), SERVICE_INVALID);
+  });
+
+  it.each(['not-a-jwt', '.', 'e30.e30.', `${base64url('{"alg":')}.x.y`, `${base64url('null')}.x.y`])(
+    'refuses a header that is not a JWT (%p)',
+    (header) => {
+      expectUnauthenticated(() => authenticateCaller(keys, header, QUERY), INVALID);
+    },
+  );
 });
 
 describe('requireUser, requireRole and hasRole', () => {

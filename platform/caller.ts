@@ -219,6 +219,18 @@ export interface CallerKeys {
   service?: string | undefined;
 }
 
+/** The `alg` of a JWT's JOSE header (its first segment), without decoding the payload; undefined if unreadable. */
+function algorithmOf(header: string): unknown {
+  const dot = header.indexOf('.');
+  if (dot <= 0) return undefined;
+  try {
+    const jose: unknown = JSON.parse(Buffer.from(header.slice(0, dot), 'base64url').toString('utf8'));
+    return typeof jose === 'object' && jose !== null ? (jose as { alg?: unknown }).alg : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Authenticates the caller header of a subgraph request, signed either by the
  * router (users, anonymous) or by an internal service.
@@ -230,10 +242,11 @@ export function authenticateCaller(
   query: string,
   variables?: Record<string, unknown> | null,
 ): Caller {
-  const unverified = header ? jwt.decode(header) : null;
-  const isService = unverified !== null && typeof unverified === 'object' && unverified.iss === SERVICE_ISSUER;
-  if (!isService || keys.service === undefined) return verifyCallerHeader(keys.router, header, query, variables);
-  const claims = verifySigned('service', publicKeyObject(keys.service), header as string, query, variables);
+  // The algorithm names the signer, from the JOSE header alone: each path pins its own algorithm and issuer.
+  if (keys.service === undefined || header === undefined || algorithmOf(header) !== SERVICE_ALGORITHM) {
+    return verifyCallerHeader(keys.router, header, query, variables);
+  }
+  const claims = verifySigned('service', publicKeyObject(keys.service), header, query, variables);
   const service = claims.svc;
   if (!(SERVICES as readonly unknown[]).includes(service)) {
     throw new UnauthenticatedError('The service signature names no known service.');
