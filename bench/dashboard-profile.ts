@@ -39,15 +39,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack, type RunningStack } from '../bin/stack.ts';
 import jwt from 'jsonwebtoken';
+import { CALLER_HEADER, operationHash, signCallerHeader, verifyCallerHeader, type Caller } from '../platform/caller.ts';
 import {
-  CALLER_HEADER,
-  callerKeyFor,
-  operationHash,
-  signCallerHeader,
-  verifyCallerHeader,
-  type Caller,
-} from '../platform/caller.ts';
-import { SUBGRAPH_NAMES, callerKeyOf, loadConfig, type Config, type SubgraphName } from '../platform/config.ts';
+  SUBGRAPH_NAMES,
+  callerKeyOf,
+  callerKeyVariable,
+  loadConfig,
+  type Config,
+  type SubgraphName,
+} from '../platform/config.ts';
 import { generateEs256KeyPair } from '../platform/keys.ts';
 import { listen, readBody } from '../platform/http-server.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -375,9 +375,9 @@ type Signer = (subgraph: SubgraphName, caller: Caller, query: string, variables:
  */
 function signerOf(checkout: string, env: Record<string, string>): Signer {
   if (readFileSync(path.join(checkout, 'platform', 'caller.ts'), 'utf8').includes('export function callerKeyFor')) {
-    const secret = env.ROUTER_CALLER_SECRET as string;
+    // Each subgraph's own key, as the environment gives it to that subgraph.
     return (subgraph, caller, query, variables) =>
-      signCallerHeader(callerKeyFor(secret, subgraph), caller, query, variables);
+      signCallerHeader(env[callerKeyVariable(subgraph)] as string, caller, query, variables);
   }
   const privateKey = env.ROUTER_SIGNING_PRIVATE_KEY as string;
   return (_subgraph, caller, query, variables) => {

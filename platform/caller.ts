@@ -86,29 +86,15 @@ export function operationHash(query: string, variables?: Record<string, unknown>
     .digest('base64url');
 }
 
-const derivedKeys = new Map<string, string>();
-
 /**
  * The caller-header key of one subgraph (32 bytes, base64), derived from the
  * router's secret with HKDF-SHA256, the subgraph's name as the context: the
- * router computes each subgraph's key, `npm run keys:env` prints them, and a
- * subgraph is given its own alone.
+ * router derives each subgraph's key once when it starts, `npm run keys:env`
+ * prints them, and a subgraph is given its own alone.
  */
 export function callerKeyFor(routerSecret: string, subgraph: string): string {
-  const cacheKey = `${subgraph}\0${routerSecret}`;
-  let key = derivedKeys.get(cacheKey);
-  if (key === undefined) {
-    const derived = hkdfSync(
-      'sha256',
-      Buffer.from(routerSecret, 'base64'),
-      '',
-      `bank caller header v1\0${subgraph}`,
-      32,
-    );
-    key = Buffer.from(derived).toString('base64');
-    derivedKeys.set(cacheKey, key);
-  }
-  return key;
+  const key = hkdfSync('sha256', Buffer.from(routerSecret, 'base64'), '', `bank caller header v1\0${subgraph}`, 32);
+  return Buffer.from(key).toString('base64');
 }
 
 interface CallerClaims {

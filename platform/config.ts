@@ -80,6 +80,8 @@ const aes256Key = optionalString.pipe(
 const optionalPem = optionalString.transform((v) => v?.replace(/\\n/g, '\n'));
 
 const upper = (name: SubgraphName) => name.toUpperCase();
+/** The variable of a subgraph's own caller-header key (see {@link callerKeyOf}): `BANKING_CALLER_KEY`. */
+export const callerKeyVariable = (name: SubgraphName) => `${upper(name)}_CALLER_KEY`;
 
 /**
  * Browser origins allowed to call the router (`CORS_ORIGINS`): `*`, or a
@@ -151,7 +153,7 @@ const envSchema = z.object({
   JWT_PRIVATE_KEY: optionalPem,
   JWT_PUBLIC_KEY: optionalPem,
   ROUTER_CALLER_SECRET: aes256Key,
-  ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`${upper(n)}_CALLER_KEY`, aes256Key])),
+  ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [callerKeyVariable(n), aes256Key])),
   SERVICE_SIGNING_PRIVATE_KEY: optionalPem,
   SERVICE_SIGNING_PUBLIC_KEY: optionalPem,
   DOCUMENT_ENCRYPTION_KEY: aes256Key,
@@ -345,7 +347,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         {
           port: value<number>(`${upper(n)}_PORT`),
           databaseUrl,
-          callerKey: value<string | undefined>(`${upper(n)}_CALLER_KEY`),
+          callerKey: value<string | undefined>(callerKeyVariable(n)),
         },
       ];
     }),
@@ -458,11 +460,11 @@ export function requireForService(
     need(config.keys.jwtPublicKey, 'JWT_PUBLIC_KEY');
     need(config.keys.routerCallerSecret, 'ROUTER_CALLER_SECRET');
   } else {
-    need(callerKeyOf(config, service), `${upper(service)}_CALLER_KEY`);
+    need(callerKeyOf(config, service), callerKeyVariable(service));
     // A subgraph holding the router's secret could speak for the router to every other subgraph.
     if (options.alone && config.isProduction && config.keys.routerCallerSecret !== undefined) {
       problems.push(
-        `ROUTER_CALLER_SECRET: belongs to the router alone; give the ${service} service ${upper(service)}_CALLER_KEY instead`,
+        `ROUTER_CALLER_SECRET: belongs to the router alone; give the ${service} service ${callerKeyVariable(service)} instead`,
       );
     }
     need(config.subgraphs[service].databaseUrl, `DATABASE_URL or ${upper(service)}_DATABASE_URL`);

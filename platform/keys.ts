@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { callerKeyFor } from './caller.ts';
-import { SUBGRAPH_NAMES, type Config, type KeyConfig } from './config.ts';
+import { callerKeyVariable, SUBGRAPH_NAMES, type Config, type KeyConfig } from './config.ts';
 
 /** An ES256 (P-256) key pair as PEM strings. */
 export interface PemKeyPair {
@@ -145,6 +145,6 @@ export function keyEnvironment(
 ): Record<string, string> {
   return Object.fromEntries([
     ...(Object.keys(KEY_VARIABLES) as (keyof KeyConfig)[]).map((k) => [KEY_VARIABLES[k], keys[k]]),
-    ...SUBGRAPH_NAMES.map((n) => [`${n.toUpperCase()}_CALLER_KEY`, callerKeyFor(keys.routerCallerSecret, n)]),
+    ...SUBGRAPH_NAMES.map((n) => [callerKeyVariable(n), callerKeyFor(keys.routerCallerSecret, n)]),
   ]);
 }

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callerFromAuthorization } from '../../platform/access-token.ts';
 import { checkEnrolment } from './request-checks.ts';
-import { CALLER_HEADER, callerKeyFor, signCallerHeader, type Caller } from '../../platform/caller.ts';
+import { CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
 import type { SubgraphName } from '../../platform/config.ts';
 import { sendHttpError, UnauthenticatedError } from '../../platform/errors.ts';
 import { REQUEST_ID_HEADER, type Logger } from '../../platform/logger.ts';
@@ -26,8 +26,8 @@ const FORWARDED_HEADERS = ['content-type', 'content-disposition', 'cache-control
 export function downloadRoutes(options: {
   subgraphUrls: Record<string, string>;
   tokenKey: string;
-  /** The router's caller secret: each subgraph's header is signed with its own key. */
-  callerSecret: string;
+  /** Each subgraph's caller-header key, by name. */
+  callerKeys: Readonly<Record<string, string>>;
   logger: Logger;
   /** Counts the download against the caller's rate limit (throws RATE_LIMITED over it). */
   admit(caller: Caller, req: IncomingMessage): Promise<void>;
@@ -49,11 +49,7 @@ export function downloadRoutes(options: {
       const target = new URL(`${url.pathname}${url.search}`, options.subgraphUrls[subgraph]);
       const response = await fetch(target, {
         headers: {
-          [CALLER_HEADER]: signCallerHeader(
-            callerKeyFor(options.callerSecret, subgraph),
-            caller,
-            httpRouteOperation(url),
-          ),
+          [CALLER_HEADER]: signCallerHeader(options.callerKeys[subgraph] as string, caller, httpRouteOperation(url)),
           [REQUEST_ID_HEADER]: requestId,
           ...traceHeaders(),
         },

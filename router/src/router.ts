@@ -108,6 +108,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const callerSecret = config.keys.routerCallerSecret as string;
   const tokenKey = config.keys.jwtPublicKey as string;
   const urls: Record<string, string> = { ...config.router.subgraphUrls, ...options.subgraphUrls };
+  // Each subgraph's caller-header key, derived once.
+  const callerKeys = Object.fromEntries(Object.keys(urls).map((name) => [name, callerKeyFor(callerSecret, name)]));
   const supergraphSdl = readFileSync(SUPERGRAPH_URL, 'utf8');
 
   const subgraphFetcher = createSubgraphFetcher();
@@ -115,7 +117,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const dataSources = Object.fromEntries(
     composed.map((name) => [
       name,
-      new CallerSigningDataSource(urls[name] as string, callerKeyFor(callerSecret, name), {
+      new CallerSigningDataSource(urls[name] as string, callerKeys[name] as string, {
         forwardsAccessToken: name === 'assistant',
         metrics,
         subgraph: name,
@@ -202,7 +204,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     supergraphSdl,
     dataSources,
     subgraphUrls: urls,
-    callerSecret,
+    callerKeys,
     bus: options.bus,
     logger,
     limits,
@@ -223,7 +225,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const http = await startHttpServer({
     service: 'router',
     routes: {
-      ...downloadRoutes({ subgraphUrls: urls, tokenKey, callerSecret, logger, admit }),
+      ...downloadRoutes({ subgraphUrls: urls, tokenKey, callerKeys, logger, admit }),
       ...explorerRoutes({ config, logger }),
       ...(metricsServer ? {} : { [METRICS_PATH]: metricsRoute(metrics, logger) }),
     },

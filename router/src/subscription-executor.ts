@@ -39,7 +39,7 @@ import {
   type GraphQLSchema,
   type OperationTypeNode,
 } from 'graphql';
-import { CALLER_HEADER, callerKeyFor, signCallerHeader, type Caller } from '../../platform/caller.ts';
+import { CALLER_HEADER, signCallerHeader, type Caller } from '../../platform/caller.ts';
 import { BankError, ErrorCode, formatError } from '../../platform/errors.ts';
 import { isRecord } from '../../platform/http-server.ts';
 import type { EventBus, Unsubscribe } from '../../platform/event-bus.ts';
@@ -102,8 +102,8 @@ export interface SubscriptionExecutorOptions {
   /** The gateway's data sources by subgraph name (they sign the caller header). */
   dataSources: Record<string, GraphQLDataSource<RouterContext>>;
   subgraphUrls: Record<string, string>;
-  /** The router's caller secret: each subgraph's header is signed with its own key. */
-  callerSecret: string;
+  /** Each subgraph's caller-header key, by name. */
+  callerKeys: Readonly<Record<string, string>>;
   bus: EventBus;
   logger: Logger;
   /** The router's operation limits, and its token limit for the parser. */
@@ -184,7 +184,7 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [CALLER_HEADER]: signCallerHeader(callerKeyFor(options.callerSecret, subgraph), context.caller, body.query, {
+        [CALLER_HEADER]: signCallerHeader(options.callerKeys[subgraph] as string, context.caller, body.query, {
           variables: body.variables,
           event: body.event,
         }),
