@@ -25,7 +25,8 @@
  * afresh), for its CPU per dashboard without the others competing for the
  * cores. It prints each round's rate, latencies and the CPU each process
  * spent per dashboard (user + system, from `process.cpuUsage()` in each
- * process), and the medians. With BENCH_BASELINE, the services of that
+ * process; PostgreSQL's, every process of the server, from `/proc`, through
+ * the router only), and the medians. With BENCH_BASELINE, the services of that
  * checkout run beside this one's on the same data and every step alternates
  * between the two: before/after figures of a change, with the median of the
  * rounds' ratios. With BENCH_PROFILE_DIR, it writes a V8 CPU profile of each
@@ -39,6 +40,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack, type RunningStack } from '../bin/stack.ts';
 import jwt from 'jsonwebtoken';
+import pg from 'pg';
 import { CALLER_HEADER, operationHash, signCallerHeader, verifyCallerHeader, type Caller } from '../platform/caller.ts';
 import {
   SUBGRAPH_NAMES,
@@ -65,6 +67,7 @@ import {
   machineLine,
   median,
   percentile,
+  postgresCpuMs,
   postgresVersion,
   startBenchDatabases,
   type BenchDatabases,
@@ -359,7 +362,9 @@ interface Figures {
   failed: number;
   firstError: string | undefined;
   /** CPU ms per dashboard by process, the subgraphs' sum, and the load generator's. */
-  cpu: Record<ServiceName | 'subgraphs' | 'client', number>;
+  cpu: Record<ServiceName | 'subgraphs' | 'client' | 'postgres', number>;
+  /** Connections the services opened to PostgreSQL per 100 dashboards (its `pg_stat_database.sessions`). */
+  connections: number;
   /** CPU ms per dashboard of each subgraph sent its own fetches directly, alone, and their sum. */
   direct: Record<SubgraphName | 'subgraphs', number>;
 }
@@ -458,20 +463,37 @@ async function deploy(checkout: string, env: Record<string, string>): Promise<De
  * dashboard through each router in turn, then each subgraph of each
  * deployment in turn sent its own fetches alone.
  */
-async function measureRound(deployments: Deployment[], owners: SignedUp[], sets: Fetch[][]): Promise<Figures[]> {
+async function measureRound(
+  deployments: Deployment[],
+  owners: SignedUp[],
+  sets: Fetch[][],
+  sessions: () => Promise<number>,
+): Promise<Figures[]> {
   const figures: Figures[] = [];
   for (const d of deployments) {
     await dashboards(d.routerUrl, owners, Date.now() + WARMUP_MS);
     const cpuOf = () => Promise.all(d.services.map((s) => s.cpu()));
-    const before = { services: await cpuOf(), client: process.cpuUsage() };
+    const before = {
+      services: await cpuOf(),
+      client: process.cpuUsage(),
+      postgres: postgresCpuMs(),
+      sessions: await sessions(),
+    };
     const run = await dashboards(d.routerUrl, owners, Date.now() + DURATION_MS);
-    const after = { services: await cpuOf(), client: process.cpuUsage() };
+    const after = {
+      services: await cpuOf(),
+      client: process.cpuUsage(),
+      postgres: postgresCpuMs(),
+      sessions: await sessions(),
+    };
     const perRequest = (ms: number) => ms / Math.max(1, run.ok + run.failed);
     const cpu = Object.fromEntries(
       d.services.map((s, i) => [s.name, perRequest(cpuMs(before.services[i]!, after.services[i]!))]),
     ) as Figures['cpu'];
     cpu.subgraphs = SUBGRAPHS.reduce((sum, name) => sum + cpu[name], 0);
     cpu.client = perRequest(cpuMs(before.client, after.client));
+    cpu.postgres = perRequest(after.postgres - before.postgres);
+    const connections = (100 * (after.sessions - before.sessions)) / Math.max(1, run.ok + run.failed);
     const sorted = [...run.latenciesMs].sort((a, b) => a - b);
     figures.push({
       checkout: d.checkout,
@@ -482,6 +504,7 @@ async function measureRound(deployments: Deployment[], owners: SignedUp[], sets:
       failed: run.failed,
       firstError: run.firstError,
       cpu,
+      connections,
       direct: { subgraphs: 0 } as Figures['direct'],
     });
   }
@@ -505,7 +528,11 @@ async function measureRound(deployments: Deployment[], owners: SignedUp[], sets:
 
 /** The figures printed for each round, in order: through the router, then each subgraph alone. */
 const COLUMNS: { title: string; of: (f: Figures) => number }[] = [
-  ...[...SERVICES, 'subgraphs' as const, 'client' as const].map((c) => ({ title: c, of: (f: Figures) => f.cpu[c] })),
+  ...[...SERVICES, 'subgraphs' as const, 'client' as const, 'postgres' as const].map((c) => ({
+    title: c,
+    of: (f: Figures) => f.cpu[c],
+  })),
+  { title: 'connections', of: (f: Figures) => f.connections },
   ...[...SUBGRAPHS, 'subgraphs' as const].map((c) => ({ title: `${c}*`, of: (f: Figures) => f.direct[c] })),
 ];
 
@@ -572,13 +599,22 @@ async function main(): Promise<void> {
           `${ROUNDS} round(s), each subgraph alone for ${DIRECT_DURATION_MS / 1000} s after ${DIRECT_WARMUP_MS / 1000} s` +
           `${BASELINE ? `; every step alternates between the baseline (${checkouts[0]}) and this checkout` : ''}`,
         '',
-        'CPU ms per dashboard of each process: through the router, then (*) each subgraph sent its own fetches alone',
+        'CPU ms per dashboard of each process: through the router (with the connections opened to PostgreSQL per 100 dashboards), then (*) each subgraph sent its own fetches alone',
         `${'round'.padEnd(15)} ${'rate'.padStart(8)} ${'p50'.padStart(6)} ${'p99'.padStart(6)}  ` +
           COLUMNS.map((c) => c.title).join(' '),
       ].join('\n'),
     );
     const deployments: Deployment[] = [];
     const results: Figures[] = [];
+    // One connection for every reading, opened before the rounds, so that reading adds no session.
+    const statistics = new pg.Client({ connectionString: databases.urls.identity });
+    await statistics.connect();
+    const sessions = async () => {
+      const { rows } = await statistics.query<{ sessions: string }>(
+        'select pg_stat_clear_snapshot(), sum(sessions)::text as sessions from pg_stat_database',
+      );
+      return Number(rows[0]!.sessions);
+    };
     try {
       for (const checkout of checkouts) deployments.push(await deploy(checkout, env));
       for (const d of deployments) {
@@ -590,7 +626,7 @@ async function main(): Promise<void> {
         await Promise.all(deployments.flatMap((d) => d.services.map((s) => s.profile())));
       }
       for (let round = 1; round <= ROUNDS; round += 1) {
-        for (const figures of await measureRound(deployments, owners, sets)) {
+        for (const figures of await measureRound(deployments, owners, sets, sessions)) {
           results.push(figures);
           console.log(
             line(
@@ -609,6 +645,7 @@ async function main(): Promise<void> {
         }
       }
     } finally {
+      await statistics.end();
       for (const d of deployments) await d.stop();
     }
     if (ROUNDS > 1 || BASELINE) {

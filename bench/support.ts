@@ -105,37 +105,50 @@ export function machineLine(postgresVersion: string | undefined): string {
 /** Clock ticks per second of `/proc/<pid>/stat` (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** CPU time (user + system, ms) a process has used so far, from `/proc/<pid>/stat`; NaN once it is gone. */
-export function cpuMsOf(pid: number): number {
+/** The fields of `/proc/<pid>/stat` after the command's name, or undefined once the process is gone. */
+function statFields(pid: number | string): string[] | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return Number.NaN;
+    return undefined;
   }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** CPU time (user + system, ms) a process has used so far, from `/proc/<pid>/stat`; NaN once it is gone. */
+export function cpuMsOf(pid: number): number {
+  const fields = statFields(pid);
+  if (!fields) return Number.NaN;
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
 /**
  * CPU time (ms) used so far by every PostgreSQL process of this machine
  * (`/proc/<pid>/comm` is `postgres`: the postmaster, its backends and
- * workers). Backends that ended since the last reading take their time with
- * them; the benchmarks keep their connections in pools, so few do.
+ * workers), those that ended included: a postmaster (a `postgres` process
+ * whose parent is not one) counts the time of the backends it has reaped
+ * (`cutime` and `cstime`), so a connection a pool closed, and the work of
+ * starting its backend and authenticating it, stay in the sum.
  */
 export function postgresCpuMs(): number {
-  let total = 0;
+  const postgres = new Set<string>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let comm: string;
     try {
-      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') postgres.add(entry);
     } catch {
       continue;
     }
-    if (comm !== 'postgres') continue;
-    const ms = cpuMsOf(Number(entry));
-    if (Number.isFinite(ms)) total += ms;
+  }
+  let total = 0;
+  for (const pid of postgres) {
+    const fields = statFields(pid);
+    if (!fields) continue;
+    let ticks = Number(fields[11]) + Number(fields[12]);
+    // fields[1] is the parent's pid; fields[13] and [14] the reaped children's user and system time.
+    if (!postgres.has(fields[1]!)) ticks += Number(fields[13]) + Number(fields[14]);
+    total += (ticks * 1000) / TICKS_PER_SECOND;
   }
   return total;
 }
