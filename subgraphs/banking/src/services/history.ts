@@ -72,7 +72,42 @@ interface PageRow {
 /** A `timestamptz` as milliseconds since the epoch (a JavaScript date keeps milliseconds, no finer). */
 const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)::int8`;
 
-/** One page of one account's transactions: SQL conditions (on `t`, `e` and `a.account_id`) and their values. */
+/**
+ * The statement that reads pages of transactions of several accounts
+ * (`unnest` of the first parameter), newest first, `limit` rows at most for
+ * each (the last parameter, given three times), under `where`: conditions on
+ * `t` (the transaction) and `e` (the account's entry), whose values follow
+ * the accounts twice, once for each side.
+ *
+ * Each side of an account (the transactions it sent, those it received) is
+ * read on its own, from its `(from_account_id, seq)` or `(to_account_id,
+ * seq)` index, newest first, and stops at the page's size; the newest of the
+ * two make the page. A single scan under `from = a or to = a` read every
+ * transaction of the account, or walked the whole ledger's `seq` index, to
+ * keep the newest: in a ledger of 2,000,000 transactions, a page of an
+ * account with 100,000 of them cost PostgreSQL 250 to 280 ms of CPU that
+ * way and 0.75 to 0.8 ms this way, the same rows (README, Performance).
+ * The ledger never moves money from an account to itself; the second side
+ * still leaves out such a row, which the first side has read.
+ */
+export function transactionPagesStatement(where: string): string {
+  const side = (column: string, other: string) =>
+    `(select t.*, e.category, e.tags from transactions t
+        left join entries e on e.transaction_id = t.id and e.account_id = a.account_id
+       where t.${column} = a.account_id${other}${where ? ` and ${where}` : ''}
+       order by t.seq desc limit ?)`;
+  return `select a.account_id, t.id, t.seq, t.kind, t.status, t.amount, t.currency, t.from_account_id, t.to_account_id,
+            t.description, ${epochMs('t.created_at')} as created_at, ${epochMs('t.posted_at')} as posted_at,
+            t.category, t.tags
+       from unnest(array[?]::uuid[]) as a(account_id)
+       cross join lateral (
+         select * from (${side('from_account_id', '')}
+           union all ${side('to_account_id', ' and t.from_account_id <> a.account_id')}) t
+          order by t.seq desc limit ?) t
+      order by a.account_id, t.seq desc`;
+}
+
+/** One page of one account's transactions: SQL conditions (on `t` and `e`) and their values. */
 interface PageQuery {
   accountId: string;
   where: string;
@@ -166,8 +201,8 @@ export class History {
     const limit = pageSize(args.first, 20, MAX_TRANSACTIONS_PAGE);
     const filter = args.filter ?? {};
     const currency = account.currency as Currency;
-    // Conditions on `t` (the transaction) and `e` (the account's entry) for the account `a.account_id`.
-    const where: string[] = ['(t.from_account_id = a.account_id or t.to_account_id = a.account_id)'];
+    // Conditions on `t` (the transaction) and `e` (the account's entry); the account is the statement's.
+    const where: string[] = [];
     const params: unknown[] = [];
     if (args.after) {
       const [seq] = decodeCursor(args.after, CURSOR);
@@ -193,25 +228,22 @@ export class History {
 
   /**
    * Pages of transactions of several accounts under the same conditions, in
-   * one statement (a lateral join per account) that reads every column the
-   * views show. Read-only, so plain rows rather than entities: nothing to
+   * one statement ({@link transactionPagesStatement}) that reads every column
+   * the views show. Read-only, so plain rows rather than entities: nothing to
    * track, nothing to hydrate.
    */
   async #readPages(pages: PageQuery[]): Promise<TransactionView[][]> {
     const [{ where, params, limit }] = pages as [PageQuery];
-    const rows = await this.#em.getConnection().execute<PageRow[]>(
-      `select a.account_id, t.id, t.seq, t.kind, t.status, t.amount, t.currency, t.from_account_id, t.to_account_id,
-              t.description, ${epochMs('t.created_at')} as created_at, ${epochMs('t.posted_at')} as posted_at,
-              t.category, t.tags
-         from unnest(array[?]::uuid[]) as a(account_id)
-         cross join lateral (
-           select t.*, e.category, e.tags from transactions t
-             left join entries e on e.transaction_id = t.id and e.account_id = a.account_id
-            where ${where}
-            order by t.seq desc limit ?) t
-        order by a.account_id, t.seq desc`,
-      [pages.map((p) => p.accountId), ...params, limit + 1],
-    );
+    const rows = await this.#em
+      .getConnection()
+      .execute<PageRow[]>(transactionPagesStatement(where), [
+        pages.map((p) => p.accountId),
+        ...params,
+        limit + 1,
+        ...params,
+        limit + 1,
+        limit + 1,
+      ]);
     const byAccount = new Map<string, TransactionView[]>(pages.map((p) => [p.accountId, []]));
     for (const row of rows) {
       byAccount.get(row.account_id)?.push({
