@@ -35,12 +35,13 @@ beforeAll(async () => {
   client = new pg.Client({ connectionString: url });
   await client.connect();
   // Rows as the ledger writes them (a transaction, an entry for each side), without the accounts: the statement
-  // reads only these two tables. Every 10th transaction is paid by the busy account, every other 5th paid to it; two more are the quiet account's; the rest move between other accounts.
+  // reads only these two tables. Every 10th transaction is paid by the busy account and every other 5th paid to
+  // it; two, far apart, are paid by the quiet account; the rest move between other accounts.
   await client.query(
     `insert into transactions (id, seq, kind, status, amount, currency, from_account_id, to_account_id, description,
                                initiated_by, created_at, posted_at)
      select gen_random_uuid(), g, 'TRANSFER', 'POSTED', 100, 'USD',
-            case when g % 10 = 0 then $1::uuid when g in (7, 19_997) then $2::uuid else ${OTHER(1000, 'g % 997')} end,
+            case when g % 10 = 0 then $1::uuid when g in (7, 19997) then $2::uuid else ${OTHER(1000, 'g % 997')} end,
             case when g % 10 <> 0 and g % 5 = 0 then $1::uuid else ${OTHER(3000, '(g * 31) % 991')} end,
             null, 'test', now() - ($3 - g) * interval '1 minute', now()
        from generate_series(1, $3) g`,
@@ -71,16 +72,19 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
+/** The page statement with no conditions, in pg's numbered parameters (it is written with MikroORM's `?`). */
+function pageStatement(): string {
+  let n = 1;
+  return transactionPagesStatement('')
+    .replace('array[?]', '$1')
+    .replace(/\?/g, () => `$${++n}`);
+}
+
 /** Rows the scans of `transactions` produced or filtered out, over all their loops, and the page's rows. */
 async function rowsRead(accounts: string[], first: number): Promise<{ read: number; returned: number }> {
-  const text = transactionPagesStatement('').replace('array[?]', '$1');
-  // The statement is written with `?` for MikroORM; pg numbers its parameters.
-  let n = 1;
-  const numbered = text.replace(/\?/g, () => `$${++n}`);
-  const values = [accounts, first + 1, first + 1, first + 1];
   const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-    `explain (analyze, format json) ${numbered}`,
-    values,
+    `explain (analyze, format json) ${pageStatement()}`,
+    [accounts, first + 1, first + 1, first + 1],
   );
   let read = 0;
   const visit = (node: PlanNode) => {
@@ -115,11 +119,7 @@ test.each([
 });
 
 test('the page holds the newest transactions of both sides, newest first', async () => {
-  let n = 1;
-  const text = transactionPagesStatement('')
-    .replace('array[?]', '$1')
-    .replace(/\?/g, () => `$${++n}`);
-  const { rows } = await client.query<{ seq: string }>(text, [[BUSY], 21, 21, 21]);
+  const { rows } = await client.query<{ seq: string }>(pageStatement(), [[BUSY], 21, 21, 21]);
   const expected = await client.query<{ seq: string }>(
     `select seq::text from transactions where from_account_id = $1 or to_account_id = $1 order by transactions.seq desc limit 21`,
     [BUSY],
