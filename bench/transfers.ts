@@ -21,6 +21,11 @@
  *      idempotency record and the outbox event, one update of both
  *      balances, COMMIT).
  *
+ * Besides rates and latencies, it prints the CPU per transfer of this
+ * process and of PostgreSQL in each phase, and the SQL statements per
+ * transfer each database received meanwhile (the outbox relays, messaging's
+ * notifications and the jobs keep running in both phases).
+ *
  * With BENCH_PROFILE_DIR set, it writes a V8 CPU profile of the router
  * phase's measured part there (`router.cpuprofile`, for
  * bench/cpu-profile-summary.ts); profiling costs the phase some throughput.
@@ -89,6 +94,8 @@ interface PhaseResult {
   processCpuMs: number;
   /** CPU time (ms) of PostgreSQL's processes over the measured part. */
   postgresCpuMs: number;
+  /** Statements each database received during the measured part, by database: the relays, notifications and jobs too. */
+  statements: Map<string, number>;
 }
 
 const TRANSFER = `mutation BenchTransfer($input: TransferInput!) { transfer(input: $input) { id } }`;
@@ -127,12 +134,15 @@ async function runPhase(name: string, operation: (n: number) => Promise<void>, p
     latenciesMs: [],
     processCpuMs: 0,
     postgresCpuMs: 0,
+    statements: new Map(),
   };
   const stopProfile = profile ? await startCpuProfile() : undefined;
   const cpu = { process: process.cpuUsage(), postgres: postgresCpuMs() };
   const started = performance.now();
   const end = Date.now() + DURATION_MS;
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(end, result)));
+  result.statements = await statementsDuring(async () => {
+    await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(end, result)));
+  });
   result.elapsedMs = performance.now() - started;
   if (stopProfile && profile) await stopProfile(profile);
   const used = process.cpuUsage(cpu.process);
@@ -149,16 +159,22 @@ function summary(r: PhaseResult): { rate: number; line: string } {
     `p50 ${percentile(sorted, 50).toFixed(2)} ms   p99 ${percentile(sorted, 99).toFixed(2)} ms   ` +
     `(${r.ok} in ${(r.elapsedMs / 1000).toFixed(1)} s, ${r.failed} failed${r.firstError ? `: ${r.firstError}` : ''})\n` +
     `${''.padEnd(8)} CPU per transfer: this process ${(r.processCpuMs / r.ok).toFixed(2)} ms, ` +
-    `PostgreSQL ${(r.postgresCpuMs / r.ok).toFixed(2)} ms`;
+    `PostgreSQL ${(r.postgresCpuMs / r.ok).toFixed(2)} ms\n` +
+    `${''.padEnd(8)} SQL statements per transfer, every database, all work meanwhile: ` +
+    [...r.statements]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([database, n]) => `${database} ${(n / r.ok).toFixed(2)}`)
+      .join(', ');
   return { rate, line };
 }
 
-/** Counts the statements the banking database receives while `work` runs (every `pg` client of this process). */
-async function statementsDuring(database: string, work: () => Promise<void>): Promise<number> {
+/** Counts the statements each database receives while `work` runs (every `pg` client of this process), by name. */
+async function statementsDuring(work: () => Promise<void>): Promise<Map<string, number>> {
   const original = pg.Client.prototype.query;
-  let count = 0;
+  const counts = new Map<string, number>();
   const counting = function (this: pg.Client, ...args: unknown[]) {
-    if (this.database === database) count += 1;
+    const database = this.database ?? '?';
+    counts.set(database, (counts.get(database) ?? 0) + 1);
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   };
   pg.Client.prototype.query = counting as typeof original;
@@ -167,7 +183,7 @@ async function statementsDuring(database: string, work: () => Promise<void>): Pr
   } finally {
     pg.Client.prototype.query = original;
   }
-  return count;
+  return counts;
 }
 
 /** The ledger's transfer, by hand: the statements `Ledger.post` sends, as one transaction. */
@@ -388,7 +404,9 @@ async function main(): Promise<void> {
     // Statements per transfer, one transfer at a time (the least of 5, in case the outbox relay ticks meanwhile).
     const statements = async (run: (key: string) => Promise<void>, prefix: string) => {
       const counts: number[] = [];
-      for (let i = 0; i < 5; i += 1) counts.push(await statementsDuring('banking', () => run(`${prefix}-${i}`)));
+      for (let i = 0; i < 5; i += 1) {
+        counts.push((await statementsDuring(() => run(`${prefix}-${i}`))).get('banking') ?? 0);
+      }
       return Math.min(...counts);
     };
     const routerStatements = await statements(viaRouter, 'count-router');
