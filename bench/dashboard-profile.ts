@@ -361,7 +361,7 @@ interface Figures {
   ok: number;
   failed: number;
   firstError: string | undefined;
-  /** CPU ms per dashboard by process, the subgraphs' sum, and the load generator's. */
+  /** CPU ms per dashboard by process, the subgraphs' sum, the load generator's and PostgreSQL's. */
   cpu: Record<ServiceName | 'subgraphs' | 'client' | 'postgres', number>;
   /** Connections the services opened to PostgreSQL per 100 dashboards (its `pg_stat_database.sessions`). */
   connections: number;
