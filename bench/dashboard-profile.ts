@@ -472,20 +472,15 @@ async function measureRound(
   const figures: Figures[] = [];
   for (const d of deployments) {
     await dashboards(d.routerUrl, owners, Date.now() + WARMUP_MS);
-    const cpuOf = () => Promise.all(d.services.map((s) => s.cpu()));
-    const before = {
-      services: await cpuOf(),
+    const reading = async () => ({
+      services: await Promise.all(d.services.map((s) => s.cpu())),
       client: process.cpuUsage(),
       postgres: postgresCpuMs(),
       sessions: await sessions(),
-    };
+    });
+    const before = await reading();
     const run = await dashboards(d.routerUrl, owners, Date.now() + DURATION_MS);
-    const after = {
-      services: await cpuOf(),
-      client: process.cpuUsage(),
-      postgres: postgresCpuMs(),
-      sessions: await sessions(),
-    };
+    const after = await reading();
     const perRequest = (ms: number) => ms / Math.max(1, run.ok + run.failed);
     const cpu = Object.fromEntries(
       d.services.map((s, i) => [s.name, perRequest(cpuMs(before.services[i]!, after.services[i]!))]),

@@ -72,19 +72,20 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** The page statement with no conditions, in pg's numbered parameters (it is written with MikroORM's `?`). */
-function pageStatement(): string {
+/** The page statement for `accounts`, `rows` at most each, no conditions, in pg's numbered parameters. */
+function pageStatement(accounts: string[], rows: number): { text: string; values: unknown[] } {
+  const { sql, values } = transactionPagesStatement(accounts, '', [], rows);
   let n = 1;
-  return transactionPagesStatement('')
-    .replace('array[?]', '$1')
-    .replace(/\?/g, () => `$${++n}`);
+  // Written with MikroORM's `?`s, the accounts' one expanded into a list; pg takes the array as one parameter.
+  return { text: sql.replace('array[?]', '$1').replace(/\?/g, () => `$${++n}`), values };
 }
 
 /** Rows the scans of `transactions` produced or filtered out, over all their loops, and the page's rows. */
 async function rowsRead(accounts: string[], first: number): Promise<{ read: number; returned: number }> {
+  const { text, values } = pageStatement(accounts, first + 1);
   const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-    `explain (analyze, format json) ${pageStatement()}`,
-    [accounts, first + 1, first + 1, first + 1],
+    `explain (analyze, format json) ${text}`,
+    values,
   );
   let read = 0;
   const visit = (node: PlanNode) => {
@@ -119,7 +120,8 @@ test.each([
 });
 
 test('the page holds the newest transactions of both sides, newest first', async () => {
-  const { rows } = await client.query<{ seq: string }>(pageStatement(), [[BUSY], 21, 21, 21]);
+  const { text, values } = pageStatement([BUSY], 21);
+  const { rows } = await client.query<{ seq: string }>(text, values);
   const expected = await client.query<{ seq: string }>(
     `select seq::text from transactions where from_account_id = $1 or to_account_id = $1 order by transactions.seq desc limit 21`,
     [BUSY],

@@ -73,11 +73,10 @@ interface PageRow {
 const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)::int8`;
 
 /**
- * The statement that reads pages of transactions of several accounts
- * (`unnest` of the first parameter), newest first, `limit` rows at most for
- * each (the last parameter, given three times), under `where`: conditions on
- * `t` (the transaction) and `e` (the account's entry), whose values follow
- * the accounts twice, once for each side.
+ * The statement that reads pages of transactions of `accountIds`, newest
+ * first, `rows` at most for each, under `where` (conditions on `t`, the
+ * transaction, and `e`, the account's entry, with `?` for `params`), and its
+ * values in the order of its `?`s.
  *
  * Each side of an account (the transactions it sent, those it received) is
  * read on its own, from its `(from_account_id, seq)` or `(to_account_id,
@@ -90,13 +89,18 @@ const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)
  * The ledger never moves money from an account to itself; the second side
  * still leaves out such a row, which the first side has read.
  */
-export function transactionPagesStatement(where: string): string {
+export function transactionPagesStatement(
+  accountIds: readonly string[],
+  where: string,
+  params: readonly unknown[],
+  rows: number,
+): { sql: string; values: unknown[] } {
   const side = (column: string, other: string) =>
     `(select t.*, e.category, e.tags from transactions t
         left join entries e on e.transaction_id = t.id and e.account_id = a.account_id
        where t.${column} = a.account_id${other}${where ? ` and ${where}` : ''}
        order by t.seq desc limit ?)`;
-  return `select a.account_id, t.id, t.seq, t.kind, t.status, t.amount, t.currency, t.from_account_id, t.to_account_id,
+  const sql = `select a.account_id, t.id, t.seq, t.kind, t.status, t.amount, t.currency, t.from_account_id, t.to_account_id,
             t.description, ${epochMs('t.created_at')} as created_at, ${epochMs('t.posted_at')} as posted_at,
             t.category, t.tags
        from unnest(array[?]::uuid[]) as a(account_id)
@@ -105,6 +109,7 @@ export function transactionPagesStatement(where: string): string {
            union all ${side('to_account_id', ' and t.from_account_id <> a.account_id')}) t
           order by t.seq desc limit ?) t
       order by a.account_id, t.seq desc`;
+  return { sql, values: [accountIds, ...params, rows, ...params, rows, rows] };
 }
 
 /** One page of one account's transactions: SQL conditions (on `t` and `e`) and their values. */
@@ -234,16 +239,13 @@ export class History {
    */
   async #readPages(pages: PageQuery[]): Promise<TransactionView[][]> {
     const [{ where, params, limit }] = pages as [PageQuery];
-    const rows = await this.#em
-      .getConnection()
-      .execute<PageRow[]>(transactionPagesStatement(where), [
-        pages.map((p) => p.accountId),
-        ...params,
-        limit + 1,
-        ...params,
-        limit + 1,
-        limit + 1,
-      ]);
+    const statement = transactionPagesStatement(
+      pages.map((p) => p.accountId),
+      where,
+      params,
+      limit + 1,
+    );
+    const rows = await this.#em.getConnection().execute<PageRow[]>(statement.sql, statement.values);
     const byAccount = new Map<string, TransactionView[]>(pages.map((p) => [p.accountId, []]));
     for (const row of rows) {
       byAccount.get(row.account_id)?.push({
