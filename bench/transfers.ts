@@ -17,9 +17,8 @@
  *  (b) direct: the ledger's SQL transaction, written by hand with `pg` on the
  *      banking database (advisory lock on the idempotency key, idempotency
  *      lookup, SELECT ... FOR UPDATE of both accounts in id order, one
- *      statement inserting the transaction, its two entries, the
- *      idempotency record and the outbox event, one update of both
- *      balances, COMMIT).
+ *      statement updating both balances and inserting the transaction, its
+ *      two entries, the idempotency record and the outbox event, COMMIT).
  *
  * Besides rates and latencies, it prints the CPU per transfer of this
  * process and of PostgreSQL in each phase, and the SQL statements per
@@ -224,9 +223,12 @@ async function directTransfer(
     const requestHash = createHash('sha256')
       .update(JSON.stringify(['transfer', 'TRANSFER', from.id, to.id, amount.toString(), null, false]))
       .digest('hex');
-    // The ledger's rows in one statement, as Ledger.post writes them, then the balances in one update (the ORM's).
+    // Everything in one statement, as Ledger.post writes it: the balances, the transaction, its entries, the key, the event.
     await client.query(
-      `with t as (
+      `with a as (
+         update accounts set balance = case when id = $4 then balance - $2::bigint else balance + $2::bigint end
+          where id in ($4, $5)
+       ), t as (
          insert into transactions (id, kind, status, amount, currency, from_account_id, to_account_id,
                                    description, initiated_by, created_at, posted_at, voided_at)
          values ($1, 'TRANSFER', 'POSTED', $2, $3, $4, $5, null, $6, $7, $7, null) returning seq
@@ -257,11 +259,6 @@ async function directTransfer(
         randomUUID(),
         JSON.stringify({ transactionId: id, kind: 'TRANSFER', fromAccountId: from.id, toAccountId: to.id }),
       ],
-    );
-    await client.query(
-      `update accounts set balance = case when id = $1 then balance - $3::bigint else balance + $3::bigint end
-        where id in ($1, $2)`,
-      [from.id, to.id, amount.toString()],
     );
     await client.query('commit');
   } catch (error) {

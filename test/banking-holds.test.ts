@@ -9,6 +9,7 @@
  * before a saga starts. Users cannot reach holds: not through the router (the
  * fields are @inaccessible), not directly with a router-signed header.
  */
+import pg from 'pg';
 import {
   AccountDocument,
   AccountTransactionsDocument,
@@ -564,6 +565,61 @@ describe('idempotency of createHold', () => {
     ok(await postHold(first.id));
     expect(ok(await createHold(input, 'lending')).createHold).toMatchObject({ id: first.id, status: 'POSTED' });
     expect(await view(e, erin)).toEqual({ balance: '40.00', available: '40.00' });
+  });
+});
+
+/**
+ * The statements of the database transaction in which `work` writes a
+ * posting: each `pg` client's statements are kept apart (the outbox relay
+ * runs on its own), and the transaction is the one, from `begin` to
+ * `commit`, whose client wrote to `transactions`.
+ */
+async function postingStatements(work: () => Promise<void>): Promise<string[]> {
+  const original = pg.Client.prototype.query;
+  const byClient = new Map<pg.Client, string[]>();
+  const recording = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : ((first as { text?: string } | null)?.text ?? '');
+    byClient.set(this, [...(byClient.get(this) ?? []), text.replace(/\s+/g, ' ').trim()]);
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  pg.Client.prototype.query = recording as typeof original;
+  try {
+    await work();
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  const writer = [...byClient.values()].find((list) =>
+    list.some((q) => /\b(insert into|update) transactions\b/i.test(q)),
+  );
+  const begin = writer?.findIndex((q) => /^begin\b/i.test(q)) ?? -1;
+  const commit = writer?.findIndex((q, i) => i > begin && /^commit\b/i.test(q)) ?? -1;
+  return writer && begin >= 0 && commit > begin ? writer.slice(begin, commit + 1) : [];
+}
+
+describe('a settlement writes once', () => {
+  const writesOf = (statements: string[]) => statements.filter((q) => /^(with|insert|update|delete)\b/i.test(q));
+
+  test('creating, posting and voiding a hold each write their rows in one statement, and the commit adds none', async () => {
+    let id = '';
+    const created = await postingStatements(async () => {
+      id = ok(await createHold(hold('2.00'))).createHold.id;
+    });
+    const posted = await postingStatements(async () => void ok(await postHold(id)));
+    const other = ok(await createHold(hold('1.00'))).createHold.id;
+    const voided = await postingStatements(async () => void ok(await voidHold(other)));
+    for (const [name, statements, tables] of [
+      ['createHold', created, ['update accounts', 'insert into transactions', 'insert into idempotency_keys']],
+      ['postHold', posted, ['update accounts', 'update transactions', 'insert into entries']],
+      ['voidHold', voided, ['update accounts', 'update transactions']],
+    ] as const) {
+      const writes = writesOf(statements);
+      expect({ name, writes: writes.length }).toEqual({ name, writes: 1 });
+      for (const table of tables) expect(writes[0]).toMatch(new RegExp(`\\b${table}\\b`, 'i'));
+      expect(statements.at(-2)).toBe(writes[0]);
+    }
+    expect(await entriesOf(id)).toHaveLength(2);
+    expect(await h.invariants()).toEqual(SOUND_LEDGER);
   });
 });
 

@@ -10,6 +10,8 @@
  * - Listing 10, 100 or 1,000 transactions of an account, each with both
  *   accounts and their owners (the owners come from the identity subgraph),
  *   issues the same number of SQL statements in each subgraph.
+ * - A transfer costs banking its reads, one statement that writes
+ *   everything, and the transaction control around them.
  *
  * Statements are counted where they leave for PostgreSQL: every subgraph's
  * ORM talks to its database through `pg` clients, whose `query` this test
@@ -33,9 +35,16 @@ import {
   TransferDocument,
 } from './generated/operations.ts';
 import { addBill, dayFromToday } from './support/billing.ts';
-import { bankerWithProfile, businessOwner, deposit, openAccount, submitApplication } from './support/lending.ts';
+import {
+  balanceOf,
+  bankerWithProfile,
+  businessOwner,
+  deposit,
+  openAccount,
+  submitApplication,
+} from './support/lending.ts';
 import { inParallel } from './support/parallel.ts';
-import { must, startConversation, type SignedUp } from './support/people.ts';
+import { must, signUp, startConversation, type SignedUp } from './support/people.ts';
 import { postGraphQL, startTestStack, TEST_ADMIN, type TestStack } from './support/stack.ts';
 
 const TRANSACTIONS = 1_000;
@@ -336,3 +345,39 @@ test('listing 10, 100 and 1,000 transactions with their accounts and owners cost
   console.log(`${ids.length} aliased account fields in one request: banking ${snapshot.banking.length} statement(s)`);
   expect(snapshot.banking).toHaveLength(1);
 }, 120_000);
+
+test('a transfer writes the balances, the transaction, its entries, the key and the event in one statement', async () => {
+  const url = bank.routerUrl;
+  const [payer, payee] = await Promise.all([signUp(url, 'w-payer', 'CUSTOMER'), signUp(url, 'w-payee', 'CUSTOMER')]);
+  const from = await openAccount(url, payer!, 'CHECKING');
+  const to = await openAccount(url, payee!, 'CHECKING');
+  await deposit(url, payer!, from, '100.00');
+  await quiesce();
+
+  const counted = await countStatements(async () => {
+    const r = await bank.request(
+      TransferDocument,
+      { input: { fromAccountId: from, toAccountId: to, amount: '12.34', idempotencyKey: 'one-write' } },
+      payer!.token,
+    );
+    expect(r.errors).toBeUndefined();
+  });
+  // The posting's own database transaction; what follows its commit is the answer's fields.
+  const begin = counted.banking.findIndex((s) => /^begin\b/i.test(s));
+  const commit = counted.banking.findIndex((s) => /^commit\b/i.test(s));
+  const posting = counted.banking.slice(begin, commit + 1);
+  console.log(
+    `banking's statements of a transfer's posting:\n${posting.map((s) => `  ${s.slice(0, 100)}`).join('\n')}`,
+  );
+  const writes = posting.filter((s) => /^(with|insert|update|delete)\b/i.test(s));
+  expect(writes).toHaveLength(1);
+  for (const table of ['accounts', 'transactions', 'entries', 'idempotency_keys', 'outbox_events']) {
+    expect(writes[0]).toMatch(new RegExp(`\\b(update|insert into) ${table}\\b`));
+  }
+  // Begin, the key's claim, its record, the accounts' lock, the write, commit: the commit writes nothing more.
+  expect(posting).toHaveLength(6);
+  expect(posting.at(-2)).toBe(writes[0]);
+  // And what it wrote stands.
+  expect(await balanceOf(url, payer!, from)).toBe('87.66');
+  expect(await balanceOf(url, payee!, to)).toBe('12.34');
+}, 60_000);

@@ -9,7 +9,8 @@
  * 3. checks status, currency and funds on the locked rows, then whatever
  *    the operation adds (a payment's step-up),
  * 4. writes the transaction, its two entries (summing to zero), the new
- *    balances, the idempotency record and the domain events (outbox),
+ *    balances, the idempotency record and the domain events (outbox), in
+ *    one statement,
  * and commits all of it or nothing.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -203,7 +204,7 @@ export class Ledger {
       await request.confirm?.(em, from, to, amount, currency);
 
       const now = this.#clock();
-      // Written below with SQL, not by the unit of work (which updates only the locked accounts).
+      // Written below with SQL (writeRows), as everything the posting writes.
       const tx = em.create(
         LedgerTransaction,
         {
@@ -222,14 +223,14 @@ export class Ledger {
         },
         { persist: false },
       );
-      let rows: PostingRows = { entries: [], events: [] };
+      let rows: PostingRows = { accounts: [from], entries: [], events: [] };
       if (request.pending) {
         from.held += amount;
         if (this.#events) rows.events.push(outboxRow('banking.hold.created', eventPayload(tx, from, to)));
       } else {
         rows = writeEntries(em, tx, from, to, now, this.#events);
       }
-      await insertRows(em, {
+      await writeRows(em, {
         ...rows,
         transaction: tx,
         idempotency: { scope, key: request.idempotencyKey, requestHash, transactionId: tx.id },
@@ -266,7 +267,7 @@ export class Ledger {
       const [from, to] = await lockAccounts(em, tx.fromAccountId, tx.toAccountId);
       from.held -= tx.amount;
       const now = this.#clock();
-      let rows: PostingRows = { entries: [], events: [] };
+      let rows: PostingRows = { accounts: [from], entries: [], events: [] };
       if (target === 'POSTED') {
         rows = writeEntries(em, tx, from, to, now, this.#events);
       } else {
@@ -274,7 +275,7 @@ export class Ledger {
         tx.voidedAt = now;
         if (this.#events) rows.events.push(outboxRow('banking.hold.voided', eventPayload(tx, from, to)));
       }
-      await insertRows(em, rows);
+      await writeRows(em, { ...rows, settled: tx });
       posting = { tx, accounts: [from, to], entries: rows.entries };
       return tx;
     });
@@ -328,9 +329,9 @@ function requireActive(account: Account, direction: 'send' | 'receive'): void {
 }
 
 /**
- * Posts `tx`: the balances (on the locked accounts, for the unit of work),
- * and returns the rows to insert: two entries summing to zero, and the
- * events (when `events`). The caller holds both account rows locked.
+ * Posts `tx`: the balances (on the locked accounts), and returns the rows to
+ * write: both accounts, two entries summing to zero, and the events (when
+ * `events`). The caller holds both account rows locked.
  */
 function writeEntries(
   em: EntityManager,
@@ -368,7 +369,7 @@ function writeEntries(
       { persist: false },
     ),
   ];
-  const rows: PostingRows = { entries, events: [] };
+  const rows: PostingRows = { accounts: [from, to], entries, events: [] };
   if (!events) return rows;
   rows.events.push(outboxRow('banking.transaction.posted', eventPayload(tx, from, to)));
   const threshold = from.lowBalanceThreshold ?? null;
@@ -388,28 +389,48 @@ function writeEntries(
 }
 
 /**
- * The rows a posting adds (the accounts' balances and holds, and a settled
- * hold's status, are the unit of work's: it updates the locked rows at the
- * commit): a new transaction, its entries, the idempotency record and the
- * domain events.
+ * What a posting writes: the locked accounts whose balance or hold changed,
+ * a new transaction or a settled hold's new status, its entries, the
+ * idempotency record and the domain events.
  */
 interface PostingRows {
+  /** Locked by this posting's transaction, as they now stand. */
+  accounts: Account[];
   transaction?: LedgerTransaction;
+  /** A hold (locked) whose status, posting or voiding time changed. */
+  settled?: LedgerTransaction;
   entries: LedgerEntry[];
   idempotency?: { scope: string; key: string; requestHash: string; transactionId: string };
   events: OutboxRow[];
 }
 
 /**
- * Inserts `rows` in one statement of the posting's transaction (each insert
- * a `with` clause: all run, in one round trip, without the unit of work's
- * change sets), and sets the sequence numbers the database gave the
- * transaction and the entries.
+ * Writes `rows` in one statement of the posting's transaction, each write a
+ * `with` clause: all run in one round trip, without the unit of work's
+ * change sets, while the posting holds the rows it updates locked. Sets the
+ * sequence numbers the database gave the transaction and the entries, and
+ * tells the unit of work that the accounts and the hold now stand as
+ * written (so that the commit writes nothing more).
  */
-async function insertRows(em: EntityManager, rows: PostingRows): Promise<void> {
+async function writeRows(em: EntityManager, rows: PostingRows): Promise<void> {
   const clauses: string[] = [];
   const params: unknown[] = [];
   const results: string[] = [];
+  if (rows.accounts.length > 0) {
+    // Absolute values: the posting holds these rows locked since it read them.
+    const values = rows.accounts.map((a) => {
+      params.push(a.id, a.balance, a.held);
+      return '(?::uuid, ?::bigint, ?::bigint)';
+    });
+    clauses.push(`a as (
+      update accounts set balance = v.balance, held = v.held
+      from (values ${values.join(', ')}) as v (id, balance, held) where accounts.id = v.id)`);
+  }
+  const settled = rows.settled;
+  if (settled) {
+    clauses.push(`s as (update transactions set status = ?, posted_at = ?, voided_at = ? where id = ?)`);
+    params.push(settled.status, settled.postedAt, settled.voidedAt, settled.id);
+  }
   const tx = rows.transaction;
   if (tx) {
     clauses.push(`t as (
@@ -454,6 +475,8 @@ async function insertRows(em: EntityManager, rows: PostingRows): Promise<void> {
     const entry = r.written === 'entry' ? rows.entries.find((e) => e.accountId === r.account_id) : undefined;
     if (entry) entry.seq = Number(r.seq);
   }
+  // Written: the unit of work takes their state as the database's (its snapshot), as after reading them.
+  for (const entity of [...rows.accounts, ...(settled ? [settled] : [])]) em.merge(entity, { refresh: true });
 }
 
 function eventPayload(tx: LedgerTransaction, from: Account, to: Account): Record<string, unknown> {
