@@ -20,27 +20,25 @@
  * Results: a table on stdout, and `bench/results/gateways-<time>.json` and
  * `.md` (`--quick` writes to the folder `BENCH_RESULTS_DIR` names, or none).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
-import { generateKeyConfig, keyEnvironment } from '../platform/keys.ts';
 import { createLogger } from '../platform/logger.ts';
-import { findTestRedis, startRedisServer, type RunningRedis } from '../test/support/redis.ts';
-import { TEST_ADMIN, testEnv } from '../test/support/stack.ts';
 import {
-  cpuMsOf,
-  freePort,
-  machineLine,
-  median,
-  postgresVersion,
-  startBenchDatabases,
-  type BenchDatabases,
-  subgraphEnv,
-} from './support.ts';
+  freePorts,
+  projectRoot,
+  startBankProcesses,
+  startChild,
+  stopChild,
+  waitUntilReady,
+  waitUntilServing,
+  type BankProcesses,
+  type Child,
+} from './processes.ts';
+import { cpuMsOf, machineLine, median, postgresVersion, startBenchDatabases, type BenchDatabases } from './support.ts';
 import { seed, type SeedSize } from './gateways/seed.ts';
 import { OPERATIONS, requestOf, type BenchSetup, type OperationName } from './gateways/setup.ts';
 
@@ -68,42 +66,15 @@ const profiled = (service: string): string[] =>
   PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, service)}`] : [];
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const root = path.join(here, '..');
+const root = projectRoot;
 
-/** A child process of the run: its pid and the tail of its output, for errors. */
-interface Child {
-  name: string;
-  process: ChildProcess;
-  output(): string;
-}
-
+/** The peers and the baseline router: started here, stopped with the bank. */
 const children: Child[] = [];
 
 function start(name: string, args: string[], childEnv: Record<string, string>, cwd = root): Child {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { ...childEnv, PATH: env.PATH ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const started = { name, process: child, output: () => output };
-  children.push(started);
-  return started;
-}
-
-/** Stops a child: SIGTERM, then SIGKILL if it is still there after 5 s. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
+  const child = startChild(name, args, childEnv, cwd);
+  children.push(child);
+  return child;
 }
 
 /** Runs a short-lived child to its end and returns its stdout (the last line), failing on a non-zero exit. */
@@ -120,44 +91,6 @@ async function runToEnd(name: string, args: string[]): Promise<string> {
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`${name} exited with ${code}:\n${stderr}`);
   return stdout.trim().split('\n').at(-1) ?? '';
-}
-
-/** Waits until a POST of `{ __typename }` to `url` answers 200, or the child exits. */
-async function waitUntilServing(child: Child, url: string, headers: Record<string, string> = {}): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.process.exitCode !== null)
-      throw new Error(`${child.name} exited (${child.process.exitCode}):\n${child.output()}`);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query: '{ __typename }' }),
-        signal: AbortSignal.timeout(2_000),
-      });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`${child.name} did not serve ${url} within 90 s:\n${child.output()}`);
-    await sleep(200);
-  }
-}
-
-/** Waits for a service's `/readyz`. */
-async function waitUntilReady(child: Child, url: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.process.exitCode !== null)
-      throw new Error(`${child.name} exited (${child.process.exitCode}):\n${child.output()}`);
-    const ok = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2_000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${child.name} was not ready within 90 s:\n${child.output()}`);
-    await sleep(200);
-  }
 }
 
 /** Resets a process's peak RSS (Linux `clear_refs` 5), so the next reading is this run's peak. */
@@ -199,76 +132,37 @@ interface Run {
   subgraphPeakMiB: Record<string, number>;
 }
 
-/** `count` free ports, all different. */
-async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
-
 async function main(): Promise<void> {
   const logger = createLogger({ logLevel: 'silent' }, 'bench');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bank-gateways-'));
   let databases: BenchDatabases | undefined;
-  let redis: RunningRedis | undefined;
+  let bank: BankProcesses | undefined;
   const cleanUp = async () => {
-    await Promise.all(children.map((c) => stop(c.process)));
-    await redis?.stop();
+    await Promise.all(children.map((c) => stopChild(c.process)));
+    await bank?.stop();
     await databases?.stop();
     await rm(dir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
   try {
-    const redisSource = await findTestRedis();
-    if (!redisSource) throw new Error('bench:gateways needs redis-server on the PATH or REDIS_URL (see the README).');
-    redis = 'url' in redisSource ? undefined : await startRedisServer(redisSource.binary, dir);
-    const redisUrl = 'url' in redisSource ? redisSource.url : (redis as RunningRedis).url;
     databases = await startBenchDatabases(logger);
     const serverVersion = await postgresVersion(databases.urls.banking as string);
-
-    const keys = generateKeyConfig();
-    const [routerPort, metricsPort, stockPort, hivePort, baselinePort, baselineMetricsPort, ...subgraphPorts] =
-      await freePorts(6 + IMPLEMENTED_SUBGRAPHS.length);
-    const ports = Object.fromEntries(IMPLEMENTED_SUBGRAPHS.map((n, i) => [n, subgraphPorts[i]]));
-    const subgraphUrls = Object.fromEntries(
-      IMPLEMENTED_SUBGRAPHS.map((n) => [n, `http://127.0.0.1:${ports[n]}/graphql`]),
-    );
-    const routerUrl = `http://127.0.0.1:${routerPort}/graphql`;
-    const serviceEnv = testEnv(databases.urls, {
-      ...keyEnvironment(keys),
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
-      REDIS_URL: redisUrl,
-      ADMIN_EMAIL: TEST_ADMIN.email,
-      ADMIN_PASSWORD: TEST_ADMIN.password,
-      DATABASE_POOL_MAX: '10',
-      ACCESS_TOKEN_TTL_SECONDS: '3600',
-      // Step-up stays on (production refuses it off) but never asks: the users move their own money in small amounts.
-      STEP_UP_NEW_PAYEE: 'false',
-      STEP_UP_THRESHOLD: '1000000.00',
-      ROUTER_PORT: String(routerPort),
-      ROUTER_URL: routerUrl,
-      ...Object.fromEntries(
-        IMPLEMENTED_SUBGRAPHS.flatMap((n) => [
-          [`${n.toUpperCase()}_PORT`, String(ports[n])],
-          [`${n.toUpperCase()}_URL`, subgraphUrls[n]],
-        ]),
-      ),
-    });
     console.log(machineLine(serverVersion));
     console.log(`starting ${IMPLEMENTED_SUBGRAPHS.length} subgraphs and the router, one process each`);
-    const subgraphs = IMPLEMENTED_SUBGRAPHS.map((n) =>
-      start(n, [...profiled(n), 'bin/service.ts', 'subgraph', n], subgraphEnv(serviceEnv)),
-    );
-    // One at a time: each migrates its own database on start.
-    for (const [i, child] of subgraphs.entries())
-      await waitUntilReady(child, subgraphUrls[IMPLEMENTED_SUBGRAPHS[i] as string] as string);
-    // The router alone serves /metrics on a port of its own (as production does); subgraphs on theirs.
-    const router = start('router', [...profiled('router'), 'bin/service.ts', 'router'], {
-      ...serviceEnv,
-      METRICS_PORT: String(metricsPort),
+    bank = await startBankProcesses({
+      databases,
+      dir,
+      env: {
+        DATABASE_POOL_MAX: '10',
+        ACCESS_TOKEN_TTL_SECONDS: '3600',
+        // Step-up stays on (production refuses it off) but never asks: the users move their own money in small amounts.
+        STEP_UP_NEW_PAYEE: 'false',
+        STEP_UP_THRESHOLD: '1000000.00',
+      },
+      nodeArgs: profiled,
     });
-    await waitUntilReady(router, routerUrl);
+    const { keys, routerUrl, subgraphUrls, serviceEnv, subgraphs, router } = bank;
+    const [stockPort, hivePort, baselinePort, baselineMetricsPort] = await freePorts(4);
 
     const seedStarted = performance.now();
     const users = await seed(routerUrl, SIZE);

@@ -6,11 +6,14 @@
  *   BENCH_DURATION_MS=30000 BENCH_CONCURRENCY=32 node bench/transfers.ts
  *
  * It starts everything itself: an embedded PostgreSQL in a temporary folder,
- * then identity, banking and the router with `startStack` (as `npm start`
- * does, one process, subgraphs reached over HTTP) in a production
- * configuration (NODE_ENV=production, silent logs, fresh keys). It registers
- * users, opens 20 USD accounts and funds them, then runs two phases with the
- * same fixed concurrency, each for a fixed duration (bounded in count):
+ * then the subgraphs and the router with `startStack` (as `npm start` does,
+ * one process, subgraphs reached over HTTP) in a production configuration
+ * (NODE_ENV=production, silent logs, fresh keys). With BENCH_PROCESSES=1 it
+ * starts them as production runs them instead: each in a process of its own,
+ * with a redis-server between them (bench/processes.ts, as bench:gateways
+ * does). It registers users, opens 20 USD accounts and funds them, then runs
+ * two phases with the same fixed concurrency, each for a fixed duration
+ * (bounded in count):
  *
  *  (a) router: the `transfer` mutation over HTTP with the owner's token,
  *      between random pairs of the 20 accounts;
@@ -21,16 +24,19 @@
  *      two entries, the idempotency record and the outbox event, COMMIT).
  *
  * Besides rates and latencies, it prints the CPU per transfer of this
- * process and of PostgreSQL in each phase, and the SQL statements per
- * transfer each database received meanwhile (the outbox relays, messaging's
- * notifications and the jobs keep running in both phases).
+ * process and of PostgreSQL in each phase (with BENCH_PROCESSES=1, also of
+ * the services' processes together), and, in one process, the SQL
+ * statements per transfer each database received meanwhile (the outbox
+ * relays, messaging's notifications and the jobs keep running in both
+ * phases).
  *
  * With BENCH_PROFILE_DIR set, it writes a V8 CPU profile of the router
  * phase's measured part there (`router.cpuprofile`, for
  * bench/cpu-profile-summary.ts); profiling costs the phase some throughput.
  *
  * The load generator shares the process (and the 2 cores of a small machine)
- * with the router and the subgraphs in (a), and with the `pg` client in (b).
+ * with the router and the subgraphs in (a) (with BENCH_PROCESSES=1, only the
+ * cores), and with the `pg` client in (b).
  *
  * With BENCH_BASELINE set to another checkout (an earlier commit, say, with
  * `node_modules` of its own or linked), it runs that checkout's benchmark and
@@ -48,12 +54,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { startStack, type RunningStack } from '../bin/stack.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { testEnv } from '../test/support/stack.ts';
+import { statementsSentDuring } from '../test/support/statements.ts';
+import { startBankProcesses, type BankProcesses } from './processes.ts';
 import { startCpuProfile } from './profiler.ts';
 import {
+  cpuMsOf,
   graphql,
   median,
   must,
@@ -73,6 +83,8 @@ const MAX_OPERATIONS = 500_000;
 const USERS = Number(process.env.BENCH_USERS ?? 10);
 /** Where to write a V8 CPU profile of the router phase's measured part (`router.cpuprofile`), if anywhere. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+/** Each subgraph and the router in a process of its own, as in production (else all in this one). */
+const PROCESSES = process.env.BENCH_PROCESSES === '1';
 const ACCOUNTS_PER_USER = 2;
 const ADMIN = { email: 'admin@bench.bank', password: 'bench-superuser-password-1' };
 
@@ -93,6 +105,8 @@ interface PhaseResult {
   processCpuMs: number;
   /** CPU time (ms) of PostgreSQL's processes over the measured part. */
   postgresCpuMs: number;
+  /** CPU time (ms) of the services' processes over the measured part, when they have their own. */
+  servicesCpuMs?: number;
   /** Statements each database received during the measured part, by database: the relays, notifications and jobs too. */
   statements: Map<string, number>;
 }
@@ -103,7 +117,12 @@ const TRANSFER = `mutation BenchTransfer($input: TransferInput!) { transfer(inpu
  * Runs `operation` from `concurrency` loops for `durationMs` (after a
  * warm-up that is not counted), at most {@link MAX_OPERATIONS} times.
  */
-async function runPhase(name: string, operation: (n: number) => Promise<void>, profile?: string): Promise<PhaseResult> {
+async function runPhase(
+  name: string,
+  operation: (n: number) => Promise<void>,
+  options: { profile?: string | undefined; servicesCpuMs?: (() => number) | undefined } = {},
+): Promise<PhaseResult> {
+  const { profile, servicesCpuMs } = options;
   let n = 0;
   const loop = async (until: number, record: PhaseResult | undefined) => {
     while (Date.now() < until && (record === undefined || record.ok + record.failed < MAX_OPERATIONS)) {
@@ -136,7 +155,7 @@ async function runPhase(name: string, operation: (n: number) => Promise<void>, p
     statements: new Map(),
   };
   const stopProfile = profile ? await startCpuProfile() : undefined;
-  const cpu = { process: process.cpuUsage(), postgres: postgresCpuMs() };
+  const cpu = { process: process.cpuUsage(), postgres: postgresCpuMs(), services: servicesCpuMs?.() };
   const started = performance.now();
   const end = Date.now() + DURATION_MS;
   result.statements = await statementsDuring(async () => {
@@ -147,6 +166,7 @@ async function runPhase(name: string, operation: (n: number) => Promise<void>, p
   const used = process.cpuUsage(cpu.process);
   result.processCpuMs = (used.user + used.system) / 1000;
   result.postgresCpuMs = postgresCpuMs() - cpu.postgres;
+  if (servicesCpuMs && cpu.services !== undefined) result.servicesCpuMs = servicesCpuMs() - cpu.services;
   return result;
 }
 
@@ -158,29 +178,24 @@ function summary(r: PhaseResult): { rate: number; line: string } {
     `p50 ${percentile(sorted, 50).toFixed(2)} ms   p99 ${percentile(sorted, 99).toFixed(2)} ms   ` +
     `(${r.ok} in ${(r.elapsedMs / 1000).toFixed(1)} s, ${r.failed} failed${r.firstError ? `: ${r.firstError}` : ''})\n` +
     `${''.padEnd(8)} CPU per transfer: this process ${(r.processCpuMs / r.ok).toFixed(2)} ms, ` +
-    `PostgreSQL ${(r.postgresCpuMs / r.ok).toFixed(2)} ms\n` +
-    `${''.padEnd(8)} SQL statements per transfer, every database, all work meanwhile: ` +
-    [...r.statements]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([database, n]) => `${database} ${(n / r.ok).toFixed(2)}`)
-      .join(', ');
+    `PostgreSQL ${(r.postgresCpuMs / r.ok).toFixed(2)} ms` +
+    (r.servicesCpuMs === undefined ? '' : `, the services' processes ${(r.servicesCpuMs / r.ok).toFixed(2)} ms`) +
+    // With the services in processes of their own, this process sees only its own statements.
+    (PROCESSES
+      ? ''
+      : `\n${''.padEnd(8)} SQL statements per transfer, every database, all work meanwhile: ` +
+        [...r.statements]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([database, n]) => `${database} ${(n / r.ok).toFixed(2)}`)
+          .join(', '));
   return { rate, line };
 }
 
 /** Counts the statements each database receives while `work` runs (every `pg` client of this process), by name. */
 async function statementsDuring(work: () => Promise<void>): Promise<Map<string, number>> {
-  const original = pg.Client.prototype.query;
   const counts = new Map<string, number>();
-  const counting = function (this: pg.Client, ...args: unknown[]) {
-    const database = this.database ?? '?';
-    counts.set(database, (counts.get(database) ?? 0) + 1);
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  };
-  pg.Client.prototype.query = counting as typeof original;
-  try {
-    await work();
-  } finally {
-    pg.Client.prototype.query = original;
+  for (const { database } of await statementsSentDuring(work)) {
+    counts.set(database || '?', (counts.get(database || '?') ?? 0) + 1);
   }
   return counts;
 }
@@ -273,11 +288,15 @@ async function main(): Promise<void> {
   const logger = createLogger({ logLevel: 'silent' }, 'bench');
   let databases: BenchDatabases | undefined;
   let stack: RunningStack | undefined;
+  let bank: BankProcesses | undefined;
+  let dir: string | undefined;
   let direct: pg.Pool | undefined;
   const cleanUp = async () => {
     await direct?.end();
     await stack?.close();
+    await bank?.stop();
     await databases?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => {
     void cleanUp().finally(() => process.exit(130));
@@ -286,21 +305,30 @@ async function main(): Promise<void> {
   try {
     databases = await startBenchDatabases(logger);
     const running = databases.postgres;
-    const config = loadConfig(
-      testEnv(databases.urls, {
-        NODE_ENV: 'production',
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        DATABASE_POOL_MAX: String(POOL_MAX),
-        // Step-up stays on (production refuses it off) but never asks here: the users are new and
-        // pay each other at random, and no bench client holds a second factor. What it costs
-        // per transfer (the proof check, the recent-change lookup) is measured.
-        STEP_UP_NEW_PAYEE: 'false',
-        STEP_UP_THRESHOLD: '1000000.00',
-      }),
-    );
-    stack = await startStack({ config, logger, randomPorts: true });
-    const url = stack.routerUrl;
+    const settings = {
+      NODE_ENV: 'production',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      DATABASE_POOL_MAX: String(POOL_MAX),
+      // Step-up stays on (production refuses it off) but never asks here: the users are new and
+      // pay each other at random, and no bench client holds a second factor. What it costs
+      // per transfer (the proof check, the recent-change lookup) is measured.
+      STEP_UP_NEW_PAYEE: 'false',
+      STEP_UP_THRESHOLD: '1000000.00',
+    };
+    let url: string;
+    let servicesCpuMs: (() => number) | undefined;
+    if (PROCESSES) {
+      if (PROFILE_DIR) throw new Error('BENCH_PROFILE_DIR profiles this process: run it without BENCH_PROCESSES.');
+      dir = await mkdtemp(path.join(os.tmpdir(), 'bank-transfers-'));
+      bank = await startBankProcesses({ databases, dir, env: settings });
+      url = bank.routerUrl;
+      const services = [bank.router, ...bank.subgraphs].map((c) => c.process.pid as number);
+      servicesCpuMs = () => services.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+    } else {
+      stack = await startStack({ config: loadConfig(testEnv(databases.urls, settings)), logger, randomPorts: true });
+      url = stack.routerUrl;
+    }
 
     // Users, accounts, money.
     const users = await Promise.all(
@@ -406,15 +434,14 @@ async function main(): Promise<void> {
       }
       return Math.min(...counts);
     };
-    const routerStatements = await statements(viaRouter, 'count-router');
+    const routerStatements = PROCESSES ? 'not counted (other processes)' : await statements(viaRouter, 'count-router');
     const directStatements = await statements(viaSql, 'count-direct');
 
-    const router = await runPhase(
-      'router',
-      (n) => viaRouter(`router-${n}`),
-      PROFILE_DIR ? path.join(PROFILE_DIR, 'router.cpuprofile') : undefined,
-    );
-    const sql = await runPhase('direct', (n) => viaSql(`direct-${n}`));
+    const router = await runPhase('router', (n) => viaRouter(`router-${n}`), {
+      profile: PROFILE_DIR ? path.join(PROFILE_DIR, 'router.cpuprofile') : undefined,
+      servicesCpuMs,
+    });
+    const sql = await runPhase('direct', (n) => viaSql(`direct-${n}`), { servicesCpuMs });
 
     const version = (await pool.query<{ server_version: string }>('show server_version')).rows[0]?.server_version;
     const cpus = os.cpus();
@@ -422,7 +449,7 @@ async function main(): Promise<void> {
     const b = summary(sql);
     console.log(
       [
-        'Transfers: router (GraphQL over HTTP, the five subgraphs and the router in one process) vs the same SQL transaction with pg',
+        `Transfers: router (GraphQL over HTTP, the subgraphs and the router ${PROCESSES ? 'in a process each' : 'in one process'}) vs the same SQL transaction with pg`,
         `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
           `Node ${process.version}, PostgreSQL ${version} (embedded, fsync on), ${os.platform()} ${os.release()}`,
         `settings: concurrency ${CONCURRENCY}, pool ${POOL_MAX} connections each, ${DURATION_MS / 1000} s per phase ` +

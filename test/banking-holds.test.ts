@@ -9,7 +9,6 @@
  * before a saga starts. Users cannot reach holds: not through the router (the
  * fields are @inaccessible), not directly with a router-signed header.
  */
-import pg from 'pg';
 import {
   AccountDocument,
   AccountTransactionsDocument,
@@ -37,6 +36,7 @@ import {
   type HoldView,
   type Party,
 } from '../subgraphs/banking/test/support.ts';
+import { statementsSentDuring } from './support/statements.ts';
 
 let h: BankHarness;
 let alice: Party;
@@ -575,19 +575,9 @@ describe('idempotency of createHold', () => {
  * `commit`, whose client wrote to `transactions`.
  */
 async function postingStatements(work: () => Promise<void>): Promise<string[]> {
-  const original = pg.Client.prototype.query;
-  const byClient = new Map<pg.Client, string[]>();
-  const recording = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0];
-    const text = typeof first === 'string' ? first : ((first as { text?: string } | null)?.text ?? '');
-    byClient.set(this, [...(byClient.get(this) ?? []), text.replace(/\s+/g, ' ').trim()]);
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  };
-  pg.Client.prototype.query = recording as typeof original;
-  try {
-    await work();
-  } finally {
-    pg.Client.prototype.query = original;
+  const byClient = new Map<unknown, string[]>();
+  for (const { client, sql } of await statementsSentDuring(work)) {
+    byClient.set(client, [...(byClient.get(client) ?? []), sql.replace(/\s+/g, ' ').trim()]);
   }
   const writer = [...byClient.values()].find((list) =>
     list.some((q) => /\b(insert into|update) transactions\b/i.test(q)),

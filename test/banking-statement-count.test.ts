@@ -14,15 +14,15 @@
  *   everything, and the transaction control around them.
  *
  * Statements are counted where they leave for PostgreSQL: every subgraph's
- * ORM talks to its database through `pg` clients, whose `query` this test
- * wraps (everything runs in this process), attributing each statement to
- * the database of the client that sends it. That sees every statement: the
- * ORM's own, raw SQL, and transaction control. Background work that would
- * blur the count (the outbox relays, which poll) is stopped first.
+ * ORM talks to its database through `pg` clients, whose `query`
+ * test/support/statements.ts wraps (everything runs in this process),
+ * attributing each statement to the database of the client that sends it.
+ * That sees every statement: the ORM's own, raw SQL, and transaction
+ * control. Background work that would blur the count (the outbox relays,
+ * which poll) is stopped first.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
-import pg from 'pg';
 import { DASHBOARD } from '../bench/gateways/operations.ts';
 import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
 import type { SubgraphName } from '../platform/config.ts';
@@ -46,6 +46,7 @@ import {
 import { inParallel } from './support/parallel.ts';
 import { must, signUp, startConversation, type SignedUp } from './support/people.ts';
 import { postGraphQL, startTestStack, TEST_ADMIN, type TestStack } from './support/stack.ts';
+import { statementsSentDuring } from './support/statements.ts';
 
 const TRANSACTIONS = 1_000;
 const PAGE_SIZES = [10, 100, 1_000] as const;
@@ -53,25 +54,11 @@ const PAGE_SIZES = [10, 100, 1_000] as const;
 const CONCURRENCY = 16;
 
 let bank: TestStack;
-const statements: { database: string; sql: string }[] = [];
-let counting = false;
-const originalQuery = pg.Client.prototype.query;
 
 beforeAll(async () => {
-  // `query` has many overloads; the wrapper only looks at the text and forwards everything unchanged.
-  const wrapped = function (this: pg.Client, ...args: unknown[]) {
-    if (counting) {
-      const first = args[0];
-      const sql = typeof first === 'string' ? first : ((first as { text?: string } | null)?.text ?? String(first));
-      statements.push({ database: this.database ?? '', sql });
-    }
-    return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-  };
-  pg.Client.prototype.query = wrapped as typeof originalQuery;
   bank = await startTestStack();
 });
 afterAll(async () => {
-  pg.Client.prototype.query = originalQuery;
   await bank?.close();
 });
 
@@ -80,17 +67,11 @@ type Statements = Record<SubgraphName, string[]>;
 /** Runs `work` and returns the statements each subgraph's database received meanwhile. */
 async function countStatements(work: () => Promise<void>): Promise<Statements> {
   const databaseOf = (name: SubgraphName) => new URL(bank.config.subgraphs[name].databaseUrl!).pathname.slice(1);
-  statements.length = 0;
-  counting = true;
-  try {
-    await work();
-  } finally {
-    counting = false;
-  }
+  const sent = await statementsSentDuring(work);
   return Object.fromEntries(
     IMPLEMENTED_SUBGRAPHS.map((name) => [
       name,
-      statements.filter((s) => s.database === databaseOf(name)).map((s) => s.sql.replace(/\s+/g, ' ').trim()),
+      sent.filter((s) => s.database === databaseOf(name)).map((s) => s.sql.replace(/\s+/g, ' ').trim()),
     ]),
   ) as Statements;
 }
