@@ -7,6 +7,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { Pool } from 'undici';
 import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../platform/embedded-postgres.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -32,6 +33,30 @@ export async function graphql<T>(
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<T>;
+}
+
+/**
+ * The router as a benchmark's hot loop calls it: undici's `Pool` of
+ * `connections` keep-alive sockets, without the WHATWG streams of the global
+ * `fetch` (which {@link graphql} uses for the setup), so that the load
+ * generator costs its process less where it shares it with the bank
+ * (bench:transfers).
+ */
+export function routerClient(url: string, connections: number) {
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections });
+  return {
+    async graphql<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> {
+      const { body } = await pool.request({
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await body.json()) as GraphQLResponse<T>;
+    },
+    close: () => pool.close(),
+  };
 }
 
 /** The data of a response, or an error naming `what` failed. */
