@@ -51,12 +51,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { startStack, type RunningStack } from '../bin/stack.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -67,11 +67,11 @@ import { startCpuProfile } from './profiler.ts';
 import {
   cpuMsOf,
   graphql,
-  routerClient,
   median,
   must,
   percentile,
   postgresCpuMs,
+  routerClient,
   startBenchDatabases,
   type BenchDatabases,
 } from './support.ts';
