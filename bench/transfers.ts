@@ -13,7 +13,9 @@
  * with a redis-server between them (bench/processes.ts, as bench:gateways
  * does). It registers users, opens 20 USD accounts and funds them, then runs
  * two phases with the same fixed concurrency, each for a fixed duration
- * (bounded in count):
+ * (bounded in count), after an uncounted warm-up of each, in BENCH_SLICES
+ * slices (3) that alternate between the two, so that a drift of the
+ * machine's speed during the run falls on both:
  *
  *  (a) router: the `transfer` mutation over HTTP with the owner's token,
  *      between random pairs of the 20 accounts;
@@ -31,7 +33,7 @@
  * phases).
  *
  * With BENCH_PROFILE_DIR set, it writes a V8 CPU profile of the router
- * phase's measured part there (`router.cpuprofile`, for
+ * phase's first slice there (`router.cpuprofile`, for
  * bench/cpu-profile-summary.ts); profiling costs the phase some throughput.
  *
  * The load generator shares the process (and the 2 cores of a small machine)
@@ -78,6 +80,8 @@ import {
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 15_000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
+/** Each path's measured time is taken in this many slices, the paths alternating. */
+const SLICES = Math.max(1, Math.floor(Number(process.env.BENCH_SLICES ?? 3)));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 /** Connections of the banking subgraph's pool and of the direct client's: the same for both. */
 const POOL_MAX = Number(process.env.BENCH_POOL_MAX ?? Math.max(2, CONCURRENCY));
@@ -116,17 +120,29 @@ interface PhaseResult {
 
 const TRANSFER = `mutation BenchTransfer($input: TransferInput!) { transfer(input: $input) { id } }`;
 
-/**
- * Runs `operation` from `concurrency` loops for `durationMs` (after a
- * warm-up that is not counted), at most {@link MAX_OPERATIONS} times.
- */
-async function runPhase(
-  name: string,
-  operation: (n: number) => Promise<void>,
-  options: { profile?: string | undefined; servicesCpuMs?: (() => number) | undefined } = {},
-): Promise<PhaseResult> {
-  const { profile, servicesCpuMs } = options;
+/** One path's measurement, taken in slices: {@link measure} adds each slice's figures to `result`. */
+interface Phase {
+  result: PhaseResult;
+  /** Runs the path for {@link WARMUP_MS}, uncounted. */
+  warmUp(): Promise<void>;
+  /** Runs the path for `durationMs` (at most {@link MAX_OPERATIONS} in all) and adds what it measured. */
+  measure(durationMs: number, options?: { profile?: string | undefined }): Promise<void>;
+}
+
+/** `operation` from {@link CONCURRENCY} loops; `servicesCpuMs`: the services' processes' CPU so far, if apart. */
+function phase(name: string, operation: (n: number) => Promise<void>, servicesCpuMs?: () => number): Phase {
   let n = 0;
+  const result: PhaseResult = {
+    name,
+    ok: 0,
+    failed: 0,
+    firstError: undefined,
+    elapsedMs: 0,
+    latenciesMs: [],
+    processCpuMs: 0,
+    postgresCpuMs: 0,
+    statements: new Map(),
+  };
   const loop = async (until: number, record: PhaseResult | undefined) => {
     while (Date.now() < until && (record === undefined || record.ok + record.failed < MAX_OPERATIONS)) {
       const started = performance.now();
@@ -144,33 +160,31 @@ async function runPhase(
       }
     }
   };
-  const warmupEnd = Date.now() + WARMUP_MS;
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(warmupEnd, undefined)));
-  const result: PhaseResult = {
-    name,
-    ok: 0,
-    failed: 0,
-    firstError: undefined,
-    elapsedMs: 0,
-    latenciesMs: [],
-    processCpuMs: 0,
-    postgresCpuMs: 0,
-    statements: new Map(),
+  const loops = async (until: number, record: PhaseResult | undefined) => {
+    await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(until, record)));
   };
-  const stopProfile = profile ? await startCpuProfile() : undefined;
-  const cpu = { process: process.cpuUsage(), postgres: postgresCpuMs(), services: servicesCpuMs?.() };
-  const started = performance.now();
-  const end = Date.now() + DURATION_MS;
-  result.statements = await statementsDuring(async () => {
-    await Promise.all(Array.from({ length: CONCURRENCY }, () => loop(end, result)));
-  });
-  result.elapsedMs = performance.now() - started;
-  if (stopProfile && profile) await stopProfile(profile);
-  const used = process.cpuUsage(cpu.process);
-  result.processCpuMs = (used.user + used.system) / 1000;
-  result.postgresCpuMs = postgresCpuMs() - cpu.postgres;
-  if (servicesCpuMs && cpu.services !== undefined) result.servicesCpuMs = servicesCpuMs() - cpu.services;
-  return result;
+  return {
+    result,
+    warmUp: () => loops(Date.now() + WARMUP_MS, undefined),
+    async measure(durationMs, options = {}) {
+      const stopProfile = options.profile ? await startCpuProfile() : undefined;
+      const cpu = { process: process.cpuUsage(), postgres: postgresCpuMs(), services: servicesCpuMs?.() };
+      const started = performance.now();
+      const end = Date.now() + durationMs;
+      const statements = await statementsDuring(() => loops(end, result));
+      result.elapsedMs += performance.now() - started;
+      if (stopProfile && options.profile) await stopProfile(options.profile);
+      const used = process.cpuUsage(cpu.process);
+      result.processCpuMs += (used.user + used.system) / 1000;
+      result.postgresCpuMs += postgresCpuMs() - cpu.postgres;
+      if (servicesCpuMs && cpu.services !== undefined) {
+        result.servicesCpuMs = (result.servicesCpuMs ?? 0) + servicesCpuMs() - cpu.services;
+      }
+      for (const [database, count] of statements) {
+        result.statements.set(database, (result.statements.get(database) ?? 0) + count);
+      }
+    },
+  };
 }
 
 function summary(r: PhaseResult): { rate: number; line: string } {
@@ -444,11 +458,18 @@ async function main(): Promise<void> {
     const routerStatements = PROCESSES ? 'not counted (other processes)' : await statements(viaRouter, 'count-router');
     const directStatements = await statements(viaSql, 'count-direct');
 
-    const router = await runPhase('router', (n) => viaRouter(`router-${n}`), {
-      profile: PROFILE_DIR ? path.join(PROFILE_DIR, 'router.cpuprofile') : undefined,
-      servicesCpuMs,
-    });
-    const sql = await runPhase('direct', (n) => viaSql(`direct-${n}`), { servicesCpuMs });
+    // Both paths warmed up, then measured in alternating slices: the machine's drift falls on both.
+    const routerPhase = phase('router', (n) => viaRouter(`router-${n}`), servicesCpuMs);
+    const directPhase = phase('direct', (n) => viaSql(`direct-${n}`), servicesCpuMs);
+    await routerPhase.warmUp();
+    await directPhase.warmUp();
+    for (let slice = 0; slice < SLICES; slice += 1) {
+      const profile = PROFILE_DIR && slice === 0 ? path.join(PROFILE_DIR, 'router.cpuprofile') : undefined;
+      await routerPhase.measure(DURATION_MS / SLICES, { profile });
+      await directPhase.measure(DURATION_MS / SLICES);
+    }
+    const router = routerPhase.result;
+    const sql = directPhase.result;
 
     const version = (await pool.query<{ server_version: string }>('show server_version')).rows[0]?.server_version;
     const cpus = os.cpus();
@@ -460,7 +481,8 @@ async function main(): Promise<void> {
         `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
           `Node ${process.version}, PostgreSQL ${version} (embedded, fsync on), ${os.platform()} ${os.release()}`,
         `settings: concurrency ${CONCURRENCY}, pool ${POOL_MAX} connections each, ${DURATION_MS / 1000} s per phase ` +
-          `after ${WARMUP_MS / 1000} s warm-up, ${accounts.length} accounts of ${USERS} users, random pairs`,
+          `in ${SLICES} slice(s), the phases alternating, after ${WARMUP_MS / 1000} s warm-up, ` +
+          `${accounts.length} accounts of ${USERS} users, random pairs`,
         `SQL statements per transfer on the banking database: router ${routerStatements}, direct ${directStatements}`,
         a.line,
         b.line,
