@@ -66,11 +66,11 @@ async function waitFor(child: Child, what: string, check: () => Promise<boolean>
 }
 
 /** Waits until a POST of `{ __typename }` to `url` answers 200, or the child exits. */
-export async function waitUntilServing(child: Child, url: string, headers: Record<string, string> = {}): Promise<void> {
+export async function waitUntilServing(child: Child, url: string): Promise<void> {
   await waitFor(child, `did not serve ${url}`, () =>
     fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ __typename }' }),
       signal: AbortSignal.timeout(2_000),
     }).then(

@@ -20,6 +20,15 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
+/** The POST of an operation, optionally with an access token. */
+function graphqlPost(query: string, variables: Record<string, unknown>, token?: string) {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  } as const;
+}
+
 /** POSTs an operation to the router, optionally with an access token. */
 export async function graphql<T>(
   url: string,
@@ -27,11 +36,7 @@ export async function graphql<T>(
   variables: Record<string, unknown>,
   token?: string,
 ): Promise<GraphQLResponse<T>> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
+  const response = await fetch(url, graphqlPost(query, variables, token));
   return (await response.json()) as GraphQLResponse<T>;
 }
 
@@ -49,9 +54,7 @@ export function routerClient(url: string, connections: number) {
     async graphql<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> {
       const { body } = await pool.request({
         path: `${target.pathname}${target.search}`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
+        ...graphqlPost(query, variables, token),
       });
       return (await body.json()) as GraphQLResponse<T>;
     },

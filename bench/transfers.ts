@@ -63,7 +63,7 @@ import { startStack, type RunningStack } from '../bin/stack.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { testEnv } from '../test/support/stack.ts';
-import { statementsSentDuring } from '../test/support/statements.ts';
+import { onStatementsDuring } from '../test/support/statements.ts';
 import { startBankProcesses, type BankProcesses } from './processes.ts';
 import { startCpuProfile } from './profiler.ts';
 import {
@@ -114,8 +114,11 @@ interface PhaseResult {
   postgresCpuMs: number;
   /** CPU time (ms) of the services' processes over the measured part, when they have their own. */
   servicesCpuMs?: number;
-  /** Statements each database received during the measured part, by database: the relays, notifications and jobs too. */
-  statements: Map<string, number>;
+  /**
+   * Statements each database received during the measured part, by database: the relays, notifications and
+   * jobs too; undefined with the services in processes of their own, whose statements this process cannot see.
+   */
+  statements: Map<string, number> | undefined;
 }
 
 const TRANSFER = `mutation BenchTransfer($input: TransferInput!) { transfer(input: $input) { id } }`;
@@ -141,7 +144,7 @@ function phase(name: string, operation: (n: number) => Promise<void>, servicesCp
     latenciesMs: [],
     processCpuMs: 0,
     postgresCpuMs: 0,
-    statements: new Map(),
+    statements: PROCESSES ? undefined : new Map(),
   };
   const loop = async (until: number, record: PhaseResult | undefined) => {
     while (Date.now() < until && (record === undefined || record.ok + record.failed < MAX_OPERATIONS)) {
@@ -171,7 +174,9 @@ function phase(name: string, operation: (n: number) => Promise<void>, servicesCp
       const cpu = { process: process.cpuUsage(), postgres: postgresCpuMs(), services: servicesCpuMs?.() };
       const started = performance.now();
       const end = Date.now() + durationMs;
-      const statements = await statementsDuring(() => loops(end, result));
+      const measured = () => loops(end, result);
+      if (result.statements) await countStatements(result.statements, measured);
+      else await measured();
       result.elapsedMs += performance.now() - started;
       if (stopProfile && options.profile) await stopProfile(options.profile);
       const used = process.cpuUsage(cpu.process);
@@ -179,9 +184,6 @@ function phase(name: string, operation: (n: number) => Promise<void>, servicesCp
       result.postgresCpuMs += postgresCpuMs() - cpu.postgres;
       if (servicesCpuMs && cpu.services !== undefined) {
         result.servicesCpuMs = (result.servicesCpuMs ?? 0) + servicesCpuMs() - cpu.services;
-      }
-      for (const [database, count] of statements) {
-        result.statements.set(database, (result.statements.get(database) ?? 0) + count);
       }
     },
   };
@@ -197,8 +199,7 @@ function summary(r: PhaseResult): { rate: number; line: string } {
     `${''.padEnd(8)} CPU per transfer: this process ${(r.processCpuMs / r.ok).toFixed(2)} ms, ` +
     `PostgreSQL ${(r.postgresCpuMs / r.ok).toFixed(2)} ms` +
     (r.servicesCpuMs === undefined ? '' : `, the services' processes ${(r.servicesCpuMs / r.ok).toFixed(2)} ms`) +
-    // With the services in processes of their own, this process sees only its own statements.
-    (PROCESSES
+    (r.statements === undefined
       ? ''
       : `\n${''.padEnd(8)} SQL statements per transfer, every database, all work meanwhile: ` +
         [...r.statements]
@@ -208,12 +209,9 @@ function summary(r: PhaseResult): { rate: number; line: string } {
   return { rate, line };
 }
 
-/** Counts the statements each database receives while `work` runs (every `pg` client of this process), by name. */
-async function statementsDuring(work: () => Promise<void>): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const { database } of await statementsSentDuring(work)) {
-    counts.set(database || '?', (counts.get(database || '?') ?? 0) + 1);
-  }
+/** Runs `work`, adding to `counts` the statements each database receives meanwhile (every `pg` client of this process). */
+async function countStatements(counts: Map<string, number>, work: () => Promise<void>): Promise<Map<string, number>> {
+  await onStatementsDuring(work, ({ database }) => counts.set(database || '?', (counts.get(database || '?') ?? 0) + 1));
   return counts;
 }
 
@@ -451,7 +449,7 @@ async function main(): Promise<void> {
     const statements = async (run: (key: string) => Promise<void>, prefix: string) => {
       const counts: number[] = [];
       for (let i = 0; i < 5; i += 1) {
-        counts.push((await statementsDuring(() => run(`${prefix}-${i}`))).get('banking') ?? 0);
+        counts.push((await countStatements(new Map(), () => run(`${prefix}-${i}`))).get('banking') ?? 0);
       }
       return Math.min(...counts);
     };

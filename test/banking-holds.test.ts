@@ -577,7 +577,9 @@ describe('idempotency of createHold', () => {
 async function postingStatements(work: () => Promise<void>): Promise<string[]> {
   const byClient = new Map<unknown, string[]>();
   for (const { client, sql } of await statementsSentDuring(work)) {
-    byClient.set(client, [...(byClient.get(client) ?? []), sql.replace(/\s+/g, ' ').trim()]);
+    const list = byClient.get(client) ?? [];
+    list.push(sql.replace(/\s+/g, ' ').trim());
+    byClient.set(client, list);
   }
   const writer = [...byClient.values()].find((list) =>
     list.some((q) => /\b(insert into|update) transactions\b/i.test(q)),

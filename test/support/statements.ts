@@ -1,7 +1,7 @@
 /**
  * The SQL statements this process sends to PostgreSQL: every subgraph's ORM
  * (and raw SQL, and transaction control) goes through `pg` clients, whose
- * `query` {@link statementsSentDuring} wraps while its work runs.
+ * `query` {@link onStatementsDuring} wraps while its work runs.
  */
 import pg from 'pg';
 
@@ -12,15 +12,21 @@ export interface SentStatement {
   sql: string;
 }
 
-/** Runs `work` and returns, in order, every statement the `pg` clients of this process sent meanwhile. */
-export async function statementsSentDuring(work: () => Promise<void>): Promise<SentStatement[]> {
+/**
+ * Runs `work`, telling `each` of every statement the `pg` clients of this
+ * process send meanwhile, as they send it (nothing is kept: a benchmark
+ * counts with it on its measured path).
+ */
+export async function onStatementsDuring(
+  work: () => Promise<void>,
+  each: (statement: SentStatement) => void,
+): Promise<void> {
   const original = pg.Client.prototype.query;
-  const sent: SentStatement[] = [];
   // `query` has many overloads; the wrapper only looks at the text and forwards everything unchanged.
   const recording = function (this: pg.Client, ...args: unknown[]) {
     const first = args[0];
     const sql = typeof first === 'string' ? first : ((first as { text?: string } | null)?.text ?? String(first));
-    sent.push({ client: this, database: this.database ?? '', sql });
+    each({ client: this, database: this.database ?? '', sql });
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   };
   pg.Client.prototype.query = recording as typeof original;
@@ -29,5 +35,11 @@ export async function statementsSentDuring(work: () => Promise<void>): Promise<S
   } finally {
     pg.Client.prototype.query = original;
   }
+}
+
+/** Runs `work` and returns, in order, every statement the `pg` clients of this process sent meanwhile. */
+export async function statementsSentDuring(work: () => Promise<void>): Promise<SentStatement[]> {
+  const sent: SentStatement[] = [];
+  await onStatementsDuring(work, (statement) => sent.push(statement));
   return sent;
 }
