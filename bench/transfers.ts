@@ -62,6 +62,7 @@ import pg from 'pg';
 import { startStack, type RunningStack } from '../bin/stack.ts';
 import { loadConfig } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
+import { fromMinorUnits, type Currency } from '../platform/money.ts';
 import { testEnv } from '../test/support/stack.ts';
 import { onStatementsDuring } from '../test/support/statements.ts';
 import { startBankProcesses, type BankProcesses } from './processes.ts';
@@ -287,7 +288,18 @@ async function directTransfer(
         idempotencyKey,
         requestHash,
         randomUUID(),
-        JSON.stringify({ transactionId: id, kind: 'TRANSFER', fromAccountId: from.id, toAccountId: to.id }),
+        // The ledger's own payload (its `eventPayload`), so that messaging makes the same notifications of it.
+        JSON.stringify({
+          transactionId: id,
+          kind: 'TRANSFER',
+          status: 'POSTED',
+          amount: fromMinorUnits(amount, source.currency as Currency),
+          currency: source.currency,
+          fromAccountId: from.id,
+          toAccountId: to.id,
+          fromOwnerId: from.ownerId,
+          toOwnerId: to.ownerId,
+        }),
       ],
     );
     await client.query('commit');
@@ -505,17 +517,25 @@ interface PhaseFigures {
   rate: number;
   processMs: number;
   postgresMs: number;
+  /** With `BENCH_PROCESSES=1`: the services' processes' CPU per transfer. */
+  servicesMs?: number | undefined;
 }
 
 /** Reads a run's figures from its output (the lines of {@link summary}, as earlier commits print them too). */
 function figuresOf(output: string): RunFigures {
   const phase = (name: string): PhaseFigures => {
     const match = new RegExp(
-      `^${name}\\s+([\\d.]+) transfers/s[^\\n]*\\n\\s*CPU per transfer: this process ([\\d.]+) ms, PostgreSQL ([\\d.]+) ms`,
+      `^${name}\\s+([\\d.]+) transfers/s[^\\n]*\\n\\s*CPU per transfer: this process ([\\d.]+) ms, PostgreSQL ([\\d.]+) ms` +
+        `(?:, the services' processes ([\\d.]+) ms)?`,
       'm',
     ).exec(output);
     if (!match) throw new Error(`no ${name} figures in the run's output:\n${output.slice(-2000)}`);
-    return { rate: Number(match[1]), processMs: Number(match[2]), postgresMs: Number(match[3]) };
+    return {
+      rate: Number(match[1]),
+      processMs: Number(match[2]),
+      postgresMs: Number(match[3]),
+      servicesMs: match[4] === undefined ? undefined : Number(match[4]),
+    };
   };
   const statements = /statements per transfer on the banking database: router (\d+), direct (\d+)/.exec(output);
   return {
@@ -531,7 +551,8 @@ const describePhases = (run: Omit<RunFigures, 'statements'>): string =>
   (['router', 'direct'] as const)
     .map((key) => {
       const p = run[key];
-      return `${key} ${p.rate.toFixed(1).padStart(6)}/s, CPU ${p.processMs.toFixed(2)} + PostgreSQL ${p.postgresMs.toFixed(2)} ms`;
+      const services = p.servicesMs === undefined ? '' : ` + services ${p.servicesMs.toFixed(2)}`;
+      return `${key} ${p.rate.toFixed(1).padStart(6)}/s, CPU ${p.processMs.toFixed(2)}${services} + PostgreSQL ${p.postgresMs.toFixed(2)} ms`;
     })
     .join('   ');
 
@@ -561,11 +582,15 @@ async function compareWithBaseline(baseline: string, rounds: number): Promise<vo
     }
   }
   const medianRun = (list: RunFigures[]): Omit<RunFigures, 'statements'> => {
-    const phase = (key: 'router' | 'direct'): PhaseFigures => ({
-      rate: median(list.map((r) => r[key].rate)),
-      processMs: median(list.map((r) => r[key].processMs)),
-      postgresMs: median(list.map((r) => r[key].postgresMs)),
-    });
+    const phase = (key: 'router' | 'direct'): PhaseFigures => {
+      const services = list.map((r) => r[key].servicesMs);
+      return {
+        rate: median(list.map((r) => r[key].rate)),
+        processMs: median(list.map((r) => r[key].processMs)),
+        postgresMs: median(list.map((r) => r[key].postgresMs)),
+        servicesMs: services.every((ms) => ms !== undefined) ? median(services) : undefined,
+      };
+    };
     return { router: phase('router'), direct: phase('direct') };
   };
   const before = medianRun(runs.baseline);
@@ -577,7 +602,10 @@ async function compareWithBaseline(baseline: string, rounds: number): Promise<vo
       `baseline median: ${describePhases(before)}   ${shares(runs.baseline).toFixed(1)}% of direct`,
       `this median:     ${describePhases(after)}   ${shares(runs.this).toFixed(1)}% of direct`,
       `this / baseline: router rate ${(after.router.rate / before.router.rate).toFixed(2)}x, ` +
-        `router CPU per transfer ${(after.router.processMs / before.router.processMs).toFixed(2)}x`,
+        `router CPU per transfer ${(after.router.processMs / before.router.processMs).toFixed(2)}x` +
+        (after.router.servicesMs !== undefined && before.router.servicesMs !== undefined
+          ? ` (this process), ${(after.router.servicesMs / before.router.servicesMs).toFixed(2)}x (the services' processes)`
+          : ''),
     ].join('\n'),
   );
 }
