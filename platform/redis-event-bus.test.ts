@@ -289,6 +289,56 @@ describe('durable stream', () => {
     await until(() => handled.length === 1);
     await until(async () => (await admin.xpending(bus.stream, 'g'))[0] === 0);
   });
+
+  describe('acknowledgements', () => {
+    /** The ids of each `XACK` sent on `stream` while `work` runs, seen by a `MONITOR` connection. */
+    async function acknowledgementsDuring(stream: string, work: () => Promise<void>): Promise<string[][]> {
+      const monitor = await admin.monitor();
+      const acks: string[][] = [];
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        if (args[0]?.toLowerCase() === 'xack' && args[1] === stream) acks.push(args.slice(3));
+      });
+      try {
+        await work();
+      } finally {
+        monitor.disconnect();
+      }
+      return acks;
+    }
+
+    test('the events of one read are acknowledged together, by one XACK', async () => {
+      const bus = newBus();
+      const ids: string[] = [];
+      for (let n = 1; n <= 5; n += 1)
+        ids.push(String(await admin.xadd(bus.stream, '*', 'event', JSON.stringify(event(n)))));
+      const handled: unknown[] = [];
+      const acks = await acknowledgementsDuring(bus.stream, async () => {
+        await bus.consume('g', async (e) => {
+          handled.push(payloadN(e));
+        });
+        await until(async () => handled.length === 5 && (await admin.xpending(bus.stream, 'g'))[0] === 0);
+      });
+      expect(handled).toEqual([1, 2, 3, 4, 5]);
+      expect(acks).toEqual([ids]);
+    });
+
+    test('in a batch still at work a quarter of claimIdleMs after its read, each event is acknowledged once handled', async () => {
+      const bus = newBus({ claimIdleMs: 400 });
+      const ids: string[] = [];
+      for (let n = 1; n <= 3; n += 1)
+        ids.push(String(await admin.xadd(bus.stream, '*', 'event', JSON.stringify(event(n)))));
+      const handled: unknown[] = [];
+      const acks = await acknowledgementsDuring(bus.stream, async () => {
+        await bus.consume('g', async (e) => {
+          await sleep(150); // past a quarter of claimIdleMs from the first event on
+          handled.push(payloadN(e));
+        });
+        await until(async () => handled.length === 3 && (await admin.xpending(bus.stream, 'g'))[0] === 0);
+      });
+      expect(handled).toEqual([1, 2, 3]);
+      expect(acks).toEqual(ids.map((id) => [id]));
+    });
+  });
 });
 
 describe('connection loss', () => {
