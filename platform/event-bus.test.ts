@@ -75,6 +75,63 @@ describe('InProcessEventBus', () => {
     await bus.close();
   });
 
+  describe('retention', () => {
+    const numbered = (n: number): DomainEvent => ({ ...event('t'), payload: { n } });
+    const numbers = (events: DomainEvent[]) => events.map((e) => e.payload.n);
+
+    test('keeps about `retain` events once every group has handled them: a group that starts later gets those', async () => {
+      const bus = new InProcessEventBus({ retain: 10 });
+      const early: DomainEvent[] = [];
+      await bus.consume('early', async (e) => void early.push(e));
+      for (let n = 1; n <= 100; n += 1) {
+        await bus.append(numbered(n));
+        await settle();
+      }
+      expect(numbers(early)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      const late: DomainEvent[] = [];
+      await bus.consume('late', async (e) => void late.push(e));
+      await settle();
+      // The newest, in order: at least `retain`, at most a tenth more (dropped in steps).
+      expect(late.length).toBeGreaterThanOrEqual(10);
+      expect(late.length).toBeLessThanOrEqual(11);
+      expect(numbers(late)).toEqual(Array.from({ length: late.length }, (_, i) => 101 - late.length + i));
+      expect(await bus.consumerLag('late')).toBe(0);
+      await bus.close();
+    });
+
+    test('never drops an event a group has not handled: a group failing for a while then gets every one', async () => {
+      const bus = new InProcessEventBus({ retain: 10 });
+      await bus.consume('fine', async () => undefined);
+      let failing = true;
+      const slow: DomainEvent[] = [];
+      await bus.consume('slow', async (e) => {
+        if (failing) throw new Error('down');
+        slow.push(e);
+      });
+      for (let n = 1; n <= 100; n += 1) {
+        await bus.append(numbered(n));
+        await settle();
+      }
+      expect(await bus.consumerLag('fine')).toBe(0);
+      expect(await bus.consumerLag('slow')).toBe(100);
+      failing = false;
+      await bus.append(numbered(101));
+      await settle();
+      expect(numbers(slow)).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
+      await bus.close();
+    });
+
+    test('with no group yet, keeps everything for the first one', async () => {
+      const bus = new InProcessEventBus({ retain: 10 });
+      for (let n = 1; n <= 50; n += 1) await bus.append(numbered(n));
+      const first: DomainEvent[] = [];
+      await bus.consume('first', async (e) => void first.push(e));
+      await settle();
+      expect(first).toHaveLength(50);
+      await bus.close();
+    });
+  });
+
   test('presence: a user watches a topic while any of their watches lasts; releasing twice is harmless', async () => {
     const bus = new InProcessEventBus();
     expect(await bus.isWatching('u1', 'conversation.1')).toBe(false);

@@ -91,14 +91,30 @@ export function busView(bus: EventBus, replaced: Partial<EventBus>): EventBus {
   };
 }
 
+/** Options of an {@link InProcessEventBus}. */
+export interface InProcessEventBusOptions {
+  /**
+   * Events kept once every consumer group has handled them (about; default
+   * 10,000): older ones are dropped, so a long-running process does not keep
+   * every event it ever carried. An event some group has not handled yet is
+   * never dropped.
+   */
+  retain?: number;
+}
+
 /**
  * In-process bus for one process (the embedded default and tests). Durable
  * only for the life of the process: events appended before a group starts
- * consuming are delivered to it when it starts.
+ * consuming are delivered to it when it starts, from the earliest event
+ * still kept (see {@link InProcessEventBusOptions.retain}), as a Redis
+ * group created on a capped stream reads from its first entry.
  */
 export class InProcessEventBus implements EventBus {
   readonly #live = new EventEmitter({ captureRejections: false });
+  /** The events kept: `#stream[0]` is event number `#first` of the whole stream. */
   readonly #stream: DomainEvent[] = [];
+  #first = 0;
+  readonly #retain: number;
   readonly #groups = new Map<
     string,
     { offset: number; handler: (event: DomainEvent) => Promise<void>; running: boolean }
@@ -106,8 +122,9 @@ export class InProcessEventBus implements EventBus {
   /** Watches per user and topic. */
   readonly #watching = new Map<string, number>();
 
-  constructor() {
+  constructor(options: InProcessEventBusOptions = {}) {
     this.#live.setMaxListeners(0);
+    this.#retain = options.retain ?? 10_000;
   }
 
   async publish(topic: string, message: unknown): Promise<void> {
@@ -123,6 +140,7 @@ export class InProcessEventBus implements EventBus {
 
   async append(event: DomainEvent): Promise<void> {
     this.#stream.push(event);
+    this.#trim();
     for (const name of this.#groups.keys()) void this.#drain(name);
   }
 
@@ -131,7 +149,7 @@ export class InProcessEventBus implements EventBus {
     // Appends happen inside the appender's async context (an outbox transaction of
     // another subgraph, in one process): run the handler in the consumer's own.
     const bound = AsyncResource.bind(handler);
-    this.#groups.set(group, { offset: existing?.offset ?? 0, handler: bound, running: false });
+    this.#groups.set(group, { offset: existing?.offset ?? this.#first, handler: bound, running: false });
     void this.#drain(group);
     return async () => {
       this.#groups.delete(group);
@@ -160,8 +178,8 @@ export class InProcessEventBus implements EventBus {
   }
 
   async consumerLag(group: string): Promise<number> {
-    const offset = this.#groups.get(group)?.offset ?? 0;
-    return this.#stream.length - offset;
+    const offset = this.#groups.get(group)?.offset ?? this.#first;
+    return this.#first + this.#stream.length - offset;
   }
 
   async close(): Promise<void> {
@@ -176,8 +194,8 @@ export class InProcessEventBus implements EventBus {
     if (!group || group.running) return;
     group.running = true;
     try {
-      while (group.offset < this.#stream.length && this.#groups.get(name) === group) {
-        const event = this.#stream[group.offset];
+      while (group.offset < this.#first + this.#stream.length && this.#groups.get(name) === group) {
+        const event = this.#stream[group.offset - this.#first];
         if (event === undefined) break;
         await group.handler(event);
         group.offset += 1;
@@ -187,5 +205,20 @@ export class InProcessEventBus implements EventBus {
     } finally {
       group.running = false;
     }
+  }
+
+  /**
+   * Drops the oldest events every group has handled, beyond `#retain`; only
+   * once they are a tenth over it, so that the copy of what is kept is rare.
+   * With no group, nothing is dropped: a group that starts later receives it.
+   */
+  #trim(): void {
+    const excess = this.#stream.length - this.#retain;
+    if (excess <= this.#retain / 10 || this.#groups.size === 0) return;
+    let handled = excess;
+    for (const group of this.#groups.values()) handled = Math.min(handled, group.offset - this.#first);
+    if (handled <= 0) return;
+    this.#stream.splice(0, handled);
+    this.#first += handled;
   }
 }
