@@ -113,8 +113,8 @@ interface PhaseResult {
   processCpuMs: number;
   /** CPU time (ms) of PostgreSQL's processes over the measured part. */
   postgresCpuMs: number;
-  /** CPU time (ms) of the services' processes over the measured part, when they have their own. */
-  servicesCpuMs?: number;
+  /** CPU time (ms) of each service's process over the measured part, by service, when they have their own. */
+  servicesCpuMs?: Map<string, number>;
   /**
    * Statements each database received during the measured part, by database: the relays, notifications and
    * jobs too; undefined with the services in processes of their own, whose statements this process cannot see.
@@ -133,8 +133,12 @@ interface Phase {
   measure(durationMs: number, options?: { profile?: string | undefined }): Promise<void>;
 }
 
-/** `operation` from {@link CONCURRENCY} loops; `servicesCpuMs`: the services' processes' CPU so far, if apart. */
-function phase(name: string, operation: (n: number) => Promise<void>, servicesCpuMs?: () => number): Phase {
+/** `operation` from {@link CONCURRENCY} loops; `servicesCpuMs`: each service's process's CPU so far, if apart. */
+function phase(
+  name: string,
+  operation: (n: number) => Promise<void>,
+  servicesCpuMs?: () => Map<string, number>,
+): Phase {
   let n = 0;
   const result: PhaseResult = {
     name,
@@ -184,11 +188,16 @@ function phase(name: string, operation: (n: number) => Promise<void>, servicesCp
       result.processCpuMs += (used.user + used.system) / 1000;
       result.postgresCpuMs += postgresCpuMs() - cpu.postgres;
       if (servicesCpuMs && cpu.services !== undefined) {
-        result.servicesCpuMs = (result.servicesCpuMs ?? 0) + servicesCpuMs() - cpu.services;
+        const spent = (result.servicesCpuMs ??= new Map());
+        for (const [service, ms] of servicesCpuMs()) {
+          spent.set(service, (spent.get(service) ?? 0) + ms - (cpu.services.get(service) ?? 0));
+        }
       }
     },
   };
 }
+
+const sum = (values: Iterable<number>): number => [...values].reduce((total, value) => total + value, 0);
 
 function summary(r: PhaseResult): { rate: number; line: string } {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
@@ -199,7 +208,10 @@ function summary(r: PhaseResult): { rate: number; line: string } {
     `(${r.ok} in ${(r.elapsedMs / 1000).toFixed(1)} s, ${r.failed} failed${r.firstError ? `: ${r.firstError}` : ''})\n` +
     `${''.padEnd(8)} CPU per transfer: this process ${(r.processCpuMs / r.ok).toFixed(2)} ms, ` +
     `PostgreSQL ${(r.postgresCpuMs / r.ok).toFixed(2)} ms` +
-    (r.servicesCpuMs === undefined ? '' : `, the services' processes ${(r.servicesCpuMs / r.ok).toFixed(2)} ms`) +
+    (r.servicesCpuMs === undefined
+      ? ''
+      : `, the services' processes ${(sum(r.servicesCpuMs.values()) / r.ok).toFixed(2)} ms ` +
+        `(${[...r.servicesCpuMs].map(([service, ms]) => `${service} ${(ms / r.ok).toFixed(2)}`).join(', ')})`) +
     (r.statements === undefined
       ? ''
       : `\n${''.padEnd(8)} SQL statements per transfer, every database, all work meanwhile: ` +
@@ -346,14 +358,14 @@ async function main(): Promise<void> {
       STEP_UP_THRESHOLD: '1000000.00',
     };
     let url: string;
-    let servicesCpuMs: (() => number) | undefined;
+    let servicesCpuMs: (() => Map<string, number>) | undefined;
     if (PROCESSES) {
       if (PROFILE_DIR) throw new Error('BENCH_PROFILE_DIR profiles this process: run it without BENCH_PROCESSES.');
       dir = await mkdtemp(path.join(os.tmpdir(), 'bank-transfers-'));
       bank = await startBankProcesses({ databases, dir, env: settings });
       url = bank.routerUrl;
-      const services = [bank.router, ...bank.subgraphs].map((c) => c.process.pid as number);
-      servicesCpuMs = () => services.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+      const services = [bank.router, ...bank.subgraphs].map((c) => [c.name, c.process.pid as number] as const);
+      servicesCpuMs = () => new Map(services.map(([service, pid]) => [service, cpuMsOf(pid)]));
     } else {
       stack = await startStack({ config: loadConfig(testEnv(databases.urls, settings)), logger, randomPorts: true });
       url = stack.routerUrl;

@@ -322,6 +322,24 @@ describe('durable stream', () => {
       expect(acks).toEqual([ids]);
     });
 
+    test('what arrives while a consumer waits after a part of a batch is read and acknowledged together', async () => {
+      const bus = newBus({ coalesceMs: 300 });
+      const append = async (n: number) => String(await admin.xadd(bus.stream, '*', 'event', JSON.stringify(event(n))));
+      const handled: unknown[] = [];
+      const ids: string[] = [];
+      const acks = await acknowledgementsDuring(bus.stream, async () => {
+        await bus.consume('g', async (e) => {
+          handled.push(payloadN(e));
+        });
+        ids.push(await append(1));
+        await until(() => handled.length === 1);
+        for (const n of [2, 3, 4]) ids.push(await append(n));
+        await until(async () => handled.length === 4 && (await admin.xpending(bus.stream, 'g'))[0] === 0);
+      });
+      expect(handled).toEqual([1, 2, 3, 4]);
+      expect(acks).toEqual([[ids[0]], ids.slice(1)]);
+    });
+
     test('in a batch still at work a quarter of claimIdleMs after its read, each event is acknowledged once handled', async () => {
       const bus = newBus({ claimIdleMs: 400 });
       const ids: string[] = [];
