@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { freePort } from '../test/support/ports.ts';
@@ -291,17 +292,18 @@ describe('durable stream', () => {
   });
 
   describe('acknowledgements', () => {
-    /** The ids of each `XACK` sent on `stream` while `work` runs, seen by a `MONITOR` connection. */
+    /** The ids of each `XACK` this process sends on `stream` while `work` runs. */
     async function acknowledgementsDuring(stream: string, work: () => Promise<void>): Promise<string[][]> {
-      const monitor = await admin.monitor();
       const acks: string[][] = [];
-      monitor.on('monitor', (_time: string, args: string[]) => {
-        if (args[0]?.toLowerCase() === 'xack' && args[1] === stream) acks.push(args.slice(3));
+      const xack = Redis.prototype.xack;
+      const spy = jest.spyOn(Redis.prototype, 'xack').mockImplementation(function (this: Redis, ...args: unknown[]) {
+        if (args[0] === stream) acks.push(args.slice(2).map(String));
+        return (xack as (...a: unknown[]) => ReturnType<Redis['xack']>).apply(this, args);
       });
       try {
         await work();
       } finally {
-        monitor.disconnect();
+        spy.mockRestore();
       }
       return acks;
     }
