@@ -529,8 +529,10 @@ interface PhaseFigures {
   rate: number;
   processMs: number;
   postgresMs: number;
-  /** With `BENCH_PROCESSES=1`: the services' processes' CPU per transfer. */
+  /** With `BENCH_PROCESSES=1`: the services' processes' CPU per transfer, all of them. */
   servicesMs?: number | undefined;
+  /** And each service's, when the run printed them. */
+  byService?: Map<string, number> | undefined;
 }
 
 /** Reads a run's figures from its output (the lines of {@link summary}, as earlier commits print them too). */
@@ -538,7 +540,7 @@ function figuresOf(output: string): RunFigures {
   const phase = (name: string): PhaseFigures => {
     const match = new RegExp(
       `^${name}\\s+([\\d.]+) transfers/s[^\\n]*\\n\\s*CPU per transfer: this process ([\\d.]+) ms, PostgreSQL ([\\d.]+) ms` +
-        `(?:, the services' processes ([\\d.]+) ms)?`,
+        `(?:, the services' processes ([\\d.]+) ms(?: \\(([^)]*)\\))?)?`,
       'm',
     ).exec(output);
     if (!match) throw new Error(`no ${name} figures in the run's output:\n${output.slice(-2000)}`);
@@ -547,6 +549,15 @@ function figuresOf(output: string): RunFigures {
       processMs: Number(match[2]),
       postgresMs: Number(match[3]),
       servicesMs: match[4] === undefined ? undefined : Number(match[4]),
+      byService:
+        match[5] === undefined
+          ? undefined
+          : new Map(
+              match[5].split(', ').map((item) => {
+                const [service = '?', ms = 'NaN'] = item.split(' ');
+                return [service, Number(ms)];
+              }),
+            ),
     };
   };
   const statements = /statements per transfer on the banking database: router (\d+), direct (\d+)/.exec(output);
@@ -596,11 +607,17 @@ async function compareWithBaseline(baseline: string, rounds: number): Promise<vo
   const medianRun = (list: RunFigures[]): Omit<RunFigures, 'statements'> => {
     const phase = (key: 'router' | 'direct'): PhaseFigures => {
       const services = list.map((r) => r[key].servicesMs);
+      const byService = list.map((r) => r[key].byService);
+      const names = byService.every((m) => m !== undefined) ? [...(byService[0]?.keys() ?? [])] : [];
       return {
         rate: median(list.map((r) => r[key].rate)),
         processMs: median(list.map((r) => r[key].processMs)),
         postgresMs: median(list.map((r) => r[key].postgresMs)),
         servicesMs: services.every((ms) => ms !== undefined) ? median(services) : undefined,
+        byService:
+          names.length > 0
+            ? new Map(names.map((service) => [service, median(byService.map((m) => m?.get(service) ?? NaN))]))
+            : undefined,
       };
     };
     return { router: phase('router'), direct: phase('direct') };
@@ -618,6 +635,14 @@ async function compareWithBaseline(baseline: string, rounds: number): Promise<vo
         (after.router.servicesMs !== undefined && before.router.servicesMs !== undefined
           ? ` (this process), ${(after.router.servicesMs / before.router.servicesMs).toFixed(2)}x (the services' processes)`
           : ''),
+      ...(['router', 'direct'] as const).flatMap((key) => {
+        const [was, now] = [before[key].byService, after[key].byService];
+        if (!was || !now) return [];
+        const each = [...now].map(
+          ([service, ms]) => `${service} ${(was.get(service) ?? NaN).toFixed(2)} -> ${ms.toFixed(2)}`,
+        );
+        return [`each service's CPU per transfer, ${key} phase, medians (baseline -> this): ${each.join(', ')}`];
+      }),
     ].join('\n'),
   );
 }

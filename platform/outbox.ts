@@ -87,6 +87,15 @@ export function insertOutboxSql(rows: readonly OutboxRow[]): { sql: string; para
   };
 }
 
+/** An event of the outbox not published yet, as the relay reads it. */
+interface PendingRow {
+  id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+  traceparent: string | null;
+}
+
 export interface OutboxRelay {
   /** Publishes what is pending now (tests, and services that just committed). */
   drain(): Promise<number>;
@@ -132,55 +141,53 @@ export function startOutboxRelay(options: {
     return row?.pending === true;
   };
 
+  /**
+   * Publishes one row in a span of the writer's trace; the event carries that span on (or, with
+   * tracing off here, the writer's own trace context as written).
+   */
+  const publishRow = (row: PendingRow): Promise<void> => {
+    const event: DomainEvent = {
+      id: row.id,
+      type: row.type,
+      occurredAt: new Date(row.occurred_at).toISOString(),
+      payload: row.payload,
+    };
+    return inSpan(
+      `publish ${row.type}`,
+      {
+        kind: SpanKind.PRODUCER,
+        traceparent: row.traceparent ?? undefined,
+        detached: true,
+        ...(options.service ? { service: options.service } : {}),
+        attributes: {
+          'messaging.operation.type': 'send',
+          'messaging.message.id': row.id,
+          'bank.event.type': row.type,
+        },
+      },
+      async () => {
+        const traceparent = currentTraceparent() ?? row.traceparent;
+        if (traceparent) event.traceparent = traceparent;
+        await bus.append(event);
+        await bus.publish(eventTopic(event.type), event);
+      },
+    );
+  };
+
   const publishBatch = async (): Promise<number> => {
     if (!(await pending())) return 0;
     const em = orm.em.fork();
     return em.transactional(async (trx) => {
-      const rows = await trx.getConnection().execute<
-        {
-          id: string;
-          type: string;
-          payload: Record<string, unknown>;
-          occurred_at: Date;
-          traceparent: string | null;
-        }[]
-      >(
+      const rows = await trx.getConnection().execute<PendingRow[]>(
         `select id, type, payload, occurred_at, traceparent from outbox_events
           where published_at is null order by position limit ? for update skip locked`,
         [batchSize],
         'all',
         trx.getTransactionContext(),
       );
-      for (const row of rows) {
-        const event: DomainEvent = {
-          id: row.id,
-          type: row.type,
-          occurredAt: new Date(row.occurred_at).toISOString(),
-          payload: row.payload,
-        };
-        // Published in a span of the writer's trace; the event carries that span on (or, with tracing off
-        // here, the writer's own trace context as written).
-        await inSpan(
-          `publish ${row.type}`,
-          {
-            kind: SpanKind.PRODUCER,
-            traceparent: row.traceparent ?? undefined,
-            detached: true,
-            ...(options.service ? { service: options.service } : {}),
-            attributes: {
-              'messaging.operation.type': 'send',
-              'messaging.message.id': row.id,
-              'bank.event.type': row.type,
-            },
-          },
-          async () => {
-            const traceparent = currentTraceparent() ?? row.traceparent;
-            if (traceparent) event.traceparent = traceparent;
-            await bus.append(event);
-            await bus.publish(eventTopic(event.type), event);
-          },
-        );
-      }
+      // Each event's publication starts before the previous one's answer: the bus sends them in this
+      // order (Redis pipelines them on its one connection), in a span of the writer's trace each.
+      await Promise.all(rows.map((row) => publishRow(row)));
       if (rows.length > 0) {
         await trx
           .getConnection()

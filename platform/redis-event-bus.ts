@@ -353,6 +353,8 @@ export class RedisEventBus implements EventBus {
       // (ioredis resubscribes as it reconnects); ioredis then drops the connection again, and the
       // subscriptions with it ("Connection in subscriber mode" in a failed CI run's log).
       ...(role === 'sub' ? { redis: { enableReadyCheck: false } } : {}),
+      // Commands sent in one tick (the relay's appends and publications of a batch) go in one write.
+      ...(role === 'pub' ? { redis: { enableAutoPipelining: true } } : {}),
     });
   }
 }
