@@ -353,7 +353,7 @@ async function main(): Promise<void> {
       DATABASE_POOL_MAX: String(POOL_MAX),
       // Step-up stays on (production refuses it off) but never asks here: the users are new and
       // pay each other at random, and no bench client holds a second factor. What it costs
-      // per transfer (the proof check, the recent-change lookup) is measured.
+      // per transfer (the proof check, the recent-change probe) is measured.
       STEP_UP_NEW_PAYEE: 'false',
       STEP_UP_THRESHOLD: '1000000.00',
     };

@@ -87,6 +87,12 @@ export async function isDatabaseReachable(orm: MikroORM): Promise<boolean> {
   }
 }
 
+/** A boolean SQL expression (`?` placeholders) and its parameters, for a caller to read within a statement of its own. */
+export interface SqlProbe {
+  sql: string;
+  params: unknown[];
+}
+
 /**
  * Runs SQL (`?` placeholders) in `em`'s transaction, if it is in one: plain
  * SQL over a service's own tables where the unit of work buys nothing

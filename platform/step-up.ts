@@ -28,7 +28,7 @@ import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
 import { privateKeyObject, publicKeyObject } from './key-objects.ts';
 import type { Logger } from './logger.ts';
 import { currencyDecimals, fromMinorUnits, parseDecimal, type Currency } from './money.ts';
-import { sql, type EntityManager, type MikroORM } from './orm.ts';
+import { sql, type EntityManager, type MikroORM, type SqlProbe } from './orm.ts';
 
 /** One payment, as its challenge binds it. */
 export interface PaymentOperation {
@@ -170,14 +170,34 @@ export class StepUpPolicy {
   }
 
   /**
+   * Whether `payerId` changed their password, roles or factors within the
+   * rule's hours, as a boolean SQL expression on this service's
+   * `security_changes` (a primary-key probe), for a payment to read along
+   * with its own first statement and pass to {@link check}; undefined when
+   * the rule does not look.
+   */
+  recentChangeProbe(payerId: string): SqlProbe | undefined {
+    const rule = this.#config.stepUp;
+    if (!rule.enabled || rule.afterSecurityChangeHours <= 0) return undefined;
+    const since = new Date(Date.now() - rule.afterSecurityChangeHours * 3_600_000);
+    return {
+      sql: 'exists (select 1 from security_changes where user_id = ? and changed_at > ?)',
+      params: [payerId, since],
+    };
+  }
+
+  /**
    * @param isNewPayee whether the payer has never paid `destination` (asked only when needed)
    * @param proof the `stepUpProof` the client sent, if any
+   * @param recentChange the value of {@link recentChangeProbe} for the payer, read in the payment's
+   *   transaction; without it, read here
    */
   async check(
     em: EntityManager,
     operation: PaymentOperation,
     proof: string | null | undefined,
     isNewPayee: () => Promise<boolean>,
+    recentChange?: boolean,
   ): Promise<void> {
     const rule = this.#config.stepUp;
     if (!rule.enabled) return;
@@ -186,15 +206,15 @@ export class StepUpPolicy {
     if (proof && publicKey && stepUpProofConfirms(publicKey, proof, operation.payerId, challengeId)) return;
     const reasons: StepUpReason[] = [];
     if (operation.amount > thresholdIn(rule.threshold, operation.currency)) reasons.push('AMOUNT_OVER_THRESHOLD');
-    if (rule.afterSecurityChangeHours > 0) {
-      const since = new Date(Date.now() - rule.afterSecurityChangeHours * 3_600_000);
-      // Plain SQL (a primary-key probe) in the payment's transaction: this runs on every payment to another customer.
-      const [row] = await sql<{ recent: boolean }>(
-        em,
-        'select exists (select 1 from security_changes where user_id = ? and changed_at > ?) as recent',
-        [operation.payerId, since],
-      );
-      if (row?.recent) reasons.push('RECENT_SECURITY_CHANGE');
+    const probe = this.recentChangeProbe(operation.payerId);
+    if (probe) {
+      let recent = recentChange;
+      if (recent === undefined) {
+        // In the payment's transaction: this runs on every payment to another customer that did not read it already.
+        const [row] = await sql<{ recent: boolean }>(em, `select ${probe.sql} as recent`, probe.params);
+        recent = row?.recent === true;
+      }
+      if (recent) reasons.push('RECENT_SECURITY_CHANGE');
     }
     if (rule.newPayee && (await isNewPayee())) reasons.push('NEW_PAYEE');
     if (reasons.length === 0) return;

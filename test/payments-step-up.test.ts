@@ -13,6 +13,7 @@ import { signUp, type SignedUp } from './support/people.ts';
 import { codeOf, enrolTotp, totpCode } from './support/second-factor.ts';
 import { SoftwareAuthenticator, type CreationOptionsJSON } from './support/webauthn.ts';
 import { postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
+import { statementsSentDuring } from './support/statements.ts';
 
 const ORIGIN = 'https://bank.test';
 let bank: TestStack;
@@ -228,6 +229,31 @@ describe('transfers', () => {
     expect(codeOf(result)).toBe('MFA_REQUIRED');
     expect(result.errors![0]!.extensions!.reason).toBe('ENROLMENT_REQUIRED');
     expect(await balanceOf(bank.routerUrl, dan, dan.account)).toBe('100.00');
+  });
+
+  test("a transfer that passes reads recent security changes with the key's claim, not in a round trip of its own", async () => {
+    const ann = await customer('ann', { factor: true, funds: '100.00' });
+    const bob = await customer('bob');
+    const first = challengeOf(await transfer(ann, bob.account, '1.00', 'probe-1'));
+    expect((await transfer(ann, bob.account, '1.00', 'probe-1', await confirm(ann, first.challengeId))).errors).toBe(
+      undefined,
+    );
+    const sent = await statementsSentDuring(async () => {
+      expect((await transfer(ann, bob.account, '1.00', 'probe-2')).errors).toBeUndefined();
+    });
+    // The posting's transaction, on the connection that claimed the key.
+    const claim = sent.find((s) => s.sql.includes('pg_try_advisory_xact_lock'));
+    expect(claim).toBeDefined();
+    const own = sent.filter((s) => s.client === claim!.client).map((s) => s.sql.replace(/\s+/g, ' ').trim());
+    const posting = own.slice(
+      own.findIndex((s) => /^begin\b/i.test(s)),
+      own.findIndex((s) => /^commit\b/i.test(s)) + 1,
+    );
+    // Begin, the claim with the probe, the key's record, the accounts' lock, the new-payee check, the write, commit.
+    expect(posting).toHaveLength(7);
+    expect(posting.filter((s) => s.includes('security_changes'))).toEqual([
+      expect.stringContaining('pg_try_advisory_xact_lock'),
+    ]);
   });
 
   test('after a password change, even a small payment to a known payee needs a second factor', async () => {

@@ -33,7 +33,7 @@ import {
 import { selectEntities } from '../../../../platform/loaders.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
 import { countIfPaymentRefused } from '../../../../platform/subgraph-metrics.ts';
-import { sql, type EntityManager } from '../../../../platform/orm.ts';
+import { sql, type EntityManager, type SqlProbe } from '../../../../platform/orm.ts';
 import { insertOutboxSql, outboxRow, type OutboxRow } from '../../../../platform/outbox.ts';
 import { parseId } from '../../../../platform/validation.ts';
 import { Account, LedgerEntry, LedgerTransaction, type TransactionKind } from '../entities/index.ts';
@@ -53,11 +53,25 @@ export interface PostingRequest {
   /** Checks the caller may move money out of `from` (and whatever else the operation needs). */
   authorize: (from: Account, to: Account) => void;
   /**
+   * A boolean SQL expression (`?` placeholders) for `confirm`, read in the
+   * posting's first statement, with the key's claim: what the last check
+   * needs to know is then read without a round trip of its own while the
+   * accounts are locked (step-up's recent security changes).
+   */
+  probe?: SqlProbe | undefined;
+  /**
    * The last check, once everything else holds, in the posting's
    * transaction (a payment's step-up, platform/step-up.ts): it may read, and
-   * throw to refuse.
+   * throw to refuse. `probed` is the value of `probe`, when there is one.
    */
-  confirm?: (em: EntityManager, from: Account, to: Account, amount: bigint, currency: Currency) => Promise<void>;
+  confirm?: (
+    em: EntityManager,
+    from: Account,
+    to: Account,
+    amount: bigint,
+    currency: Currency,
+    probed: boolean | undefined,
+  ) => Promise<void>;
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
@@ -156,10 +170,14 @@ export class Ledger {
 
     let posting: Posting | undefined;
     const tx = await this.#em.transactional(async (em) => {
-      const [{ claimed } = { claimed: false }] = await sql<{ claimed: boolean }>(
+      const { probe } = request;
+      const [{ claimed, probed } = { claimed: false, probed: null }] = await sql<{
+        claimed: boolean;
+        probed: boolean | null;
+      }>(
         em,
-        'select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as claimed',
-        [`${scope}\n${request.idempotencyKey}`],
+        `select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as claimed, ${probe ? `(${probe.sql})` : 'null'} as probed`,
+        [`${scope}\n${request.idempotencyKey}`, ...(probe?.params ?? [])],
       );
       if (!claimed) {
         throw new BankError(
@@ -201,7 +219,7 @@ export class Ledger {
           available: fromMinorUnits(from.balance - from.held, currency),
         });
       }
-      await request.confirm?.(em, from, to, amount, currency);
+      await request.confirm?.(em, from, to, amount, currency, probe ? probed === true : undefined);
 
       const now = this.#clock();
       // Written below with SQL (writeRows), as everything the posting writes.

@@ -174,7 +174,9 @@ export class Payments {
         this.#requireOwn(from, 'fromAccountId');
         if (to.type === 'SYSTEM') throw new NotFoundError('Account', { field: 'toAccountId' });
       },
-      confirm: async (em, from, to, amount, currency) => {
+      // Read with the key's claim, before the payee is known: a primary-key probe, cheaper than a round trip.
+      probe: this.#stepUp.recentChangeProbe(caller.userId),
+      confirm: async (em, from, to, amount, currency, recentChange) => {
         if (to.ownerId === caller.userId) return;
         const operation = {
           kind: 'TRANSFER' as const,
@@ -185,7 +187,7 @@ export class Payments {
           source: from.id,
           destination: to.id,
         };
-        await this.#stepUp.check(em, operation, stepUpProof, () => neverPaid(em, caller.userId, to.id));
+        await this.#stepUp.check(em, operation, stepUpProof, () => neverPaid(em, caller.userId, to.id), recentChange);
       },
     });
   }
