@@ -61,8 +61,10 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { startStack, type RunningStack } from '../bin/stack.ts';
 import { loadConfig } from '../platform/config.ts';
+import { createEventBus } from '../platform/event-bus-factory.ts';
 import { createLogger } from '../platform/logger.ts';
 import { fromMinorUnits, type Currency } from '../platform/money.ts';
+import { NOTIFICATION_CONSUMER_GROUP } from '../subgraphs/messaging/src/services/notification-consumer.ts';
 import { testEnv } from '../test/support/stack.ts';
 import { onStatementsDuring } from '../test/support/statements.ts';
 import { startBankProcesses, type BankProcesses } from './processes.ts';
@@ -492,6 +494,10 @@ async function main(): Promise<void> {
     }
     const router = routerPhase.result;
     const sql = directPhase.result;
+    // Whether messaging's notifications kept up: the events its consumer had not handled when the measuring ended.
+    const bus = bank ? createEventBus({ redisUrl: bank.serviceEnv.REDIS_URL }, logger) : stack?.bus;
+    const notificationsBehind = await bus?.consumerLag(NOTIFICATION_CONSUMER_GROUP);
+    if (bank) await bus?.close();
 
     const version = (await pool.query<{ server_version: string }>('show server_version')).rows[0]?.server_version;
     const cpus = os.cpus();
@@ -510,6 +516,8 @@ async function main(): Promise<void> {
         b.line,
         `ratio: the router reaches ${((a.rate / b.rate) * 100).toFixed(1)}% of direct SQL ` +
           `(direct is ${(b.rate / a.rate).toFixed(2)}x faster)`,
+        `messaging's notification consumer at the end: ${notificationsBehind ?? '?'} events not handled yet, ` +
+          `of ${router.ok + sql.ok} measured transfers`,
       ].join('\n'),
     );
   } finally {
