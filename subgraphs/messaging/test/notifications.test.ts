@@ -141,6 +141,32 @@ describe('events → notifications', () => {
     ]);
   });
 
+  test("an event's live announcements go out together, not each after the one before has been answered", async () => {
+    const alice = party('CUSTOMER');
+    const bob = party('CUSTOMER');
+    // A bus whose publications wait until released: how many the consumer has in flight at once.
+    const waiting: (() => void)[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const bus = new RecordingBus();
+    bus.publish = async (topic, message) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      inFlight -= 1;
+      await RecordingBus.prototype.publish.call(bus, topic, message);
+    };
+    const handled = handleEvent(transfer(alice.id, bob.id), { orm: h.running.orm, bus, logger: h.logger });
+    await waitFor(async () => waiting.length === 2);
+    for (const release of waiting) release();
+    expect(await handled).toHaveLength(2);
+    expect(most).toBe(2);
+    expect(bus.published.map((p) => p.topic).sort()).toEqual(
+      [notificationAddedTopic(alice.id), notificationAddedTopic(bob.id)].sort(),
+    );
+    await bus.close();
+  });
+
   test('no notification for other kinds of transactions, nor for the bank’s own accounts', async () => {
     const alice = party('CUSTOMER');
     const deposit = transfer(null, alice.id, 'DEPOSIT');

@@ -97,10 +97,14 @@ export async function handleEvent(
       'notification consumer: malformed payload, no notification made',
     );
   }
-  for (const notification of made) {
-    const live: NotificationAddedEvent = { notificationId: notification.id };
-    await publishLive(bus, logger, notificationAddedTopic(notification.userId), live);
-  }
+  // Every user's live event at once (live events are at most once, in no order between users): one round
+  // trip to the bus for the event's notifications, not one each.
+  await Promise.all(
+    made.map((notification) => {
+      const live: NotificationAddedEvent = { notificationId: notification.id };
+      return publishLive(bus, logger, notificationAddedTopic(notification.userId), live);
+    }),
+  );
   return made;
 }
 
