@@ -308,17 +308,26 @@ describe('durable stream', () => {
       return acks;
     }
 
+    /** Adds events numbered `ns` to `bus`'s stream as another process would; their stream ids. */
+    async function added(bus: RedisEventBus, ns: number[]): Promise<string[]> {
+      const ids: string[] = [];
+      for (const n of ns) ids.push(String(await admin.xadd(bus.stream, '*', 'event', JSON.stringify(event(n)))));
+      return ids;
+    }
+
+    /** Waits until `count` events are handled and group `g` has none pending. */
+    const allAcknowledged = (bus: RedisEventBus, handled: unknown[], count: number) =>
+      until(async () => handled.length === count && (await admin.xpending(bus.stream, 'g'))[0] === 0);
+
     test('the events of one read are acknowledged together, by one XACK', async () => {
       const bus = newBus();
-      const ids: string[] = [];
-      for (let n = 1; n <= 5; n += 1)
-        ids.push(String(await admin.xadd(bus.stream, '*', 'event', JSON.stringify(event(n)))));
+      const ids = await added(bus, [1, 2, 3, 4, 5]);
       const handled: unknown[] = [];
       const acks = await acknowledgementsDuring(bus.stream, async () => {
         await bus.consume('g', async (e) => {
           handled.push(payloadN(e));
         });
-        await until(async () => handled.length === 5 && (await admin.xpending(bus.stream, 'g'))[0] === 0);
+        await allAcknowledged(bus, handled, 5);
       });
       expect(handled).toEqual([1, 2, 3, 4, 5]);
       expect(acks).toEqual([ids]);
@@ -326,17 +335,16 @@ describe('durable stream', () => {
 
     test('what arrives while a consumer waits after a part of a batch is read and acknowledged together', async () => {
       const bus = newBus({ coalesceMs: 300 });
-      const append = async (n: number) => String(await admin.xadd(bus.stream, '*', 'event', JSON.stringify(event(n))));
       const handled: unknown[] = [];
       const ids: string[] = [];
       const acks = await acknowledgementsDuring(bus.stream, async () => {
         await bus.consume('g', async (e) => {
           handled.push(payloadN(e));
         });
-        ids.push(await append(1));
+        ids.push(...(await added(bus, [1])));
         await until(() => handled.length === 1);
-        for (const n of [2, 3, 4]) ids.push(await append(n));
-        await until(async () => handled.length === 4 && (await admin.xpending(bus.stream, 'g'))[0] === 0);
+        ids.push(...(await added(bus, [2, 3, 4])));
+        await allAcknowledged(bus, handled, 4);
       });
       expect(handled).toEqual([1, 2, 3, 4]);
       expect(acks).toEqual([[ids[0]], ids.slice(1)]);
@@ -344,16 +352,14 @@ describe('durable stream', () => {
 
     test('in a batch still at work a quarter of claimIdleMs after its read, each event is acknowledged once handled', async () => {
       const bus = newBus({ claimIdleMs: 400 });
-      const ids: string[] = [];
-      for (let n = 1; n <= 3; n += 1)
-        ids.push(String(await admin.xadd(bus.stream, '*', 'event', JSON.stringify(event(n)))));
+      const ids = await added(bus, [1, 2, 3]);
       const handled: unknown[] = [];
       const acks = await acknowledgementsDuring(bus.stream, async () => {
         await bus.consume('g', async (e) => {
           await sleep(150); // past a quarter of claimIdleMs from the first event on
           handled.push(payloadN(e));
         });
-        await until(async () => handled.length === 3 && (await admin.xpending(bus.stream, 'g'))[0] === 0);
+        await allAcknowledged(bus, handled, 3);
       });
       expect(handled).toEqual([1, 2, 3]);
       expect(acks).toEqual(ids.map((id) => [id]));

@@ -36,7 +36,7 @@ import {
   type HoldView,
   type Party,
 } from '../subgraphs/banking/test/support.ts';
-import { statementsSentDuring } from './support/statements.ts';
+import { statementsSentDuring, transactionStatements } from './support/statements.ts';
 
 let h: BankHarness;
 let alice: Party;
@@ -568,25 +568,9 @@ describe('idempotency of createHold', () => {
   });
 });
 
-/**
- * The statements of the database transaction in which `work` writes a
- * posting: each `pg` client's statements are kept apart (the outbox relay
- * runs on its own), and the transaction is the one, from `begin` to
- * `commit`, whose client wrote to `transactions`.
- */
+/** The statements of the database transaction in which `work` writes a posting (the one writing `transactions`). */
 async function postingStatements(work: () => Promise<void>): Promise<string[]> {
-  const byClient = new Map<unknown, string[]>();
-  for (const { client, sql } of await statementsSentDuring(work)) {
-    const list = byClient.get(client) ?? [];
-    list.push(sql.replace(/\s+/g, ' ').trim());
-    byClient.set(client, list);
-  }
-  const writer = [...byClient.values()].find((list) =>
-    list.some((q) => /\b(insert into|update) transactions\b/i.test(q)),
-  );
-  const begin = writer?.findIndex((q) => /^begin\b/i.test(q)) ?? -1;
-  const commit = writer?.findIndex((q, i) => i > begin && /^commit\b/i.test(q)) ?? -1;
-  return writer && begin >= 0 && commit > begin ? writer.slice(begin, commit + 1) : [];
+  return transactionStatements(await statementsSentDuring(work), /\b(insert into|update) transactions\b/i);
 }
 
 describe('a settlement writes once', () => {

@@ -13,7 +13,7 @@ import { signUp, type SignedUp } from './support/people.ts';
 import { codeOf, enrolTotp, totpCode } from './support/second-factor.ts';
 import { SoftwareAuthenticator, type CreationOptionsJSON } from './support/webauthn.ts';
 import { postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
-import { statementsSentDuring } from './support/statements.ts';
+import { statementsSentDuring, transactionStatements } from './support/statements.ts';
 
 const ORIGIN = 'https://bank.test';
 let bank: TestStack;
@@ -74,6 +74,14 @@ async function confirm(user: Customer, challengeId: string): Promise<string> {
   const result = await postGraphQL(bank.routerUrl, CONFIRM, { id: challengeId, proof: { code } }, user.token);
   expect(result.errors).toBeUndefined();
   return (result.data!.confirmStepUp as { proof: string }).proof;
+}
+
+/** `payer` pays `payee` once, confirming the new payee's challenge: `payee` is a known payee from then on. */
+async function payOnce(payer: Customer, payee: Customer, amount: string, idempotencyKey: string): Promise<void> {
+  const first = challengeOf(await transfer(payer, payee.account, amount, idempotencyKey));
+  expect(
+    (await transfer(payer, payee.account, amount, idempotencyKey, await confirm(payer, first.challengeId))).errors,
+  ).toBe(undefined);
 }
 
 async function historyCount(user: Customer): Promise<number> {
@@ -177,10 +185,7 @@ describe('transfers', () => {
   test('over the threshold, even to a known payee; between your own accounts, never', async () => {
     const ann = await customer('ann', { factor: true, funds: '9000.00' });
     const bob = await customer('bob');
-    const first = challengeOf(await transfer(ann, bob.account, '10.00', 'known-1'));
-    expect((await transfer(ann, bob.account, '10.00', 'known-1', await confirm(ann, first.challengeId))).errors).toBe(
-      undefined,
-    );
+    await payOnce(ann, bob, '10.00', 'known-1');
 
     expect((await transfer(ann, bob.account, '1000.00', 'at-threshold')).errors).toBeUndefined();
     const over = challengeOf(await transfer(ann, bob.account, '1000.01', 'over-threshold'));
@@ -234,21 +239,12 @@ describe('transfers', () => {
   test("a transfer that passes reads recent security changes with the key's claim, not in a round trip of its own", async () => {
     const ann = await customer('ann', { factor: true, funds: '100.00' });
     const bob = await customer('bob');
-    const first = challengeOf(await transfer(ann, bob.account, '1.00', 'probe-1'));
-    expect((await transfer(ann, bob.account, '1.00', 'probe-1', await confirm(ann, first.challengeId))).errors).toBe(
-      undefined,
-    );
+    await payOnce(ann, bob, '1.00', 'probe-1');
     const sent = await statementsSentDuring(async () => {
       expect((await transfer(ann, bob.account, '1.00', 'probe-2')).errors).toBeUndefined();
     });
     // The posting's transaction, on the connection that claimed the key.
-    const claim = sent.find((s) => s.sql.includes('pg_try_advisory_xact_lock'));
-    expect(claim).toBeDefined();
-    const own = sent.filter((s) => s.client === claim!.client).map((s) => s.sql.replace(/\s+/g, ' ').trim());
-    const posting = own.slice(
-      own.findIndex((s) => /^begin\b/i.test(s)),
-      own.findIndex((s) => /^commit\b/i.test(s)) + 1,
-    );
+    const posting = transactionStatements(sent, /pg_try_advisory_xact_lock/);
     // Begin, the claim with the probe, the key's record, the accounts' lock, the new-payee check, the write, commit.
     expect(posting).toHaveLength(7);
     expect(posting.filter((s) => s.includes('security_changes'))).toEqual([
@@ -259,10 +255,7 @@ describe('transfers', () => {
   test('after a password change, even a small payment to a known payee needs a second factor', async () => {
     const ann = await customer('ann', { factor: true, funds: '100.00' });
     const bob = await customer('bob');
-    const first = challengeOf(await transfer(ann, bob.account, '1.00', 'change-1'));
-    expect((await transfer(ann, bob.account, '1.00', 'change-1', await confirm(ann, first.challengeId))).errors).toBe(
-      undefined,
-    );
+    await payOnce(ann, bob, '1.00', 'change-1');
     expect((await transfer(ann, bob.account, '1.00', 'change-2')).errors).toBeUndefined();
 
     const changed = await postGraphQL(

@@ -43,3 +43,23 @@ export async function statementsSentDuring(work: () => Promise<void>): Promise<S
   await onStatementsDuring(work, (statement) => sent.push(statement));
   return sent;
 }
+
+/**
+ * The statements of one database transaction among `sent`, whitespace folded:
+ * each `pg` client's statements are kept apart (the outbox relays and the
+ * consumers run on their own), and the transaction is the one, from `begin`
+ * to `commit`, of the client that sent a statement `matching`. Empty when
+ * there is none.
+ */
+export function transactionStatements(sent: readonly SentStatement[], matching: RegExp): string[] {
+  const byClient = new Map<pg.Client, string[]>();
+  for (const { client, sql } of sent) {
+    const list = byClient.get(client) ?? [];
+    list.push(sql.replace(/\s+/g, ' ').trim());
+    byClient.set(client, list);
+  }
+  const statements = [...byClient.values()].find((list) => list.some((q) => matching.test(q)));
+  const begin = statements?.findIndex((q) => /^begin\b/i.test(q)) ?? -1;
+  const commit = statements?.findIndex((q, i) => i > begin && /^commit\b/i.test(q)) ?? -1;
+  return statements && begin >= 0 && commit > begin ? statements.slice(begin, commit + 1) : [];
+}
