@@ -10,6 +10,11 @@ const event = (type: string): DomainEvent => ({
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Lets the bus work until `condition` holds, or for a thousand turns of the event loop. */
+async function settleUntil(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1000 && !condition(); turn += 1) await settle();
+}
+
 describe('InProcessEventBus', () => {
   test('publish reaches current subscribers of the topic only, until they unsubscribe', async () => {
     const bus = new InProcessEventBus();
@@ -72,6 +77,38 @@ describe('InProcessEventBus', () => {
     await settle();
     expect(a).toEqual(['one', 'two']);
     expect(b).toEqual(['one', 'two']);
+    await bus.close();
+  });
+
+  test('with a concurrency, events are in hand together; a failure holds the position there, and it and those after come again', async () => {
+    const bus = new InProcessEventBus();
+    for (const type of ['one', 'two', 'three', 'four']) await bus.append(event(type));
+    const seen: string[] = [];
+    let inHand = 0;
+    let most = 0;
+    let fail = true;
+    await bus.consume(
+      'g',
+      async (e) => {
+        inHand += 1;
+        most = Math.max(most, inHand);
+        await settle();
+        inHand -= 1;
+        seen.push(e.type);
+        if (e.type === 'two' && fail) {
+          fail = false;
+          throw new Error('down');
+        }
+      },
+      { concurrency: 3 },
+    );
+    await settleUntil(() => seen.length >= 3);
+    expect(await bus.consumerLag('g')).toBe(3);
+    await bus.append(event('five'));
+    await settleUntil(() => seen.length >= 7);
+    expect(seen).toEqual(['one', 'two', 'three', 'two', 'three', 'four', 'five']);
+    expect(most).toBe(3);
+    expect(await bus.consumerLag('g')).toBe(0);
     await bus.close();
   });
 

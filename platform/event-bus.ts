@@ -42,6 +42,18 @@ export function presenceKey(userId: string, topic: string): string {
 /** Stops a subscription or a consumer. */
 export type Unsubscribe = () => Promise<void>;
 
+/** How a consumer takes the events of the durable stream. */
+export interface ConsumeOptions {
+  /**
+   * Events in hand at once (default 1: each after the one before, in order).
+   * Above 1, the events the bus has at hand are passed to the handler without
+   * waiting for each other, up to this many at a time, so that a handler can
+   * write several in one statement; their order is then no longer kept. Each
+   * event is still acknowledged only once its own handler resolved.
+   */
+  concurrency?: number;
+}
+
 export interface EventBus {
   /** Live fan-out on `topic`. */
   publish(topic: string, message: unknown): Promise<void>;
@@ -52,7 +64,11 @@ export interface EventBus {
    * Consumes the durable stream as member of `group`; `handler` must be
    * idempotent by event id. An event is acknowledged once `handler` resolves.
    */
-  consume(group: string, handler: (event: DomainEvent) => Promise<void>): Promise<Unsubscribe>;
+  consume(
+    group: string,
+    handler: (event: DomainEvent) => Promise<void>,
+    options?: ConsumeOptions,
+  ): Promise<Unsubscribe>;
   /**
    * Presence: records that `userId` watches `topic` live (a router holding
    * one of their subscriptions) until the returned function is called, or,
@@ -81,7 +97,7 @@ export function busView(bus: EventBus, replaced: Partial<EventBus>): EventBus {
     publish: (topic, message) => bus.publish(topic, message),
     subscribe: (topic, listener) => bus.subscribe(topic, listener),
     append: (event) => bus.append(event),
-    consume: (group, handler) => bus.consume(group, handler),
+    consume: (group, handler, options) => bus.consume(group, handler, options),
     watch: (userId, topic) => bus.watch(userId, topic),
     isWatching: (userId, topic) => bus.isWatching(userId, topic),
     isConnected: () => bus.isConnected(),
@@ -117,7 +133,7 @@ export class InProcessEventBus implements EventBus {
   readonly #retain: number;
   readonly #groups = new Map<
     string,
-    { offset: number; handler: (event: DomainEvent) => Promise<void>; running: boolean }
+    { offset: number; handler: (event: DomainEvent) => Promise<void>; concurrency: number; running: boolean }
   >();
   /** Watches per user and topic. */
   readonly #watching = new Map<string, number>();
@@ -144,12 +160,17 @@ export class InProcessEventBus implements EventBus {
     for (const name of this.#groups.keys()) void this.#drain(name);
   }
 
-  async consume(group: string, handler: (event: DomainEvent) => Promise<void>): Promise<Unsubscribe> {
+  async consume(
+    group: string,
+    handler: (event: DomainEvent) => Promise<void>,
+    options: ConsumeOptions = {},
+  ): Promise<Unsubscribe> {
     const existing = this.#groups.get(group);
     // Appends happen inside the appender's async context (an outbox transaction of
     // another subgraph, in one process): run the handler in the consumer's own.
     const bound = AsyncResource.bind(handler);
-    this.#groups.set(group, { offset: existing?.offset ?? this.#first, handler: bound, running: false });
+    const concurrency = Math.max(1, options.concurrency ?? 1);
+    this.#groups.set(group, { offset: existing?.offset ?? this.#first, handler: bound, concurrency, running: false });
     void this.#drain(group);
     return async () => {
       this.#groups.delete(group);
@@ -188,20 +209,25 @@ export class InProcessEventBus implements EventBus {
     this.#watching.clear();
   }
 
-  /** Delivers pending events to `group` in order; a failed handler is retried on the next append. */
+  /**
+   * Delivers pending events to `group`, up to its `concurrency` at once. The
+   * group's position moves past the events handled up to the first failure;
+   * that one and those after it are delivered again with the next append.
+   */
   async #drain(name: string): Promise<void> {
     const group = this.#groups.get(name);
     if (!group || group.running) return;
     group.running = true;
     try {
-      while (group.offset < this.#first + this.#stream.length && this.#groups.get(name) === group) {
-        const event = this.#stream[group.offset - this.#first];
-        if (event === undefined) break;
-        await group.handler(event);
-        group.offset += 1;
+      while (this.#groups.get(name) === group) {
+        const start = group.offset - this.#first;
+        const events = this.#stream.slice(start, start + group.concurrency);
+        if (events.length === 0) break;
+        const results = await Promise.allSettled(events.map((event) => group.handler(event)));
+        const failed = results.findIndex((r) => r.status === 'rejected');
+        group.offset += failed === -1 ? events.length : failed;
+        if (failed !== -1) break;
       }
-    } catch {
-      // Left unacknowledged: delivered again with the next event.
     } finally {
       group.running = false;
     }

@@ -242,12 +242,14 @@ describe('durable stream', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    // Appended before the group starts, the three come in one read: the third is in hand when it stops (appended
+    // after, the third could come in a read of its own, which stopping does not wait for).
+    for (let n = 1; n <= 3; n += 1) await writer.append(event(n));
     const stop: Unsubscribe = await reader.consume('g', async (e) => {
       const n = Number(e.payload.n);
       if (n === 3) await gate;
       handled.push(n);
     });
-    for (let n = 1; n <= 3; n += 1) await writer.append(event(n));
     await until(() => handled.length === 2);
 
     // Stopping waits for the event in hand, which is acknowledged.
@@ -348,6 +350,34 @@ describe('durable stream', () => {
       });
       expect(handled).toEqual([1, 2, 3, 4]);
       expect(acks).toEqual([[ids[0]], ids.slice(1)]);
+    });
+
+    test('with a concurrency, the events of a read are in hand together; one that fails stays pending, the others are acknowledged', async () => {
+      const bus = newBus();
+      const ids = await added(bus, [1, 2, 3, 4]);
+      const waiting: (() => void)[] = [];
+      const handled: unknown[] = [];
+      const acks = await acknowledgementsDuring(bus.stream, async () => {
+        await bus.consume(
+          'g',
+          async (e) => {
+            await new Promise<void>((resolve) => waiting.push(resolve));
+            if (payloadN(e) === 2) throw new Error('database down');
+            handled.push(payloadN(e));
+          },
+          { concurrency: 3 },
+        );
+        // Three at once; the fourth waits for one of them to be done.
+        await until(() => waiting.length === 3);
+        await sleep(100);
+        expect(waiting).toHaveLength(3);
+        for (const release of waiting.splice(0)) release();
+        await until(() => waiting.length === 1);
+        waiting[0]?.();
+        await until(async () => handled.length === 3 && (await admin.xpending(bus.stream, 'g'))[0] === 1);
+      });
+      expect(handled).toEqual([1, 3, 4]);
+      expect(acks).toEqual([[ids[0], ids[2], ids[3]]]);
     });
 
     test('in a batch still at work a quarter of claimIdleMs after its read, each event is acknowledged once handled', async () => {

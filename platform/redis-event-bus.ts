@@ -27,7 +27,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
-import { presenceKey, type DomainEvent, type EventBus, type Unsubscribe } from './event-bus.ts';
+import { presenceKey, type ConsumeOptions, type DomainEvent, type EventBus, type Unsubscribe } from './event-bus.ts';
 import type { Logger } from './logger.ts';
 import { closeRedis, connectRedis } from './redis.ts';
 
@@ -210,7 +210,11 @@ export class RedisEventBus implements EventBus {
     await this.#publisher.xadd(this.stream, 'MAXLEN', '~', this.#maxLength, '*', EVENT_FIELD, JSON.stringify(event));
   }
 
-  async consume(group: string, handler: (event: DomainEvent) => Promise<void>): Promise<Unsubscribe> {
+  async consume(
+    group: string,
+    handler: (event: DomainEvent) => Promise<void>,
+    options: ConsumeOptions = {},
+  ): Promise<Unsubscribe> {
     this.#assertOpen();
     const consumer = new StreamConsumer({
       connect: (isClosing) => this.#connect('consumer', isClosing),
@@ -219,6 +223,7 @@ export class RedisEventBus implements EventBus {
       group,
       name: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
       handler,
+      concurrency: Math.max(1, options.concurrency ?? 1),
       logger: this.#logger.child({ group }),
       claimIdleMs: this.#options.claimIdleMs ?? 30_000,
       blockMs: this.#options.blockMs ?? 1000,
@@ -368,6 +373,8 @@ interface ConsumerOptions {
   group: string;
   name: string;
   handler: (event: DomainEvent) => Promise<void>;
+  /** Events of a read handled at once ({@link ConsumeOptions.concurrency}). */
+  concurrency: number;
   logger: Logger;
   claimIdleMs: number;
   blockMs: number;
@@ -548,13 +555,14 @@ class StreamConsumer {
   }
 
   /**
-   * Handles entries in order. The ones handled (and the malformed ones) are
-   * acknowledged together by one `XACK` after the batch (an `XACK` each cost
-   * a round trip per event and group); in a batch still at work a quarter of
-   * `claimIdleMs` after it was read, each as soon as it is handled, as before,
-   * so that another consumer does not claim events already done. A crash
-   * before the `XACK` delivers them again, as at-least-once allows. The batch
-   * in hand is finished even when stopping.
+   * Handles entries: in order, or up to `concurrency` at once. The ones
+   * handled (and the malformed ones) are acknowledged together by one `XACK`
+   * after the batch (an `XACK` each cost a round trip per event and group);
+   * in a batch still at work a quarter of `claimIdleMs` after it was read,
+   * each as soon as it is handled, as before, so that another consumer does
+   * not claim events already done. A crash before the `XACK` delivers them
+   * again, as at-least-once allows. The batch in hand is finished even when
+   * stopping.
    */
   async #deliverAll(entries: StreamEntry[]): Promise<void> {
     const { stream, group, handler, logger } = this.#o;
@@ -564,8 +572,7 @@ class StreamConsumer {
     const acknowledge = async () => {
       if (handled.length > 0) await connection.xack(stream, group, ...handled.splice(0));
     };
-    for (const entry of entries) {
-      if (Date.now() - readAt > this.#o.claimIdleMs / 4) await acknowledge();
+    const deliver = async (entry: StreamEntry) => {
       const event = parseEvent(entry.fields);
       if (event === undefined) {
         logger.error({ entryId: entry.id }, 'malformed entry in the event stream; acknowledged and skipped');
@@ -577,11 +584,17 @@ class StreamConsumer {
             { err: error, eventId: event.id, eventType: event.type },
             'event handler failed; the event stays pending and is retried',
           );
-          continue;
+          return;
         }
       }
       handled.push(entry.id);
-    }
+      if (Date.now() - readAt > this.#o.claimIdleMs / 4) await acknowledge();
+    };
+    let next = 0;
+    const worker = async () => {
+      for (let entry = entries[next++]; entry !== undefined; entry = entries[next++]) await deliver(entry);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, entries.length) }, worker));
     await acknowledge();
   }
 }

@@ -7,7 +7,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { DriverException } from '@mikro-orm/core';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { BankError, ErrorCode } from './errors.ts';
-import { busView, type DomainEvent, type EventBus, type Unsubscribe } from './event-bus.ts';
+import { busView, type EventBus, type Unsubscribe } from './event-bus.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import type { MikroORM } from './orm.ts';
 
@@ -67,18 +67,22 @@ export function measuredBus(bus: EventBus, metrics: ServiceMetrics): { bus: Even
     await Promise.all([...groups].map(async (group) => lag.labels(group).set(await bus.consumerLag(group))));
   });
   const view = busView(bus, {
-    async consume(group: string, handler: (event: DomainEvent) => Promise<void>): Promise<Unsubscribe> {
+    async consume(group, handler, options): Promise<Unsubscribe> {
       const failed = failures.labels(group);
       lag.labels(group).set(0);
       groups.add(group);
-      return bus.consume(group, async (event) => {
-        try {
-          await handler(event);
-        } catch (error) {
-          failed.inc();
-          throw error;
-        }
-      });
+      return bus.consume(
+        group,
+        async (event) => {
+          try {
+            await handler(event);
+          } catch (error) {
+            failed.inc();
+            throw error;
+          }
+        },
+        options,
+      );
     },
   });
   return {

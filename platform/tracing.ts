@@ -373,24 +373,27 @@ export function tracedBus(bus: EventBus, service: string): EventBus {
   return busView(bus, {
     // Live events (publishLive) carry the publishing operation's trace to the router's subscription delivery.
     publish: (topic, message) => bus.publish(topic, withTraceparent(message)),
-    consume: (group, handler) =>
-      bus.consume(group, (event: DomainEvent) =>
-        inSpan(
-          `consume ${event.type}`,
-          {
-            kind: SpanKind.CONSUMER,
-            service,
-            traceparent: event.traceparent,
-            detached: true,
-            attributes: {
-              'messaging.operation.type': 'process',
-              'messaging.consumer.group.name': group,
-              'messaging.message.id': event.id,
-              'bank.event.type': event.type,
+    consume: (group, handler, options) =>
+      bus.consume(
+        group,
+        (event: DomainEvent) =>
+          inSpan(
+            `consume ${event.type}`,
+            {
+              kind: SpanKind.CONSUMER,
+              service,
+              traceparent: event.traceparent,
+              detached: true,
+              attributes: {
+                'messaging.operation.type': 'process',
+                'messaging.consumer.group.name': group,
+                'messaging.message.id': event.id,
+                'bank.event.type': event.type,
+              },
             },
-          },
-          () => handler(event),
-        ),
+            () => handler(event),
+          ),
+        options,
       ),
   });
 }

@@ -7,7 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { notificationAddedTopic } from '../src/services/live.ts';
-import { handleEvent, startNotificationConsumer } from '../src/services/notification-consumer.ts';
+import {
+  batchedRecorder,
+  handleEvent,
+  NOTIFICATION_CONSUMER_GROUP,
+  startNotificationConsumer,
+} from '../src/services/notification-consumer.ts';
+import { statementsSentDuring } from '../../../test/support/statements.ts';
 import {
   ANONYMOUS,
   MARK_NOTIFICATIONS_READ,
@@ -53,11 +59,10 @@ const notificationsOfEvent = (eventId: string) =>
   ]);
 const processed = async (eventId: string) => (await h.count('processed_events', 'event_id = ?', [eventId])) === 1;
 
-/** Appends events and waits until the consumer has handled the last one. */
+/** Appends events and waits until the consumer has handled every one (it has several in hand at once, in no order). */
 async function appendAll(...events: ReturnType<typeof domainEvent>[]): Promise<void> {
   for (const event of events) await h.bus.append(event);
-  const last = events.at(-1);
-  if (last) await waitFor(() => processed(last.id));
+  await waitFor(async () => (await h.bus.consumerLag(NOTIFICATION_CONSUMER_GROUP)) === 0);
 }
 
 const transfer = (from: string | null, to: string | null, kind = 'TRANSFER') =>
@@ -300,6 +305,45 @@ describe('once per event', () => {
       notification_deliveries: (before.notification_deliveries ?? 0) + 3,
       processed_events: (before.processed_events ?? 0) + 1,
     });
+  });
+
+  test('the events the consumer has in hand are written by one statement', async () => {
+    const bus = new RecordingBus();
+    const alice = party('CUSTOMER');
+    const bob = party('CUSTOMER');
+    const events = Array.from({ length: 8 }, (_, i) => (i % 2 ? transfer(alice.id, bob.id) : transfer(null, bob.id)));
+    for (const event of events) await bus.append(event);
+    const sent = await statementsSentDuring(async () => {
+      const stop = await startNotificationConsumer({ orm: h.running.orm, bus, logger: h.logger });
+      await waitFor(
+        async () => (await h.count('processed_events', 'event_id in (?)', [events.map((e) => e.id)])) === 8,
+      );
+      await stop();
+    });
+    expect(sent.filter((s) => /insert into processed_events/.test(s.sql))).toHaveLength(1);
+    expect(await h.count('notifications', 'user_id = ?', [bob.id])).toBe(8);
+    expect(await h.count('notifications', 'user_id = ?', [alice.id])).toBe(4);
+    expect(await h.count('notification_deliveries', 'user_id = ?', [bob.id])).toBe(24);
+    // Each made notification announced live, once.
+    expect(bus.published.filter((p) => p.topic === notificationAddedTopic(bob.id))).toHaveLength(8);
+    await bus.close();
+  });
+
+  test('an event the database refuses does not hold back the others written with it', async () => {
+    const alice = party('CUSTOMER');
+    const good = transfer(alice.id, null);
+    const bad = transfer(alice.id, null);
+    const draft = { userId: alice.id, kind: 'TRANSFER_SENT' as const, title: 't', body: 'b', link: null };
+    const record = batchedRecorder(h.running.orm);
+    const [written, refused] = await Promise.allSettled([
+      record(good, [draft]),
+      record(bad, [{ ...draft, userId: 'not a user id' }]),
+    ]);
+    expect(written).toMatchObject({ status: 'fulfilled', value: [{ userId: alice.id }] });
+    expect(refused.status).toBe('rejected');
+    expect(await notificationsOfEvent(good.id)).toHaveLength(1);
+    // Not recorded as handled: the bus delivers it again.
+    expect(await processed(bad.id)).toBe(false);
   });
 
   test('a consumer that starts after the events were appended still makes their notifications', async () => {

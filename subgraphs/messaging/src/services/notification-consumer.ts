@@ -10,6 +10,10 @@
  *   deliveries (one atomic write, no ORM unit of work); a second delivery of
  *   the event (a retry, a crash before the acknowledgement, another instance)
  *   finds it and makes nothing.
+ * - Several at once: it takes up to {@link NOTIFICATION_CONCURRENCY} events
+ *   from the bus together, and those that reach their write in one tick are
+ *   written by one statement (one round trip for a read of events, where one
+ *   each fell behind a bank's rate of transfers).
  * - Delivered through an outbox: each notification gets one PENDING row per
  *   channel (email, SMS, push) in `notification_deliveries`, written with it,
  *   for a real provider (an email service, an SMS gateway, a push service) to
@@ -25,6 +29,7 @@
  * nor does one who has already read the conversation up to that message.
  */
 import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import { z } from 'zod';
 import type { DomainEvent, EventBus, Unsubscribe } from '../../../../platform/event-bus.ts';
 import type { Logger } from '../../../../platform/logger.ts';
@@ -56,11 +61,19 @@ export interface MadeNotification {
   userId: string;
 }
 
+/** Events the consumer has in hand at once (their notifications are written together: {@link batchedRecorder}). */
+export const NOTIFICATION_CONCURRENCY = 50;
+
 /** Starts consuming the stream; the returned function stops it. */
 export async function startNotificationConsumer(options: NotificationConsumerOptions): Promise<Unsubscribe> {
-  return options.bus.consume(NOTIFICATION_CONSUMER_GROUP, async (event) => {
-    await handleEvent(event, options);
-  });
+  const handling = { ...options, record: batchedRecorder(options.orm) };
+  return options.bus.consume(
+    NOTIFICATION_CONSUMER_GROUP,
+    async (event) => {
+      await handleEvent(event, handling);
+    },
+    { concurrency: NOTIFICATION_CONCURRENCY },
+  );
 }
 
 const envelope = z.object({ id: z.uuid(), type: z.string().min(1).max(200) });
@@ -72,9 +85,9 @@ const envelope = z.object({ id: z.uuid(), type: z.string().min(1).max(200) });
  */
 export async function handleEvent(
   event: DomainEvent,
-  options: NotificationConsumerOptions,
+  options: NotificationConsumerOptions & { record?: Recorder },
 ): Promise<MadeNotification[]> {
-  const { orm, bus, logger } = options;
+  const { orm, bus, logger, record = recordOne(orm) } = options;
   if (!HANDLED_EVENT_TYPES.has(event.type)) return [];
   if (!envelope.safeParse(event).success) {
     logger.error({ eventType: event.type }, 'notification consumer: event without a valid id, skipped');
@@ -89,7 +102,7 @@ export async function handleEvent(
     // A malformed payload never gets better: record the event as handled, make nothing.
     malformed = error;
   }
-  const made = await record(orm, event, drafts);
+  const made = await record(event, drafts);
   if (made === undefined) return [];
   if (malformed) {
     logger.error(
@@ -112,25 +125,29 @@ export async function handleEvent(
 const CHANNEL_ROWS = DELIVERY_CHANNELS.map((c) => `('${c}')`).join(', ');
 
 /**
- * One statement, hence one atomic write with no transaction around it:
- * records the event as handled and, only when that row is new, inserts the
- * notifications (in the drafts' order) and one PENDING delivery per
- * notification and channel. `on conflict do nothing` makes a concurrent
- * delivery of the same event wait for this statement and then find the row.
- * Data-modifying `with` clauses run to completion whether or not the final
- * select reads them; it returns whether the event was claimed.
+ * One statement, hence one atomic write with no transaction around it, for
+ * one event or several: records each event as handled and, only for those
+ * whose row is new, inserts their notifications (in the drafts' order) and
+ * one PENDING delivery per notification and channel. `on conflict do
+ * nothing` makes a concurrent delivery of the same event wait for this
+ * statement and then find the row. Data-modifying `with` clauses run to
+ * completion whether or not the final select reads them; it returns the
+ * events claimed.
  */
 const RECORD = `
   with claimed as (
-    insert into processed_events (event_id, type, processed_at) values (?, ?, ?)
+    insert into processed_events (event_id, type, processed_at)
+      select e.event_id, e.type, ?
+        from jsonb_to_recordset(cast(? as jsonb)) as e(event_id uuid, type text)
       on conflict (event_id) do nothing returning event_id
   ), made as (
     insert into notifications (id, user_id, kind, title, body, link, event_id, created_at, read_at)
       select d.id, d.user_id, d.kind, d.title, d.body, d.link, c.event_id, ?, null
-        from claimed c
-        cross join rows from (
-          jsonb_to_recordset(cast(? as jsonb)) as (id uuid, user_id uuid, kind text, title text, body text, link text)
-        ) with ordinality as d(id, user_id, kind, title, body, link, n)
+        from rows from (
+          jsonb_to_recordset(cast(? as jsonb))
+            as (event_id uuid, id uuid, user_id uuid, kind text, title text, body text, link text)
+        ) with ordinality as d(event_id, id, user_id, kind, title, body, link, n)
+        join claimed c on c.event_id = d.event_id
         order by d.n
       returning id, user_id, created_at
   ), queued as (
@@ -138,7 +155,7 @@ const RECORD = `
       select gen_random_uuid(), m.id, m.user_id, ch.channel, 'PENDING', 0, m.created_at, null
         from made m cross join (values ${CHANNEL_ROWS}) as ch(channel)
   )
-  select count(*)::int as claimed from claimed`;
+  select event_id from claimed`;
 
 /**
  * Text as PostgreSQL can hold it: a lone surrogate becomes U+FFFD (as the
@@ -149,26 +166,87 @@ const RECORD = `
  */
 const storable = (text: string): string => text.toWellFormed().replaceAll('\0', '');
 
-/** Writes the event's notifications once (see {@link RECORD}); undefined when the event was already handled. */
-async function record(
-  orm: MikroORM,
-  event: DomainEvent,
-  drafts: NotificationDraft[],
-): Promise<MadeNotification[] | undefined> {
+/** An event to record with its drafts. */
+interface Recording {
+  event: DomainEvent;
+  drafts: NotificationDraft[];
+}
+
+/**
+ * Writes an event's notifications once (see {@link RECORD}); resolves to
+ * undefined when the event was already handled.
+ */
+export type Recorder = (event: DomainEvent, drafts: NotificationDraft[]) => Promise<MadeNotification[] | undefined>;
+
+/** A recorder writing each event in a statement of its own. */
+const recordOne =
+  (orm: MikroORM): Recorder =>
+  async (event, drafts) =>
+    (await recordAll(orm, [{ event, drafts }]))[0];
+
+/**
+ * A recorder writing the events handed to it in one tick in one statement
+ * (the consumer's events in hand, {@link NOTIFICATION_CONCURRENCY}). When
+ * that statement fails, each event is written on its own, so that one event
+ * the database refuses does not hold back the others.
+ */
+export function batchedRecorder(orm: MikroORM): Recorder {
+  const loader = new DataLoader<Recording, MadeNotification[] | undefined>(
+    async (recordings) => {
+      if (recordings.length === 1) return recordAll(orm, recordings);
+      try {
+        return await recordAll(orm, recordings);
+      } catch {
+        return Promise.all(
+          recordings.map((r) =>
+            recordAll(orm, [r]).then(
+              ([made]) => made,
+              (error: Error) => error,
+            ),
+          ),
+        );
+      }
+    },
+    { cache: false },
+  );
+  return (event, drafts) => loader.load({ event, drafts });
+}
+
+/**
+ * Writes the recordings' notifications in one statement; for each, the
+ * notifications made, or undefined when its event had been handled before
+ * (or comes twice: the first is the one written).
+ */
+async function recordAll(orm: MikroORM, recordings: readonly Recording[]): Promise<(MadeNotification[] | undefined)[]> {
   const now = new Date();
-  const rows = drafts.map((d) => ({
-    id: randomUUID(),
-    user_id: d.userId,
-    kind: d.kind,
-    title: storable(d.title),
-    body: storable(d.body),
-    link: d.link === null ? null : storable(d.link),
-  }));
-  const result = await orm.em
+  // The first recording of each event, by its id as PostgreSQL reads a uuid back: in lower case.
+  const idOf = (r: Recording) => r.event.id.toLowerCase();
+  const firsts = new Map<string, Recording>();
+  for (const r of recordings) if (!firsts.has(idOf(r))) firsts.set(idOf(r), r);
+  const rows = [...firsts].flatMap(([eventId, r]) =>
+    r.drafts.map((d) => ({
+      event_id: eventId,
+      id: randomUUID(),
+      user_id: d.userId,
+      kind: d.kind,
+      title: storable(d.title),
+      body: storable(d.body),
+      link: d.link === null ? null : storable(d.link),
+    })),
+  );
+  // Claimed in the order of their ids: two statements claiming the same events take their locks in one order.
+  const events = [...firsts]
+    .map(([eventId, r]) => ({ event_id: eventId, type: r.event.type }))
+    .sort((a, b) => (a.event_id < b.event_id ? -1 : 1));
+  const claimed = await orm.em
     .getConnection()
-    .execute<{ claimed: number }[]>(RECORD, [event.id, event.type, now, now, JSON.stringify(rows)], 'all');
-  if (result[0]?.claimed !== 1) return undefined;
-  return rows.map((r) => ({ id: r.id, userId: r.user_id }));
+    .execute<{ event_id: string }[]>(RECORD, [now, JSON.stringify(events), now, JSON.stringify(rows)], 'all');
+  const written = new Set(claimed.map((c) => c.event_id));
+  return recordings.map((r) => {
+    const eventId = idOf(r);
+    if (firsts.get(eventId) !== r || !written.has(eventId)) return undefined;
+    return rows.filter((row) => row.event_id === eventId).map((row) => ({ id: row.id, userId: row.user_id }));
+  });
 }
 
 async function draftsOf(orm: MikroORM, event: DomainEvent, bus: EventBus): Promise<NotificationDraft[]> {
