@@ -18,7 +18,7 @@
  * Nothing here reads another subgraph's database.
  */
 import { z } from 'zod';
-import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
+import { BACKGROUND_CONSUMER, type DomainEvent, type EventBus, type Unsubscribe } from './event-bus.ts';
 import type { Logger } from './logger.ts';
 import { sql, type EntityManager, type MikroORM } from './orm.ts';
 
@@ -77,17 +77,21 @@ export function startErasureConsumer(options: {
   erase(em: EntityManager, userId: string): Promise<void>;
 }): Promise<Unsubscribe> {
   const { orm, bus, logger, group, erase } = options;
-  return bus.consume(group, async (event: DomainEvent) => {
-    if (event.type !== USER_ERASED) return;
-    const parsed = erasedEvent.safeParse(event);
-    if (!parsed.success) {
-      logger.error({ eventId: event.id, eventType: event.type }, 'erasure: malformed event, skipped');
-      return;
-    }
-    const { userId } = parsed.data.payload;
-    await orm.em.fork().transactional((em) => erase(em, userId));
-    logger.info({ eventId: event.id, group }, 'erasure: personal data anonymized');
-  });
+  return bus.consume(
+    group,
+    async (event: DomainEvent) => {
+      if (event.type !== USER_ERASED) return;
+      const parsed = erasedEvent.safeParse(event);
+      if (!parsed.success) {
+        logger.error({ eventId: event.id, eventType: event.type }, 'erasure: malformed event, skipped');
+        return;
+      }
+      const { userId } = parsed.data.payload;
+      await orm.em.fork().transactional((em) => erase(em, userId));
+      logger.info({ eventId: event.id, group }, 'erasure: personal data anonymized');
+    },
+    BACKGROUND_CONSUMER,
+  );
 }
 
 /**

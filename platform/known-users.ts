@@ -18,7 +18,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { z } from 'zod';
 import { ROLES, type Role } from './caller.ts';
-import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
+import { BACKGROUND_CONSUMER, type DomainEvent, type EventBus, type Unsubscribe } from './event-bus.ts';
 import type { Logger } from './logger.ts';
 import type { EntityManager, MikroORM } from './orm.ts';
 
@@ -76,9 +76,13 @@ export function startKnownUsersConsumer(options: {
   logger: Logger;
   group: string;
 }): Promise<Unsubscribe> {
-  return options.bus.consume(options.group, async (event) => {
-    await recordKnownUser(options.orm, options.logger, event);
-  });
+  return options.bus.consume(
+    options.group,
+    async (event) => {
+      await recordKnownUser(options.orm, options.logger, event);
+    },
+    BACKGROUND_CONSUMER,
+  );
 }
 
 /** The roles of a known user; null for a user this subgraph has not heard of. */

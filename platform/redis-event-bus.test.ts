@@ -335,22 +335,32 @@ describe('durable stream', () => {
       expect(acks).toEqual([ids]);
     });
 
-    test('what arrives while a consumer waits after a part of a batch is read and acknowledged together', async () => {
-      const bus = newBus({ coalesceMs: 300 });
-      const handled: unknown[] = [];
-      const ids: string[] = [];
-      const acks = await acknowledgementsDuring(bus.stream, async () => {
-        await bus.consume('g', async (e) => {
-          handled.push(payloadN(e));
+    test.each([
+      ['the bus', { coalesceMs: 300 }, {}],
+      ['the consumer (BACKGROUND_CONSUMER, say)', { coalesceMs: 0 }, { coalesceMs: 300 }],
+    ])(
+      'what arrives while a consumer waits after a part of a batch is read and acknowledged together (the wait set by %s)',
+      async (_, busOptions, consumeOptions) => {
+        const bus = newBus(busOptions);
+        const handled: unknown[] = [];
+        const ids: string[] = [];
+        const acks = await acknowledgementsDuring(bus.stream, async () => {
+          await bus.consume(
+            'g',
+            async (e) => {
+              handled.push(payloadN(e));
+            },
+            consumeOptions,
+          );
+          ids.push(...(await added(bus, [1])));
+          await until(() => handled.length === 1);
+          ids.push(...(await added(bus, [2, 3, 4])));
+          await allAcknowledged(bus, handled, 4);
         });
-        ids.push(...(await added(bus, [1])));
-        await until(() => handled.length === 1);
-        ids.push(...(await added(bus, [2, 3, 4])));
-        await allAcknowledged(bus, handled, 4);
-      });
-      expect(handled).toEqual([1, 2, 3, 4]);
-      expect(acks).toEqual([[ids[0]], ids.slice(1)]);
-    });
+        expect(handled).toEqual([1, 2, 3, 4]);
+        expect(acks).toEqual([[ids[0]], ids.slice(1)]);
+      },
+    );
 
     test('with a concurrency, the events of a read are in hand together; one that fails stays pending, the others are acknowledged', async () => {
       const bus = newBus();

@@ -228,7 +228,7 @@ export class RedisEventBus implements EventBus {
       claimIdleMs: this.#options.claimIdleMs ?? 30_000,
       blockMs: this.#options.blockMs ?? 1000,
       batchSize: this.#options.batchSize ?? 50,
-      coalesceMs: this.#options.coalesceMs ?? 25,
+      coalesceMs: options.coalesceMs ?? this.#options.coalesceMs ?? 25,
       consumerExpiryMs: this.#options.consumerExpiryMs ?? 3_600_000,
     });
     this.#consumers.add(consumer);

@@ -17,7 +17,12 @@
  */
 import { z } from 'zod';
 import { recordKnownUser } from '../../../../platform/known-users.ts';
-import type { DomainEvent, EventBus, Unsubscribe } from '../../../../platform/event-bus.ts';
+import {
+  BACKGROUND_CONSUMER,
+  type DomainEvent,
+  type EventBus,
+  type Unsubscribe,
+} from '../../../../platform/event-bus.ts';
 import type { Logger } from '../../../../platform/logger.ts';
 import type { EntityManager, MikroORM } from '../../../../platform/orm.ts';
 import { KnownApplication } from '../entities/index.ts';
@@ -38,8 +43,10 @@ export async function startDirectoryConsumer(options: {
   bus: EventBus;
   logger: Logger;
 }): Promise<Unsubscribe> {
-  return options.bus.consume(DIRECTORY_CONSUMER_GROUP, (event) =>
-    recordDirectoryEvent(options.orm, options.logger, event),
+  return options.bus.consume(
+    DIRECTORY_CONSUMER_GROUP,
+    (event) => recordDirectoryEvent(options.orm, options.logger, event),
+    BACKGROUND_CONSUMER,
   );
 }
 
