@@ -112,6 +112,19 @@ describe('InProcessEventBus', () => {
     await bus.close();
   });
 
+  test.each([0, -3, 2.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    'a concurrency of %p is taken as 1: every event delivered, in order',
+    async (concurrency) => {
+      const bus = new InProcessEventBus();
+      for (const type of ['one', 'two', 'three']) await bus.append(event(type));
+      const seen: string[] = [];
+      await bus.consume('g', async (e) => void seen.push(e.type), { concurrency });
+      await settleUntil(() => seen.length >= 3);
+      expect(seen).toEqual(['one', 'two', 'three']);
+      await bus.close();
+    },
+  );
+
   describe('retention', () => {
     const numbered = (n: number): DomainEvent => ({ ...event('t'), payload: { n } });
     const numbers = (events: DomainEvent[]) => events.map((e) => e.payload.n);

@@ -60,6 +60,12 @@ export interface ConsumeOptions {
   coalesceMs?: number;
 }
 
+/** The events a consumer has in hand at once: its `concurrency`, a whole number of at least 1 (1 otherwise). */
+export function concurrencyOf(options: ConsumeOptions): number {
+  const { concurrency } = options;
+  return concurrency !== undefined && Number.isInteger(concurrency) && concurrency > 1 ? concurrency : 1;
+}
+
 /**
  * How the consumers nobody waits for take their events (the mirrors of other
  * subgraphs' users and applications, erasure): under load, a read a quarter
@@ -184,8 +190,12 @@ export class InProcessEventBus implements EventBus {
     // Appends happen inside the appender's async context (an outbox transaction of
     // another subgraph, in one process): run the handler in the consumer's own.
     const bound = AsyncResource.bind(handler);
-    const concurrency = Math.max(1, options.concurrency ?? 1);
-    this.#groups.set(group, { offset: existing?.offset ?? this.#first, handler: bound, concurrency, running: false });
+    this.#groups.set(group, {
+      offset: existing?.offset ?? this.#first,
+      handler: bound,
+      concurrency: concurrencyOf(options),
+      running: false,
+    });
     void this.#drain(group);
     return async () => {
       this.#groups.delete(group);

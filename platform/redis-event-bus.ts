@@ -27,7 +27,14 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
-import { presenceKey, type ConsumeOptions, type DomainEvent, type EventBus, type Unsubscribe } from './event-bus.ts';
+import {
+  concurrencyOf,
+  presenceKey,
+  type ConsumeOptions,
+  type DomainEvent,
+  type EventBus,
+  type Unsubscribe,
+} from './event-bus.ts';
 import type { Logger } from './logger.ts';
 import { closeRedis, connectRedis } from './redis.ts';
 
@@ -223,7 +230,7 @@ export class RedisEventBus implements EventBus {
       group,
       name: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
       handler,
-      concurrency: Math.max(1, options.concurrency ?? 1),
+      concurrency: concurrencyOf(options),
       logger: this.#logger.child({ group }),
       claimIdleMs: this.#options.claimIdleMs ?? 30_000,
       blockMs: this.#options.blockMs ?? 1000,
