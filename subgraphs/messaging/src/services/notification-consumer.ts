@@ -61,8 +61,14 @@ export interface MadeNotification {
   userId: string;
 }
 
-/** Events the consumer has in hand at once (their notifications are written together: {@link batchedRecorder}). */
-export const NOTIFICATION_CONCURRENCY = 50;
+/**
+ * Events the consumer has in hand at once (their notifications are written
+ * together: {@link batchedRecorder}). Fewer than a read of the Redis bus (50):
+ * a message's event reads the database before its write, and a burst of them
+ * should not queue more reads than the pool has connections (10 by default)
+ * ahead of users' requests.
+ */
+export const NOTIFICATION_CONCURRENCY = 16;
 
 /** Starts consuming the stream; the returned function stops it. */
 export async function startNotificationConsumer(options: NotificationConsumerOptions): Promise<Unsubscribe> {
