@@ -329,6 +329,20 @@ describe('once per event', () => {
     await bus.close();
   });
 
+  test('one event twice in one statement, its id in either case, is written once', async () => {
+    const alice = party('CUSTOMER');
+    const event = transfer(alice.id, null);
+    const draft = { userId: alice.id, kind: 'TRANSFER_SENT' as const, title: 't', body: 'b', link: null };
+    const record = batchedRecorder(h.running.orm);
+    const made = await Promise.all([
+      record(event, [draft]),
+      record({ ...event, id: event.id.toUpperCase() }, [draft]),
+      record(event, [draft]),
+    ]);
+    expect(made).toEqual([[{ id: expect.any(String), userId: alice.id }], undefined, undefined]);
+    expect(await notificationsOfEvent(event.id)).toHaveLength(1);
+  });
+
   test('an event the database refuses does not hold back the others written with it', async () => {
     const alice = party('CUSTOMER');
     const good = transfer(alice.id, null);
