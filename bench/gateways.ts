@@ -29,6 +29,7 @@ import { IMPLEMENTED_SUBGRAPHS } from '../bin/subgraphs.ts';
 import { createLogger } from '../platform/logger.ts';
 import {
   freePorts,
+  profiledIn,
   projectRoot,
   startBankProcesses,
   startChild,
@@ -62,8 +63,7 @@ const chosenTargets = (env.BENCH_TARGETS?.split(',') ??
 const chosenOperations = (env.BENCH_OPERATIONS?.split(',') ?? OPERATIONS) as OperationName[];
 /** Where our services write CPU profiles (`--cpu-prof`, one folder per service, written when they stop), if anywhere. */
 const PROFILE_DIR = env.BENCH_PROFILE_DIR;
-const profiled = (service: string): string[] =>
-  PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, service)}`] : [];
+const profiled = profiledIn(PROFILE_DIR);
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = projectRoot;

@@ -35,6 +35,8 @@
  * With BENCH_PROFILE_DIR set, it writes a V8 CPU profile of the router
  * phase's first slice there (`router.cpuprofile`, for
  * bench/cpu-profile-summary.ts); profiling costs the phase some throughput.
+ * With BENCH_PROCESSES=1 too, each service writes a profile of its whole
+ * run instead, its start included (`<dir>/<service>/*.cpuprofile`).
  *
  * The load generator shares the process (and the 2 cores of a small machine)
  * with the router and the subgraphs in (a) (with BENCH_PROCESSES=1, only the
@@ -67,7 +69,7 @@ import { fromMinorUnits, type Currency } from '../platform/money.ts';
 import { NOTIFICATION_CONSUMER_GROUP } from '../subgraphs/messaging/src/services/notification-consumer.ts';
 import { testEnv } from '../test/support/stack.ts';
 import { onStatementsDuring } from '../test/support/statements.ts';
-import { startBankProcesses, type BankProcesses } from './processes.ts';
+import { profiledIn, startBankProcesses, type BankProcesses } from './processes.ts';
 import { startCpuProfile } from './profiler.ts';
 import {
   cpuMsOf,
@@ -362,9 +364,8 @@ async function main(): Promise<void> {
     let url: string;
     let servicesCpuMs: (() => Map<string, number>) | undefined;
     if (PROCESSES) {
-      if (PROFILE_DIR) throw new Error('BENCH_PROFILE_DIR profiles this process: run it without BENCH_PROCESSES.');
       dir = await mkdtemp(path.join(os.tmpdir(), 'bank-transfers-'));
-      bank = await startBankProcesses({ databases, dir, env: settings });
+      bank = await startBankProcesses({ databases, dir, env: settings, nodeArgs: profiledIn(PROFILE_DIR) });
       url = bank.routerUrl;
       const services = [bank.router, ...bank.subgraphs].map((c) => [c.name, c.process.pid as number] as const);
       servicesCpuMs = () => new Map(services.map(([service, pid]) => [service, cpuMsOf(pid)]));
@@ -488,7 +489,9 @@ async function main(): Promise<void> {
     await routerPhase.warmUp();
     await directPhase.warmUp();
     for (let slice = 0; slice < SLICES; slice += 1) {
-      const profile = PROFILE_DIR && slice === 0 ? path.join(PROFILE_DIR, 'router.cpuprofile') : undefined;
+      // With a process per service, the services profile themselves (profiledIn); this process is the load alone.
+      const profile =
+        PROFILE_DIR && !PROCESSES && slice === 0 ? path.join(PROFILE_DIR, 'router.cpuprofile') : undefined;
       await routerPhase.measure(DURATION_MS / SLICES, { profile });
       await directPhase.measure(DURATION_MS / SLICES);
     }
