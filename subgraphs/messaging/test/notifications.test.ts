@@ -65,6 +65,9 @@ async function appendAll(...events: ReturnType<typeof domainEvent>[]): Promise<v
   await waitFor(async () => (await h.bus.consumerLag(NOTIFICATION_CONSUMER_GROUP)) === 0);
 }
 
+/** A notification draft of `userId`'s, for tests of the recorder itself. */
+const sentDraft = (userId: string) => ({ userId, kind: 'TRANSFER_SENT' as const, title: 't', body: 'b', link: null });
+
 const transfer = (from: string | null, to: string | null, kind = 'TRANSFER') =>
   domainEvent('banking.transaction.posted', {
     transactionId: randomUUID(),
@@ -332,7 +335,7 @@ describe('once per event', () => {
   test('one event twice in one statement, its id in either case, is written once', async () => {
     const alice = party('CUSTOMER');
     const event = transfer(alice.id, null);
-    const draft = { userId: alice.id, kind: 'TRANSFER_SENT' as const, title: 't', body: 'b', link: null };
+    const draft = sentDraft(alice.id);
     const record = batchedRecorder(h.running.orm);
     const made = await Promise.all([
       record(event, [draft]),
@@ -347,7 +350,7 @@ describe('once per event', () => {
     const alice = party('CUSTOMER');
     const good = transfer(alice.id, null);
     const bad = transfer(alice.id, null);
-    const draft = { userId: alice.id, kind: 'TRANSFER_SENT' as const, title: 't', body: 'b', link: null };
+    const draft = sentDraft(alice.id);
     const record = batchedRecorder(h.running.orm);
     const [written, refused] = await Promise.allSettled([
       record(good, [draft]),

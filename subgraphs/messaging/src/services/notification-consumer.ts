@@ -225,12 +225,13 @@ export function batchedRecorder(orm: MikroORM): Recorder {
  */
 async function recordAll(orm: MikroORM, recordings: readonly Recording[]): Promise<(MadeNotification[] | undefined)[]> {
   const now = new Date();
-  // The first recording of each event, by its id as PostgreSQL reads a uuid back: in lower case.
-  const idOf = (r: Recording) => r.event.id.toLowerCase();
+  // Each recording's event id as PostgreSQL reads a uuid back (in lower case); the first recording of each is written.
+  const keyed = recordings.map((r) => [r.event.id.toLowerCase(), r] as const);
   const firsts = new Map<string, Recording>();
-  for (const r of recordings) if (!firsts.has(idOf(r))) firsts.set(idOf(r), r);
-  const rows = [...firsts].flatMap(([eventId, r]) =>
-    r.drafts.map((d) => ({
+  for (const [eventId, r] of keyed) if (!firsts.has(eventId)) firsts.set(eventId, r);
+  const made = new Map<string, MadeNotification[]>();
+  const rows = [...firsts].flatMap(([eventId, r]) => {
+    const own = r.drafts.map((d) => ({
       event_id: eventId,
       id: randomUUID(),
       user_id: d.userId,
@@ -238,21 +239,24 @@ async function recordAll(orm: MikroORM, recordings: readonly Recording[]): Promi
       title: storable(d.title),
       body: storable(d.body),
       link: d.link === null ? null : storable(d.link),
-    })),
-  );
+    }));
+    made.set(
+      eventId,
+      own.map((row) => ({ id: row.id, userId: row.user_id })),
+    );
+    return own;
+  });
   // Claimed in the order of their ids: two statements claiming the same events take their locks in one order.
   const events = [...firsts]
     .map(([eventId, r]) => ({ event_id: eventId, type: r.event.type }))
-    .sort((a, b) => (a.event_id < b.event_id ? -1 : 1));
+    .sort((x, y) => (x.event_id < y.event_id ? -1 : 1));
   const claimed = await orm.em
     .getConnection()
     .execute<{ event_id: string }[]>(RECORD, [now, JSON.stringify(events), now, JSON.stringify(rows)], 'all');
   const written = new Set(claimed.map((c) => c.event_id));
-  return recordings.map((r) => {
-    const eventId = idOf(r);
-    if (firsts.get(eventId) !== r || !written.has(eventId)) return undefined;
-    return rows.filter((row) => row.event_id === eventId).map((row) => ({ id: row.id, userId: row.user_id }));
-  });
+  return keyed.map(([eventId, r]) =>
+    firsts.get(eventId) === r && written.has(eventId) ? made.get(eventId) : undefined,
+  );
 }
 
 async function draftsOf(orm: MikroORM, event: DomainEvent, bus: EventBus): Promise<NotificationDraft[]> {
