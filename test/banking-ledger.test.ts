@@ -445,3 +445,41 @@ describe('a payment and more mutations in one operation', () => {
     expect(await h.invariants()).toEqual(SOUND_LEDGER);
   });
 });
+
+test('what a mutation shows of its accounts is what its posting committed, accounts it read before included', async () => {
+  const owner = await h.user('shows-committed');
+  const [from, to] = [await h.open(owner), await h.open(owner)];
+  await h.deposit(owner, from, '100.00');
+  // A deposit reads its account before posting, and each transfer's `fromAccount` is read by the request after
+  // its posting: the next posting changes an account this request already holds.
+  const result = await h.routerRaw<{
+    deposit: { toAccount: { balance: { amount: string } } };
+    first: { fromAccount: { balance: { amount: string } }; toAccount: { balance: { amount: string } } };
+    second: { fromAccount: { balance: { amount: string } }; toAccount: { balance: { amount: string } } };
+    withdraw: { fromAccount: { balance: { amount: string } } };
+  }>(
+    `mutation ($from: ID!, $to: ID!, $k1: String!, $k2: String!, $k3: String!, $k4: String!) {
+      deposit(input: { accountId: $from, amount: "25.00", idempotencyKey: $k1 }) { toAccount { balance { amount } } }
+      first: transfer(input: { fromAccountId: $from, toAccountId: $to, amount: "10.00", idempotencyKey: $k2 }) {
+        fromAccount { balance { amount } }
+        toAccount { balance { amount } }
+      }
+      second: transfer(input: { fromAccountId: $from, toAccountId: $to, amount: "1.50", idempotencyKey: $k3 }) {
+        fromAccount { balance { amount } }
+        toAccount { balance { amount } }
+      }
+      withdraw(input: { accountId: $to, amount: "2.00", idempotencyKey: $k4 }) { fromAccount { balance { amount } } }
+    }`,
+    { from, to, k1: key('shown-dep'), k2: key('shown-tr1'), k3: key('shown-tr2'), k4: key('shown-wd') },
+    owner.token,
+  );
+  const data = ok(result);
+  expect(data.deposit.toAccount.balance.amount).toBe('125.00');
+  expect(data.first.fromAccount.balance.amount).toBe('115.00');
+  expect(data.first.toAccount.balance.amount).toBe('10.00');
+  expect(data.second.fromAccount.balance.amount).toBe('113.50');
+  expect(data.second.toAccount.balance.amount).toBe('11.50');
+  expect(data.withdraw.fromAccount.balance.amount).toBe('9.50');
+  expect(await h.account(from)).toMatchObject({ balance: 11350n });
+  expect(await h.account(to)).toMatchObject({ balance: 950n });
+});

@@ -1,10 +1,10 @@
 import type { MutationResolvers } from '../generated/resolvers.ts';
 import type { TransactionView } from '../services/history.ts';
-import type { LedgerTransaction } from '../entities/index.ts';
+import type { PostedTransaction } from '../services/ledger.ts';
 import type { BankingContext } from '../context.ts';
 
 /** A transaction the caller just moved, seen from their side. */
-const seen = async (tx: LedgerTransaction, { services }: BankingContext): Promise<TransactionView> =>
+const seen = async (tx: PostedTransaction, { services }: BankingContext): Promise<TransactionView> =>
   (await services.history.justMade(tx)) ?? { tx, accountId: null, entry: null };
 
 export const Mutation: MutationResolvers = {

@@ -18,6 +18,7 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
 import { Account, type AccountType, type AccountViewGrant, type LedgerTransaction } from '../entities/index.ts';
+import type { AccountData } from './ledger.ts';
 import { grantsToCaller } from './view-grants.ts';
 
 /**
@@ -62,7 +63,7 @@ export class AccountService {
   }
 
   /** May the caller see all of this account? Its owner and ADMINs (and internal services). */
-  canSee(account: Account): boolean {
+  canSee(account: Pick<AccountData, 'ownerId'>): boolean {
     const caller = this.#caller;
     if (caller.kind === 'service') return true;
     if (caller.kind !== 'user') return false;
@@ -97,8 +98,8 @@ export class AccountService {
    * accounts (null for a side that is no account); their grants to the
    * caller are read in one batch with the other lookups of the request.
    */
-  async isGranted(tx: LedgerTransaction, accounts: readonly (Account | null)[]): Promise<boolean> {
-    const viewable = accounts.filter((a): a is Account => a !== null && a.type !== 'SYSTEM');
+  async isGranted(tx: Pick<LedgerTransaction, 'id'>, accounts: readonly (AccountData | null)[]): Promise<boolean> {
+    const viewable = accounts.filter((a): a is AccountData => a !== null && a.type !== 'SYSTEM');
     const grants = await Promise.all(viewable.map((a) => this.#grants.load(a.id)));
     return grants.some((list) => list.some((grant) => grant.transactionId === tx.id));
   }

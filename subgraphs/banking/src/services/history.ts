@@ -22,7 +22,7 @@ import {
   type TransactionStatus,
 } from '../entities/index.ts';
 import type { AccountService } from './account-service.ts';
-import type { Posting } from './ledger.ts';
+import type { AccountData, Posting, PostedTransaction } from './ledger.ts';
 
 /** What a view shows of a transaction: the entity, or the columns read for a page of history. */
 export type TransactionData = Pick<
@@ -303,7 +303,7 @@ export class History {
    * see it: it is not read again, nor (when the ledger told {@link remember})
    * are its accounts and entries.
    */
-  async justMade(tx: LedgerTransaction): Promise<TransactionView | null> {
+  async justMade(tx: PostedTransaction): Promise<TransactionView | null> {
     return this.#visible(tx.id, tx, this.#postings.get(tx.id));
   }
 
@@ -444,13 +444,13 @@ export class History {
    * read from the accounts themselves, so grants are looked up only when
    * neither side is the caller's.
    */
-  async #visible(id: string, known?: LedgerTransaction, posting?: Posting): Promise<TransactionView | null> {
+  async #visible(id: string, known?: PostedTransaction, posting?: Posting): Promise<TransactionView | null> {
     parseId(id, 'id');
     const tx = known ?? (await this.#transactions.load(id));
     if (!tx) return null;
     const account = (accountId: string | null) => (accountId ? this.#accounts.loader.load(accountId) : null);
     const accounts = posting?.accounts ?? (await Promise.all([account(tx.fromAccountId), account(tx.toAccountId)]));
-    const sides = accounts.filter((a): a is Account => a !== null && a.type !== 'SYSTEM');
+    const sides = accounts.filter((a): a is AccountData => a !== null && a.type !== 'SYSTEM');
     const own = sides.find((a) => this.#isOwner(a));
     if (own) {
       const entry = posting
@@ -465,7 +465,7 @@ export class History {
     return null;
   }
 
-  #isOwner(account: Account): boolean {
+  #isOwner(account: AccountData): boolean {
     return this.#caller.kind === 'user' && account.ownerId === this.#caller.userId;
   }
 

@@ -12,6 +12,15 @@
  *    balances, the idempotency record and the domain events (outbox), in
  *    one statement,
  * and commits all of it or nothing.
+ *
+ * A posting works on rows, not on entities of the request's unit of work:
+ * its statements are plain SQL with parameters ({@link sqlParams}), what
+ * it reads and writes is plain data ({@link AccountData},
+ * {@link PostedTransaction}, {@link PostedEntry}), and the commit writes
+ * nothing more. Hydrating MikroORM entities for the rows a posting locks and
+ * writes, and tracking them, cost more CPU than its SQL (bench/ledger.ts).
+ * Entities of the request that a posting changed (an account a deposit read
+ * first) are then given the state it committed.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Caller } from '../../../../platform/caller.ts';
@@ -30,14 +39,61 @@ import {
   parseDecimal,
   type Currency,
 } from '../../../../platform/money.ts';
-import { selectEntities } from '../../../../platform/loaders.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
 import { countIfPaymentRefused } from '../../../../platform/subgraph-metrics.ts';
-import { sql, type EntityManager, type SqlProbe } from '../../../../platform/orm.ts';
+import { sqlParams, type EntityManager, type SqlProbe } from '../../../../platform/orm.ts';
 import { insertOutboxSql, outboxRow, type OutboxRow } from '../../../../platform/outbox.ts';
 import { parseId } from '../../../../platform/validation.ts';
-import { Account, LedgerEntry, LedgerTransaction, type TransactionKind } from '../entities/index.ts';
+import {
+  Account,
+  LedgerTransaction,
+  type LedgerEntry,
+  type TransactionCategory,
+  type TransactionKind,
+  type TransactionStatus,
+} from '../entities/index.ts';
 import { guessCategory } from './categories.ts';
+
+/** An account as a posting reads it: its row, locked in the posting's transaction. */
+export type AccountData = Pick<
+  Account,
+  | 'id'
+  | 'ownerId'
+  | 'type'
+  | 'currency'
+  | 'number'
+  | 'nickname'
+  | 'status'
+  | 'balance'
+  | 'held'
+  | 'lowBalanceThreshold'
+  | 'systemPurpose'
+  | 'openedAt'
+>;
+
+/** A transaction as the ledger writes it (or, replayed under its idempotency key, reads it). */
+export type PostedTransaction = Pick<
+  LedgerTransaction,
+  | 'id'
+  | 'seq'
+  | 'kind'
+  | 'status'
+  | 'amount'
+  | 'currency'
+  | 'fromAccountId'
+  | 'toAccountId'
+  | 'description'
+  | 'initiatedBy'
+  | 'createdAt'
+  | 'postedAt'
+  | 'voidedAt'
+>;
+
+/** One side of a posted transaction, as the ledger writes it. */
+export type PostedEntry = Pick<
+  LedgerEntry,
+  'seq' | 'transactionId' | 'accountId' | 'amount' | 'currency' | 'category' | 'tags' | 'postedAt'
+>;
 
 /** What a posting request asks for, before any account is read. */
 export interface PostingRequest {
@@ -51,7 +107,7 @@ export interface PostingRequest {
   /** Hold (pending transfer) instead of an immediate posting. */
   pending: boolean;
   /** Checks the caller may move money out of `from` (and whatever else the operation needs). */
-  authorize: (from: Account, to: Account) => void;
+  authorize: (from: AccountData, to: AccountData) => void;
   /**
    * A boolean SQL expression (`?` placeholders) for `confirm`, read in the
    * posting's first statement, with the key's claim: what the last check
@@ -66,8 +122,8 @@ export interface PostingRequest {
    */
   confirm?: (
     em: EntityManager,
-    from: Account,
-    to: Account,
+    from: AccountData,
+    to: AccountData,
     amount: bigint,
     currency: Currency,
     probed: boolean | undefined,
@@ -105,9 +161,9 @@ export interface LedgerOptions {
  * these instead of reading it back.
  */
 export interface Posting {
-  tx: LedgerTransaction;
-  accounts: [Account, Account];
-  entries: LedgerEntry[];
+  tx: PostedTransaction;
+  accounts: [AccountData, AccountData];
+  entries: PostedEntry[];
 }
 
 export class Ledger {
@@ -130,7 +186,7 @@ export class Ledger {
    * idempotency key. Returns the transaction: the new one, or the first one
    * recorded under this key with the same input.
    */
-  async post(request: PostingRequest): Promise<LedgerTransaction> {
+  async post(request: PostingRequest): Promise<PostedTransaction> {
     try {
       return await this.#post(request);
     } catch (error) {
@@ -139,7 +195,7 @@ export class Ledger {
     }
   }
 
-  async #post(asked: PostingRequest): Promise<LedgerTransaction> {
+  async #post(asked: PostingRequest): Promise<PostedTransaction> {
     const scope = idempotencyScope(this.#caller);
     if (!KEY_PATTERN.test(asked.idempotencyKey)) {
       throw new BadUserInputError(
@@ -169,9 +225,9 @@ export class Ledger {
     const requestHash = hashRequest(request);
 
     let posting: Posting | undefined;
-    const tx = await this.#em.transactional(async (em) => {
+    const tx = await this.#em.transactional(async (em): Promise<PostedTransaction> => {
       const { probe } = request;
-      const [{ claimed, probed } = { claimed: false, probed: null }] = await sql<{
+      const [{ claimed, probed } = { claimed: false, probed: null }] = await sqlParams<{
         claimed: boolean;
         probed: boolean | null;
       }>(
@@ -185,7 +241,7 @@ export class Ledger {
           'A request with this idempotency key is still being processed; retry in a moment.',
         );
       }
-      const [previous] = await sql<{ request_hash: string; transaction_id: string }>(
+      const [previous] = await sqlParams<{ request_hash: string; transaction_id: string }>(
         em,
         'select request_hash, transaction_id from idempotency_keys where scope = ? and key = ?',
         [scope, request.idempotencyKey],
@@ -222,31 +278,28 @@ export class Ledger {
       await request.confirm?.(em, from, to, amount, currency, probe ? probed === true : undefined);
 
       const now = this.#clock();
-      // Written below with SQL (writeRows), as everything the posting writes.
-      const tx = em.create(
-        LedgerTransaction,
-        {
-          id: randomUUID(),
-          kind: request.kind,
-          status: request.pending ? 'PENDING' : 'POSTED',
-          amount,
-          currency,
-          fromAccountId: from.id,
-          toAccountId: to.id,
-          description: request.description,
-          initiatedBy: scope,
-          createdAt: now,
-          postedAt: null,
-          voidedAt: null,
-        },
-        { persist: false },
-      );
+      // Written below with SQL (writeRows), as everything the posting writes; `seq` is the database's.
+      const tx: PostedTransaction = {
+        id: randomUUID(),
+        seq: 0,
+        kind: request.kind,
+        status: request.pending ? 'PENDING' : 'POSTED',
+        amount,
+        currency,
+        fromAccountId: from.id,
+        toAccountId: to.id,
+        description: request.description,
+        initiatedBy: scope,
+        createdAt: now,
+        postedAt: null,
+        voidedAt: null,
+      };
       let rows: PostingRows = { accounts: [from], entries: [], events: [] };
       if (request.pending) {
         from.held += amount;
         if (this.#events) rows.events.push(outboxRow('banking.hold.created', eventPayload(tx, from, to)));
       } else {
-        rows = writeEntries(em, tx, from, to, now, this.#events);
+        rows = writeEntries(tx, from, to, now, this.#events);
       }
       await writeRows(em, {
         ...rows,
@@ -261,20 +314,24 @@ export class Ledger {
   }
 
   /** Posts a pending hold: moves the reserved money. Posting a posted hold returns it unchanged. */
-  async postHold(id: string): Promise<LedgerTransaction> {
+  async postHold(id: string): Promise<PostedTransaction> {
     return this.#settleHold(id, 'POSTED');
   }
 
   /** Voids a pending hold: releases the reserved money. Voiding a voided hold returns it unchanged. */
-  async voidHold(id: string): Promise<LedgerTransaction> {
+  async voidHold(id: string): Promise<PostedTransaction> {
     return this.#settleHold(id, 'VOIDED');
   }
 
-  async #settleHold(id: string, target: 'POSTED' | 'VOIDED'): Promise<LedgerTransaction> {
+  async #settleHold(id: string, target: 'POSTED' | 'VOIDED'): Promise<PostedTransaction> {
     parseId(id, 'id');
     let posting: Posting | undefined;
-    const settled = await this.#em.transactional(async (em) => {
-      const [tx] = await selectEntities(em, LedgerTransaction, 'where id = ? for update', [id], { refresh: true });
+    const settled = await this.#em.transactional(async (em): Promise<PostedTransaction> => {
+      const [tx] = (
+        await sqlParams<TransactionRow>(em, `select ${TRANSACTION_COLUMNS} from transactions where id = ? for update`, [
+          id,
+        ])
+      ).map(transactionOf);
       if (!tx) throw new NotFoundError('Transaction');
       if (tx.status === target) return tx;
       if (tx.status !== 'PENDING') {
@@ -287,7 +344,7 @@ export class Ledger {
       const now = this.#clock();
       let rows: PostingRows = { accounts: [from], entries: [], events: [] };
       if (target === 'POSTED') {
-        rows = writeEntries(em, tx, from, to, now, this.#events);
+        rows = writeEntries(tx, from, to, now, this.#events);
       } else {
         tx.status = 'VOIDED';
         tx.voidedAt = now;
@@ -301,28 +358,121 @@ export class Ledger {
     return settled;
   }
 
-  /** After the commit: counts money that moved (a rolled-back posting moved nothing) and tells `onPosted`. */
+  /**
+   * After the commit: counts money that moved (a rolled-back posting moved
+   * nothing), gives the request's entities of what it changed the state it
+   * committed, and tells `onPosted`.
+   */
   #committed(posting: Posting): void {
     if (posting.entries.length > 0) countPosted(posting.tx);
+    const uow = this.#em.getUnitOfWork();
+    // Read by this request before the posting (a deposit reads its account first): as the posting left them.
+    for (const account of posting.accounts) {
+      if (uow.getById(Account, account.id)) this.#em.merge(Account, { ...account }, { refresh: true });
+    }
+    if (uow.getById(LedgerTransaction, posting.tx.id)) {
+      this.#em.merge(LedgerTransaction, { ...posting.tx }, { refresh: true });
+    }
     this.#onPosted?.(posting);
   }
 }
 
 /** A posted transaction and its amount, by kind and currency (both bounded: enums of the ledger). */
-function countPosted(tx: LedgerTransaction): void {
+function countPosted(tx: PostedTransaction): void {
   const metrics = metricsOf('banking');
   const kind = tx.kind.toLowerCase();
   metrics.get('ledgerTransactions').labels(kind, tx.currency).inc();
   metrics.get('ledgerPostedAmount').labels(kind, tx.currency).inc(Number(tx.amount));
 }
 
+/** The columns of an account as a posting reads them (bigints as text: pg would make JavaScript numbers of some). */
+const ACCOUNT_COLUMNS =
+  'id, owner_id, type, currency, number, nickname, status, balance::text as balance, held::text as held, ' +
+  'low_balance_threshold::text as low_balance_threshold, system_purpose, opened_at';
+
+interface AccountRow {
+  id: string;
+  owner_id: string | null;
+  type: AccountData['type'];
+  currency: string;
+  number: string;
+  nickname: string | null;
+  status: AccountData['status'];
+  balance: string;
+  held: string;
+  low_balance_threshold: string | null;
+  system_purpose: string | null;
+  opened_at: Date | string;
+}
+
+function accountOf(row: AccountRow): AccountData {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    type: row.type,
+    currency: row.currency,
+    number: row.number,
+    nickname: row.nickname,
+    status: row.status,
+    balance: BigInt(row.balance),
+    held: BigInt(row.held),
+    lowBalanceThreshold: row.low_balance_threshold === null ? null : BigInt(row.low_balance_threshold),
+    systemPurpose: row.system_purpose,
+    openedAt: new Date(row.opened_at),
+  };
+}
+
+/** The columns of a transaction as a hold's settlement reads them. */
+const TRANSACTION_COLUMNS =
+  'id, seq::text as seq, kind, status, amount::text as amount, currency, from_account_id, to_account_id, ' +
+  'description, initiated_by, created_at, posted_at, voided_at';
+
+interface TransactionRow {
+  id: string;
+  seq: string;
+  kind: TransactionKind;
+  status: TransactionStatus;
+  amount: string;
+  currency: string;
+  from_account_id: string;
+  to_account_id: string;
+  description: string | null;
+  initiated_by: string;
+  created_at: Date | string;
+  posted_at: Date | string | null;
+  voided_at: Date | string | null;
+}
+
+function transactionOf(row: TransactionRow): PostedTransaction {
+  const time = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return {
+    id: row.id,
+    seq: Number(row.seq),
+    kind: row.kind,
+    status: row.status,
+    amount: BigInt(row.amount),
+    currency: row.currency,
+    fromAccountId: row.from_account_id,
+    toAccountId: row.to_account_id,
+    description: row.description,
+    initiatedBy: row.initiated_by,
+    createdAt: new Date(row.created_at),
+    postedAt: time(row.posted_at),
+    voidedAt: time(row.voided_at),
+  };
+}
+
 /** Locks both accounts, always in ascending id order, and returns them as (from, to). */
-async function lockAccounts(em: EntityManager, fromId: string, toId: string): Promise<[Account, Account]> {
+async function lockAccounts(em: EntityManager, fromId: string, toId: string): Promise<[AccountData, AccountData]> {
   const started = performance.now();
-  // `refresh`: the request may have read these rows before; what counts is their locked state.
-  const rows = await selectEntities(em, Account, 'where id in (?, ?) order by id for update', [fromId, toId], {
-    refresh: true,
-  });
+  // Read as they stand now, locked: what the request may have read of them before does not count.
+  const rows = (
+    await sqlParams<AccountRow>(
+      em,
+      `select ${ACCOUNT_COLUMNS} from accounts where id in (?, ?) order by id for update`,
+      [fromId, toId],
+    )
+  ).map(accountOf);
   // The time of the SELECT ... FOR UPDATE: mostly waiting for another posting on the same accounts.
   metricsOf('banking')
     .get('dbLockWait')
@@ -335,7 +485,7 @@ async function lockAccounts(em: EntityManager, fromId: string, toId: string): Pr
   return [from, to];
 }
 
-function requireActive(account: Account, direction: 'send' | 'receive'): void {
+function requireActive(account: AccountData, direction: 'send' | 'receive'): void {
   const allowed = account.status === 'ACTIVE' || (direction === 'receive' && account.status === 'FROZEN');
   if (!allowed) {
     throw new BankError(
@@ -352,10 +502,9 @@ function requireActive(account: Account, direction: 'send' | 'receive'): void {
  * `events`). The caller holds both account rows locked.
  */
 function writeEntries(
-  em: EntityManager,
-  tx: LedgerTransaction,
-  from: Account,
-  to: Account,
+  tx: PostedTransaction,
+  from: AccountData,
+  to: AccountData,
   now: Date,
   events: boolean,
 ): PostingRows {
@@ -364,28 +513,20 @@ function writeEntries(
   to.balance += tx.amount;
   tx.status = 'POSTED';
   tx.postedAt = now;
-  const common = { transactionId: tx.id, currency: tx.currency, postedAt: now, tags: [] };
+  // `seq` is the database's (writeRows).
+  const entry = (accountId: string, amount: bigint, category: TransactionCategory): PostedEntry => ({
+    seq: 0,
+    transactionId: tx.id,
+    accountId,
+    amount,
+    currency: tx.currency,
+    category,
+    tags: [],
+    postedAt: now,
+  });
   const entries = [
-    em.create(
-      LedgerEntry,
-      {
-        ...common,
-        accountId: from.id,
-        amount: -tx.amount,
-        category: guessCategory(tx.kind, 'debit', tx.description ?? null),
-      },
-      { persist: false },
-    ),
-    em.create(
-      LedgerEntry,
-      {
-        ...common,
-        accountId: to.id,
-        amount: tx.amount,
-        category: guessCategory(tx.kind, 'credit', tx.description ?? null),
-      },
-      { persist: false },
-    ),
+    entry(from.id, -tx.amount, guessCategory(tx.kind, 'debit', tx.description ?? null)),
+    entry(to.id, tx.amount, guessCategory(tx.kind, 'credit', tx.description ?? null)),
   ];
   const rows: PostingRows = { accounts: [from, to], entries, events: [] };
   if (!events) return rows;
@@ -413,11 +554,11 @@ function writeEntries(
  */
 interface PostingRows {
   /** Locked by this posting's transaction, as they now stand. */
-  accounts: Account[];
-  transaction?: LedgerTransaction;
+  accounts: AccountData[];
+  transaction?: PostedTransaction;
   /** A hold (locked) whose status, posting or voiding time changed. */
-  settled?: LedgerTransaction;
-  entries: LedgerEntry[];
+  settled?: PostedTransaction;
+  entries: PostedEntry[];
   idempotency?: { scope: string; key: string; requestHash: string; transactionId: string };
   events: OutboxRow[];
 }
@@ -426,9 +567,7 @@ interface PostingRows {
  * Writes `rows` in one statement of the posting's transaction, each write a
  * `with` clause: all run in one round trip, without the unit of work's
  * change sets, while the posting holds the rows it updates locked. Sets the
- * sequence numbers the database gave the transaction and the entries, and
- * tells the unit of work that the accounts and the hold now stand as
- * written (so that the commit writes nothing more).
+ * sequence numbers the database gave the transaction and the entries.
  */
 async function writeRows(em: EntityManager, rows: PostingRows): Promise<void> {
   const clauses: string[] = [];
@@ -483,7 +622,7 @@ async function writeRows(em: EntityManager, rows: PostingRows): Promise<void> {
   if (clauses.length === 0) return;
   const select =
     results.length > 0 ? results.join(' union all ') : 'select null as written, null as seq, null as account_id';
-  const written = await sql<{ written: string | null; seq: string | null; account_id: string | null }>(
+  const written = await sqlParams<{ written: string | null; seq: string | null; account_id: string | null }>(
     em,
     `with ${clauses.join(', ')} ${select}`,
     params,
@@ -493,11 +632,9 @@ async function writeRows(em: EntityManager, rows: PostingRows): Promise<void> {
     const entry = r.written === 'entry' ? rows.entries.find((e) => e.accountId === r.account_id) : undefined;
     if (entry) entry.seq = Number(r.seq);
   }
-  // Written: the unit of work takes their state as the database's (its snapshot), as after reading them.
-  for (const entity of [...rows.accounts, ...(settled ? [settled] : [])]) em.merge(entity, { refresh: true });
 }
 
-function eventPayload(tx: LedgerTransaction, from: Account, to: Account): Record<string, unknown> {
+function eventPayload(tx: PostedTransaction, from: AccountData, to: AccountData): Record<string, unknown> {
   return {
     transactionId: tx.id,
     kind: tx.kind,

@@ -12,9 +12,9 @@ import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts
 import { parseInput } from '../../../../platform/validation.ts';
 import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import type { StepUpPolicy } from '../../../../platform/step-up.ts';
-import type { Account, LedgerTransaction, TransactionKind } from '../entities/index.ts';
+import type { TransactionKind } from '../entities/index.ts';
 import type { AccountService, SystemPurpose } from './account-service.ts';
-import { Ledger, type Posting, type PostingRequest } from './ledger.ts';
+import { Ledger, type AccountData, type Posting, type PostedTransaction, type PostingRequest } from './ledger.ts';
 import { recordViewGrants, viewersInput } from './view-grants.ts';
 
 /** Has `payerId` never sent a posted transfer to `accountId` from one of their accounts? */
@@ -119,7 +119,7 @@ export class Payments {
     this.#stepUp = stepUp;
   }
 
-  async deposit(input: unknown): Promise<LedgerTransaction> {
+  async deposit(input: unknown): Promise<PostedTransaction> {
     requireUser(this.#caller);
     const data = parseInput(singleAccount, input);
     const account = await this.#accounts.get(data.accountId, 'accountId');
@@ -137,7 +137,7 @@ export class Payments {
     });
   }
 
-  async withdraw(input: unknown): Promise<LedgerTransaction> {
+  async withdraw(input: unknown): Promise<PostedTransaction> {
     requireUser(this.#caller);
     const data = parseInput(singleAccount, input);
     const account = await this.#accounts.get(data.accountId, 'accountId');
@@ -162,7 +162,7 @@ export class Payments {
    * account the caller never paid, or soon after a security change. Between
    * the caller's own accounts it never does (PSD2's exemption).
    */
-  async transfer(input: unknown): Promise<LedgerTransaction> {
+  async transfer(input: unknown): Promise<PostedTransaction> {
     const caller = requireUser(this.#caller);
     const { stepUpProof, ...data } = parseInput(transferSchema, input);
     return this.#ledger.post({
@@ -199,7 +199,7 @@ export class Payments {
    * written. A LOAN_DISBURSEMENT may name `viewers`, recorded once, with
    * the hold (in its database transaction).
    */
-  async createHold(input: unknown): Promise<LedgerTransaction> {
+  async createHold(input: unknown): Promise<PostedTransaction> {
     requireService(this.#caller);
     const data = parseInput(holdSchema, input);
     const from = holdSide('from', data.fromAccountId, data.fromSystem);
@@ -260,18 +260,18 @@ export class Payments {
     });
   }
 
-  async postHold(id: string): Promise<LedgerTransaction> {
+  async postHold(id: string): Promise<PostedTransaction> {
     requireService(this.#caller);
     return this.#ledger.postHold(id);
   }
 
-  async voidHold(id: string): Promise<LedgerTransaction> {
+  async voidHold(id: string): Promise<PostedTransaction> {
     requireService(this.#caller);
     return this.#ledger.voidHold(id);
   }
 
   /** Money moves out of (or, for deposits, into) the caller's own account only; others' accounts are NOT_FOUND. */
-  #requireOwn(account: Account, field: string): void {
+  #requireOwn(account: AccountData, field: string): void {
     if (account.type === 'SYSTEM' || this.#caller.kind !== 'user' || account.ownerId !== this.#caller.userId) {
       throw new NotFoundError('Account', { field });
     }
