@@ -32,9 +32,11 @@
  * relays, messaging's notifications and the jobs keep running in both
  * phases).
  *
- * With BENCH_PROFILE_DIR set, it writes a V8 CPU profile of the router
- * phase's first slice there (`router.cpuprofile`, for
- * bench/cpu-profile-summary.ts); profiling costs the phase some throughput.
+ * With BENCH_PROFILE_DIR set, it writes a V8 CPU profile of each phase's
+ * first slice there (`router.cpuprofile` and `direct.cpuprofile`, for
+ * bench/cpu-profile-summary.ts; the direct phase's is the `pg` client and
+ * the stack's background work: relays, consumers); profiling costs the
+ * phase some throughput.
  * With BENCH_PROCESSES=1 too, each service writes a profile of its whole
  * run instead, its start included (`<dir>/<service>/*.cpuprofile`).
  *
@@ -490,10 +492,10 @@ async function main(): Promise<void> {
     await directPhase.warmUp();
     for (let slice = 0; slice < SLICES; slice += 1) {
       // With a process per service, the services profile themselves (profiledIn); this process is the load alone.
-      const profile =
-        PROFILE_DIR && !PROCESSES && slice === 0 ? path.join(PROFILE_DIR, 'router.cpuprofile') : undefined;
-      await routerPhase.measure(DURATION_MS / SLICES, { profile });
-      await directPhase.measure(DURATION_MS / SLICES);
+      const profile = (name: string) =>
+        PROFILE_DIR && !PROCESSES && slice === 0 ? path.join(PROFILE_DIR, `${name}.cpuprofile`) : undefined;
+      await routerPhase.measure(DURATION_MS / SLICES, { profile: profile('router') });
+      await directPhase.measure(DURATION_MS / SLICES, { profile: profile('direct') });
     }
     const router = routerPhase.result;
     const sql = directPhase.result;
