@@ -3,12 +3,15 @@
  * caller header to all, and the user's own access token to the assistant
  * alone (docs/architecture.md, "The assistant acts as the user").
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { CALLER_HEADER, callerKeyFor, USER_TOKEN_HEADER, verifyCallerHeader } from '../../platform/caller.ts';
 import { generateAes256Key } from '../../platform/keys.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import type { RouterContext } from './context.ts';
+import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 
 const secret = generateAes256Key();
 const bankingKey = callerKeyFor(secret, 'banking');
@@ -40,4 +43,79 @@ test('every subgraph gets the caller signed with its own key; only the assistant
   expect(toAssistant.get(USER_TOKEN_HEADER)).toBe('tok');
   // No token (anonymous callers, the gateway's own requests): nothing to forward.
   expect(send(assistant, { caller: { kind: 'anonymous' } }).get(USER_TOKEN_HEADER)).toBeNull();
+});
+
+describe('a fetch', () => {
+  let server: http.Server;
+  let url: string;
+  /** What the next request gets: status, headers and body. */
+  let answer: { status: number; headers: Record<string, string>; body: string };
+  let received: { method?: string; headers: http.IncomingHttpHeaders; body: string } | undefined;
+  const fetcher = createSubgraphFetcher();
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received = { method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString() };
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    await fetcher.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const json = { 'content-type': 'application/json' };
+  const fetchWith = (restrict?: (hint: unknown) => void) =>
+    new CallerSigningDataSource(url, bankingKey, { fetcher: fetcher.fetcher }).process({
+      kind: 'incoming operation',
+      request: { query: QUERY, variables: { a: 1 }, operationName: 'Me' },
+      incomingRequestContext: restrict ? { overallCachePolicy: { restrict } } : {},
+      context: { caller: user, requestId: 'r1', logger: createLogger({ logLevel: 'silent' }, 'test') },
+    } as unknown as GraphQLDataSourceProcessOptions<RouterContext>);
+
+  test('posts the operation as JSON with the signed caller, and returns the answer', async () => {
+    answer = { status: 200, headers: json, body: JSON.stringify({ data: { me: { id: 'u1' } } }) };
+    const response = await fetchWith();
+    expect(response.data).toEqual({ me: { id: 'u1' } });
+    expect(received?.method).toBe('POST');
+    expect(received?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(received?.body ?? '')).toEqual({ query: QUERY, variables: { a: 1 }, operationName: 'Me' });
+    const header = received?.headers[CALLER_HEADER];
+    expect(verifyCallerHeader(bankingKey, typeof header === 'string' ? header : undefined, QUERY, { a: 1 })).toEqual(
+      user,
+    );
+    expect(received?.headers['x-request-id']).toBe('r1');
+  });
+
+  test("gives the operation's cache policy the answer's hint, none when it has none", async () => {
+    const hints: unknown[] = [];
+    answer = { status: 200, headers: json, body: JSON.stringify({ data: {} }) };
+    await fetchWith((hint) => hints.push(hint));
+    answer = { status: 200, headers: { ...json, 'cache-control': 'max-age=60, public' }, body: '{"data":{}}' };
+    await fetchWith((hint) => hints.push(hint));
+    answer = { status: 200, headers: { ...json, 'cache-control': 'max-age=5, private' }, body: '{"data":{}}' };
+    await fetchWith((hint) => hints.push(hint));
+    expect(hints).toEqual([{ maxAge: 0 }, { maxAge: 60, scope: 'PUBLIC' }, { maxAge: 5, scope: 'PRIVATE' }]);
+  });
+
+  test("refuses an answer that is not JSON, and keeps a subgraph's refusal's code", async () => {
+    answer = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'hello' };
+    await expect(fetchWith()).rejects.toThrow('Expected JSON response body, but received: hello');
+    answer = {
+      status: 400,
+      headers: json,
+      body: JSON.stringify({ errors: [{ message: 'Bad amount.', extensions: { code: 'BAD_USER_INPUT' } }] }),
+    };
+    await expect(fetchWith()).rejects.toMatchObject({
+      message: 'Bad amount.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
 });
