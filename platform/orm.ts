@@ -132,6 +132,28 @@ export async function sqlParams<T extends object = Record<string, unknown>>(
   return rows;
 }
 
+/**
+ * Runs `work` in a database transaction, given an EntityManager in it, for
+ * work that writes with SQL ({@link sqlParams}) and leaves the unit of work
+ * nothing to flush (the ledger's postings): without `em.transactional`'s
+ * transaction manager, its flush and its merging of the fork's entities
+ * back into `em`. Commits when `work` resolves, rolls back when it throws.
+ * When `em` is in a transaction already, `work` runs in a savepoint of it
+ * through `em.transactional`.
+ */
+export async function sqlTransaction<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  if (em.getTransactionContext()) return em.transactional(work);
+  return em
+    .getConnection()
+    .getClient<unknown>()
+    .transaction()
+    .execute(async (trx) => {
+      const inside = em.fork({ clear: true });
+      inside.setTransactionContext(trx as never);
+      return work(inside);
+    });
+}
+
 /** Statements in `$n` form, by their `?` form: a service sends a few shapes of them, over and over. */
 const numberedStatements = new Map<string, string>();
 

@@ -41,7 +41,7 @@ import {
 } from '../../../../platform/money.ts';
 import { metricsOf } from '../../../../platform/metrics.ts';
 import { countIfPaymentRefused } from '../../../../platform/subgraph-metrics.ts';
-import { sqlParams, type EntityManager, type SqlProbe } from '../../../../platform/orm.ts';
+import { sqlParams, sqlTransaction, type EntityManager, type SqlProbe } from '../../../../platform/orm.ts';
 import { insertOutboxSql, outboxRow, type OutboxRow } from '../../../../platform/outbox.ts';
 import { parseId } from '../../../../platform/validation.ts';
 import {
@@ -225,7 +225,7 @@ export class Ledger {
     const requestHash = hashRequest(request);
 
     let posting: Posting | undefined;
-    const tx = await this.#em.transactional(async (em): Promise<PostedTransaction> => {
+    const tx = await sqlTransaction(this.#em, async (em): Promise<PostedTransaction> => {
       const { probe } = request;
       const [{ claimed, probed } = { claimed: false, probed: null }] = await sqlParams<{
         claimed: boolean;
@@ -326,7 +326,7 @@ export class Ledger {
   async #settleHold(id: string, target: 'POSTED' | 'VOIDED'): Promise<PostedTransaction> {
     parseId(id, 'id');
     let posting: Posting | undefined;
-    const settled = await this.#em.transactional(async (em): Promise<PostedTransaction> => {
+    const settled = await sqlTransaction(this.#em, async (em): Promise<PostedTransaction> => {
       const [tx] = (
         await sqlParams<TransactionRow>(em, `select ${TRANSACTION_COLUMNS} from transactions where id = ? for update`, [
           id,
