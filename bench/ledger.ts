@@ -29,7 +29,7 @@ import type * as OrmModule from '../platform/orm.ts';
 import type * as BankingModule from '../subgraphs/banking/src/main.ts';
 import type * as LedgerModule from '../subgraphs/banking/src/services/ledger.ts';
 import { startCpuProfile } from './profiler.ts';
-import { machineLine, median, postgresVersion, startBenchDatabases } from './support.ts';
+import { machineLine, median, postgresCpuMs, postgresVersion, startBenchDatabases } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const POSTINGS = Number(process.env.BENCH_POSTINGS ?? 2_000);
@@ -108,6 +108,7 @@ async function main(): Promise<void> {
       ['pg', () => byHand(pool, pair())],
     ];
     const run = async (work: () => Promise<void>, count: number) => {
+      const postgres = postgresCpuMs();
       const cpu = process.cpuUsage();
       let left = count;
       await Promise.all(
@@ -116,7 +117,11 @@ async function main(): Promise<void> {
         }),
       );
       const used = process.cpuUsage(cpu);
-      return { total: (used.user + used.system) / count, system: used.system / count };
+      return {
+        total: (used.user + used.system) / count,
+        system: used.system / count,
+        postgres: ((postgresCpuMs() - postgres) * 1000) / count,
+      };
     };
     console.log('The ledger: Ledger.post (MikroORM) vs the same statements with pg, CPU per transfer of this process');
     console.log(machineLine(await postgresVersion(url)));
@@ -124,21 +129,27 @@ async function main(): Promise<void> {
       `settings: ${POSTINGS} transfers per path and round, ${IN_FLIGHT} in flight, ${ROUNDS} rounds, ${ACCOUNTS} accounts`,
     );
     for (const [, work] of paths) await run(work, Math.min(500, POSTINGS)); // warm-up
-    const figures = new Map<string, number[]>(paths.map(([name]) => [name, []]));
+    const figures = new Map<string, number[]>(
+      paths.flatMap(([name]) => [
+        [name, []],
+        [`${name} PostgreSQL`, []],
+      ]),
+    );
     for (let round = 1; round <= ROUNDS; round += 1) {
       const line: string[] = [];
       for (const [name, work] of paths) {
         const stopProfile = PROFILE_DIR && round === 1 ? await startCpuProfile() : undefined;
-        const { total, system } = await run(work, POSTINGS);
+        const { total, system, postgres } = await run(work, POSTINGS);
         await stopProfile?.(path.join(PROFILE_DIR ?? '', `${name}.cpuprofile`));
         figures.get(name)?.push(total);
-        line.push(`${name} ${total.toFixed(0)} µs (system ${system.toFixed(0)})`);
+        figures.get(`${name} PostgreSQL`)?.push(postgres);
+        line.push(`${name} ${total.toFixed(0)} µs (system ${system.toFixed(0)}; PostgreSQL ${postgres.toFixed(0)})`);
       }
       console.log(`round ${round}: ${line.join(', ')}`);
     }
     const medianOf = (name: string) => median(figures.get(name) ?? []);
     console.log(
-      `medians: ${paths.map(([name]) => `${name} ${medianOf(name).toFixed(0)} µs`).join(', ')}; ` +
+      `medians: ${paths.map(([name]) => `${name} ${medianOf(name).toFixed(0)} µs (PostgreSQL ${medianOf(`${name} PostgreSQL`).toFixed(0)})`).join(', ')}; ` +
         `the ledger costs ${(medianOf('ledger') / medianOf('pg')).toFixed(2)}x the statements by hand` +
         (baseline ? `, ${(medianOf('ledger') / medianOf('baseline')).toFixed(2)}x the baseline's ledger` : ''),
     );
