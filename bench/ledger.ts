@@ -29,7 +29,16 @@ import type * as OrmModule from '../platform/orm.ts';
 import type * as BankingModule from '../subgraphs/banking/src/main.ts';
 import type * as LedgerModule from '../subgraphs/banking/src/services/ledger.ts';
 import { startCpuProfile } from './profiler.ts';
-import { machineLine, median, postgresCpuMs, postgresVersion, startBenchDatabases } from './support.ts';
+import {
+  cpuPerOperation,
+  machineLine,
+  median,
+  pgTransaction,
+  POSTING_SQL,
+  postgresCpuMs,
+  postgresVersion,
+  startBenchDatabases,
+} from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const POSTINGS = Number(process.env.BENCH_POSTINGS ?? 2_000);
@@ -109,19 +118,8 @@ async function main(): Promise<void> {
     ];
     const run = async (work: () => Promise<void>, count: number) => {
       const postgres = postgresCpuMs();
-      const cpu = process.cpuUsage();
-      let left = count;
-      await Promise.all(
-        Array.from({ length: IN_FLIGHT }, async () => {
-          while (left-- > 0) await work();
-        }),
-      );
-      const used = process.cpuUsage(cpu);
-      return {
-        total: (used.user + used.system) / count,
-        system: used.system / count,
-        postgres: ((postgresCpuMs() - postgres) * 1000) / count,
-      };
+      const cpu = await cpuPerOperation(work, count, IN_FLIGHT);
+      return { ...cpu, postgres: ((postgresCpuMs() - postgres) * 1000) / count };
     };
     console.log('The ledger: Ledger.post (MikroORM) vs the same statements with pg, CPU per transfer of this process');
     console.log(machineLine(await postgresVersion(url)));
@@ -163,9 +161,7 @@ async function main(): Promise<void> {
 
 /** The statements `Ledger.post` sends for a transfer to another customer, with `pg`. */
 async function byHand(pool: pg.Pool, [from, to]: [Account, Account]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  await pgTransaction(pool, async (client) => {
     const since = new Date(Date.now() - 86_400_000);
     await client.query(
       `select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed,
@@ -180,55 +176,27 @@ async function byHand(pool: pg.Pool, [from, to]: [Account, Account]): Promise<vo
     await client.query('select * from accounts where id in ($1, $2) order by id for update', [from.id, to.id]);
     const id = randomUUID();
     const now = new Date();
-    await client.query(
-      `with a as (
-         update accounts set balance = case when id = $4 then balance - $2::bigint else balance + $2::bigint end
-          where id in ($4, $5)
-       ), t as (
-         insert into transactions (id, kind, status, amount, currency, from_account_id, to_account_id,
-                                   description, initiated_by, created_at, posted_at, voided_at)
-         values ($1, 'TRANSFER', 'POSTED', $2, $3, $4, $5, null, $6, $7, $7, null) returning seq
-       ), e as (
-         insert into entries (transaction_id, account_id, amount, currency, category, tags, posted_at)
-         values ($1, $4, $8, $3, 'TRANSFER', '{}', $7), ($1, $5, $2, $3, 'TRANSFER', '{}', $7)
-         returning seq, account_id
-       ), i as (
-         insert into idempotency_keys (scope, key, request_hash, transaction_id, created_at)
-         values ($6, $9, $10, $1, $7)
-       ), o as (
-         insert into outbox_events (id, type, payload, occurred_at, published_at, traceparent)
-         values ($11, 'banking.transaction.posted', $12, $7, null, null)
-       )
-       select 'transaction' as written, seq::text as seq, null::uuid as account_id from t
-       union all select 'entry', seq::text, account_id from e`,
-      [
-        id,
-        '100',
-        'USD',
-        from.id,
-        to.id,
-        from.owner,
-        now,
-        '-100',
-        key,
-        'h'.repeat(64),
-        randomUUID(),
-        JSON.stringify({
-          transactionId: id,
-          kind: 'TRANSFER',
-          amount: '1.00',
-          fromAccountId: from.id,
-          toAccountId: to.id,
-        }),
-      ],
-    );
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+    await client.query(POSTING_SQL, [
+      id,
+      '100',
+      'USD',
+      from.id,
+      to.id,
+      from.owner,
+      now,
+      '-100',
+      key,
+      'h'.repeat(64),
+      randomUUID(),
+      JSON.stringify({
+        transactionId: id,
+        kind: 'TRANSFER',
+        amount: '1.00',
+        fromAccountId: from.id,
+        toAccountId: to.id,
+      }),
+    ]);
+  });
 }
 
 main().catch((error: unknown) => {

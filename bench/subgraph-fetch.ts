@@ -24,7 +24,7 @@ import { createLogger } from '../platform/logger.ts';
 import { CallerSigningDataSource } from '../router/src/caller-signing-data-source.ts';
 import type * as DataSourceModule from '../router/src/caller-signing-data-source.ts';
 import { createSubgraphFetcher } from '../router/src/subgraph-fetcher.ts';
-import { median } from './support.ts';
+import { cpuPerOperation, median } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const FETCHES = Number(process.env.BENCH_FETCHES ?? 5_000);
@@ -91,17 +91,8 @@ async function main(): Promise<void> {
     }
     paths.push(['data source', viaDataSource(new CallerSigningDataSource(url, key, { fetcher: fetcher.fetcher }))]);
     paths.push(['bare request', bare]);
-    const run = async (work: () => Promise<unknown>, count: number) => {
-      const cpu = process.cpuUsage();
-      let left = count;
-      await Promise.all(
-        Array.from({ length: IN_FLIGHT }, async () => {
-          while (left-- > 0) await work();
-        }),
-      );
-      const used = process.cpuUsage(cpu);
-      return (used.user + used.system) / count;
-    };
+    const run = async (work: () => Promise<unknown>, count: number) =>
+      (await cpuPerOperation(work, count, IN_FLIGHT)).total;
     console.log("The router's CPU per subgraph fetch: its data source against a bare undici request");
     console.log(`settings: ${FETCHES} fetches per path and round, ${IN_FLIGHT} in flight, ${ROUNDS} rounds`);
     for (const [, work] of paths) await run(work, Math.min(1_000, FETCHES)); // warm-up

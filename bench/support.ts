@@ -189,3 +189,68 @@ export function subgraphEnv(env: Record<string, string>): Record<string, string>
   const { ROUTER_CALLER_SECRET: _routerOnly, ...rest } = env;
   return rest;
 }
+
+/**
+ * The one statement of a transfer's posting as `Ledger.post` writes it, by
+ * hand for `pg` (bench:transfers' direct path, bench:ledger's): the balances,
+ * the transaction, its two entries, the idempotency record and the outbox
+ * event. Parameters: $1 transaction id, $2 amount (minor units), $3 currency,
+ * $4 and $5 the accounts, $6 the idempotency scope, $7 the time, $8 minus the
+ * amount, $9 the key, $10 the request's hash, $11 the event's id, $12 its
+ * payload (JSON).
+ */
+export const POSTING_SQL = `with a as (
+     update accounts set balance = case when id = $4 then balance - $2::bigint else balance + $2::bigint end
+      where id in ($4, $5)
+   ), t as (
+     insert into transactions (id, kind, status, amount, currency, from_account_id, to_account_id,
+                               description, initiated_by, created_at, posted_at, voided_at)
+     values ($1, 'TRANSFER', 'POSTED', $2, $3, $4, $5, null, $6, $7, $7, null) returning seq
+   ), e as (
+     insert into entries (transaction_id, account_id, amount, currency, category, tags, posted_at)
+     values ($1, $4, $8, $3, 'TRANSFER', '{}', $7), ($1, $5, $2, $3, 'TRANSFER', '{}', $7)
+     returning seq, account_id
+   ), i as (
+     insert into idempotency_keys (scope, key, request_hash, transaction_id, created_at)
+     values ($6, $9, $10, $1, $7)
+   ), o as (
+     insert into outbox_events (id, type, payload, occurred_at, published_at, traceparent)
+     values ($11, 'banking.transaction.posted', $12, $7, null, null)
+   )
+   select 'transaction' as written, seq::text as seq, null::uuid as account_id from t
+   union all select 'entry', seq::text, account_id from e`;
+
+/**
+ * Runs `work` `count` times, `inFlight` at a time, and returns this
+ * process's CPU per run in microseconds (user and system, and system alone).
+ */
+export async function cpuPerOperation(
+  work: () => Promise<unknown>,
+  count: number,
+  inFlight: number,
+): Promise<{ total: number; system: number }> {
+  const cpu = process.cpuUsage();
+  let left = count;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (left-- > 0) await work();
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  return { total: (used.user + used.system) / count, system: used.system / count };
+}
+
+/** Runs `work` in a transaction on a client of `pool`: `BEGIN`, then `COMMIT`, or `ROLLBACK` when it throws. */
+export async function pgTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await work(client);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

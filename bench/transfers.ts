@@ -79,6 +79,8 @@ import {
   median,
   must,
   percentile,
+  pgTransaction,
+  POSTING_SQL,
   postgresCpuMs,
   routerClient,
   startBenchDatabases,
@@ -242,9 +244,7 @@ async function directTransfer(
   amount: bigint,
   idempotencyKey: string,
 ): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  await pgTransaction(pool, async (client) => {
     const scope = from.ownerId;
     const claimed = await client.query<{ claimed: boolean }>(
       'select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed',
@@ -273,60 +273,32 @@ async function directTransfer(
       .update(JSON.stringify(['transfer', 'TRANSFER', from.id, to.id, amount.toString(), null, false]))
       .digest('hex');
     // Everything in one statement, as Ledger.post writes it: the balances, the transaction, its entries, the key, the event.
-    await client.query(
-      `with a as (
-         update accounts set balance = case when id = $4 then balance - $2::bigint else balance + $2::bigint end
-          where id in ($4, $5)
-       ), t as (
-         insert into transactions (id, kind, status, amount, currency, from_account_id, to_account_id,
-                                   description, initiated_by, created_at, posted_at, voided_at)
-         values ($1, 'TRANSFER', 'POSTED', $2, $3, $4, $5, null, $6, $7, $7, null) returning seq
-       ), e as (
-         insert into entries (transaction_id, account_id, amount, currency, category, tags, posted_at)
-         values ($1, $4, $8, $3, 'TRANSFER', '{}', $7), ($1, $5, $2, $3, 'TRANSFER', '{}', $7)
-         returning seq, account_id
-       ), i as (
-         insert into idempotency_keys (scope, key, request_hash, transaction_id, created_at)
-         values ($6, $9, $10, $1, $7)
-       ), o as (
-         insert into outbox_events (id, type, payload, occurred_at, published_at, traceparent)
-         values ($11, 'banking.transaction.posted', $12, $7, null, null)
-       )
-       select 'transaction' as written, seq::text as seq, null::uuid as account_id from t
-       union all select 'entry', seq::text, account_id from e`,
-      [
-        id,
-        amount.toString(),
-        source.currency,
-        from.id,
-        to.id,
-        scope,
-        now,
-        (-amount).toString(),
-        idempotencyKey,
-        requestHash,
-        randomUUID(),
-        // The ledger's own payload (its `eventPayload`), so that messaging makes the same notifications of it.
-        JSON.stringify({
-          transactionId: id,
-          kind: 'TRANSFER',
-          status: 'POSTED',
-          amount: fromMinorUnits(amount, source.currency as Currency),
-          currency: source.currency,
-          fromAccountId: from.id,
-          toAccountId: to.id,
-          fromOwnerId: from.ownerId,
-          toOwnerId: to.ownerId,
-        }),
-      ],
-    );
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+    await client.query(POSTING_SQL, [
+      id,
+      amount.toString(),
+      source.currency,
+      from.id,
+      to.id,
+      scope,
+      now,
+      (-amount).toString(),
+      idempotencyKey,
+      requestHash,
+      randomUUID(),
+      // The ledger's own payload (its `eventPayload`), so that messaging makes the same notifications of it.
+      JSON.stringify({
+        transactionId: id,
+        kind: 'TRANSFER',
+        status: 'POSTED',
+        amount: fromMinorUnits(amount, source.currency as Currency),
+        currency: source.currency,
+        fromAccountId: from.id,
+        toAccountId: to.id,
+        fromOwnerId: from.ownerId,
+        toOwnerId: to.ownerId,
+      }),
+    ]);
+  });
 }
 
 async function main(): Promise<void> {

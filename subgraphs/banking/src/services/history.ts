@@ -14,31 +14,19 @@ import { groupedLoader, rowLoader } from '../../../../platform/loaders.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { isUuid, parseId } from '../../../../platform/validation.ts';
 import type { Account } from '../entities/index.ts';
-import {
-  LedgerEntry,
-  LedgerTransaction,
-  type TransactionCategory,
-  type TransactionKind,
-  type TransactionStatus,
-} from '../entities/index.ts';
+import { LedgerEntry, LedgerTransaction, type TransactionCategory, type TransactionKind } from '../entities/index.ts';
 import type { AccountService } from './account-service.ts';
-import type { AccountData, Posting, PostedTransaction } from './ledger.ts';
+import {
+  epochMs,
+  transactionOf,
+  type AccountData,
+  type Posting,
+  type PostedTransaction,
+  type TransactionRow,
+} from './ledger.ts';
 
-/** What a view shows of a transaction: the entity, or the columns read for a page of history. */
-export type TransactionData = Pick<
-  LedgerTransaction,
-  | 'id'
-  | 'seq'
-  | 'kind'
-  | 'status'
-  | 'amount'
-  | 'currency'
-  | 'fromAccountId'
-  | 'toAccountId'
-  | 'description'
-  | 'createdAt'
-  | 'postedAt'
->;
+/** What a view shows of a transaction: the entity, what the ledger wrote, or the columns read for a page of history. */
+export type TransactionData = Omit<PostedTransaction, 'initiatedBy' | 'voidedAt'>;
 
 /** What a view shows of one side's entry. */
 export type EntryData = Pick<LedgerEntry, 'category' | 'tags'>;
@@ -52,25 +40,11 @@ export interface TransactionView {
 }
 
 /** A row of a page of history: a transaction's columns and, when posted, the account's side. */
-interface PageRow {
+interface PageRow extends TransactionRow {
   account_id: string;
-  id: string;
-  seq: string;
-  kind: TransactionKind;
-  status: TransactionStatus;
-  amount: string;
-  currency: string;
-  from_account_id: string;
-  to_account_id: string;
-  description: string | null;
-  created_at: string;
-  posted_at: string | null;
   category: TransactionCategory | null;
   tags: string[] | null;
 }
-
-/** A `timestamptz` as milliseconds since the epoch (a JavaScript date keeps milliseconds, no finer). */
-const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)::int8`;
 
 /**
  * The statement that reads pages of transactions of `accountIds`, newest
@@ -101,7 +75,8 @@ export function transactionPagesStatement(
        where t.${column} = a.account_id${other}${where ? ` and ${where}` : ''}
        order by t.seq desc limit ?)`;
   const sql = `select a.account_id, t.id, t.seq, t.kind, t.status, t.amount, t.currency, t.from_account_id, t.to_account_id,
-            t.description, ${epochMs('t.created_at')} as created_at, ${epochMs('t.posted_at')} as posted_at,
+            t.description, t.initiated_by, ${epochMs('t.created_at')} as created_at, ${epochMs('t.posted_at')} as posted_at,
+            ${epochMs('t.voided_at')} as voided_at,
             t.category, t.tags
        from unnest(array[?]::uuid[]) as a(account_id)
        cross join lateral (
@@ -249,19 +224,7 @@ export class History {
     const byAccount = new Map<string, TransactionView[]>(pages.map((p) => [p.accountId, []]));
     for (const row of rows) {
       byAccount.get(row.account_id)?.push({
-        tx: {
-          id: row.id,
-          seq: Number(row.seq),
-          kind: row.kind,
-          status: row.status,
-          amount: BigInt(row.amount),
-          currency: row.currency,
-          fromAccountId: row.from_account_id,
-          toAccountId: row.to_account_id,
-          description: row.description,
-          createdAt: new Date(Number(row.created_at)),
-          postedAt: row.posted_at === null ? null : new Date(Number(row.posted_at)),
-        },
+        tx: transactionOf(row),
         accountId: row.account_id,
         entry: row.category === null ? null : { category: row.category, tags: row.tags ?? [] },
       });

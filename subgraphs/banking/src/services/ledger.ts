@@ -422,12 +422,17 @@ function accountOf(row: AccountRow): AccountData {
   };
 }
 
-/** The columns of a transaction as a hold's settlement reads them. */
+/** A `timestamptz` as milliseconds since the epoch (a JavaScript date keeps milliseconds, no finer). */
+export const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)::int8`;
+
+/** The columns of a transaction as a hold's settlement reads them ({@link TransactionRow}). */
 const TRANSACTION_COLUMNS =
   'id, seq::text as seq, kind, status, amount::text as amount, currency, from_account_id, to_account_id, ' +
-  'description, initiated_by, created_at, posted_at, voided_at';
+  `description, initiated_by, ${epochMs('created_at')} as created_at, ${epochMs('posted_at')} as posted_at, ` +
+  `${epochMs('voided_at')} as voided_at`;
 
-interface TransactionRow {
+/** A row of `transactions` as read with {@link TRANSACTION_COLUMNS} (history reads pages of them too). */
+export interface TransactionRow {
   id: string;
   seq: string;
   kind: TransactionKind;
@@ -438,13 +443,15 @@ interface TransactionRow {
   to_account_id: string;
   description: string | null;
   initiated_by: string;
-  created_at: Date | string;
-  posted_at: Date | string | null;
-  voided_at: Date | string | null;
+  /** Times in milliseconds since the epoch ({@link epochMs}). */
+  created_at: string;
+  posted_at: string | null;
+  voided_at: string | null;
 }
 
-function transactionOf(row: TransactionRow): PostedTransaction {
-  const time = (value: Date | string | null) => (value === null ? null : new Date(value));
+/** A transaction of its row ({@link TransactionRow}). */
+export function transactionOf(row: TransactionRow): PostedTransaction {
+  const time = (value: string | null) => (value === null ? null : new Date(Number(value)));
   return {
     id: row.id,
     seq: Number(row.seq),
@@ -456,7 +463,7 @@ function transactionOf(row: TransactionRow): PostedTransaction {
     toAccountId: row.to_account_id,
     description: row.description,
     initiatedBy: row.initiated_by,
-    createdAt: new Date(row.created_at),
+    createdAt: new Date(Number(row.created_at)),
     postedAt: time(row.posted_at),
     voidedAt: time(row.voided_at),
   };
