@@ -26,16 +26,14 @@ const matchKey = (key: unknown): unknown => (typeof key === 'string' && isUuid(k
  * rest of a small read (`em.find` builds the same statement). It runs in
  * `em`'s transaction when `em` is in one (`for update` in `rest` locks the
  * rows for it). A row of an entity `em` already holds updates it as `find`
- * does: keeping the changes made to it and not yet flushed, or, with
- * `refresh` (as `find`'s), taking the row as read; lazy properties (a
- * document's contents) are not read, as with `find`.
+ * does, keeping the changes made to it and not yet flushed; lazy properties
+ * (a document's contents) are not read, as with `find`.
  */
 export async function selectEntities<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
   rest: string,
   params: readonly unknown[],
-  options: { refresh?: boolean } = {},
 ): Promise<T[]> {
   const meta = em.getMetadata().get<T>(entity);
   const rows = await sql<EntityDictionary<T>>(em, `${selectFrom(em, meta)} ${rest}`, [...params]);
@@ -45,7 +43,6 @@ export async function selectEntities<T extends object>(
   return rows.map((row) =>
     factory.create<T>(entity, driver.mapResult(row, meta) as EntityData<T>, {
       merge: true,
-      refresh: options.refresh,
       convertCustomTypes: true,
     }),
   );

@@ -47,3 +47,24 @@ export const AccountSchema = defineEntity({
 
 export class Account extends AccountSchema.class {}
 AccountSchema.setClass(Account);
+
+/**
+ * An account's columns as plain data, not an entity of a unit of work: what
+ * a posting reads of the accounts it locks (services/ledger.ts), and what
+ * the checks on an account need.
+ */
+export type AccountData = Pick<
+  Account,
+  | 'id'
+  | 'ownerId'
+  | 'type'
+  | 'currency'
+  | 'number'
+  | 'nickname'
+  | 'status'
+  | 'balance'
+  | 'held'
+  | 'lowBalanceThreshold'
+  | 'systemPurpose'
+  | 'openedAt'
+>;

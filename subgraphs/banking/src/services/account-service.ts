@@ -17,8 +17,13 @@ import { CURRENCIES, toMinorUnits, InvalidAmountError, type Currency } from '../
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
-import { Account, type AccountType, type AccountViewGrant, type LedgerTransaction } from '../entities/index.ts';
-import type { AccountData } from './ledger.ts';
+import {
+  Account,
+  type AccountData,
+  type AccountType,
+  type AccountViewGrant,
+  type LedgerTransaction,
+} from '../entities/index.ts';
 import { grantsToCaller } from './view-grants.ts';
 
 /**

@@ -13,17 +13,10 @@ import type { EntityManager } from '../../../../platform/orm.ts';
 import { groupedLoader, rowLoader } from '../../../../platform/loaders.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { isUuid, parseId } from '../../../../platform/validation.ts';
-import type { Account } from '../entities/index.ts';
+import type { Account, AccountData } from '../entities/index.ts';
 import { LedgerEntry, LedgerTransaction, type TransactionCategory, type TransactionKind } from '../entities/index.ts';
 import type { AccountService } from './account-service.ts';
-import {
-  epochMs,
-  transactionOf,
-  type AccountData,
-  type Posting,
-  type PostedTransaction,
-  type TransactionRow,
-} from './ledger.ts';
+import { epochMs, transactionOf, type Posting, type PostedTransaction, type TransactionRow } from './ledger.ts';
 
 /** What a view shows of a transaction: the entity, what the ledger wrote, or the columns read for a page of history. */
 export type TransactionData = Omit<PostedTransaction, 'initiatedBy' | 'voidedAt'>;

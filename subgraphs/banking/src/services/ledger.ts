@@ -47,29 +47,13 @@ import { parseId } from '../../../../platform/validation.ts';
 import {
   Account,
   LedgerTransaction,
+  type AccountData,
   type LedgerEntry,
   type TransactionCategory,
   type TransactionKind,
   type TransactionStatus,
 } from '../entities/index.ts';
 import { guessCategory } from './categories.ts';
-
-/** An account as a posting reads it: its row, locked in the posting's transaction. */
-export type AccountData = Pick<
-  Account,
-  | 'id'
-  | 'ownerId'
-  | 'type'
-  | 'currency'
-  | 'number'
-  | 'nickname'
-  | 'status'
-  | 'balance'
-  | 'held'
-  | 'lowBalanceThreshold'
-  | 'systemPurpose'
-  | 'openedAt'
->;
 
 /** A transaction as the ledger writes it (or, replayed under its idempotency key, reads it). */
 export type PostedTransaction = Pick<

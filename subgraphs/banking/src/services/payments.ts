@@ -12,9 +12,9 @@ import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts
 import { parseInput } from '../../../../platform/validation.ts';
 import { sql, type EntityManager } from '../../../../platform/orm.ts';
 import type { StepUpPolicy } from '../../../../platform/step-up.ts';
-import type { TransactionKind } from '../entities/index.ts';
+import type { AccountData, TransactionKind } from '../entities/index.ts';
 import type { AccountService, SystemPurpose } from './account-service.ts';
-import { Ledger, type AccountData, type Posting, type PostedTransaction, type PostingRequest } from './ledger.ts';
+import { Ledger, type Posting, type PostedTransaction, type PostingRequest } from './ledger.ts';
 import { recordViewGrants, viewersInput } from './view-grants.ts';
 
 /** Has `payerId` never sent a posted transfer to `accountId` from one of their accounts? */
