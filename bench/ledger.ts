@@ -163,39 +163,50 @@ async function main(): Promise<void> {
 async function byHand(pool: pg.Pool, [from, to]: [Account, Account]): Promise<void> {
   await pgTransaction(pool, async (client) => {
     const since = new Date(Date.now() - 86_400_000);
-    await client.query(
-      `select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed,
+    // Prepared once per connection (named), as `Ledger.post`'s statements are (platform/orm.ts `sqlParams`).
+    await client.query({
+      name: 'claim',
+      text: `select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed,
               (exists (select 1 from security_changes where user_id = $2 and changed_at > $3)) as probed`,
-      [`${from.owner}\n${randomUUID()}`, from.owner, since],
-    );
+      values: [`${from.owner}\n${randomUUID()}`, from.owner, since],
+    });
     const key = randomUUID();
-    await client.query('select request_hash, transaction_id from idempotency_keys where scope = $1 and key = $2', [
-      from.owner,
-      key,
-    ]);
-    await client.query('select * from accounts where id in ($1, $2) order by id for update', [from.id, to.id]);
+    await client.query({
+      name: 'previous',
+      text: 'select request_hash, transaction_id from idempotency_keys where scope = $1 and key = $2',
+      values: [from.owner, key],
+    });
+    await client.query({
+      name: 'lock',
+      text: 'select * from accounts where id in ($1, $2) order by id for update',
+      values: [from.id, to.id],
+    });
     const id = randomUUID();
     const now = new Date();
-    await client.query(POSTING_SQL, [
-      id,
-      '100',
-      'USD',
-      from.id,
-      to.id,
-      from.owner,
-      now,
-      '-100',
-      key,
-      'h'.repeat(64),
-      randomUUID(),
-      JSON.stringify({
-        transactionId: id,
-        kind: 'TRANSFER',
-        amount: '1.00',
-        fromAccountId: from.id,
-        toAccountId: to.id,
-      }),
-    ]);
+    await client.query({
+      name: 'posting',
+      text: POSTING_SQL,
+      values: [
+        id,
+        '100',
+        'USD',
+        from.id,
+        to.id,
+        from.owner,
+        now,
+        '-100',
+        key,
+        'h'.repeat(64),
+        randomUUID(),
+        JSON.stringify({
+          transactionId: id,
+          kind: 'TRANSFER',
+          amount: '1.00',
+          fromAccountId: from.id,
+          toAccountId: to.id,
+        }),
+      ],
+    });
   });
 }
 

@@ -246,21 +246,25 @@ async function directTransfer(
 ): Promise<void> {
   await pgTransaction(pool, async (client) => {
     const scope = from.ownerId;
-    const claimed = await client.query<{ claimed: boolean }>(
-      'select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed',
-      [`${scope}\n${idempotencyKey}`],
-    );
+    // Prepared once per connection (named), as the ledger's statements are (platform/orm.ts `sqlParams`).
+    const claimed = await client.query<{ claimed: boolean }>({
+      name: 'claim',
+      text: 'select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed',
+      values: [`${scope}\n${idempotencyKey}`],
+    });
     if (!claimed.rows[0]?.claimed) throw new Error('IDEMPOTENCY_IN_PROGRESS');
-    const previous = await client.query('select transaction_id from idempotency_keys where scope = $1 and key = $2', [
-      scope,
-      idempotencyKey,
-    ]);
+    const previous = await client.query({
+      name: 'previous',
+      text: 'select transaction_id from idempotency_keys where scope = $1 and key = $2',
+      values: [scope, idempotencyKey],
+    });
     if (previous.rowCount) throw new Error('key already used');
-    const locked = await client.query<{ id: string; balance: string; held: string; status: string; currency: string }>(
-      `select id, balance::text, held::text, status, currency from accounts
-        where id in ($1, $2) order by id for update`,
-      [from.id, to.id],
-    );
+    const locked = await client.query<{ id: string; balance: string; held: string; status: string; currency: string }>({
+      name: 'lock',
+      text: `select id, balance::text, held::text, status, currency from accounts
+              where id in ($1, $2) order by id for update`,
+      values: [from.id, to.id],
+    });
     const source = locked.rows.find((a) => a.id === from.id);
     const target = locked.rows.find((a) => a.id === to.id);
     if (!source || !target) throw new Error('NOT_FOUND');
@@ -273,31 +277,35 @@ async function directTransfer(
       .update(JSON.stringify(['transfer', 'TRANSFER', from.id, to.id, amount.toString(), null, false]))
       .digest('hex');
     // Everything in one statement, as Ledger.post writes it: the balances, the transaction, its entries, the key, the event.
-    await client.query(POSTING_SQL, [
-      id,
-      amount.toString(),
-      source.currency,
-      from.id,
-      to.id,
-      scope,
-      now,
-      (-amount).toString(),
-      idempotencyKey,
-      requestHash,
-      randomUUID(),
-      // The ledger's own payload (its `eventPayload`), so that messaging makes the same notifications of it.
-      JSON.stringify({
-        transactionId: id,
-        kind: 'TRANSFER',
-        status: 'POSTED',
-        amount: fromMinorUnits(amount, source.currency as Currency),
-        currency: source.currency,
-        fromAccountId: from.id,
-        toAccountId: to.id,
-        fromOwnerId: from.ownerId,
-        toOwnerId: to.ownerId,
-      }),
-    ]);
+    await client.query({
+      name: 'posting',
+      text: POSTING_SQL,
+      values: [
+        id,
+        amount.toString(),
+        source.currency,
+        from.id,
+        to.id,
+        scope,
+        now,
+        (-amount).toString(),
+        idempotencyKey,
+        requestHash,
+        randomUUID(),
+        // The ledger's own payload (its `eventPayload`), so that messaging makes the same notifications of it.
+        JSON.stringify({
+          transactionId: id,
+          kind: 'TRANSFER',
+          status: 'POSTED',
+          amount: fromMinorUnits(amount, source.currency as Currency),
+          currency: source.currency,
+          fromAccountId: from.id,
+          toAccountId: to.id,
+          fromOwnerId: from.ownerId,
+          toOwnerId: to.ownerId,
+        }),
+      ],
+    });
   });
 }
 

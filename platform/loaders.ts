@@ -8,7 +8,7 @@
  */
 import type { EntityClass, EntityData, EntityDictionary, EntityMetadata } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { sql, type EntityManager } from './orm.ts';
+import { sqlParams, type EntityManager } from './orm.ts';
 import { isUuid } from './validation.ts';
 
 /**
@@ -21,7 +21,8 @@ const matchKey = (key: unknown): unknown => (typeof key === 'string' && isUuid(k
 /**
  * Entities of `entity`, read with `select <its columns> from <its table>`
  * followed by `rest` (`where owner_id = ? order by ...`, in column names,
- * with `?` for `params`), as entities of `em`: for reads that need the unit
+ * with `?` for `params`, each one value: a list is one array, `= any(?)`; a
+ * prepared statement, {@link sqlParams}), as entities of `em`: for reads that need the unit
  * of work's entities but not its query builder, which costs several times the
  * rest of a small read (`em.find` builds the same statement). It runs in
  * `em`'s transaction when `em` is in one (`for update` in `rest` locks the
@@ -36,7 +37,7 @@ export async function selectEntities<T extends object>(
   params: readonly unknown[],
 ): Promise<T[]> {
   const meta = em.getMetadata().get<T>(entity);
-  const rows = await sql<EntityDictionary<T>>(em, `${selectFrom(em, meta)} ${rest}`, [...params]);
+  const rows = await sqlParams<EntityDictionary<T>>(em, `${selectFrom(em, meta)} ${rest}`, [...params]);
   // As `find` makes entities of its rows.
   const factory = em.getEntityFactory();
   const driver = em.getDriver();
@@ -81,7 +82,7 @@ function rowsOf<T extends object>(
   return selectEntities(
     em,
     entity,
-    `where ${column(property)} in (?)${order.length > 0 ? ` order by ${order.join(', ')}` : ''}`,
+    `where ${column(property)} = any(?)${order.length > 0 ? ` order by ${order.join(', ')}` : ''}`,
     [[...keys]],
   );
 }

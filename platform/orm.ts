@@ -10,6 +10,7 @@
 import type { MigrationObject, Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Logger } from './logger.ts';
 
@@ -119,6 +120,15 @@ export function sql<T extends object = Record<string, unknown>>(
  * offset (the columns are `timestamptz`), a bigint as its digits, an object
  * as JSON, an array as one PostgreSQL array (never a list: `= any(?)`, not
  * `in (?)`). Errors are the driver's, as with {@link sql}.
+ *
+ * Each statement is prepared on each connection the first time it runs there
+ * (a named statement of the protocol, {@link preparedStatement}), and later
+ * runs skip PostgreSQL's parsing and planning, which were most of what a
+ * small statement cost it: the ledger's statements of a transfer cost its
+ * backend about 1,650 µs of CPU unnamed and 1,000 prepared. Give it statements
+ * whose text has a bounded number of shapes (values as parameters, lists as
+ * one array), and columns named rather than `*`, so that a migration adding a
+ * column leaves a prepared statement's result unchanged.
  */
 export async function sqlParams<T extends object = Record<string, unknown>>(
   em: EntityManager,
@@ -126,10 +136,46 @@ export async function sqlParams<T extends object = Record<string, unknown>>(
   params: unknown[] = [],
 ): Promise<T[]> {
   const db = em.getTransactionContext<Kysely<unknown>>() ?? em.getConnection().getClient<unknown>();
+  // Kysely hands a compiled query's `sql` to `pg`'s `client.query` as it is, and `pg` takes a query
+  // config (text and name) there as well as a text: that is how the name reaches the driver.
+  // platform/orm.test.ts checks that the statement is prepared, so a driver that stops doing this fails it.
+  const query = preparedStatement(text) as unknown as string;
   const { rows } = await db
     .getExecutor()
-    .provideConnection((connection) => connection.executeQuery<T>(CompiledQuery.raw(numbered(text), params)));
+    .provideConnection((connection) => connection.executeQuery<T>(CompiledQuery.raw(query, params)));
   return rows;
+}
+
+/** A statement as `pg` prepares it: its `$n` text, and its name (the same on every connection). */
+export interface PreparedStatement {
+  text: string;
+  name?: string;
+}
+
+/** Statements named so far, by their `?` text. */
+const namedStatements = new Map<string, { text: string; name: string }>();
+
+/**
+ * Prepared statements one process names, at most: each connection keeps
+ * those it ran until it closes, and a caller that built a new text per call
+ * would otherwise fill every backend's memory. Texts beyond it run unnamed.
+ */
+export const MAX_NAMED_STATEMENTS = 200;
+
+/**
+ * `text` (`?` placeholders) as `pg` runs it: numbered, and named after a
+ * hash of its text, so that each connection prepares it once. A new object
+ * each call: `pg` writes the call's values onto the one it is given.
+ */
+export function preparedStatement(text: string): PreparedStatement {
+  let known = namedStatements.get(text);
+  if (known === undefined) {
+    const numberedText = numbered(text);
+    if (namedStatements.size >= MAX_NAMED_STATEMENTS) return { text: numberedText };
+    known = { text: numberedText, name: `bank_${createHash('sha256').update(numberedText).digest('base64url')}` };
+    namedStatements.set(text, known);
+  }
+  return { text: known.text, name: known.name };
 }
 
 /**
@@ -154,17 +200,8 @@ export async function sqlTransaction<T>(em: EntityManager, work: (em: EntityMana
     });
 }
 
-/** Statements in `$n` form, by their `?` form: a service sends a few shapes of them, over and over. */
-const numberedStatements = new Map<string, string>();
-
 /** `text` with its `?` placeholders numbered (`$1`, `$2`...), those in quoted strings and names left alone. */
 export function numbered(text: string): string {
-  let known = numberedStatements.get(text);
-  if (known === undefined) {
-    let n = 0;
-    known = text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?/g, (match) => (match === '?' ? `$${++n}` : match));
-    if (numberedStatements.size >= 1_000) numberedStatements.clear();
-    numberedStatements.set(text, known);
-  }
-  return known;
+  let n = 0;
+  return text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?/g, (match) => (match === '?' ? `$${++n}` : match));
 }

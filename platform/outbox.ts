@@ -13,7 +13,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import type { DomainEvent, EventBus } from './event-bus.ts';
 import type { Logger } from './logger.ts';
 import type { ServiceMetrics } from './metrics.ts';
-import type { EntityManager, MikroORM } from './orm.ts';
+import { sqlParams, sqlTransaction, type EntityManager, type MikroORM } from './orm.ts';
 import { currentTraceparent, inSpan, SpanKind } from './tracing.ts';
 
 export const OutboxEventSchema = defineEntity({
@@ -131,13 +131,10 @@ export function startOutboxRelay(options: {
    * instead of BEGIN, a locking SELECT and COMMIT through the ORM.
    */
   const pending = async (): Promise<boolean> => {
-    const [row] = await orm.em
-      .getConnection()
-      .execute<{ pending: boolean }[]>(
-        'select exists (select 1 from outbox_events where published_at is null) as pending',
-        [],
-        'all',
-      );
+    const [row] = await sqlParams<{ pending: boolean }>(
+      orm.em.fork(),
+      'select exists (select 1 from outbox_events where published_at is null) as pending',
+    );
     return row?.pending === true;
   };
 
@@ -176,27 +173,20 @@ export function startOutboxRelay(options: {
 
   const publishBatch = async (): Promise<number> => {
     if (!(await pending())) return 0;
-    const em = orm.em.fork();
-    return em.transactional(async (trx) => {
-      const rows = await trx.getConnection().execute<PendingRow[]>(
+    return sqlTransaction(orm.em.fork(), async (trx) => {
+      const rows = await sqlParams<PendingRow>(
+        trx,
         `select id, type, payload, occurred_at, traceparent from outbox_events
           where published_at is null order by position limit ? for update skip locked`,
         [batchSize],
-        'all',
-        trx.getTransactionContext(),
       );
       // Each event's publication starts before the previous one's answer: the bus sends them in this
       // order (Redis pipelines them on its one connection), in a span of the writer's trace each.
       await Promise.all(rows.map((row) => publishRow(row)));
       if (rows.length > 0) {
-        await trx
-          .getConnection()
-          .execute(
-            'update outbox_events set published_at = now() where id in (?)',
-            [rows.map((r) => r.id)],
-            'run',
-            trx.getTransactionContext(),
-          );
+        await sqlParams(trx, 'update outbox_events set published_at = now() where id = any(?)', [
+          rows.map((r) => r.id),
+        ]);
       }
       return rows.length;
     });

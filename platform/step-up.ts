@@ -28,7 +28,7 @@ import type { DomainEvent, EventBus, Unsubscribe } from './event-bus.ts';
 import { privateKeyObject, publicKeyObject } from './key-objects.ts';
 import type { Logger } from './logger.ts';
 import { currencyDecimals, fromMinorUnits, parseDecimal, type Currency } from './money.ts';
-import { sql, type EntityManager, type MikroORM, type SqlProbe } from './orm.ts';
+import { sqlParams, type EntityManager, type MikroORM, type SqlProbe } from './orm.ts';
 
 /** One payment, as its challenge binds it. */
 export interface PaymentOperation {
@@ -211,7 +211,7 @@ export class StepUpPolicy {
       let recent = recentChange;
       if (recent === undefined) {
         // In the payment's transaction: this runs on every payment to another customer that did not read it already.
-        const [row] = await sql<{ recent: boolean }>(em, `select ${probe.sql} as recent`, probe.params);
+        const [row] = await sqlParams<{ recent: boolean }>(em, `select ${probe.sql} as recent`, probe.params);
         recent = row?.recent === true;
       }
       if (recent) reasons.push('RECENT_SECURITY_CHANGE');

@@ -8,7 +8,7 @@
  * under one `from = a or to = a` condition returned thousands of them.
  */
 import pg from 'pg';
-import { createOrm, migrate } from '../platform/orm.ts';
+import { createOrm, migrate, numbered } from '../platform/orm.ts';
 import { transactionPagesStatement } from '../subgraphs/banking/src/services/history.ts';
 import { banking } from '../subgraphs/banking/src/main.ts';
 import { createTestDatabases, type TestDatabases } from './support/databases.ts';
@@ -75,9 +75,7 @@ interface PlanNode {
 /** The page statement for `accounts`, `rows` at most each, no conditions, in pg's numbered parameters. */
 function pageStatement(accounts: string[], rows: number): { text: string; values: unknown[] } {
   const { sql, values } = transactionPagesStatement(accounts, '', [], rows);
-  let n = 1;
-  // Written with MikroORM's `?`s, the accounts' one expanded into a list; pg takes the array as one parameter.
-  return { text: sql.replace('array[?]', '$1').replace(/\?/g, () => `$${++n}`), values };
+  return { text: numbered(sql), values };
 }
 
 /** Rows the scans of `transactions` produced or filtered out, over all their loops, and the page's rows. */

@@ -9,7 +9,7 @@ import { hasRole, requireUser, type Caller } from '../../../../platform/caller.t
 import { calendarMonth } from '../../../../platform/calendar.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
 import { InvalidAmountError, toMinorUnits, type Currency } from '../../../../platform/money.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sqlParams, type EntityManager } from '../../../../platform/orm.ts';
 import { groupedLoader, rowLoader } from '../../../../platform/loaders.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { isUuid, parseId } from '../../../../platform/validation.ts';
@@ -71,7 +71,7 @@ export function transactionPagesStatement(
             t.description, t.initiated_by, ${epochMs('t.created_at')} as created_at, ${epochMs('t.posted_at')} as posted_at,
             ${epochMs('t.voided_at')} as voided_at,
             t.category, t.tags
-       from unnest(array[?]::uuid[]) as a(account_id)
+       from unnest(?::uuid[]) as a(account_id)
        cross join lateral (
          select * from (${side('from_account_id', '')}
            union all ${side('to_account_id', ' and t.from_account_id <> a.account_id')}) t
@@ -213,7 +213,7 @@ export class History {
       params,
       limit + 1,
     );
-    const rows = await this.#em.getConnection().execute<PageRow[]>(statement.sql, statement.values);
+    const rows = await sqlParams<PageRow>(this.#em, statement.sql, statement.values);
     const byAccount = new Map<string, TransactionView[]>(pages.map((p) => [p.accountId, []]));
     for (const row of rows) {
       byAccount.get(row.account_id)?.push({

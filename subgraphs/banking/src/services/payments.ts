@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { requireService, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, NotFoundError } from '../../../../platform/errors.ts';
 import { parseInput } from '../../../../platform/validation.ts';
-import { sql, type EntityManager } from '../../../../platform/orm.ts';
+import { sqlParams, type EntityManager } from '../../../../platform/orm.ts';
 import type { StepUpPolicy } from '../../../../platform/step-up.ts';
 import type { AccountData, TransactionKind } from '../entities/index.ts';
 import type { AccountService, SystemPurpose } from './account-service.ts';
@@ -19,7 +19,7 @@ import { recordViewGrants, viewersInput } from './view-grants.ts';
 
 /** Has `payerId` never sent a posted transfer to `accountId` from one of their accounts? */
 async function neverPaid(em: EntityManager, payerId: string, accountId: string): Promise<boolean> {
-  const rows = await sql<{ paid: boolean }>(
+  const rows = await sqlParams<{ paid: boolean }>(
     em,
     `select exists (
        select 1 from transactions t join accounts a on a.id = t.from_account_id

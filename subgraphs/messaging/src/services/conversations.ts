@@ -18,7 +18,7 @@ import { hasRole, requireRole, requireUser, type Caller } from '../../../../plat
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
 import type { EventBus } from '../../../../platform/event-bus.ts';
 import type { Logger } from '../../../../platform/logger.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sqlParams, type EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
@@ -52,12 +52,13 @@ export class Conversations {
     this.#unread = new DataLoader(async (ids) => {
       const viewer = this.#caller.kind === 'user' ? this.#caller.userId : null;
       if (viewer === null) return ids.map(() => 0);
-      const rows = await this.#em.getConnection().execute<{ conversation_id: string; n: number }[]>(
+      const rows = await sqlParams<{ conversation_id: string; n: number }>(
+        this.#em,
         `select p.conversation_id, count(m.seq)::int as n
            from conversation_participants p
            left join messages m
              on m.conversation_id = p.conversation_id and m.seq > p.last_read_seq and m.sender_id <> p.user_id
-          where p.user_id = ? and p.conversation_id in (?)
+          where p.user_id = ? and p.conversation_id = any(?)
           group by p.conversation_id`,
         [viewer, [...ids]],
       );

@@ -33,7 +33,7 @@ import DataLoader from 'dataloader';
 import { z } from 'zod';
 import type { DomainEvent, EventBus, Unsubscribe } from '../../../../platform/event-bus.ts';
 import type { Logger } from '../../../../platform/logger.ts';
-import type { MikroORM } from '../../../../platform/orm.ts';
+import { sqlParams, type MikroORM } from '../../../../platform/orm.ts';
 import { Conversation, DELIVERY_CHANNELS, Message, Participant } from '../entities/index.ts';
 import { publishLive } from '../../../../platform/subscriptions.ts';
 import { messageAddedTopic, notificationAddedTopic, type NotificationAddedEvent } from './live.ts';
@@ -143,12 +143,12 @@ const CHANNEL_ROWS = DELIVERY_CHANNELS.map((c) => `('${c}')`).join(', ');
 const RECORD = `
   with claimed as (
     insert into processed_events (event_id, type, processed_at)
-      select e.event_id, e.type, ?
+      select e.event_id, e.type, cast(? as timestamptz)
         from jsonb_to_recordset(cast(? as jsonb)) as e(event_id uuid, type text)
       on conflict (event_id) do nothing returning event_id
   ), made as (
     insert into notifications (id, user_id, kind, title, body, link, event_id, created_at, read_at)
-      select d.id, d.user_id, d.kind, d.title, d.body, d.link, c.event_id, ?, null
+      select d.id, d.user_id, d.kind, d.title, d.body, d.link, c.event_id, cast(? as timestamptz), null
         from rows from (
           jsonb_to_recordset(cast(? as jsonb))
             as (event_id uuid, id uuid, user_id uuid, kind text, title text, body text, link text)
@@ -250,9 +250,12 @@ async function recordAll(orm: MikroORM, recordings: readonly Recording[]): Promi
   const events = [...firsts]
     .map(([eventId, r]) => ({ event_id: eventId, type: r.event.type }))
     .sort((x, y) => (x.event_id < y.event_id ? -1 : 1));
-  const claimed = await orm.em
-    .getConnection()
-    .execute<{ event_id: string }[]>(RECORD, [now, JSON.stringify(events), now, JSON.stringify(rows)], 'all');
+  const claimed = await sqlParams<{ event_id: string }>(orm.em.fork(), RECORD, [
+    now,
+    JSON.stringify(events),
+    now,
+    JSON.stringify(rows),
+  ]);
   const written = new Set(claimed.map((c) => c.event_id));
   return keyed.map(([eventId, r]) =>
     firsts.get(eventId) === r && written.has(eventId) ? made.get(eventId) : undefined,
