@@ -10,6 +10,8 @@ export interface SentStatement {
   client: pg.Client;
   database: string;
   sql: string;
+  /** The name it is prepared under on the connection (platform/orm.ts `sqlParams`), if it is. */
+  name: string | undefined;
 }
 
 /**
@@ -25,8 +27,9 @@ export async function onStatementsDuring(
   // `query` has many overloads; the wrapper only looks at the text and forwards everything unchanged.
   const recording = function (this: pg.Client, ...args: unknown[]) {
     const first = args[0];
-    const sql = typeof first === 'string' ? first : ((first as { text?: string } | null)?.text ?? String(first));
-    each({ client: this, database: this.database ?? '', sql });
+    const config = typeof first === 'string' ? undefined : (first as { text?: string; name?: string } | null);
+    const sql = typeof first === 'string' ? first : (config?.text ?? String(first));
+    each({ client: this, database: this.database ?? '', sql, name: config?.name });
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   };
   pg.Client.prototype.query = recording as typeof original;

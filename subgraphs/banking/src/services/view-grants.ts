@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import type { Caller } from '../../../../platform/caller.ts';
+import { selectEntities } from '../../../../platform/loaders.ts';
 import type { EntityManager } from '../../../../platform/orm.ts';
 import { idInput } from '../../../../platform/validation.ts';
 import { AccountViewGrant, LedgerTransaction, VIEWER_ROLES, type ViewerRole } from '../entities/index.ts';
@@ -61,10 +62,12 @@ export function grantsToCaller(em: EntityManager, caller: Caller): DataLoader<st
   return new DataLoader<string, AccountViewGrant[]>(async (accountIds) => {
     if (caller.kind !== 'user') return accountIds.map(() => []);
     const roles = caller.roles.filter(isViewerRole);
-    const rows = await em.find(AccountViewGrant, {
-      accountId: { $in: [...accountIds] },
-      $or: [{ granteeUserId: caller.userId }, ...(roles.length > 0 ? [{ granteeRole: { $in: roles } }] : [])],
-    });
+    const rows = await selectEntities(
+      em,
+      AccountViewGrant,
+      'where account_id = any(?) and (grantee_user_id = ? or grantee_role = any(?))',
+      [[...accountIds], caller.userId, roles],
+    );
     const voided = await voidedAmong(
       em,
       rows.map((row) => row.transactionId),
@@ -78,7 +81,9 @@ export function grantsToCaller(em: EntityManager, caller: Caller): DataLoader<st
 /** Which of the transactions `ids` were voided (none read when there are no ids). */
 async function voidedAmong(em: EntityManager, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const voided = await em.find(LedgerTransaction, { id: { $in: [...new Set(ids)] }, status: 'VOIDED' });
+  const voided = await selectEntities(em, LedgerTransaction, "where id = any(?) and status = 'VOIDED'", [
+    [...new Set(ids)],
+  ]);
   return new Set(voided.map((tx) => tx.id));
 }
 
