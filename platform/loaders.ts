@@ -21,10 +21,11 @@ const matchKey = (key: unknown): unknown => (typeof key === 'string' && isUuid(k
 /**
  * Entities of `entity`, read with `select <its columns> from <its table>`
  * followed by `rest` (`where owner_id = ? order by ...`, in column names,
- * with `?` for `params`, each one value: a list is one array, `= any(?)`; a
- * prepared statement, {@link sqlParams}), as entities of `em`: for reads that need the unit
- * of work's entities but not its query builder, which costs several times the
- * rest of a small read (`em.find` builds the same statement). It runs in
+ * with `?` for `params`, each one value: a list is one array, `= any(?)`)
+ * in a prepared statement ({@link sqlParams}), as entities of `em`: for
+ * reads that need the unit of work's entities but not its query builder,
+ * which costs several times the rest of a small read (`em.find` builds the
+ * same statement, unprepared). It runs in
  * `em`'s transaction when `em` is in one (`for update` in `rest` locks the
  * rows for it). A row of an entity `em` already holds updates it as `find`
  * does, keeping the changes made to it and not yet flushed; lazy properties
