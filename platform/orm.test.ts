@@ -3,12 +3,11 @@
  * `$n` and prepared once per connection (a named statement), on a real
  * database. The ledger's own statements are covered through its tests.
  */
-import { createTestDatabases, type TestDatabases } from '../test/support/databases.ts';
+import { createTestDatabases, migrateDatabase, type TestDatabases } from '../test/support/databases.ts';
 import { banking } from '../subgraphs/banking/src/main.ts';
 import {
   createOrm,
   MAX_NAMED_STATEMENTS,
-  migrate,
   numbered,
   preparedStatement,
   sql,
@@ -35,12 +34,7 @@ describe('sqlParams on PostgreSQL', () => {
   beforeAll(async () => {
     databases = await createTestDatabases(['banking']);
     const url = databases.urls.banking!;
-    const migrating = await createOrm({ databaseUrl: url, definition: banking.database, poolMax: 2 });
-    try {
-      await migrate(migrating);
-    } finally {
-      await migrating.close();
-    }
+    await migrateDatabase(url, banking.database);
     // One connection: every statement below runs on the same session, whose prepared statements it reads.
     orm = await createOrm({ databaseUrl: url, definition: banking.database, poolMax: 1 });
   }, 60_000);

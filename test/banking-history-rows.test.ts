@@ -8,10 +8,10 @@
  * under one `from = a or to = a` condition returned thousands of them.
  */
 import pg from 'pg';
-import { createOrm, migrate, numbered } from '../platform/orm.ts';
+import { numbered } from '../platform/orm.ts';
 import { transactionPagesStatement } from '../subgraphs/banking/src/services/history.ts';
 import { banking } from '../subgraphs/banking/src/main.ts';
-import { createTestDatabases, type TestDatabases } from './support/databases.ts';
+import { createTestDatabases, migrateDatabase, type TestDatabases } from './support/databases.ts';
 
 const BUSY = '00000000-0000-4000-8000-000000000001';
 const QUIET = '00000000-0000-4000-8000-000000000002';
@@ -26,12 +26,7 @@ let client: pg.Client;
 beforeAll(async () => {
   databases = await createTestDatabases(['banking']);
   const url = databases.urls.banking!;
-  const orm = await createOrm({ databaseUrl: url, definition: banking.database, poolMax: 2 });
-  try {
-    await migrate(orm);
-  } finally {
-    await orm.close();
-  }
+  await migrateDatabase(url, banking.database);
   client = new pg.Client({ connectionString: url });
   await client.connect();
   // Rows as the ledger writes them (a transaction, an entry for each side), without the accounts: the statement

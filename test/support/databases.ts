@@ -3,6 +3,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createOrm, migrate, type DatabaseDefinition } from '../../platform/orm.ts';
 
 /** URL of the test run's PostgreSQL server (no database). */
 export function testServerUrl(): string {
@@ -42,4 +43,14 @@ export async function createTestDatabases(names: readonly string[]): Promise<Tes
         }
       }),
   };
+}
+
+/** Applies a subgraph's migrations to the database at `url`, with an ORM of its own closed after. */
+export async function migrateDatabase(url: string, definition: DatabaseDefinition): Promise<void> {
+  const orm = await createOrm({ databaseUrl: url, definition, poolMax: 2 });
+  try {
+    await migrate(orm);
+  } finally {
+    await orm.close();
+  }
 }
