@@ -23,7 +23,8 @@
  *      banking database (advisory lock on the idempotency key, idempotency
  *      lookup, SELECT ... FOR UPDATE of both accounts in id order, one
  *      statement updating both balances and inserting the transaction, its
- *      two entries, the idempotency record and the outbox event, COMMIT).
+ *      two entries, the idempotency record and the outbox event, COMMIT),
+ *      each statement prepared (named), as the ledger's are.
  *
  * Besides rates and latencies, it prints the CPU per transfer of this
  * process and of PostgreSQL in each phase (with BENCH_PROCESSES=1, also of
