@@ -40,7 +40,7 @@ import {
 } from '../../../../platform/idempotency.ts';
 import { rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import { fromMinorUnits, parseAmountInput, type Currency } from '../../../../platform/money.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sqlParams, type EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
@@ -59,7 +59,8 @@ const CURSOR = z.tuple([z.number().int().positive()]);
 
 /** Has `payerId` never completed a payment to `billerId`? */
 export async function neverPaid(em: EntityManager, payerId: string, billerId: string): Promise<boolean> {
-  const rows = await em.getConnection().execute<{ paid: boolean }[]>(
+  const rows = await sqlParams<{ paid: boolean }>(
+    em,
     `select exists (
        select 1 from bill_payments p join bills b on b.id = p.bill_id
        where p.payer_id = ? and b.biller_id = ? and p.status = 'COMPLETED'

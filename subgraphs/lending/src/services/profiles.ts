@@ -9,7 +9,7 @@ import { rowLoader } from '../../../../platform/loaders.ts';
 import { requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError } from '../../../../platform/errors.ts';
 import { parseAmountInput } from '../../../../platform/money.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sqlParams, type EntityManager } from '../../../../platform/orm.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { isUuid, parseInput } from '../../../../platform/validation.ts';
 import { LendingProfile, LOAN_PRODUCTS } from '../entities/index.ts';
@@ -106,7 +106,8 @@ export class LendingProfiles {
       params.push(rank, bankerId);
     }
     params.push(limit + 1);
-    const rows = await this.#em.getConnection().execute<{ banker_id: string }[]>(
+    const rows = await sqlParams<{ banker_id: string }>(
+      this.#em,
       `select banker_id from lending_profiles where ${where.join(' and ')}
         order by (case when available then 0 else 1 end), banker_id limit ?`,
       params,
