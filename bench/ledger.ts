@@ -34,7 +34,7 @@ import {
   machineLine,
   median,
   pgTransaction,
-  POSTING_SQL,
+  postingQuery,
   postgresCpuMs,
   postgresVersion,
   startBenchDatabases,
@@ -183,10 +183,8 @@ async function byHand(pool: pg.Pool, [from, to]: [Account, Account]): Promise<vo
     });
     const id = randomUUID();
     const now = new Date();
-    await client.query({
-      name: 'posting',
-      text: POSTING_SQL,
-      values: [
+    await client.query(
+      postingQuery([
         id,
         '100',
         'USD',
@@ -205,8 +203,8 @@ async function byHand(pool: pg.Pool, [from, to]: [Account, Account]): Promise<vo
           fromAccountId: from.id,
           toAccountId: to.id,
         }),
-      ],
-    });
+      ]),
+    );
   });
 }
 

@@ -221,6 +221,13 @@ export const POSTING_SQL = `with a as (
    union all select 'entry', seq::text, account_id from e`;
 
 /**
+ * {@link POSTING_SQL} with its values, as a prepared statement of the
+ * connection (named, as `Ledger.post`'s statements are): a new query config
+ * each call, since `pg` writes the call onto the one it is given.
+ */
+export const postingQuery = (values: unknown[]): pg.QueryConfig => ({ name: 'posting', text: POSTING_SQL, values });
+
+/**
  * Runs `work` `count` times, `inFlight` at a time, and returns this
  * process's CPU per run in microseconds (user and system, and system alone).
  */

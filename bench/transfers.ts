@@ -81,7 +81,7 @@ import {
   must,
   percentile,
   pgTransaction,
-  POSTING_SQL,
+  postingQuery,
   postgresCpuMs,
   routerClient,
   startBenchDatabases,
@@ -278,10 +278,8 @@ async function directTransfer(
       .update(JSON.stringify(['transfer', 'TRANSFER', from.id, to.id, amount.toString(), null, false]))
       .digest('hex');
     // Everything in one statement, as Ledger.post writes it: the balances, the transaction, its entries, the key, the event.
-    await client.query({
-      name: 'posting',
-      text: POSTING_SQL,
-      values: [
+    await client.query(
+      postingQuery([
         id,
         amount.toString(),
         source.currency,
@@ -305,8 +303,8 @@ async function directTransfer(
           fromOwnerId: from.ownerId,
           toOwnerId: to.ownerId,
         }),
-      ],
-    });
+      ]),
+    );
   });
 }
 
