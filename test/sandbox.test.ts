@@ -5,10 +5,13 @@
  *   browsers, introspection works, errors carry their details.
  * - production: the same stack starts (keys, admin and databases come from
  *   the environment), serves normal operations, but has no landing page, no
- *   introspection, no stack traces, and masks internal errors.
+ *   introspection, no stack traces (over HTTP and graphql-ws), and masks
+ *   internal errors.
  */
+import { randomUUID } from 'node:crypto';
 import { AuditEventsDocument, LoginDocument, MeDocument, RegisterDocument } from './generated/operations.ts';
 import { startTestStack, TEST_ADMIN, type TestStack } from './support/stack.ts';
+import { rawConnect } from './support/ws.ts';
 
 interface RawResponse {
   status: number;
@@ -44,6 +47,49 @@ async function openInBrowser(bank: TestStack): Promise<{ status: number; content
     text: await response.text(),
   };
 }
+
+/**
+ * The errors of one operation sent over graphql-ws (the protocol's `error`
+ * message, or the errors of its first `next`), and the text of that message.
+ */
+async function errorsOverWs(
+  bank: TestStack,
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<{ errors: { message: string; extensions?: Record<string, unknown> }[]; text: string }> {
+  const ws = await rawConnect(bank.routerUrl, token);
+  try {
+    const id = randomUUID();
+    ws.subscribe(id, query, variables);
+    const message = await ws.waitFor((m) => m.id === id && (m.type === 'next' || m.type === 'error'));
+    const errors = (message.type === 'error' ? message.payload : (message.payload as RawResponse['body']).errors) as
+      { message: string; extensions?: Record<string, unknown> }[] | undefined;
+    return { errors: errors ?? [], text: JSON.stringify(message) };
+  } finally {
+    ws.socket.close();
+  }
+}
+
+/** A signed-in customer's access token. */
+async function customerToken(bank: TestStack, email: string): Promise<string> {
+  const session = await bank.request(RegisterDocument, {
+    input: { email, password: 'correct horse battery staple', name: 'Web Socket', role: 'CUSTOMER' },
+  });
+  expect(session.errors).toBeUndefined();
+  return session.data!.register.accessToken;
+}
+
+/**
+ * NOT_FOUND over graphql-ws: an account that does not exist (a query, the
+ * banking subgraph's error through the gateway: development shows its stack
+ * trace) and a conversation that does not exist (a subscription, refused by
+ * the router's subscription path).
+ */
+const WS_NOT_FOUND: readonly [string, Record<string, unknown>][] = [
+  ['query($id: ID!) { account(id: $id) { id } }', { id: randomUUID() }],
+  ['subscription($id: ID!) { messageAdded(conversationId: $id) { id } }', { id: randomUUID() }],
+];
 
 const INTROSPECTION = '{ __schema { queryType { name } types { name } } }';
 const TYPE_INTROSPECTION = '{ __type(name: "User") { name description fields { name description } } }';
@@ -94,6 +140,14 @@ describe('development', () => {
     expect(response.status).toBe(400);
     expect(response.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
     expect(response.body.errors?.[0]?.extensions?.stacktrace).toEqual(expect.any(Array));
+  });
+
+  test("a subgraph's error over graphql-ws carries its stack trace in development too", async () => {
+    const token = await customerToken(bank, 'dev-ws@example.com');
+    const [query, variables] = WS_NOT_FOUND[0]!;
+    const { errors } = await errorsOverWs(bank, query, variables, token);
+    expect(errors[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(errors[0]?.extensions?.stacktrace).toEqual(expect.any(Array));
   });
 
   test('POST operations are not affected by the landing page', async () => {
@@ -181,6 +235,20 @@ describe('production', () => {
     const forbidden = await bank.request(AuditEventsDocument, {}, undefined);
     expect(forbidden.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
     expect(forbidden.errors?.[0]?.extensions).not.toHaveProperty('stacktrace');
+  });
+
+  test('errors over graphql-ws carry no stack trace either', async () => {
+    const token = await customerToken(bank, 'prod-ws@example.com');
+    for (const [query, variables] of WS_NOT_FOUND) {
+      const { errors, text } = await errorsOverWs(bank, query, variables, token);
+      expect(errors[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(errors[0]?.extensions).not.toHaveProperty('stacktrace');
+      expect(text).not.toContain('node_modules');
+    }
+    const parse = await errorsOverWs(bank, '{ me { id ', {}, token);
+    expect(parse.errors[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect(parse.errors[0]?.extensions).not.toHaveProperty('stacktrace');
+    expect(parse.text).not.toContain('node_modules');
   });
 
   // Apollo Server labels every uncoded error INTERNAL_SERVER_ERROR before
