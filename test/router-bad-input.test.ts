@@ -20,7 +20,7 @@ import { signInAdmin, signUp, startConversation, type SignedUp } from './support
 import { billerOf } from './support/billing.ts';
 import { bankerWithProfile, businessOwner, deposit, openAccount, pdfDocument } from './support/lending.ts';
 import { startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
-import { rawConnect, type RawMessage, type RawSocket } from './support/ws.ts';
+import { errorsOf, rawConnect, type RawMessage, type RawSocket } from './support/ws.ts';
 
 let bank: TestStack;
 let customer: SignedUp;
@@ -74,13 +74,11 @@ async function socket(user: SignedUp): Promise<RawSocket> {
 async function overWs(ws: RawSocket, payloadText: string): Promise<RawMessage> {
   const id = randomUUID();
   ws.socket.send(`{"id":"${id}","type":"subscribe","payload":${payloadText}}`);
-  return ws.waitFor((m) => m.id === id && (m.type === 'next' || m.type === 'error'));
+  return ws.answerTo(id);
 }
 
 function wsProblem(message: RawMessage) {
-  const errors = (message.type === 'error' ? message.payload : (message.payload as JsonResponse).errors) as
-    JsonResponse['errors'] | undefined;
-  const error = errors?.[0];
+  const error = errorsOf(message)[0];
   return { code: error?.extensions?.code, field: error?.extensions?.field };
 }
 

@@ -306,7 +306,7 @@ describe('trusted documents', () => {
     const send = (payload: Record<string, unknown>): Promise<RawMessage> => {
       const id = randomUUID();
       ws.socket.send(JSON.stringify({ id, type: 'subscribe', payload }));
-      return ws.waitFor((m) => m.id === id && (m.type === 'next' || m.type === 'error'));
+      return ws.answerTo(id);
     };
     expect((await send({ query: QUERY })).payload).toEqual({ data: { me: { id: customer.id } } });
     // graphql-ws requires a `query`: by id, it is empty.

@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { AuditEventsDocument, LoginDocument, MeDocument, RegisterDocument } from './generated/operations.ts';
 import { startTestStack, TEST_ADMIN, type TestStack } from './support/stack.ts';
-import { rawConnect } from './support/ws.ts';
+import { signUp } from './support/people.ts';
+import { errorsOf, rawConnect } from './support/ws.ts';
 
 interface RawResponse {
   status: number;
@@ -48,36 +49,22 @@ async function openInBrowser(bank: TestStack): Promise<{ status: number; content
   };
 }
 
-/**
- * The errors of one operation sent over graphql-ws (the protocol's `error`
- * message, or the errors of its first `next`), and the text of that message.
- */
+/** The errors of one operation sent over graphql-ws, and the text of its answer. */
 async function errorsOverWs(
   bank: TestStack,
   query: string,
   variables: Record<string, unknown>,
   token?: string,
-): Promise<{ errors: { message: string; extensions?: Record<string, unknown> }[]; text: string }> {
+): Promise<{ errors: ReturnType<typeof errorsOf>; text: string }> {
   const ws = await rawConnect(bank.routerUrl, token);
   try {
     const id = randomUUID();
     ws.subscribe(id, query, variables);
-    const message = await ws.waitFor((m) => m.id === id && (m.type === 'next' || m.type === 'error'));
-    const errors = (message.type === 'error' ? message.payload : (message.payload as RawResponse['body']).errors) as
-      { message: string; extensions?: Record<string, unknown> }[] | undefined;
-    return { errors: errors ?? [], text: JSON.stringify(message) };
+    const message = await ws.answerTo(id);
+    return { errors: errorsOf(message), text: JSON.stringify(message) };
   } finally {
     ws.socket.close();
   }
-}
-
-/** A signed-in customer's access token. */
-async function customerToken(bank: TestStack, email: string): Promise<string> {
-  const session = await bank.request(RegisterDocument, {
-    input: { email, password: 'correct horse battery staple', name: 'Web Socket', role: 'CUSTOMER' },
-  });
-  expect(session.errors).toBeUndefined();
-  return session.data!.register.accessToken;
 }
 
 /**
@@ -143,7 +130,7 @@ describe('development', () => {
   });
 
   test("a subgraph's error over graphql-ws carries its stack trace in development too", async () => {
-    const token = await customerToken(bank, 'dev-ws@example.com');
+    const { token } = await signUp(bank.routerUrl, 'dev-ws', 'CUSTOMER');
     const [query, variables] = WS_NOT_FOUND[0]!;
     const { errors } = await errorsOverWs(bank, query, variables, token);
     expect(errors[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -238,7 +225,7 @@ describe('production', () => {
   });
 
   test('errors over graphql-ws carry no stack trace either', async () => {
-    const token = await customerToken(bank, 'prod-ws@example.com');
+    const { token } = await signUp(bank.routerUrl, 'prod-ws', 'CUSTOMER');
     for (const [query, variables] of WS_NOT_FOUND) {
       const { errors, text } = await errorsOverWs(bank, query, variables, token);
       expect(errors[0]?.extensions?.code).toBe('NOT_FOUND');

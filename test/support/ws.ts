@@ -7,6 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 /** What a subscription yields: data and/or formatted errors. */
 export type ExecutionResult<T> = FormattedExecutionResult<T, unknown>;
 import WebSocket from 'ws';
+import type { JsonResponse } from './stack.ts';
 
 export interface WsClient {
   client: Client;
@@ -120,6 +121,14 @@ export interface RawSocket {
   subscribe(id: string, query: string, variables?: Record<string, unknown>): void;
   /** The first message received (or to come) that matches. */
   waitFor(predicate: (message: RawMessage) => boolean, timeoutMs?: number): Promise<RawMessage>;
+  /** The first answer to operation `id`: its first `next`, or the `error` refusing it. */
+  answerTo(id: string, timeoutMs?: number): Promise<RawMessage>;
+}
+
+/** The errors of an answer: an `error` message's payload, or those of a `next`'s result (none: empty). */
+export function errorsOf(message: RawMessage): NonNullable<JsonResponse['errors']> {
+  const errors = message.type === 'error' ? message.payload : (message.payload as JsonResponse | undefined)?.errors;
+  return (errors ?? []) as NonNullable<JsonResponse['errors']>;
 }
 
 /** Opens a raw graphql-transport-ws socket on the router and waits for `connection_ack`. */
@@ -157,6 +166,9 @@ export async function rawConnect(routerUrl: string, token?: string): Promise<Raw
           waiters.add(done);
         });
       }
+    },
+    answerTo(id, timeoutMs) {
+      return raw.waitFor((m) => m.id === id && (m.type === 'next' || m.type === 'error'), timeoutMs);
     },
   };
   await new Promise<void>((resolve, reject) => {
