@@ -20,10 +20,11 @@
  *  (a) router: the `transfer` mutation over HTTP with the owner's token,
  *      between random pairs of the 20 accounts;
  *  (b) direct: the ledger's SQL transaction, written by hand with `pg` on the
- *      banking database (advisory lock on the idempotency key, idempotency
- *      lookup, SELECT ... FOR UPDATE of both accounts in id order, one
- *      statement updating both balances and inserting the transaction, its
- *      two entries, the idempotency record and the outbox event, COMMIT),
+ *      banking database (advisory lock on the idempotency key read with
+ *      step-up's recent-change probe, idempotency lookup, SELECT ... FOR
+ *      UPDATE of both accounts in id order, one statement updating both
+ *      balances and inserting the transaction, its two entries, the
+ *      idempotency record and the outbox event, COMMIT),
  *      each statement prepared (named), as the ledger's are.
  *
  * Besides rates and latencies, it prints the CPU per transfer of this
@@ -248,15 +249,19 @@ async function directTransfer(
   await pgTransaction(pool, async (client) => {
     const scope = from.ownerId;
     // Prepared once per connection (named), as the ledger's statements are (platform/orm.ts `sqlParams`).
-    const claimed = await client.query<{ claimed: boolean }>({
+    // The key's claim carries step-up's recent-change probe, as the ledger's first statement does
+    // (platform/step-up.ts `recentChangeProbe`, the rule's 24 hours by default).
+    const claimed = await client.query<{ claimed: boolean; probed: boolean }>({
       name: 'claim',
-      text: 'select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed',
-      values: [`${scope}\n${idempotencyKey}`],
+      text: `select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed,
+              (exists (select 1 from security_changes where user_id = $2 and changed_at > $3)) as probed`,
+      values: [`${scope}\n${idempotencyKey}`, scope, new Date(Date.now() - 86_400_000)],
     });
     if (!claimed.rows[0]?.claimed) throw new Error('IDEMPOTENCY_IN_PROGRESS');
+    if (claimed.rows[0].probed) throw new Error('STEP_UP_REQUIRED');
     const previous = await client.query({
       name: 'previous',
-      text: 'select transaction_id from idempotency_keys where scope = $1 and key = $2',
+      text: 'select request_hash, transaction_id from idempotency_keys where scope = $1 and key = $2',
       values: [scope, idempotencyKey],
     });
     if (previous.rowCount) throw new Error('key already used');
