@@ -1,4 +1,4 @@
-import { createSecretKey } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { GraphQLError } from 'graphql';
 import jwt from 'jsonwebtoken';
@@ -65,6 +65,12 @@ function routerClaims(overrides: Record<string, unknown> = {}): Record<string, u
 
 const signHs256 = (claims: Record<string, unknown>, key = KEY) =>
   jwt.sign(claims, createSecretKey(Buffer.from(key, 'base64')), { algorithm: 'HS256' });
+/** A header signed with the subgraph key by hand, with any JOSE header and any claims (jsonwebtoken refuses some). */
+function signByHand(jose: Record<string, unknown>, claims: Record<string, unknown>, key = KEY): string {
+  const signingInput = `${base64url(JSON.stringify(jose))}.${base64url(JSON.stringify(claims))}`;
+  const signature = createHmac('sha256', createSecretKey(Buffer.from(key, 'base64'))).update(signingInput);
+  return `${signingInput}.${signature.digest('base64url')}`;
+}
 const signEs256 = (claims: Record<string, unknown>, privateKey: string) =>
   jwt.sign(claims, privateKey, { algorithm: 'ES256' });
 
@@ -246,6 +252,40 @@ describe('verifyCallerHeader refuses with UNAUTHENTICATED', () => {
       () => verifyCallerHeader(KEY, signEs256(routerClaims(), services.privateKey), QUERY),
       INVALID,
     );
+  });
+
+  it('a header without an expiry, even with the right key (jsonwebtoken alone would take it)', () => {
+    const { exp: _exp, ...claims } = routerClaims();
+    expect(jwt.verify(signHs256(claims), createSecretKey(Buffer.from(KEY, 'base64')))).toMatchObject({ op: claims.op });
+    expectUnauthenticated(() => verifyCallerHeader(KEY, signHs256(claims), QUERY), INVALID);
+  });
+
+  it('a header not valid before a time to come, or with an iat that is not a number', () => {
+    const now = Math.floor(Date.now() / 1000);
+    expectUnauthenticated(() => verifyCallerHeader(KEY, signHs256(routerClaims({ nbf: now + 10 })), QUERY), INVALID);
+    const jose = { alg: 'HS256', typ: 'JWT' };
+    expectUnauthenticated(
+      () => verifyCallerHeader(KEY, signByHand(jose, routerClaims({ iat: 'now' })), QUERY),
+      INVALID,
+    );
+    expect(verifyCallerHeader(KEY, signByHand(jose, routerClaims()), QUERY)).toEqual(customer);
+    expect(verifyCallerHeader(KEY, signHs256(routerClaims({ nbf: now })), QUERY)).toEqual(customer);
+  });
+
+  it("a header whose JOSE header is not the router's as the router writes it, even HS256 with the right key", () => {
+    for (const jose of [{ typ: 'JWT', alg: 'HS256' }, { alg: 'HS256' }, { alg: 'HS256', typ: 'JWT', kid: 'x' }]) {
+      expectUnauthenticated(() => verifyCallerHeader(KEY, signByHand(jose, routerClaims()), QUERY), INVALID);
+    }
+  });
+
+  it('a header with its signature cut, lengthened or in another encoding', () => {
+    const header = signCallerHeader(KEY, customer, QUERY);
+    const dot = header.lastIndexOf('.');
+    const signature = header.slice(dot + 1);
+    const hex = Buffer.from(signature, 'base64url').toString('hex');
+    for (const forged of [signature.slice(0, -1), `${signature}A`, `${signature}=`, hex, `${signature}.${signature}`]) {
+      expectUnauthenticated(() => verifyCallerHeader(KEY, `${header.slice(0, dot)}.${forged}`, QUERY), INVALID);
+    }
   });
 
   it('a header from another issuer, even with the right key', () => {

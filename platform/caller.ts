@@ -16,11 +16,19 @@
  * signature check (about 10 against 75 µs here), and every fetch of every
  * query plan pays one.
  *
+ * The router's headers are signed and checked here, without jsonwebtoken:
+ * the JOSE header is always the same one and is compared as it is sent
+ * (anything else, `alg: none` included, is refused before any decoding), the
+ * signature is compared in constant time, and `iss`, `aud` and `exp` are
+ * required, not only checked when present. They are the JWTs jsonwebtoken
+ * made, for half the CPU: 5.6 µs to sign and 5.6 to check, against 9.5 and
+ * 13.9 through jsonwebtoken (bench/caller-header.ts).
+ *
  * Headers that internal services sign (billing and lending calling banking,
- * identity calling the others) stay ES256: each subgraph holds only the
- * services' public key.
+ * identity calling the others) stay ES256 through jsonwebtoken: each subgraph
+ * holds only the services' public key.
  */
-import { createHash, hkdfSync, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { privateKeyObject, publicKeyObject, secretKeyObject } from './key-objects.ts';
 import { ForbiddenError, UnauthenticatedError } from './errors.ts';
@@ -66,8 +74,6 @@ const ISSUER = 'bank-router';
 /** Issuer of headers signed by an internal service with the service key (which the router never holds). */
 const SERVICE_ISSUER = 'bank-service';
 const AUDIENCE = 'bank-subgraphs';
-/** The router's headers: an HMAC with the receiving subgraph's key. */
-const ROUTER_ALGORITHM: jwt.Algorithm = 'HS256';
 /** The services' headers: signed with the service key, checked with its public key. */
 const SERVICE_ALGORITHM: jwt.Algorithm = 'ES256';
 /** Seconds a caller header stays valid: long enough for one query plan. */
@@ -105,6 +111,15 @@ interface CallerClaims {
   amr?: string[];
 }
 
+/** The JOSE header of every caller header the router signs, base64url: `{"alg":"HS256","typ":"JWT"}`. */
+const ROUTER_JOSE = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+const ROUTER_PREFIX = `${ROUTER_JOSE}.`;
+
+/** The HMAC-SHA256 of a JWT's signing input (its first two segments), base64url. */
+function hs256(key: KeyObject, signingInput: string): string {
+  return createHmac('sha256', key).update(signingInput).digest('base64url');
+}
+
 /** Signs the caller header for one subgraph request (router side), with that subgraph's {@link callerKeyFor key}. */
 export function signCallerHeader(
   subgraphKey: string,
@@ -112,19 +127,48 @@ export function signCallerHeader(
   query: string,
   variables?: Record<string, unknown> | null,
 ): string {
-  const claims: CallerClaims = {
+  const now = Math.floor(Date.now() / 1000);
+  const claims: CallerClaims & { iss: string; aud: string; iat: number; exp: number } = {
+    ...(caller.kind === 'user' ? { sub: caller.userId } : {}),
     roles: caller.kind === 'user' ? [...caller.roles] : [],
     op: operationHash(query, variables),
     ...(caller.kind === 'user' && caller.sessionId !== undefined ? { sid: caller.sessionId } : {}),
     ...(caller.kind === 'user' && caller.amr !== undefined ? { amr: [...caller.amr] } : {}),
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now,
+    exp: now + CALLER_HEADER_TTL_SECONDS,
   };
-  return jwt.sign(claims, secretKeyObject(subgraphKey), {
-    algorithm: ROUTER_ALGORITHM,
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    expiresIn: CALLER_HEADER_TTL_SECONDS,
-    ...(caller.kind === 'user' ? { subject: caller.userId } : {}),
-  });
+  const signingInput = ROUTER_PREFIX + Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${signingInput}.${hs256(secretKeyObject(subgraphKey), signingInput)}`;
+}
+
+/**
+ * The claims of a caller header the router signed with `key`: its JOSE
+ * header exactly the router's, its signature right, issued by the router for
+ * the subgraphs and not expired (`exp` required). Undefined otherwise.
+ */
+function routerClaims(key: KeyObject, header: string): Record<string, unknown> | undefined {
+  if (!header.startsWith(ROUTER_PREFIX)) return undefined;
+  const dot = header.indexOf('.', ROUTER_PREFIX.length);
+  if (dot < 0) return undefined;
+  const given = Buffer.from(header.slice(dot + 1));
+  const expected = Buffer.from(hs256(key, header.slice(0, dot)));
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(header.slice(ROUTER_PREFIX.length, dot), 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return undefined;
+  const { iss, aud, exp, nbf, iat } = claims as Record<string, unknown>;
+  const now = Math.floor(Date.now() / 1000);
+  if (iss !== ISSUER || aud !== AUDIENCE || typeof exp !== 'number' || !(now < exp)) return undefined;
+  // As jsonwebtoken checks them when present (the router sets `iat`, never `nbf`).
+  if (iat !== undefined && typeof iat !== 'number') return undefined;
+  if (nbf !== undefined && !(typeof nbf === 'number' && nbf <= now)) return undefined;
+  return claims as Record<string, unknown>;
 }
 
 /**
@@ -143,7 +187,11 @@ export function verifyCallerHeader(
   if (header === undefined || header === '') {
     throw new UnauthenticatedError('Subgraphs only answer requests that come through the router.');
   }
-  const claims = verifySigned('router', secretKeyObject(subgraphKey), header, query, variables);
+  const claims = routerClaims(secretKeyObject(subgraphKey), header);
+  if (claims === undefined) {
+    throw new UnauthenticatedError('The router signature on this request is invalid or expired.');
+  }
+  checkOperation('router', claims, query, variables);
   const roles = Array.isArray(claims.roles) ? claims.roles.filter(isRole) : [];
   if (typeof claims.sub !== 'string') return ANONYMOUS;
   return {
@@ -155,28 +203,43 @@ export function verifyCallerHeader(
   };
 }
 
-/**
- * Checks a caller header's signature (the signer's pinned algorithm and
- * issuer, audience, expiry) and that it was signed for this operation and
- * these variables.
- */
-function verifySigned(
+/** Refuses claims that were not signed for this operation and these variables. */
+function checkOperation(
   signer: 'router' | 'service',
-  key: KeyObject,
+  claims: Record<string, unknown>,
+  query: string,
+  variables: Record<string, unknown> | null | undefined,
+): void {
+  if (claims.op !== operationHash(query, variables)) {
+    throw new UnauthenticatedError(`The ${signer} signature on this request does not match its operation.`);
+  }
+}
+
+/**
+ * Checks a service's caller header: its ES256 signature with the services'
+ * public key (algorithm and issuer pinned), audience, expiry, and that it
+ * was signed for this operation and these variables.
+ */
+function verifyServiceSigned(
+  publicKey: string,
   header: string,
   query: string,
   variables: Record<string, unknown> | null | undefined,
 ): jwt.JwtPayload {
-  const [algorithm, issuer] = signer === 'router' ? [ROUTER_ALGORITHM, ISSUER] : [SERVICE_ALGORITHM, SERVICE_ISSUER];
   let claims: jwt.JwtPayload | string;
   try {
-    claims = jwt.verify(header, key, { algorithms: [algorithm], issuer, audience: AUDIENCE });
+    claims = jwt.verify(header, publicKeyObject(publicKey), {
+      algorithms: [SERVICE_ALGORITHM],
+      issuer: SERVICE_ISSUER,
+      audience: AUDIENCE,
+    });
   } catch {
-    throw new UnauthenticatedError(`The ${signer} signature on this request is invalid or expired.`);
+    throw new UnauthenticatedError('The service signature on this request is invalid or expired.');
   }
-  if (typeof claims === 'string' || claims.op !== operationHash(query, variables)) {
-    throw new UnauthenticatedError(`The ${signer} signature on this request does not match its operation.`);
+  if (typeof claims === 'string') {
+    throw new UnauthenticatedError('The service signature on this request does not match its operation.');
   }
+  checkOperation('service', claims, query, variables);
   return claims;
 }
 
@@ -229,10 +292,15 @@ export function authenticateCaller(
   variables?: Record<string, unknown> | null,
 ): Caller {
   // The algorithm names the signer, from the JOSE header alone: each path pins its own algorithm and issuer.
-  if (keys.service === undefined || header === undefined || algorithmOf(header) !== SERVICE_ALGORITHM) {
+  if (
+    keys.service === undefined ||
+    header === undefined ||
+    header.startsWith(ROUTER_PREFIX) ||
+    algorithmOf(header) !== SERVICE_ALGORITHM
+  ) {
     return verifyCallerHeader(keys.router, header, query, variables);
   }
-  const claims = verifySigned('service', publicKeyObject(keys.service), header, query, variables);
+  const claims = verifyServiceSigned(keys.service, header, query, variables);
   const service = claims.svc;
   if (!(SERVICES as readonly unknown[]).includes(service)) {
     throw new UnauthenticatedError('The service signature names no known service.');
