@@ -260,6 +260,27 @@ describe('verifyCallerHeader refuses with UNAUTHENTICATED', () => {
     expectUnauthenticated(() => verifyCallerHeader(KEY, signHs256(claims), QUERY), INVALID);
   });
 
+  it('a header valid for longer than the router makes them, or with no iat (jsonwebtoken alone would take them)', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const jose = { alg: 'HS256', typ: 'JWT' };
+    const { iat: _iat, ...noIat } = routerClaims();
+    const infinite = signByHand(jose, routerClaims()).split('.')[1]!;
+    const decoded = Buffer.from(infinite, 'base64url')
+      .toString('utf8')
+      .replace(/"exp":\d+/, '"exp":1e400');
+    const signingInput = `${base64url(JSON.stringify(jose))}.${base64url(decoded)}`;
+    const mac = createHmac('sha256', createSecretKey(Buffer.from(KEY, 'base64'))).update(signingInput);
+    for (const header of [
+      signHs256(routerClaims({ exp: now + CALLER_HEADER_TTL_SECONDS + 1 })),
+      signHs256(routerClaims({ iat: now - 3600, exp: now + 10 })),
+      signByHand(jose, noIat),
+      `${signingInput}.${mac.digest('base64url')}`,
+    ]) {
+      expect(jwt.verify(header, createSecretKey(Buffer.from(KEY, 'base64')))).toMatchObject({ iss: 'bank-router' });
+      expectUnauthenticated(() => verifyCallerHeader(KEY, header, QUERY), INVALID);
+    }
+  });
+
   it('a header not valid before a time to come, or with an iat that is not a number', () => {
     const now = Math.floor(Date.now() / 1000);
     expectUnauthenticated(() => verifyCallerHeader(KEY, signHs256(routerClaims({ nbf: now + 10 })), QUERY), INVALID);
