@@ -365,6 +365,20 @@ describe('authenticateCaller: the router or an internal service', () => {
     );
   });
 
+  it('refuses a service header issued over 30 s ago, or without iat, whatever its exp says', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { svc: 'billing', op: operationHash(QUERY), iss: 'bank-service', aud: 'bank-subgraphs' };
+    const fresh = signEs256({ ...claims, iat: now, exp: now + 30 }, services.privateKey);
+    expect(authenticateCaller(keys, fresh, QUERY)).toEqual({ kind: 'service', service: 'billing' });
+    for (const header of [
+      signEs256({ ...claims, iat: now - 31 }, services.privateKey),
+      signEs256({ ...claims, iat: now - 3600, exp: now + 3600 }, services.privateKey),
+      jwt.sign({ ...claims, exp: now + 30 }, services.privateKey, { algorithm: 'ES256', noTimestamp: true }),
+    ]) {
+      expectUnauthenticated(() => authenticateCaller(keys, header, QUERY), SERVICE_INVALID);
+    }
+  });
+
   it('refuses a service header naming no known service', () => {
     const header = signEs256(
       { svc: 'router', op: operationHash(QUERY), iss: 'bank-service', aud: 'bank-subgraphs', exp: routerClaims().exp },

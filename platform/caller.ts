@@ -220,8 +220,9 @@ function checkOperation(
 
 /**
  * Checks a service's caller header: its ES256 signature with the services'
- * public key (algorithm and issuer pinned), audience, expiry, and that it
- * was signed for this operation and these variables.
+ * public key (algorithm and issuer pinned), audience, expiry (and no more
+ * than 30 s since its `iat`), and that it was signed for this operation and
+ * these variables.
  */
 function verifyServiceSigned(
   publicKey: string,
@@ -235,6 +236,8 @@ function verifyServiceSigned(
       algorithms: [SERVICE_ALGORITHM],
       issuer: SERVICE_ISSUER,
       audience: AUDIENCE,
+      // `iat` required, and never valid for longer than a service makes them, whatever `exp` says.
+      maxAge: CALLER_HEADER_TTL_SECONDS,
     });
   } catch {
     throw new UnauthenticatedError('The service signature on this request is invalid or expired.');
