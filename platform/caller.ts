@@ -21,9 +21,9 @@
  * (anything else, `alg: none` included, is refused before any decoding), the
  * signature is compared in constant time, `iss`, `aud`, `iat` and `exp` are
  * required, and a header is never valid for longer than
- * {@link CALLER_HEADER_TTL_SECONDS} after its `iat`. They are the JWTs jsonwebtoken
- * made, for half the CPU: 5.6 µs to sign and 5.6 to check, against 9.5 and
- * 13.9 through jsonwebtoken (bench/caller-header.ts).
+ * {@link CALLER_HEADER_TTL_SECONDS} after its `iat`. They are the JWTs
+ * jsonwebtoken made, for half the CPU: 5.6 µs to sign and 5.6 to check,
+ * against 9.5 and 13.9 through jsonwebtoken (bench/caller-header.ts).
  *
  * Headers that internal services sign (billing and lending calling banking,
  * identity calling the others) stay ES256 through jsonwebtoken: each subgraph
