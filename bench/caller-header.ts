@@ -16,20 +16,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as current from '../platform/caller.ts';
 import { generateAes256Key, generateEs256KeyPair } from '../platform/keys.ts';
-import { median } from './support.ts';
+import { TRANSFER_FETCH, median } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const { query, variables } = TRANSFER_FETCH;
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 
-const QUERY = 'mutation BenchTransfer__banking__0($input:TransferInput!){transfer(input:$input){id}}';
-const VARIABLES = {
-  input: {
-    fromAccountId: 'de000000-0000-4000-8000-00000000a001',
-    toAccountId: 'de000000-0000-4000-8000-00000000a002',
-    amount: '1.00',
-    idempotencyKey: 'router-123456',
-  },
-};
 const CALLER: current.Caller = {
   kind: 'user',
   userId: 'de000000-0000-4000-8000-00000000b001',
@@ -61,14 +53,14 @@ async function main(): Promise<void> {
   }
   modules.push(['this', current]);
   const paths: [string, () => unknown][] = modules.flatMap(([name, module]): [string, () => unknown][] => {
-    const header = module.signCallerHeader(keys.router, CALLER, QUERY, VARIABLES);
+    const header = module.signCallerHeader(keys.router, CALLER, query, variables);
     // Each checks the other's header: the two make the same claims under the same key.
     for (const [, other] of modules) {
-      if (other.authenticateCaller(keys, header, QUERY, VARIABLES).kind !== 'user') throw new Error('not checked');
+      if (other.authenticateCaller(keys, header, query, variables).kind !== 'user') throw new Error('not checked');
     }
     return [
-      [`${name} sign`, () => module.signCallerHeader(keys.router, CALLER, QUERY, VARIABLES)],
-      [`${name} check`, () => module.authenticateCaller(keys, header, QUERY, VARIABLES)],
+      [`${name} sign`, () => module.signCallerHeader(keys.router, CALLER, query, variables)],
+      [`${name} check`, () => module.authenticateCaller(keys, header, query, variables)],
     ];
   });
   console.log("The caller header's CPU per fetch: the router signing it, the subgraph checking it");

@@ -24,21 +24,12 @@ import { createLogger } from '../platform/logger.ts';
 import { CallerSigningDataSource } from '../router/src/caller-signing-data-source.ts';
 import type * as DataSourceModule from '../router/src/caller-signing-data-source.ts';
 import { createSubgraphFetcher } from '../router/src/subgraph-fetcher.ts';
-import { cpuPerOperation, median } from './support.ts';
+import { TRANSFER_FETCH, cpuPerOperation, median } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const FETCHES = Number(process.env.BENCH_FETCHES ?? 5_000);
 const IN_FLIGHT = 4;
 
-const QUERY = 'mutation BenchTransfer__banking__0($input:TransferInput!){transfer(input:$input){id}}';
-const VARIABLES = {
-  input: {
-    fromAccountId: 'de000000-0000-4000-8000-00000000a001',
-    toAccountId: 'de000000-0000-4000-8000-00000000a002',
-    amount: '1.00',
-    idempotencyKey: 'router-123456',
-  },
-};
 const ANSWER = JSON.stringify({ data: { transfer: { id: '00000000-0000-4000-8000-000000000001' } } });
 
 async function main(): Promise<void> {
@@ -65,7 +56,11 @@ async function main(): Promise<void> {
     const viaDataSource = (source: CallerSigningDataSource) => () =>
       source.process({
         kind: 'incoming operation',
-        request: { query: QUERY, variables: VARIABLES, operationName: 'BenchTransfer__banking__0' },
+        request: {
+          query: TRANSFER_FETCH.query,
+          variables: TRANSFER_FETCH.variables,
+          operationName: TRANSFER_FETCH.operationName,
+        },
         incomingRequestContext: {},
         context,
       } as never);
@@ -74,7 +69,7 @@ async function main(): Promise<void> {
         dispatcher: agent,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: QUERY, variables: VARIABLES }),
+        body: JSON.stringify({ query: TRANSFER_FETCH.query, variables: TRANSFER_FETCH.variables }),
       });
       return response.body.json();
     };

@@ -227,6 +227,20 @@ export const POSTING_SQL = `with a as (
  */
 export const postingQuery = (values: unknown[]): pg.QueryConfig => ({ name: 'posting', text: POSTING_SQL, values });
 
+/** A transfer's fetch to banking as the router's query plan sends it (bench:subgraph-fetch, bench:caller-header). */
+export const TRANSFER_FETCH = {
+  operationName: 'BenchTransfer__banking__0',
+  query: 'mutation BenchTransfer__banking__0($input:TransferInput!){transfer(input:$input){id}}',
+  variables: {
+    input: {
+      fromAccountId: 'de000000-0000-4000-8000-00000000a001',
+      toAccountId: 'de000000-0000-4000-8000-00000000a002',
+      amount: '1.00',
+      idempotencyKey: 'router-123456',
+    },
+  },
+};
+
 /**
  * Runs `work` `count` times, `inFlight` at a time, and returns this
  * process's CPU per run in microseconds (user and system, and system alone).
