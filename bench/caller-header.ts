@@ -19,8 +19,8 @@ import { generateAes256Key, generateEs256KeyPair } from '../platform/keys.ts';
 import { TRANSFER_FETCH, median } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const { query, variables } = TRANSFER_FETCH;
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
+const { query, variables } = TRANSFER_FETCH;
 
 const CALLER: current.Caller = {
   kind: 'user',

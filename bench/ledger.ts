@@ -30,6 +30,7 @@ import type * as BankingModule from '../subgraphs/banking/src/main.ts';
 import type * as LedgerModule from '../subgraphs/banking/src/services/ledger.ts';
 import { startCpuProfile } from './profiler.ts';
 import {
+  claimQuery,
   cpuPerOperation,
   machineLine,
   median,
@@ -37,7 +38,9 @@ import {
   postingQuery,
   postgresCpuMs,
   postgresVersion,
+  previousQuery,
   startBenchDatabases,
+  stepUpSince,
 } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
         authorize: () => undefined,
         probe: {
           sql: 'exists (select 1 from security_changes where user_id = ? and changed_at > ?)',
-          params: [from.owner, new Date(Date.now() - 86_400_000)],
+          params: [from.owner, stepUpSince()],
         },
         confirm: async () => undefined,
       });
@@ -162,20 +165,10 @@ async function main(): Promise<void> {
 /** The statements `Ledger.post` sends for a transfer to another customer, with `pg`. */
 async function byHand(pool: pg.Pool, [from, to]: [Account, Account]): Promise<void> {
   await pgTransaction(pool, async (client) => {
-    const since = new Date(Date.now() - 86_400_000);
     // Prepared once per connection (named), as `Ledger.post`'s statements are (platform/orm.ts `sqlParams`).
-    await client.query({
-      name: 'claim',
-      text: `select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed,
-              (exists (select 1 from security_changes where user_id = $2 and changed_at > $3)) as probed`,
-      values: [`${from.owner}\n${randomUUID()}`, from.owner, since],
-    });
     const key = randomUUID();
-    await client.query({
-      name: 'previous',
-      text: 'select request_hash, transaction_id from idempotency_keys where scope = $1 and key = $2',
-      values: [from.owner, key],
-    });
+    await client.query(claimQuery(from.owner, key, from.owner));
+    await client.query(previousQuery(from.owner, key));
     await client.query({
       name: 'lock',
       text: 'select * from accounts where id in ($1, $2) order by id for update',

@@ -56,11 +56,7 @@ async function main(): Promise<void> {
     const viaDataSource = (source: CallerSigningDataSource) => () =>
       source.process({
         kind: 'incoming operation',
-        request: {
-          query: TRANSFER_FETCH.query,
-          variables: TRANSFER_FETCH.variables,
-          operationName: TRANSFER_FETCH.operationName,
-        },
+        request: TRANSFER_FETCH,
         incomingRequestContext: {},
         context,
       } as never);

@@ -227,6 +227,29 @@ export const POSTING_SQL = `with a as (
  */
 export const postingQuery = (values: unknown[]): pg.QueryConfig => ({ name: 'posting', text: POSTING_SQL, values });
 
+/** The start of step-up's recent-change window as its default rule reads it (STEP_UP_AFTER_SECURITY_CHANGE_HOURS, 24). */
+export const stepUpSince = (): Date => new Date(Date.now() - 24 * 3_600_000);
+
+/**
+ * The first statement of `Ledger.post`, by hand for `pg`: the idempotency
+ * key's claim (an advisory lock on scope and key), read with step-up's
+ * recent-change probe of `payerId` (platform/step-up.ts `recentChangeProbe`).
+ * Prepared, as the ledger's statements are.
+ */
+export const claimQuery = (scope: string, key: string, payerId: string): pg.QueryConfig => ({
+  name: 'claim',
+  text: `select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed,
+          (exists (select 1 from security_changes where user_id = $2 and changed_at > $3)) as probed`,
+  values: [`${scope}\n${key}`, payerId, stepUpSince()],
+});
+
+/** `Ledger.post`'s idempotency lookup, by hand for `pg`, prepared. */
+export const previousQuery = (scope: string, key: string): pg.QueryConfig => ({
+  name: 'previous',
+  text: 'select request_hash, transaction_id from idempotency_keys where scope = $1 and key = $2',
+  values: [scope, key],
+});
+
 /** A transfer's fetch to banking as the router's query plan sends it (bench:subgraph-fetch, bench:caller-header). */
 export const TRANSFER_FETCH = {
   operationName: 'BenchTransfer__banking__0',

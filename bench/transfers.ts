@@ -76,6 +76,7 @@ import { onStatementsDuring } from '../test/support/statements.ts';
 import { profiledIn, startBankProcesses, type BankProcesses } from './processes.ts';
 import { startCpuProfile } from './profiler.ts';
 import {
+  claimQuery,
   cpuMsOf,
   graphql,
   median,
@@ -84,6 +85,7 @@ import {
   pgTransaction,
   postingQuery,
   postgresCpuMs,
+  previousQuery,
   routerClient,
   startBenchDatabases,
   type BenchDatabases,
@@ -249,21 +251,10 @@ async function directTransfer(
   await pgTransaction(pool, async (client) => {
     const scope = from.ownerId;
     // Prepared once per connection (named), as the ledger's statements are (platform/orm.ts `sqlParams`).
-    // The key's claim carries step-up's recent-change probe, as the ledger's first statement does
-    // (platform/step-up.ts `recentChangeProbe`, the rule's 24 hours by default).
-    const claimed = await client.query<{ claimed: boolean; probed: boolean }>({
-      name: 'claim',
-      text: `select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as claimed,
-              (exists (select 1 from security_changes where user_id = $2 and changed_at > $3)) as probed`,
-      values: [`${scope}\n${idempotencyKey}`, scope, new Date(Date.now() - 86_400_000)],
-    });
+    const claimed = await client.query<{ claimed: boolean; probed: boolean }>(claimQuery(scope, idempotencyKey, scope));
     if (!claimed.rows[0]?.claimed) throw new Error('IDEMPOTENCY_IN_PROGRESS');
     if (claimed.rows[0].probed) throw new Error('STEP_UP_REQUIRED');
-    const previous = await client.query({
-      name: 'previous',
-      text: 'select request_hash, transaction_id from idempotency_keys where scope = $1 and key = $2',
-      values: [scope, idempotencyKey],
-    });
+    const previous = await client.query(previousQuery(scope, idempotencyKey));
     if (previous.rowCount) throw new Error('key already used');
     const locked = await client.query<{ id: string; balance: string; held: string; status: string; currency: string }>({
       name: 'lock',

@@ -164,14 +164,15 @@ function routerClaims(key: KeyObject, header: string): Record<string, unknown> |
     return undefined;
   }
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return undefined;
-  const { iss, aud, exp, nbf, iat } = claims as Record<string, unknown>;
+  const record = claims as Record<string, unknown>;
+  const { iss, aud, exp, nbf, iat } = record;
   const now = Math.floor(Date.now() / 1000);
   if (iss !== ISSUER || aud !== AUDIENCE || typeof exp !== 'number' || !(now < exp)) return undefined;
   // Never valid for longer than the router makes them (jsonwebtoken would take any `exp`, `1e400` included).
   if (typeof iat !== 'number' || !(exp - iat <= CALLER_HEADER_TTL_SECONDS)) return undefined;
   // As jsonwebtoken checks it when present (the router never sets it).
   if (nbf !== undefined && !(typeof nbf === 'number' && nbf <= now)) return undefined;
-  return claims as Record<string, unknown>;
+  return record;
 }
 
 /**
