@@ -116,6 +116,8 @@ export interface BankProcesses {
   /** One per implemented subgraph, in {@link IMPLEMENTED_SUBGRAPHS} order. */
   subgraphs: Child[];
   router: Child;
+  /** The redis-server's process id, when this started one (not with REDIS_URL). */
+  redisPid: number | undefined;
   /** Stops the router and the subgraphs, then the redis-server this started (if any). */
   stop(): Promise<void>;
 }
@@ -187,7 +189,7 @@ export async function startBankProcesses(options: BankProcessesOptions): Promise
     });
     children.push(router);
     await waitUntilReady(router, routerUrl);
-    return { keys, routerUrl, subgraphUrls, serviceEnv, subgraphs, router, stop };
+    return { keys, routerUrl, subgraphUrls, serviceEnv, subgraphs, router, redisPid: redis?.pid, stop };
   } catch (error) {
     await stop();
     throw error;

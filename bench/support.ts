@@ -122,11 +122,13 @@ export async function postgresVersion(url: string): Promise<string | undefined> 
 }
 
 /** The machine a benchmark ran on, for the line each prints beside its figures. */
-export function machineLine(postgresVersion: string | undefined): string {
+export function machineLine(postgresVersion: string | undefined | null): string {
   const cpus = os.cpus();
+  // null: a benchmark without PostgreSQL.
+  const postgres = postgresVersion === null ? '' : `, PostgreSQL ${postgresVersion ?? 'unknown'} (embedded)`;
   return (
     `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ` +
-    `Node ${process.version}, PostgreSQL ${postgresVersion ?? 'unknown'} (embedded), ${os.platform()} ${os.release()}`
+    `Node ${process.version}${postgres}, ${os.platform()} ${os.release()}`
   );
 }
 

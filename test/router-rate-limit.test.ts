@@ -4,12 +4,14 @@
  * nearest entry of `X-Forwarded-For` behind one trusted proxy); over the
  * limit, HTTP 429 with `Retry-After` and RATE_LIMITED, and nothing runs.
  * graphql-ws operations and statement downloads count the same way. With
- * Redis, two routers share the counts.
+ * Redis, two routers share the counts (each sends its own within an interval).
  */
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { issueAccessToken } from '../platform/access-token.ts';
 import type { Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
+import { RATE_SYNC_INTERVAL_MS } from '../router/src/rate-limit.ts';
 import { startRouter, type RunningRouter } from '../router/src/router.ts';
 import { signUp } from './support/people.ts';
 import { testRedisUrl } from './support/redis.ts';
@@ -28,12 +30,15 @@ afterAll(async () => {
   await bank?.close();
 });
 
-/** An access token of a user of its own (the limit is counted per user id). */
-function tokenOfNewUser(): string {
+/** An access token of `userId` (the limit is counted per user id). */
+function tokenOf(userId: string): string {
   const key = bank.config.keys.jwtPrivateKey;
   if (!key) throw new Error('the test stack has a JWT key');
-  return issueAccessToken(key, { userId: randomUUID(), roles: ['CUSTOMER'] }, 600).token;
+  return issueAccessToken(key, { userId, roles: ['CUSTOMER'] }, 600).token;
 }
+
+/** An access token of a user of its own. */
+const tokenOfNewUser = (): string => tokenOf(randomUUID());
 
 interface Answer {
   status: number;
@@ -163,9 +168,21 @@ describe('with Redis', () => {
       routers.push(await startRouter({ config, logger, bus: bank.stack.bus, port: 0, subgraphUrls }));
     }
     const [a, b] = routers.map((r) => r.url) as [string, string];
-    const token = tokenOfNewUser();
+    const userId = randomUUID();
+    const token = tokenOf(userId);
     for (let i = 0; i < LIMIT; i++) {
       expect((await post(PING, { token, url: i % 2 === 0 ? a : b })).status).toBe(200);
+    }
+    // Each router sends its counts within RATE_SYNC_INTERVAL_MS; once Redis holds both, both refuse.
+    const redis = new Redis(config.redisUrl as string);
+    try {
+      const deadline = Date.now() + 5_000;
+      while (Number(await redis.get(`bank:rate:user:${userId}`)) !== LIMIT) {
+        if (Date.now() > deadline) throw new Error('the routers never sent their counts');
+        await new Promise((resolve) => setTimeout(resolve, RATE_SYNC_INTERVAL_MS));
+      }
+    } finally {
+      await redis.quit();
     }
     expectLimited(await post(PING, { token, url: a }));
     expectLimited(await post(PING, { token, url: b }));

@@ -1,13 +1,18 @@
 /**
- * The router's rate limiter without Redis: whose count an operation goes to
- * (user, address behind trusted proxies), the refusal, and the switch-off.
- * (With Redis and through the router: test/router-rate-limit.test.ts.)
+ * The router's rate limiter: whose count an operation goes to (user, address
+ * behind trusted proxies), the refusal, and the switch-off, in process; with
+ * Redis, counts sent every interval rather than per operation, in Redis
+ * before running past half of the limit, and counted alone while Redis is away.
+ * (Through the router: test/router-rate-limit.test.ts.)
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { Redis } from 'ioredis';
 import type { Caller } from '../../platform/caller.ts';
 import { RateLimitedError } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { clientAddress, createRateLimiter } from './rate-limit.ts';
+import { testRedisUrl } from '../../test/support/redis.ts';
+import { clientAddress, createRateLimiter, RATE_SYNC_INTERVAL_MS } from './rate-limit.ts';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
 
@@ -64,6 +69,101 @@ describe('createRateLimiter (in process)', () => {
     const limiter = createRateLimiter({ points: 0, windowSeconds: 60, trustedProxies: 0 }, undefined, logger);
     await limiter.ready();
     for (let i = 0; i < 1000; i++) await limiter.take(ann, '127.0.0.1');
+    await limiter.close();
+  });
+});
+
+describe('createRateLimiter with Redis', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(testRedisUrl());
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  const newUser = (): Caller => ({ kind: 'user', userId: randomUUID(), roles: ['CUSTOMER'] });
+  const countOf = async (caller: Caller) =>
+    Number((await redis.get(`bank:rate:user:${caller.kind === 'user' ? caller.userId : ''}`)) ?? 0);
+  /** Waits until Redis holds `expected` for `caller` (each limiter sends within its interval). */
+  async function untilCounted(caller: Caller, expected: number): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while ((await countOf(caller)) !== expected) {
+      if (Date.now() > deadline) throw new Error(`Redis never counted ${expected}: ${await countOf(caller)}`);
+      await new Promise((resolve) => setTimeout(resolve, RATE_SYNC_INTERVAL_MS));
+    }
+  }
+
+  test('operations are counted without a round trip each, and reach Redis with the next sending', async () => {
+    const limiter = createRateLimiter({ points: 100, windowSeconds: 60, trustedProxies: 0 }, testRedisUrl(), logger);
+    await limiter.ready();
+    const [ann, bob] = [newUser(), newUser()];
+    for (let i = 0; i < 30; i++) await limiter.take(ann, '127.0.0.1');
+    for (let i = 0; i < 20; i++) await limiter.take(bob, '127.0.0.1');
+    // Answered before anything was sent: a take far from the limit waits for no one.
+    expect(await countOf(ann)).toBe(0);
+    await untilCounted(ann, 30);
+    await untilCounted(bob, 20);
+    // The window Redis keeps is the caller's.
+    const left = await redis.pttl(`bank:rate:user:${(ann as { userId: string }).userId}`);
+    expect(left).toBeGreaterThan(50_000);
+    expect(left).toBeLessThanOrEqual(60_000);
+    await limiter.close();
+  });
+
+  test('two limiters share one count; past half of the limit each operation is counted in Redis first', async () => {
+    const url = testRedisUrl();
+    const [a, b] = [0, 1].map(() =>
+      createRateLimiter({ points: 10, windowSeconds: 60, trustedProxies: 0 }, url, logger),
+    ) as [ReturnType<typeof createRateLimiter>, ReturnType<typeof createRateLimiter>];
+    await Promise.all([a.ready(), b.ready()]);
+    const ann = newUser();
+    // Five counted by a, sent with its next sending; the rest, past half, each in Redis before it runs.
+    for (let i = 0; i < 5; i++) await a.take(ann, '127.0.0.1');
+    expect(await countOf(ann)).toBe(0);
+    await a.take(ann, '127.0.0.1');
+    expect(await countOf(ann)).toBe(6);
+    await a.take(ann, '127.0.0.1');
+    await a.take(ann, '127.0.0.1');
+    expect(await countOf(ann)).toBe(8);
+    // b has not heard of ann: it counts the operation and sends it with its next sending.
+    await b.take(ann, '127.0.0.1');
+    await untilCounted(ann, 9);
+    // a knows 8, b 9 (its sending's answer): both past half, each asks Redis first; the tenth is let through.
+    await a.take(ann, '127.0.0.1');
+    expect(await countOf(ann)).toBe(10);
+    const refusal = await b.take(ann, '127.0.0.1').catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(RateLimitedError);
+    expect((refusal as RateLimitedError).extensions.retryAfterSeconds).toBeGreaterThan(50);
+    await expect(a.take(ann, '127.0.0.1')).rejects.toBeInstanceOf(RateLimitedError);
+    // Another caller is not held back by either.
+    const bob = newUser();
+    await a.take(bob, '127.0.0.1');
+    await b.take(bob, '127.0.0.1');
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  test('what was counted since the last sending is sent on close', async () => {
+    const limiter = createRateLimiter({ points: 100, windowSeconds: 60, trustedProxies: 0 }, testRedisUrl(), logger);
+    await limiter.ready();
+    const ann = newUser();
+    for (let i = 0; i < 7; i++) await limiter.take(ann, '127.0.0.1');
+    await limiter.close();
+    expect(await countOf(ann)).toBe(7);
+  });
+
+  test('while Redis cannot be reached, the limiter counts alone: the limit holds and nothing fails', async () => {
+    // A port nothing listens on: every sending fails at once (no offline queue).
+    const limiter = createRateLimiter(
+      { points: 5, windowSeconds: 60, trustedProxies: 0 },
+      'redis://127.0.0.1:1',
+      logger,
+    );
+    await limiter.ready(50);
+    const ann = newUser();
+    for (let i = 0; i < 5; i++) await limiter.take(ann, '127.0.0.1');
+    await expect(limiter.take(ann, '127.0.0.1')).rejects.toBeInstanceOf(RateLimitedError);
+    await limiter.take(newUser(), '127.0.0.1');
     await limiter.close();
   });
 });

@@ -88,6 +88,8 @@ async function waitForRedis(url: string, child: ChildProcess, output: () => stri
 /** A `redis-server` this process started. */
 export interface RunningRedis {
   url: string;
+  /** The redis-server's process id (the benchmarks read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -125,5 +127,5 @@ export async function startRedisServer(binary: string, dir: string): Promise<Run
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, pid: child.pid as number, stop };
 }
