@@ -152,6 +152,24 @@ describe('createRateLimiter with Redis', () => {
     expect(await countOf(ann)).toBe(7);
   });
 
+  test("a caller's window closes after its seconds, in process and in Redis alike", async () => {
+    const windowed = async (redisUrl: string | undefined) => {
+      const limiter = createRateLimiter({ points: 2, windowSeconds: 1, trustedProxies: 0 }, redisUrl, logger);
+      await limiter.ready();
+      const ann = newUser();
+      await limiter.take(ann, '127.0.0.1');
+      await limiter.take(ann, '127.0.0.1');
+      const refusal = await limiter.take(ann, '127.0.0.1').catch((error: unknown) => error);
+      expect((refusal as RateLimitedError).extensions.retryAfterSeconds).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await limiter.take(ann, '127.0.0.1');
+      await limiter.take(ann, '127.0.0.1');
+      await expect(limiter.take(ann, '127.0.0.1')).rejects.toBeInstanceOf(RateLimitedError);
+      await limiter.close();
+    };
+    await Promise.all([windowed(undefined), windowed(testRedisUrl())]);
+  });
+
   test('while Redis cannot be reached, the limiter counts alone: the limit holds and nothing fails', async () => {
     // A port nothing listens on: every sending fails at once (no offline queue).
     const limiter = createRateLimiter(
