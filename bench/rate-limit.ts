@@ -9,8 +9,8 @@
  * It starts a redis-server of its own (from the PATH; it needs one) in a
  * temporary folder, removed at the end. Each round counts `BENCH_TAKES`
  * (5,000) operations at `BENCH_RATE` per second (1,000: a router's rate on
- * this machine; a few every 10 ms), each of one of 200 callers picked at
- * random, with a limit none of them reaches (as `bench:transfers` and
+ * this machine; a few every 10 ms), each of one of `BENCH_CALLERS` (200)
+ * callers picked at random, with a limit none of them reaches (as `bench:transfers` and
  * `bench:gateways` run the router), and prints this process's CPU
  * (`process.cpuUsage()`) and the redis-server's (`/proc`) per operation,
  * both taken once the limiter's last counts have reached Redis. A first
@@ -36,7 +36,7 @@ const TAKES = Number(process.env.BENCH_TAKES ?? 5_000);
 const RATE = Number(process.env.BENCH_RATE ?? 1_000);
 const TICK_MS = 10;
 const PER_TICK = Math.max(1, Math.round((RATE * TICK_MS) / 1000));
-const CALLERS = 200;
+const CALLERS = Number(process.env.BENCH_CALLERS ?? 200);
 /** Long enough for the last counts of a round to reach Redis (this checkout sends every 20 ms). */
 const SETTLE_MS = 200;
 

@@ -109,6 +109,8 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
   // Past this count, each operation is counted in Redis before it runs.
   const countedBeforeRunning = Math.floor(points / 2);
   const counts = new Map<string, Count>();
+  /** The callers with operations counted here and not sent yet: what the next sending sends. */
+  const unsent = new Map<string, Count>();
   let closing = false;
   let redis: (Redis & CountCommand) | undefined;
   if (redisUrl) {
@@ -129,9 +131,10 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
     count.shared = Math.max(count.shared, total);
     count.resetAt = Date.now() + left;
   };
-  const unanswered = (count: Count, sent: number) => {
+  const unanswered = (key: string, count: Count, sent: number) => {
     count.sending -= sent;
     count.unsent += sent;
+    unsent.set(key, count);
   };
   const send = (pipeline: ChainableCommander & Partial<CountCommand>, key: string, count: Count): number => {
     const sent = count.unsent;
@@ -148,33 +151,32 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
     timer = setTimeout(() => void sendCounts(), delayMs);
     timer.unref();
   };
-  /** Sends every caller's unsent count in one pipeline; forgets the callers whose window is over. */
+  /** Sends every caller's unsent count in one pipeline (the callers counted since the last sending, no others). */
   async function sendCounts(): Promise<void> {
     timer = undefined;
-    if (!redis) return;
+    if (!redis || unsent.size === 0) return;
     const now = Date.now();
-    const batch: [Count, number][] = [];
+    const batch: [string, Count, number][] = [];
     const pipeline = redis.pipeline();
-    for (const [key, count] of counts) {
-      if (count.resetAt <= now && count.sending === 0) counts.delete(key);
-      else if (count.unsent > 0) batch.push([count, send(pipeline, key, count)]);
+    for (const [key, count] of unsent) {
+      // A window over before its counts went: they count for nothing now.
+      if (count.resetAt > now && count.unsent > 0) batch.push([key, count, send(pipeline, key, count)]);
     }
+    unsent.clear();
     if (batch.length === 0) return;
     sending = true;
     const answers = await pipeline.exec().catch(() => null);
     sending = false;
     let failed = false;
-    for (const [i, [count, sent]] of batch.entries()) {
+    for (const [i, [key, count, sent]] of batch.entries()) {
       const [error, answer] = answers?.[i] ?? [new Error('no answer'), undefined];
       if (error) {
         failed = true;
-        unanswered(count, sent);
+        unanswered(key, count, sent);
       } else answered(count, sent, answer as [number, number]);
     }
     // Callers counted while this sending was out, and what failed, go with the next.
-    for (const count of counts.values()) {
-      if (count.unsent > 0) return schedule(failed ? RETRY_AFTER_FAILURE_MS : RATE_SYNC_INTERVAL_MS);
-    }
+    if (unsent.size > 0) schedule(failed ? RETRY_AFTER_FAILURE_MS : RATE_SYNC_INTERVAL_MS);
   }
 
   /** Counts `count`'s unsent operations in Redis now; false when Redis did not answer. */
@@ -182,9 +184,10 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
     if (!redis || redis.status !== 'ready') return false;
     const pipeline = redis.pipeline();
     const sent = send(pipeline, key, count);
+    unsent.delete(key);
     const [[error, answer] = [new Error('no answer'), undefined]] = (await pipeline.exec().catch(() => null)) ?? [];
     if (error) {
-      unanswered(count, sent);
+      unanswered(key, count, sent);
       return false;
     }
     answered(count, sent, answer as [number, number]);
@@ -196,16 +199,14 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
     return new RateLimitedError(`Too many requests. Try again in ${seconds} seconds.`, seconds);
   };
 
-  // Without Redis nothing else forgets callers whose window is over.
-  const sweeper = redis
-    ? undefined
-    : setInterval(
-        () => {
-          const now = Date.now();
-          for (const [key, count] of counts) if (count.resetAt <= now) counts.delete(key);
-        },
-        Math.min(windowMs, 60_000),
-      ).unref();
+  // Forgets the callers whose window is over (a caller's next operation opens a new one).
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [key, count] of counts) if (count.resetAt <= now && count.sending === 0) counts.delete(key);
+    },
+    Math.min(windowMs, 60_000),
+  ).unref();
 
   return {
     async ready(timeoutMs = 2_000) {
@@ -222,6 +223,7 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
       if (counted(count) >= points) throw refused(count);
       count.unsent += 1;
       if (!redis) return;
+      unsent.set(key, count);
       if (counted(count) <= countedBeforeRunning) return schedule(RATE_SYNC_INTERVAL_MS);
       // Past half of the limit: Redis's total, with every instance's operations sent so far, decides.
       if (!(await sendNow(key, count))) return schedule(RETRY_AFTER_FAILURE_MS);
