@@ -11,13 +11,12 @@ import { Redis } from 'ioredis';
 import { issueAccessToken } from '../platform/access-token.ts';
 import type { Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
-import { RATE_SYNC_INTERVAL_MS } from '../router/src/rate-limit.ts';
 import { startRouter, type RunningRouter } from '../router/src/router.ts';
 import { signUp } from './support/people.ts';
 import { testRedisUrl } from './support/redis.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { multipartSubscribe } from './support/multipart.ts';
-import { connect, subscribe } from './support/ws.ts';
+import { connect, subscribe, until } from './support/ws.ts';
 
 const LIMIT = 5;
 
@@ -176,11 +175,8 @@ describe('with Redis', () => {
     // Each router sends its counts within RATE_SYNC_INTERVAL_MS; once Redis holds both, both refuse.
     const redis = new Redis(config.redisUrl as string);
     try {
-      const deadline = Date.now() + 5_000;
-      while (Number(await redis.get(`bank:rate:user:${userId}`)) !== LIMIT) {
-        if (Date.now() > deadline) throw new Error('the routers never sent their counts');
-        await new Promise((resolve) => setTimeout(resolve, RATE_SYNC_INTERVAL_MS));
-      }
+      const counted = async () => Number(await redis.get(`bank:rate:user:${userId}`)) === LIMIT;
+      await until(counted, 5_000, 'the routers sending their counts');
     } finally {
       await redis.quit();
     }

@@ -12,7 +12,8 @@ import type { Caller } from '../../platform/caller.ts';
 import { RateLimitedError } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { testRedisUrl } from '../../test/support/redis.ts';
-import { clientAddress, createRateLimiter, RATE_SYNC_INTERVAL_MS } from './rate-limit.ts';
+import { until } from '../../test/support/ws.ts';
+import { clientAddress, createRateLimiter } from './rate-limit.ts';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
 
@@ -86,13 +87,8 @@ describe('createRateLimiter with Redis', () => {
   const countOf = async (caller: Caller) =>
     Number((await redis.get(`bank:rate:user:${caller.kind === 'user' ? caller.userId : ''}`)) ?? 0);
   /** Waits until Redis holds `expected` for `caller` (each limiter sends within its interval). */
-  async function untilCounted(caller: Caller, expected: number): Promise<void> {
-    const deadline = Date.now() + 5_000;
-    while ((await countOf(caller)) !== expected) {
-      if (Date.now() > deadline) throw new Error(`Redis never counted ${expected}: ${await countOf(caller)}`);
-      await new Promise((resolve) => setTimeout(resolve, RATE_SYNC_INTERVAL_MS));
-    }
-  }
+  const untilCounted = (caller: Caller, expected: number) =>
+    until(async () => (await countOf(caller)) === expected, 5_000, `Redis counting ${expected}`);
 
   test('operations are counted without a round trip each, and reach Redis with the next sending', async () => {
     const limiter = createRateLimiter({ points: 100, windowSeconds: 60, trustedProxies: 0 }, testRedisUrl(), logger);

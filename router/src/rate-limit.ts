@@ -29,7 +29,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { closeRedis, connectRedis, redisReady } from '../../platform/redis.ts';
 
 /** How often a router sends the counts it took to Redis, with `REDIS_URL`. */
-export const RATE_SYNC_INTERVAL_MS = 20;
+const RATE_SYNC_INTERVAL_MS = 20;
 
 /** How long a router waits before sending again after Redis failed to answer. */
 const RETRY_AFTER_FAILURE_MS = 1_000;
@@ -96,8 +96,14 @@ if left < 0 then
 end
 return {total, left}`;
 
+/** {@link COUNT_SCRIPT} as a command of the connection (answered with the total and the window's time left)... */
 interface CountCommand {
   bankRateCount(key: string, add: number, windowMs: number): Promise<[number, number]>;
+}
+
+/** ...and of a pipeline (answered by its `exec`). */
+interface PipelinedCount extends ChainableCommander {
+  bankRateCount(key: string, add: number, windowMs: number): unknown;
 }
 
 export function createRateLimiter(config: RateLimitConfig, redisUrl: string | undefined, logger: Logger): RateLimiter {
@@ -136,13 +142,15 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
     count.unsent += sent;
     unsent.set(key, count);
   };
-  const send = (pipeline: ChainableCommander & Partial<CountCommand>, key: string, count: Count): number => {
+  /** Moves `count`'s unsent operations to sending; returns how many. */
+  const toSending = (key: string, count: Count): number => {
     const sent = count.unsent;
     count.unsent = 0;
     count.sending += sent;
-    void (pipeline as unknown as CountCommand).bankRateCount(`bank:rate:${key}`, sent, windowMs);
+    unsent.delete(key);
     return sent;
   };
+  const redisKey = (key: string) => `bank:rate:${key}`;
 
   let timer: NodeJS.Timeout | undefined;
   let sending = false;
@@ -157,10 +165,13 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
     if (!redis || unsent.size === 0) return;
     const now = Date.now();
     const batch: [string, Count, number][] = [];
-    const pipeline = redis.pipeline();
+    const pipeline = redis.pipeline() as PipelinedCount;
     for (const [key, count] of unsent) {
       // A window over before its counts went: they count for nothing now.
-      if (count.resetAt > now && count.unsent > 0) batch.push([key, count, send(pipeline, key, count)]);
+      if (count.resetAt <= now || count.unsent === 0) continue;
+      const sent = toSending(key, count);
+      pipeline.bankRateCount(redisKey(key), sent, windowMs);
+      batch.push([key, count, sent]);
     }
     unsent.clear();
     if (batch.length === 0) return;
@@ -182,16 +193,14 @@ export function createRateLimiter(config: RateLimitConfig, redisUrl: string | un
   /** Counts `count`'s unsent operations in Redis now; false when Redis did not answer. */
   async function sendNow(key: string, count: Count): Promise<boolean> {
     if (!redis || redis.status !== 'ready') return false;
-    const pipeline = redis.pipeline();
-    const sent = send(pipeline, key, count);
-    unsent.delete(key);
-    const [[error, answer] = [new Error('no answer'), undefined]] = (await pipeline.exec().catch(() => null)) ?? [];
-    if (error) {
+    const sent = toSending(key, count);
+    try {
+      answered(count, sent, await redis.bankRateCount(redisKey(key), sent, windowMs));
+      return true;
+    } catch {
       unanswered(key, count, sent);
       return false;
     }
-    answered(count, sent, answer as [number, number]);
-    return true;
   }
 
   const refused = (count: Count) => {
