@@ -80,7 +80,6 @@ export function startErasureConsumer(options: {
   return bus.consume(
     group,
     async (event: DomainEvent) => {
-      if (event.type !== USER_ERASED) return;
       const parsed = erasedEvent.safeParse(event);
       if (!parsed.success) {
         logger.error({ eventId: event.id, eventType: event.type }, 'erasure: malformed event, skipped');
@@ -90,7 +89,7 @@ export function startErasureConsumer(options: {
       await orm.em.fork().transactional((em) => erase(em, userId));
       logger.info({ eventId: event.id, group }, 'erasure: personal data anonymized');
     },
-    BACKGROUND_CONSUMER,
+    { ...BACKGROUND_CONSUMER, types: [USER_ERASED] },
   );
 }
 

@@ -38,9 +38,13 @@ describe('InProcessEventBus', () => {
     await bus.append(first);
     await bus.append(second);
     const seen: string[] = [];
-    await bus.consume('notifications', async (e) => {
-      seen.push(e.id);
-    });
+    await bus.consume(
+      'notifications',
+      async (e) => {
+        seen.push(e.id);
+      },
+      { types: ['x.first', 'x.second'] },
+    );
     await settle();
     expect(seen).toEqual([first.id, second.id]);
     await bus.close();
@@ -50,13 +54,17 @@ describe('InProcessEventBus', () => {
     const bus = new InProcessEventBus();
     const seen: string[] = [];
     let fail = true;
-    await bus.consume('g', async (e) => {
-      seen.push(e.type);
-      if (fail) {
-        fail = false;
-        throw new Error('down');
-      }
-    });
+    await bus.consume(
+      'g',
+      async (e) => {
+        seen.push(e.type);
+        if (fail) {
+          fail = false;
+          throw new Error('down');
+        }
+      },
+      { types: ['one', 'two'] },
+    );
     await bus.append(event('one'));
     await settle();
     await bus.append(event('two'));
@@ -69,10 +77,10 @@ describe('InProcessEventBus', () => {
     const bus = new InProcessEventBus();
     const a: string[] = [];
     const b: string[] = [];
-    await bus.consume('a', async (e) => void a.push(e.type));
+    await bus.consume('a', async (e) => void a.push(e.type), { types: ['one', 'two'] });
     await bus.append(event('one'));
     await settle();
-    await bus.consume('b', async (e) => void b.push(e.type));
+    await bus.consume('b', async (e) => void b.push(e.type), { types: ['one', 'two'] });
     await bus.append(event('two'));
     await settle();
     expect(a).toEqual(['one', 'two']);
@@ -100,7 +108,7 @@ describe('InProcessEventBus', () => {
           throw new Error('down');
         }
       },
-      { concurrency: 3 },
+      { concurrency: 3, types: ['one', 'two', 'three', 'four', 'five'] },
     );
     await settleUntil(() => seen.length >= 3);
     expect(await bus.consumerLag('g')).toBe(3);
@@ -118,7 +126,7 @@ describe('InProcessEventBus', () => {
       const bus = new InProcessEventBus();
       for (const type of ['one', 'two', 'three']) await bus.append(event(type));
       const seen: string[] = [];
-      await bus.consume('g', async (e) => void seen.push(e.type), { concurrency });
+      await bus.consume('g', async (e) => void seen.push(e.type), { concurrency, types: ['one', 'two', 'three'] });
       await settleUntil(() => seen.length >= 3);
       expect(seen).toEqual(['one', 'two', 'three']);
       await bus.close();
@@ -132,14 +140,14 @@ describe('InProcessEventBus', () => {
     test('keeps about `retain` events once every group has handled them: a group that starts later gets those', async () => {
       const bus = new InProcessEventBus({ retain: 10 });
       const early: DomainEvent[] = [];
-      await bus.consume('early', async (e) => void early.push(e));
+      await bus.consume('early', async (e) => void early.push(e), { types: ['t'] });
       for (let n = 1; n <= 100; n += 1) {
         await bus.append(numbered(n));
         await settle();
       }
       expect(numbers(early)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
       const late: DomainEvent[] = [];
-      await bus.consume('late', async (e) => void late.push(e));
+      await bus.consume('late', async (e) => void late.push(e), { types: ['t'] });
       await settle();
       // The newest, in order: at least `retain`, at most a tenth more (dropped in steps).
       expect(late.length).toBeGreaterThanOrEqual(10);
@@ -151,13 +159,17 @@ describe('InProcessEventBus', () => {
 
     test('never drops an event a group has not handled: a group failing for a while then gets every one', async () => {
       const bus = new InProcessEventBus({ retain: 10 });
-      await bus.consume('fine', async () => undefined);
+      await bus.consume('fine', async () => undefined, { types: ['t'] });
       let failing = true;
       const slow: DomainEvent[] = [];
-      await bus.consume('slow', async (e) => {
-        if (failing) throw new Error('down');
-        slow.push(e);
-      });
+      await bus.consume(
+        'slow',
+        async (e) => {
+          if (failing) throw new Error('down');
+          slow.push(e);
+        },
+        { types: ['t'] },
+      );
       for (let n = 1; n <= 100; n += 1) {
         await bus.append(numbered(n));
         await settle();
@@ -175,11 +187,27 @@ describe('InProcessEventBus', () => {
       const bus = new InProcessEventBus({ retain: 10 });
       for (let n = 1; n <= 50; n += 1) await bus.append(numbered(n));
       const first: DomainEvent[] = [];
-      await bus.consume('first', async (e) => void first.push(e));
+      await bus.consume('first', async (e) => void first.push(e), { types: ['t'] });
       await settle();
       expect(first).toHaveLength(50);
       await bus.close();
     });
+  });
+
+  test('a group is handed the types it names alone; the others pass as handled, in order with the rest', async () => {
+    const bus = new InProcessEventBus();
+    for (const type of ['banking.one', 'identity.two', 'banking.three', 'identity.four']) await bus.append(event(type));
+    const seen: string[] = [];
+    await bus.consume('g', async (e) => void seen.push(e.type), { types: ['identity.two', 'identity.four'] });
+    await settleUntil(() => seen.length >= 2);
+    await bus.append(event('banking.five'));
+    await bus.append(event('identity.two'));
+    await settleUntil(() => seen.length >= 3);
+    expect(seen).toEqual(['identity.two', 'identity.four', 'identity.two']);
+    await settle();
+    expect(await bus.consumerLag('g')).toBe(0);
+    await expect(bus.consume('none', async () => undefined, { types: [] })).rejects.toThrow('names no event type');
+    await bus.close();
   });
 
   test('presence: a user watches a topic while any of their watches lasts; releasing twice is harmless', async () => {
@@ -206,9 +234,13 @@ test('consumerLag counts the events a group has not handled yet (metrics)', asyn
   await bus.append(e(2));
   expect(await bus.consumerLag('g')).toBe(2);
   let failing = true;
-  await bus.consume('g', async () => {
-    if (failing) throw new Error('not yet');
-  });
+  await bus.consume(
+    'g',
+    async () => {
+      if (failing) throw new Error('not yet');
+    },
+    { types: ['t'] },
+  );
   await new Promise((resolve) => setTimeout(resolve, 20));
   expect(await bus.consumerLag('g')).toBe(2);
   failing = false;

@@ -45,6 +45,14 @@ export type Unsubscribe = () => Promise<void>;
 /** How a consumer takes the events of the durable stream. */
 export interface ConsumeOptions {
   /**
+   * The event types the consumer handles: the handler sees these alone, and
+   * the others are passed over as handled. The Redis bus keeps a stream per
+   * service that writes events ({@link eventSource}) and reads only the
+   * streams of these types, so a consumer is not woken by events it does not
+   * handle (every transfer once woke every consumer of every service).
+   */
+  types: readonly string[];
+  /**
    * Events in hand at once (default 1: each after the one before, in order).
    * Above 1, the events the bus has at hand are passed to the handler without
    * waiting for each other, up to this many at a time, so that a handler can
@@ -60,6 +68,23 @@ export interface ConsumeOptions {
   coalesceMs?: number;
 }
 
+/**
+ * The service an event type comes from: its first dotted part
+ * (`identity.user.registered` is identity's), the whole type if it has none.
+ * Each source has its own Redis stream.
+ */
+export function eventSource(type: string): string {
+  const dot = type.indexOf('.');
+  return dot === -1 ? type : type.slice(0, dot);
+}
+
+/** The event types a consumer of `group` handles ({@link ConsumeOptions.types}); a consumer must name one at least. */
+export function typesOf(group: string, options: ConsumeOptions): ReadonlySet<string> {
+  const types = new Set(options.types);
+  if (types.size === 0) throw new Error(`Consumer group ${group} names no event type.`);
+  return types;
+}
+
 /** The events a consumer has in hand at once: its `concurrency`, a whole number of at least 1 (1 otherwise). */
 export function concurrencyOf(options: ConsumeOptions): number {
   const { concurrency } = options;
@@ -73,7 +98,7 @@ export function concurrencyOf(options: ConsumeOptions): number {
  * in each process. An event reaches them that much later at most, and only
  * while the stream is busy.
  */
-export const BACKGROUND_CONSUMER: Readonly<ConsumeOptions> = Object.freeze({ coalesceMs: 250 });
+export const BACKGROUND_CONSUMER: Readonly<Omit<ConsumeOptions, 'types'>> = Object.freeze({ coalesceMs: 250 });
 
 export interface EventBus {
   /** Live fan-out on `topic`. */
@@ -85,11 +110,7 @@ export interface EventBus {
    * Consumes the durable stream as member of `group`; `handler` must be
    * idempotent by event id. An event is acknowledged once `handler` resolves.
    */
-  consume(
-    group: string,
-    handler: (event: DomainEvent) => Promise<void>,
-    options?: ConsumeOptions,
-  ): Promise<Unsubscribe>;
+  consume(group: string, handler: (event: DomainEvent) => Promise<void>, options: ConsumeOptions): Promise<Unsubscribe>;
   /**
    * Presence: records that `userId` watches `topic` live (a router holding
    * one of their subscriptions) until the returned function is called, or,
@@ -154,7 +175,13 @@ export class InProcessEventBus implements EventBus {
   readonly #retain: number;
   readonly #groups = new Map<
     string,
-    { offset: number; handler: (event: DomainEvent) => Promise<void>; concurrency: number; running: boolean }
+    {
+      offset: number;
+      handler: (event: DomainEvent) => Promise<void>;
+      types: ReadonlySet<string>;
+      concurrency: number;
+      running: boolean;
+    }
   >();
   /** Watches per user and topic. */
   readonly #watching = new Map<string, number>();
@@ -184,7 +211,7 @@ export class InProcessEventBus implements EventBus {
   async consume(
     group: string,
     handler: (event: DomainEvent) => Promise<void>,
-    options: ConsumeOptions = {},
+    options: ConsumeOptions,
   ): Promise<Unsubscribe> {
     const existing = this.#groups.get(group);
     // Appends happen inside the appender's async context (an outbox transaction of
@@ -193,6 +220,7 @@ export class InProcessEventBus implements EventBus {
     this.#groups.set(group, {
       offset: existing?.offset ?? this.#first,
       handler: bound,
+      types: typesOf(group, options),
       concurrency: concurrencyOf(options),
       running: false,
     });
@@ -235,9 +263,10 @@ export class InProcessEventBus implements EventBus {
   }
 
   /**
-   * Delivers pending events to `group`, up to its `concurrency` at once. The
-   * group's position moves past the events handled up to the first failure;
-   * that one and those after it are delivered again with the next append.
+   * Delivers pending events to `group`, up to its `concurrency` at once (the
+   * events of other types pass as handled). The group's position moves past
+   * the events handled up to the first failure; that one and those after it
+   * are delivered again with the next append.
    */
   async #drain(name: string): Promise<void> {
     const group = this.#groups.get(name);
@@ -248,7 +277,9 @@ export class InProcessEventBus implements EventBus {
         const start = group.offset - this.#first;
         const events = this.#stream.slice(start, start + group.concurrency);
         if (events.length === 0) break;
-        const results = await Promise.allSettled(events.map((event) => group.handler(event)));
+        const results = await Promise.allSettled(
+          events.map(async (event) => (group.types.has(event.type) ? group.handler(event) : undefined)),
+        );
         const failed = results.findIndex((r) => r.status === 'rejected');
         group.offset += failed === -1 ? events.length : failed;
         if (failed !== -1) break;

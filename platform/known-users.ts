@@ -37,7 +37,7 @@ export class KnownUser extends KnownUserSchema.class {}
 KnownUserSchema.setClass(KnownUser);
 
 /** Identity's events about users (see subgraphs/identity/src/services/user-events.ts). */
-const USER_EVENTS: ReadonlySet<string> = new Set(['identity.user.registered', 'identity.user.roles_changed']);
+export const USER_EVENTS: ReadonlySet<string> = new Set(['identity.user.registered', 'identity.user.roles_changed']);
 
 const userEvent = z.object({
   occurredAt: z.iso.datetime({ offset: true }),
@@ -81,7 +81,7 @@ export function startKnownUsersConsumer(options: {
     async (event) => {
       await recordKnownUser(options.orm, options.logger, event);
     },
-    BACKGROUND_CONSUMER,
+    { ...BACKGROUND_CONSUMER, types: [...USER_EVENTS] },
   );
 }
 

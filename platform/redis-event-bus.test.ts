@@ -10,7 +10,7 @@ import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { freePort } from '../test/support/ports.ts';
-import { testRedisPrefix, testRedisUrl } from '../test/support/redis.ts';
+import { deleteStreams, testRedisPrefix, testRedisUrl } from '../test/support/redis.ts';
 import type { DomainEvent, Unsubscribe } from './event-bus.ts';
 import { createEventBus } from './event-bus-factory.ts';
 import { createLogger } from './logger.ts';
@@ -28,7 +28,7 @@ beforeAll(() => {
 afterAll(async () => {
   await Promise.all(buses.map((b) => b.close()));
   // Leave nothing behind on a shared Redis (REDIS_URL).
-  for (const bus of buses) await admin.del(bus.stream);
+  for (const bus of buses) await deleteStreams(admin, bus.stream);
   await admin.quit();
 });
 
@@ -45,8 +45,12 @@ function newBus(options: Partial<Omit<RedisEventBusOptions, 'url'>> = {}): Redis
   return bus;
 }
 
+/** The type of the tests' events, and the consume options that name it. */
+const THING = 'test.thing.happened';
+const THINGS = { types: [THING] };
+
 function event(n: number): DomainEvent {
-  return { id: randomUUID(), type: 'test.thing.happened', occurredAt: new Date().toISOString(), payload: { n } };
+  return { id: randomUUID(), type: THING, occurredAt: new Date().toISOString(), payload: { n } };
 }
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -149,12 +153,46 @@ describe('durable stream', () => {
     const events = [event(1), event(2), event(3)];
     for (const e of events) await bus.append(e);
     const handled: DomainEvent[] = [];
-    await bus.consume('notifications', async (e) => {
-      handled.push(e);
-    });
+    await bus.consume(
+      'notifications',
+      async (e) => {
+        handled.push(e);
+      },
+      THINGS,
+    );
     await until(() => handled.length === 3);
     expect(handled).toEqual(events);
-    await until(async () => (await admin.xpending(bus.stream, 'notifications'))[0] === 0);
+    await until(async () => (await admin.xpending(bus.streamOf(THING), 'notifications'))[0] === 0);
+  });
+
+  test("a consumer reads the streams of the types it names alone: other services' events never reach it", async () => {
+    const prefix = testRedisPrefix();
+    const writer = newBus({ keyPrefix: prefix });
+    const reader = newBus({ keyPrefix: prefix });
+    const of = (type: string, n: number): DomainEvent => ({ ...event(n), type });
+    const handled: string[] = [];
+    await reader.consume('mirror', async (e) => void handled.push(`${e.type} ${String(payloadN(e))}`), {
+      types: ['identity.user.registered', 'lending.application.status_changed'],
+    });
+    await writer.append(of('banking.transaction.posted', 1));
+    await writer.append(of('identity.user.registered', 2));
+    await writer.append(of('identity.user.erased', 3));
+    await writer.append(of('lending.application.status_changed', 4));
+    await writer.append(of('banking.transaction.posted', 5));
+    await until(() => handled.length === 2);
+    expect(handled.sort()).toEqual(['identity.user.registered 2', 'lending.application.status_changed 4']);
+    // Each source has its stream; the group exists on the two it reads, not on banking's.
+    const groupsOf = async (source: string) =>
+      ((await admin.xinfo('GROUPS', `${writer.stream}:${source}`)) as unknown[][]).map((g) => g[g.indexOf('name') + 1]);
+    expect(writer.streamOf('identity.user.registered')).toBe(`${prefix}bank:events:identity`);
+    expect(await admin.xlen(`${prefix}bank:events:banking`)).toBe(2);
+    expect(await groupsOf('banking')).toEqual([]);
+    expect(await groupsOf('identity')).toEqual(['mirror']);
+    expect(await groupsOf('lending')).toEqual(['mirror']);
+    // The event of a type it does not handle, in a stream it reads, is acknowledged unhandled.
+    await until(async () => (await reader.consumerLag('mirror')) === 0);
+    expect(handled).toHaveLength(2);
+    await expect(reader.consume('none', async () => undefined, { types: [] })).rejects.toThrow('names no event type');
   });
 
   test('each group receives every event', async () => {
@@ -163,12 +201,20 @@ describe('durable stream', () => {
     const reader = newBus({ keyPrefix: prefix });
     const first: unknown[] = [];
     const second: unknown[] = [];
-    await reader.consume('first', async (e) => {
-      first.push(payloadN(e));
-    });
-    await reader.consume('second', async (e) => {
-      second.push(payloadN(e));
-    });
+    await reader.consume(
+      'first',
+      async (e) => {
+        first.push(payloadN(e));
+      },
+      THINGS,
+    );
+    await reader.consume(
+      'second',
+      async (e) => {
+        second.push(payloadN(e));
+      },
+      THINGS,
+    );
     for (let n = 1; n <= 5; n += 1) await writer.append(event(n));
     await until(() => first.length === 5 && second.length === 5);
     expect(first).toEqual([1, 2, 3, 4, 5]);
@@ -186,8 +232,8 @@ describe('durable stream', () => {
       await sleep(60);
       into.push(Number(e.payload.n));
     };
-    await one.consume('g', slowly(byOne));
-    await two.consume('g', slowly(byTwo));
+    await one.consume('g', slowly(byOne), THINGS);
+    await two.consume('g', slowly(byTwo), THINGS);
     for (let n = 1; n <= 20; n += 1) {
       await writer.append(event(n));
       await sleep(15);
@@ -203,17 +249,21 @@ describe('durable stream', () => {
     const bus = newBus({ claimIdleMs: 300 });
     const attempts = new Map<number, number>();
     const handled: number[] = [];
-    await bus.consume('g', async (e) => {
-      const n = Number(e.payload.n);
-      attempts.set(n, (attempts.get(n) ?? 0) + 1);
-      if (n === 2 && attempts.get(n) === 1) throw new Error('database down');
-      handled.push(n);
-    });
+    await bus.consume(
+      'g',
+      async (e) => {
+        const n = Number(e.payload.n);
+        attempts.set(n, (attempts.get(n) ?? 0) + 1);
+        if (n === 2 && attempts.get(n) === 1) throw new Error('database down');
+        handled.push(n);
+      },
+      THINGS,
+    );
     for (let n = 1; n <= 3; n += 1) await bus.append(event(n));
     await until(() => handled.length === 3);
     expect(handled).toEqual([1, 3, 2]);
     expect(Object.fromEntries(attempts)).toEqual({ 1: 1, 2: 2, 3: 1 });
-    await until(async () => (await admin.xpending(bus.stream, 'g'))[0] === 0);
+    await until(async () => (await admin.xpending(bus.streamOf(THING), 'g'))[0] === 0);
     await sleep(700); // not delivered again once acknowledged
     expect(handled).toEqual([1, 3, 2]);
   });
@@ -223,12 +273,16 @@ describe('durable stream', () => {
     const bus = newBus({ keyPrefix: prefix, claimIdleMs: 300 });
     await bus.append(event(1));
     // A consumer that read the event and died before acknowledging it.
-    await admin.xgroup('CREATE', bus.stream, 'g', '0');
-    await admin.xreadgroup('GROUP', 'g', 'dead-process', 'COUNT', 10, 'STREAMS', bus.stream, '>');
+    await admin.xgroup('CREATE', bus.streamOf(THING), 'g', '0');
+    await admin.xreadgroup('GROUP', 'g', 'dead-process', 'COUNT', 10, 'STREAMS', bus.streamOf(THING), '>');
     const handled: unknown[] = [];
-    await bus.consume('g', async (e) => {
-      handled.push(payloadN(e));
-    });
+    await bus.consume(
+      'g',
+      async (e) => {
+        handled.push(payloadN(e));
+      },
+      THINGS,
+    );
     await until(() => handled.length === 1);
     expect(handled).toEqual([1]);
   });
@@ -245,11 +299,15 @@ describe('durable stream', () => {
     // Appended before the group starts, the three come in one read: the third is in hand when it stops (appended
     // after, the third could come in a read of its own, which stopping does not wait for).
     for (let n = 1; n <= 3; n += 1) await writer.append(event(n));
-    const stop: Unsubscribe = await reader.consume('g', async (e) => {
-      const n = Number(e.payload.n);
-      if (n === 3) await gate;
-      handled.push(n);
-    });
+    const stop: Unsubscribe = await reader.consume(
+      'g',
+      async (e) => {
+        const n = Number(e.payload.n);
+        if (n === 3) await gate;
+        handled.push(n);
+      },
+      THINGS,
+    );
     await until(() => handled.length === 2);
 
     // Stopping waits for the event in hand, which is acknowledged.
@@ -263,9 +321,13 @@ describe('durable stream', () => {
     await sleep(300);
     expect(handled).toEqual([1, 2, 3]);
 
-    await reader.consume('g', async (e) => {
-      handled.push(Number(e.payload.n));
-    });
+    await reader.consume(
+      'g',
+      async (e) => {
+        handled.push(Number(e.payload.n));
+      },
+      THINGS,
+    );
     await until(() => handled.length >= 6);
     await sleep(300);
     expect(handled).toEqual([1, 2, 3, 4, 5, 6]);
@@ -273,7 +335,7 @@ describe('durable stream', () => {
 
   test('stopping a consumer that waits for events returns promptly', async () => {
     const bus = newBus({ blockMs: 30_000 });
-    const stop = await bus.consume('g', async () => undefined);
+    const stop = await bus.consume('g', async () => undefined, THINGS);
     await sleep(200); // blocked in XREADGROUP by now
     const started = Date.now();
     await stop();
@@ -283,14 +345,18 @@ describe('durable stream', () => {
 
   test('malformed entries are skipped, not retried', async () => {
     const bus = newBus({ claimIdleMs: 200 });
-    await admin.xadd(bus.stream, '*', 'event', '{not json');
+    await admin.xadd(bus.streamOf(THING), '*', 'event', '{not json');
     await bus.append(event(1));
     const handled: unknown[] = [];
-    await bus.consume('g', async (e) => {
-      handled.push(payloadN(e));
-    });
+    await bus.consume(
+      'g',
+      async (e) => {
+        handled.push(payloadN(e));
+      },
+      THINGS,
+    );
     await until(() => handled.length === 1);
-    await until(async () => (await admin.xpending(bus.stream, 'g'))[0] === 0);
+    await until(async () => (await admin.xpending(bus.streamOf(THING), 'g'))[0] === 0);
   });
 
   describe('acknowledgements', () => {
@@ -313,22 +379,27 @@ describe('durable stream', () => {
     /** Adds events numbered `ns` to `bus`'s stream as another process would; their stream ids. */
     async function added(bus: RedisEventBus, ns: number[]): Promise<string[]> {
       const ids: string[] = [];
-      for (const n of ns) ids.push(String(await admin.xadd(bus.stream, '*', 'event', JSON.stringify(event(n)))));
+      for (const n of ns)
+        ids.push(String(await admin.xadd(bus.streamOf(THING), '*', 'event', JSON.stringify(event(n)))));
       return ids;
     }
 
     /** Waits until `count` events are handled and group `g` has none pending. */
     const allAcknowledged = (bus: RedisEventBus, handled: unknown[], count: number) =>
-      until(async () => handled.length === count && (await admin.xpending(bus.stream, 'g'))[0] === 0);
+      until(async () => handled.length === count && (await admin.xpending(bus.streamOf(THING), 'g'))[0] === 0);
 
     test('the events of one read are acknowledged together, by one XACK', async () => {
       const bus = newBus();
       const ids = await added(bus, [1, 2, 3, 4, 5]);
       const handled: unknown[] = [];
-      const acks = await acknowledgementsDuring(bus.stream, async () => {
-        await bus.consume('g', async (e) => {
-          handled.push(payloadN(e));
-        });
+      const acks = await acknowledgementsDuring(bus.streamOf(THING), async () => {
+        await bus.consume(
+          'g',
+          async (e) => {
+            handled.push(payloadN(e));
+          },
+          THINGS,
+        );
         await allAcknowledged(bus, handled, 5);
       });
       expect(handled).toEqual([1, 2, 3, 4, 5]);
@@ -344,13 +415,13 @@ describe('durable stream', () => {
         const bus = newBus(busOptions);
         const handled: unknown[] = [];
         const ids: string[] = [];
-        const acks = await acknowledgementsDuring(bus.stream, async () => {
+        const acks = await acknowledgementsDuring(bus.streamOf(THING), async () => {
           await bus.consume(
             'g',
             async (e) => {
               handled.push(payloadN(e));
             },
-            consumeOptions,
+            { ...consumeOptions, ...THINGS },
           );
           ids.push(...(await added(bus, [1])));
           await until(() => handled.length === 1);
@@ -367,7 +438,7 @@ describe('durable stream', () => {
       const ids = await added(bus, [1, 2, 3, 4]);
       const waiting: (() => void)[] = [];
       const handled: unknown[] = [];
-      const acks = await acknowledgementsDuring(bus.stream, async () => {
+      const acks = await acknowledgementsDuring(bus.streamOf(THING), async () => {
         await bus.consume(
           'g',
           async (e) => {
@@ -375,7 +446,7 @@ describe('durable stream', () => {
             if (payloadN(e) === 2) throw new Error('database down');
             handled.push(payloadN(e));
           },
-          { concurrency: 3 },
+          { concurrency: 3, ...THINGS },
         );
         // Three at once; the fourth waits for one of them to be done.
         await until(() => waiting.length === 3);
@@ -384,7 +455,7 @@ describe('durable stream', () => {
         for (const release of waiting.splice(0)) release();
         await until(() => waiting.length === 1);
         waiting[0]?.();
-        await until(async () => handled.length === 3 && (await admin.xpending(bus.stream, 'g'))[0] === 1);
+        await until(async () => handled.length === 3 && (await admin.xpending(bus.streamOf(THING), 'g'))[0] === 1);
       });
       expect(handled).toEqual([1, 3, 4]);
       expect(acks).toEqual([[ids[0], ids[2], ids[3]]]);
@@ -394,11 +465,15 @@ describe('durable stream', () => {
       const bus = newBus({ claimIdleMs: 400 });
       const ids = await added(bus, [1, 2, 3]);
       const handled: unknown[] = [];
-      const acks = await acknowledgementsDuring(bus.stream, async () => {
-        await bus.consume('g', async (e) => {
-          await sleep(150); // past a quarter of claimIdleMs from the first event on
-          handled.push(payloadN(e));
-        });
+      const acks = await acknowledgementsDuring(bus.streamOf(THING), async () => {
+        await bus.consume(
+          'g',
+          async (e) => {
+            await sleep(150); // past a quarter of claimIdleMs from the first event on
+            handled.push(payloadN(e));
+          },
+          THINGS,
+        );
         await allAcknowledged(bus, handled, 3);
       });
       expect(handled).toEqual([1, 2, 3]);
@@ -413,9 +488,13 @@ describe('connection loss', () => {
     const bus = newBus({ connectionName: name });
     const handled: unknown[] = [];
     const received: unknown[] = [];
-    await bus.consume('g', async (e) => {
-      handled.push(payloadN(e));
-    });
+    await bus.consume(
+      'g',
+      async (e) => {
+        handled.push(payloadN(e));
+      },
+      THINGS,
+    );
     await bus.subscribe('live', (m) => received.push(m));
     await bus.append(event(1));
     await until(() => handled.length === 1);
@@ -443,7 +522,7 @@ describe('connection loss', () => {
         (error: unknown) => error,
       );
     const published = failure(bus.publish('a', 1));
-    const consumed = failure(bus.consume('g', async () => undefined));
+    const consumed = failure(bus.consume('g', async () => undefined, THINGS));
     await sleep(300);
     const started = Date.now();
     await bus.close();
@@ -495,10 +574,10 @@ describe('close', () => {
     expect(await connectionsNamed(name)).toBe(0);
     const bus = new RedisEventBus({ url: testRedisUrl(), logger, keyPrefix: testRedisPrefix(), connectionName: name });
     await bus.subscribe('a', () => undefined);
-    await bus.consume('g1', async () => undefined);
-    const stopped = await bus.consume('g2', async () => undefined);
+    await bus.consume('g1', async () => undefined, THINGS);
+    const stopped = await bus.consume('g2', async () => undefined, THINGS);
     await stopped();
-    await bus.consume('g3', async () => undefined);
+    await bus.consume('g3', async () => undefined, THINGS);
     await bus.append(event(1));
     // publisher, subscriber, two running consumers
     await until(async () => (await connectionsNamed(name)) === 4);
@@ -520,18 +599,22 @@ describe('createEventBus', () => {
 });
 
 describe('metrics readings', () => {
-  test('consumerLag: the whole stream before the group exists, what is pending while a handler fails, 0 once handled', async () => {
+  test('consumerLag: nothing for a group not consumed here, what is pending while a handler fails, 0 once handled', async () => {
     const bus = newBus({ claimIdleMs: 100 });
     expect(await bus.consumerLag('lagging')).toBe(0); // no stream yet
     for (const n of [1, 2, 3]) await bus.append(event(n));
-    expect(await bus.consumerLag('lagging')).toBe(3);
+    expect(await bus.consumerLag('lagging')).toBe(0); // this bus does not consume it: no stream of its to count
     expect(bus.isConnected()).toBe(true);
     let failing = true;
     const handled: unknown[] = [];
-    const stop = await bus.consume('lagging', async (e) => {
-      if (failing) throw new Error('not yet');
-      handled.push(payloadN(e));
-    });
+    const stop = await bus.consume(
+      'lagging',
+      async (e) => {
+        if (failing) throw new Error('not yet');
+        handled.push(payloadN(e));
+      },
+      THINGS,
+    );
     // Delivered, not acknowledged: still lagging.
     await sleep(300);
     expect(await bus.consumerLag('lagging')).toBe(3);

@@ -6,10 +6,13 @@
  *   `graphql-redis-subscriptions` (`RedisPubSub`, JSON messages), on one
  *   publisher and one subscriber connection per bus. The Redis subscription
  *   of a channel lives as long as one listener of this bus does.
- * - The durable stream (`append`/`consume`) is one Redis stream, capped at
- *   about {@link RedisEventBusOptions.maxLength} entries. Each `consume` is
- *   one member of a consumer group, reading on its own blocking connection;
- *   an event is acknowledged once its handler resolves (the events of one
+ * - The durable stream (`append`/`consume`) is a Redis stream per service
+ *   that writes events (`bank:events:<source>`, {@link eventSource}), each
+ *   capped at about {@link RedisEventBusOptions.maxLength} entries. Each
+ *   `consume` is one member of a consumer group, reading the streams of the
+ *   types it handles (one `XREADGROUP` over all of them) on its own blocking
+ *   connection, so that it sleeps while other services' events flow; an
+ *   event is acknowledged once its handler resolves (the events of one
  *   read together, after the last of them: see `#deliverAll`). A failed handler
  *   leaves the event pending: it is claimed again once it has been idle for
  *   {@link RedisEventBusOptions.claimIdleMs}, as are the events a dead
@@ -29,7 +32,9 @@ import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
 import {
   concurrencyOf,
+  eventSource,
   presenceKey,
+  typesOf,
   type ConsumeOptions,
   type DomainEvent,
   type EventBus,
@@ -42,13 +47,13 @@ export interface RedisEventBusOptions {
   /** `redis://` or `rediss://` URL (may carry credentials: never logged). */
   url: string;
   logger: Logger;
-  /** Stream key, after {@link keyPrefix}. Default `bank:events`. */
+  /** Stream keys' base, after {@link keyPrefix}: each source's stream is `<base>:<source>`. Default `bank:events`. */
   stream?: string;
   /** Prepended to the stream key and to every pub/sub channel (tests isolate themselves with it). Default none. */
   keyPrefix?: string;
   /** `CLIENT SETNAME` base of this bus's connections (suffixed `:pub`, `:sub`, `:consumer`). */
   connectionName?: string;
-  /** Approximate cap of the stream (`XADD MAXLEN ~`). Default 1,000,000. */
+  /** Approximate cap of each stream (`XADD MAXLEN ~`). Default 1,000,000. */
   maxLength?: number;
   /** A pending event idle this long is claimed again (failed handler, dead consumer). Default 30 s. */
   claimIdleMs?: number;
@@ -79,7 +84,7 @@ interface StreamEntry {
 /** The field of a stream entry that holds the JSON event. */
 const EVENT_FIELD = 'event';
 
-/** Stream entries of an `XREADGROUP` (one stream) or `XAUTOCLAIM` list. */
+/** Stream entries of an `XREADGROUP` (of one stream) or `XAUTOCLAIM` list. */
 function parseEntries(raw: unknown): StreamEntry[] {
   if (!Array.isArray(raw)) return [];
   const entries: StreamEntry[] = [];
@@ -139,7 +144,7 @@ function catchingUnsubscribe(connection: Redis, onError: (error: unknown) => voi
 }
 
 export class RedisEventBus implements EventBus {
-  /** Full key of the durable stream. */
+  /** Base of the durable streams' keys, prefix included ({@link streamOf}). */
   readonly stream: string;
   readonly keyPrefix: string;
   readonly #options: RedisEventBusOptions;
@@ -148,6 +153,8 @@ export class RedisEventBus implements EventBus {
   readonly #subscriber: Redis;
   readonly #pubsub: RedisPubSub;
   readonly #consumers = new Set<StreamConsumer>();
+  /** The streams each group consumed here reads (for its lag). */
+  readonly #groupStreams = new Map<string, readonly string[]>();
   /** Live listeners per channel: a Redis UNSUBSCRIBE is sent only when the last one leaves. */
   readonly #listeners = new Map<string, number>();
   readonly #maxLength: number;
@@ -172,6 +179,11 @@ export class RedisEventBus implements EventBus {
         this.#logger.warn({ err: error }, 'redis unsubscribe failed'),
       ),
     });
+  }
+
+  /** The key of the stream that carries the events of type `type` (its source's). */
+  streamOf(type: string): string {
+    return `${this.stream}:${eventSource(type)}`;
   }
 
   /** The pub/sub channel of `topic`. */
@@ -214,19 +226,31 @@ export class RedisEventBus implements EventBus {
 
   async append(event: DomainEvent): Promise<void> {
     this.#assertOpen();
-    await this.#publisher.xadd(this.stream, 'MAXLEN', '~', this.#maxLength, '*', EVENT_FIELD, JSON.stringify(event));
+    await this.#publisher.xadd(
+      this.streamOf(event.type),
+      'MAXLEN',
+      '~',
+      this.#maxLength,
+      '*',
+      EVENT_FIELD,
+      JSON.stringify(event),
+    );
   }
 
   async consume(
     group: string,
     handler: (event: DomainEvent) => Promise<void>,
-    options: ConsumeOptions = {},
+    options: ConsumeOptions,
   ): Promise<Unsubscribe> {
     this.#assertOpen();
+    const types = typesOf(group, options);
+    const streams = [...new Set([...types].map((type) => this.streamOf(type)))].sort();
+    this.#groupStreams.set(group, streams);
     const consumer = new StreamConsumer({
       connect: (isClosing) => this.#connect('consumer', isClosing),
       commands: this.#publisher,
-      stream: this.stream,
+      streams,
+      types,
       group,
       name: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
       handler,
@@ -288,15 +312,22 @@ export class RedisEventBus implements EventBus {
   }
 
   /**
-   * `XINFO GROUPS`: the group's `lag` (entries not yet delivered to it; Redis
-   * 7, null when Redis cannot tell after a trim) plus its `pending` (delivered,
-   * not acknowledged). A group not created yet lags by the whole stream.
+   * Over the streams the group reads (as consumed here; none for a group
+   * this bus does not consume), `XINFO GROUPS`: the group's `lag` (entries
+   * not yet delivered to it; Redis 7, null when Redis cannot tell after a
+   * trim) plus its `pending` (delivered, not acknowledged). A group not
+   * created yet on a stream lags by the whole stream.
    */
   async consumerLag(group: string): Promise<number> {
     this.#assertOpen();
+    const lags = await Promise.all((this.#groupStreams.get(group) ?? []).map((stream) => this.#lagOn(stream, group)));
+    return lags.reduce((sum, lag) => sum + lag, 0);
+  }
+
+  async #lagOn(stream: string, group: string): Promise<number> {
     let reply: unknown;
     try {
-      reply = await this.#publisher.xinfo('GROUPS', this.stream);
+      reply = await this.#publisher.xinfo('GROUPS', stream);
     } catch (error) {
       if (error instanceof Error && /no such key/i.test(error.message)) return 0;
       throw error;
@@ -311,7 +342,7 @@ export class RedisEventBus implements EventBus {
       const lag = Number(field('lag') ?? 0);
       return (Number.isFinite(lag) ? lag : 0) + Number(field('pending') ?? 0);
     }
-    return this.#publisher.xlen(this.stream);
+    return this.#publisher.xlen(stream);
   }
 
   /** Writes (or renews) watches with a fresh expiry; drops the expired members of their sets. */
@@ -376,7 +407,10 @@ interface ConsumerOptions {
   connect: (isClosing: () => boolean) => Redis;
   /** Shared connection for commands that must not wait behind a blocked read (CLIENT UNBLOCK). */
   commands: Redis;
-  stream: string;
+  /** The streams read, in one `XREADGROUP`. */
+  streams: readonly string[];
+  /** The event types handed to `handler`; the others of these streams are acknowledged unhandled. */
+  types: ReadonlySet<string>;
   group: string;
   name: string;
   handler: (event: DomainEvent) => Promise<void>;
@@ -414,7 +448,7 @@ class StreamConsumer {
     return this.#abort.signal.aborted;
   }
 
-  /** Creates the group if needed (reading the stream from its start) and starts the loop. */
+  /** Creates the group on each stream if needed (reading it from its start) and starts the loop. */
   async start(): Promise<void> {
     await this.#ensureGroup();
     this.#loop = this.#run();
@@ -451,15 +485,18 @@ class StreamConsumer {
   }
 
   async #ensureGroup(): Promise<void> {
-    try {
-      await this.#connection.xgroup('CREATE', this.#o.stream, this.#o.group, '0', 'MKSTREAM');
-    } catch (error) {
-      if (errorCode(error) !== 'BUSYGROUP') throw error;
+    for (const stream of this.#o.streams) {
+      try {
+        await this.#connection.xgroup('CREATE', stream, this.#o.group, '0', 'MKSTREAM');
+      } catch (error) {
+        if (errorCode(error) !== 'BUSYGROUP') throw error;
+      }
     }
   }
 
   async #run(): Promise<void> {
-    const { stream, group, name, logger } = this.#o;
+    const { streams, group, name, logger } = this.#o;
+    const newEntries = streams.map(() => '>');
     const connection = this.#connection;
     const claimEveryMs = Math.max(50, Math.floor(this.#o.claimIdleMs / 2));
     let nextClaim = 0;
@@ -483,22 +520,23 @@ class StreamConsumer {
             'BLOCK',
             this.#o.blockMs,
             'STREAMS',
-            stream,
-            '>',
+            ...streams,
+            ...newEntries,
           );
         } finally {
           this.#reading = false;
         }
-        const streams = Array.isArray(reply) ? reply : [];
         let read = 0;
-        for (const s of streams) {
-          if (!Array.isArray(s)) continue;
+        let full = false;
+        for (const s of Array.isArray(reply) ? reply : []) {
+          if (!Array.isArray(s) || typeof s[0] !== 'string' || !streams.includes(s[0])) continue;
           const entries = parseEntries(s[1]);
           read += entries.length;
-          await this.#deliverAll(entries);
+          full ||= entries.length >= this.#o.batchSize;
+          await this.#deliverAll(s[0], entries);
         }
         // A part of a batch: let more arrive before reading again (a full one: read the rest at once).
-        if (read > 0 && read < this.#o.batchSize && this.#o.coalesceMs > 0) {
+        if (read > 0 && !full && this.#o.coalesceMs > 0) {
           await sleep(this.#o.coalesceMs, undefined, { signal: this.#abort.signal }).catch(() => undefined);
         }
       } catch (error) {
@@ -517,7 +555,15 @@ class StreamConsumer {
 
   /** Takes over events pending longer than `claimIdleMs` (failed handlers, dead consumers) and handles them. */
   async #claimStale(): Promise<void> {
-    const { stream, group, name, logger } = this.#o;
+    for (const stream of this.#o.streams) {
+      await this.#claimStaleOf(stream);
+      if (this.#stopped) return;
+      await this.#forgetIdleConsumers(stream);
+    }
+  }
+
+  async #claimStaleOf(stream: string): Promise<void> {
+    const { group, name, logger } = this.#o;
     const connection = this.#connection;
     let cursor = '0-0';
     do {
@@ -536,14 +582,13 @@ class StreamConsumer {
       if (Array.isArray(deleted) && deleted.length > 0) {
         logger.error({ count: deleted.length }, 'pending events were trimmed from the stream before being handled');
       }
-      await this.#deliverAll(parseEntries(reply[1]));
+      await this.#deliverAll(stream, parseEntries(reply[1]));
     } while (cursor !== '0-0' && !this.#stopped);
-    await this.#forgetIdleConsumers();
   }
 
-  /** Deletes members of the group that hold nothing and have not read for a long time (earlier processes). */
-  async #forgetIdleConsumers(): Promise<void> {
-    const { stream, group, name } = this.#o;
+  /** Deletes members of the group that hold nothing and have not read `stream` for a long time (earlier processes). */
+  async #forgetIdleConsumers(stream: string): Promise<void> {
+    const { group, name } = this.#o;
     const connection = this.#connection;
     const reply: unknown = await connection.xinfo('CONSUMERS', stream, group);
     if (!Array.isArray(reply)) return;
@@ -562,8 +607,9 @@ class StreamConsumer {
   }
 
   /**
-   * Handles entries: in order, or up to `concurrency` at once. The ones
-   * handled (and the malformed ones) are acknowledged together by one `XACK`
+   * Handles entries of `stream`: in order, or up to `concurrency` at once.
+   * The ones handled (and the malformed ones, and those of types this
+   * consumer does not handle) are acknowledged together by one `XACK`
    * after the batch (an `XACK` each cost a round trip per event and group);
    * in a batch still at work a quarter of `claimIdleMs` after it was read,
    * each as soon as it is handled, as before, so that another consumer does
@@ -571,8 +617,8 @@ class StreamConsumer {
    * again, as at-least-once allows. The batch in hand is finished even when
    * stopping.
    */
-  async #deliverAll(entries: StreamEntry[]): Promise<void> {
-    const { stream, group, handler, logger } = this.#o;
+  async #deliverAll(stream: string, entries: StreamEntry[]): Promise<void> {
+    const { group, handler, types, logger } = this.#o;
     const connection = this.#connection;
     const handled: string[] = [];
     const readAt = Date.now();
@@ -583,7 +629,7 @@ class StreamConsumer {
       const event = parseEvent(entry.fields);
       if (event === undefined) {
         logger.error({ entryId: entry.id }, 'malformed entry in the event stream; acknowledged and skipped');
-      } else {
+      } else if (types.has(event.type)) {
         try {
           await handler(event);
         } catch (error) {

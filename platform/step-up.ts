@@ -117,6 +117,9 @@ export const SecurityChangeSchema = defineEntity({
 export class SecurityChange extends SecurityChangeSchema.class {}
 SecurityChangeSchema.setClass(SecurityChange);
 
+/** Identity's event of a change to a user's password, factors or sessions. */
+const SECURITY_CHANGED = 'identity.user.security_changed';
+
 const securityEvent = z.object({
   payload: z.object({ userId: z.uuid(), at: z.iso.datetime({ offset: true }) }),
 });
@@ -128,22 +131,25 @@ export function startSecurityChangesConsumer(options: {
   logger: Logger;
   group: string;
 }): Promise<Unsubscribe> {
-  return options.bus.consume(options.group, async (event: DomainEvent) => {
-    if (event.type !== 'identity.user.security_changed') return;
-    const parsed = securityEvent.safeParse(event);
-    if (!parsed.success) {
-      options.logger.error({ eventId: event.id }, 'security changes: malformed event, skipped');
-      return;
-    }
-    await options.orm.em
-      .fork()
-      .getConnection()
-      .execute(
-        `insert into security_changes (user_id, changed_at) values (?, ?)
+  return options.bus.consume(
+    options.group,
+    async (event: DomainEvent) => {
+      const parsed = securityEvent.safeParse(event);
+      if (!parsed.success) {
+        options.logger.error({ eventId: event.id }, 'security changes: malformed event, skipped');
+        return;
+      }
+      await options.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `insert into security_changes (user_id, changed_at) values (?, ?)
            on conflict (user_id) do update set changed_at = greatest(security_changes.changed_at, excluded.changed_at)`,
-        [parsed.data.payload.userId, new Date(parsed.data.payload.at)],
-      );
-  });
+          [parsed.data.payload.userId, new Date(parsed.data.payload.at)],
+        );
+    },
+    { types: [SECURITY_CHANGED] },
+  );
 }
 
 /** `threshold` (a decimal string) in minor units of `currency`, digits past its precision dropped. */

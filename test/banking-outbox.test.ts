@@ -241,13 +241,28 @@ describe('banking.balance.low: only when a debit crosses the threshold', () => {
   });
 });
 
+/** Every type of event banking writes. */
+const BANKING_EVENT_TYPES = [
+  'banking.transaction.posted',
+  'banking.balance.low',
+  'banking.account.opened',
+  'banking.account.frozen',
+  'banking.account.unfrozen',
+  'banking.hold.created',
+  'banking.hold.voided',
+];
+
 describe('publication by the relay', () => {
   /** Every delivery to a fresh consumer group, by event id, until `quietMs` pass without news after all `ids` arrived. */
   async function deliveries(ids: readonly string[], quietMs: number): Promise<Map<string, DomainEvent[]>> {
     const seen = new Map<string, DomainEvent[]>();
-    const stop = await h.bank.stack.bus.consume(`outbox-test-${key()}`, async (event) => {
-      seen.set(event.id, [...(seen.get(event.id) ?? []), event]);
-    });
+    const stop = await h.bank.stack.bus.consume(
+      `outbox-test-${key()}`,
+      async (event) => {
+        seen.set(event.id, [...(seen.get(event.id) ?? []), event]);
+      },
+      { types: BANKING_EVENT_TYPES },
+    );
     try {
       const deadline = Date.now() + 5_000;
       while (ids.some((id) => !seen.has(id)) && Date.now() < deadline) {

@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { createLogger } from '../platform/logger.ts';
 import { RedisEventBus } from '../platform/redis-event-bus.ts';
 import { messageAddedTopic, notificationAddedTopic } from '../subgraphs/messaging/src/services/live.ts';
-import { testRedisPrefix, testRedisUrl } from './support/redis.ts';
+import { deleteStreams, testRedisPrefix, testRedisUrl } from './support/redis.ts';
 import { signUp, startConversation, type SignedUp } from './support/people.ts';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
 import {
@@ -93,7 +93,7 @@ afterAll(async () => {
   for (const ws of clients) await ws.dispose().catch(() => undefined);
   for (const raw of rawSockets) raw.socket.terminate();
   for (const bank of stacks) await bank.close().catch((error: unknown) => console.error(error));
-  for (const bus of buses) await admin.del(bus.stream);
+  for (const bus of buses) await deleteStreams(admin, bus.stream);
   await admin.quit();
 }, 60_000);
 

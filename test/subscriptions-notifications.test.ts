@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import type { EventBus } from '../platform/event-bus.ts';
 import { createLogger } from '../platform/logger.ts';
 import { RedisEventBus } from '../platform/redis-event-bus.ts';
-import { testRedisPrefix, testRedisUrl } from './support/redis.ts';
+import { deleteStreams, testRedisPrefix, testRedisUrl } from './support/redis.ts';
 import { messageAddedTopic } from '../subgraphs/messaging/src/services/live.ts';
 import { signUp, startConversation, type SignedUp } from './support/people.ts';
 import { postGraphQL, startTestStack, type JsonResponse, type TestStack } from './support/stack.ts';
@@ -108,7 +108,7 @@ describe.each<BusKind>(['in-process', 'redis'])('notificationAdded over the %s b
     await bank?.close();
     if (redisBus) {
       const admin = new Redis(testRedisUrl());
-      await admin.del(redisBus.stream);
+      await deleteStreams(admin, redisBus.stream);
       await admin.quit();
     }
   });

@@ -23,13 +23,15 @@ import { startRouter, type RunningRouter } from '../router/src/router.ts';
 import { messageAddedTopic } from '../subgraphs/messaging/src/services/live.ts';
 import { NOTIFICATION_CONSUMER_GROUP } from '../subgraphs/messaging/src/services/notification-consumer.ts';
 import { createTestDatabases, type TestDatabases } from './support/databases.ts';
-import { testRedisPrefix, testRedisUrl } from './support/redis.ts';
+import { deleteStreams, testRedisPrefix, testRedisUrl } from './support/redis.ts';
 import { signUp, startConversation, type SignedUp } from './support/people.ts';
 import { postGraphQL, testEnv, type JsonResponse } from './support/stack.ts';
 import { connect, subscribe, until, type Subscription, type WsClient } from './support/ws.ts';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
 const keyPrefix = testRedisPrefix();
+/** The stream of banking's events (a transfer's), which the notification consumer reads among others. */
+const BANKING_STREAM = `${keyPrefix}bank:events:banking`;
 
 let databases: TestDatabases | undefined;
 let config: Config;
@@ -101,7 +103,7 @@ async function startRouterFor(name: string, messaging: RunningSubgraph): Promise
 beforeAll(async () => {
   admin = new Redis(testRedisUrl());
   own('redis admin', async () => {
-    await admin.del(`${keyPrefix}bank:events`);
+    await deleteStreams(admin, `${keyPrefix}bank:events`);
     await admin.quit();
   });
   databases = await createTestDatabases(['identity', 'banking', 'messaging']);
@@ -264,7 +266,7 @@ test('a notification made by either messaging instance reaches the user on both 
 
 /** The consumer group's position and pending count on the stream. */
 async function groupState(): Promise<{ lastDelivered: string; pending: number }> {
-  const groups = (await admin.xinfo('GROUPS', `${keyPrefix}bank:events`)) as unknown[][];
+  const groups = (await admin.xinfo('GROUPS', BANKING_STREAM)) as unknown[][];
   const group = groups.find((g) => g[g.indexOf('name') + 1] === NOTIFICATION_CONSUMER_GROUP);
   if (!group) throw new Error('no consumer group');
   return {
@@ -281,7 +283,7 @@ function compareIds(a: string, b: string): number {
 }
 
 async function lastStreamId(): Promise<string> {
-  const [entry] = (await admin.xrevrange(`${keyPrefix}bank:events`, '+', '-', 'COUNT', 1)) as [string, string[]][];
+  const [entry] = (await admin.xrevrange(BANKING_STREAM, '+', '-', 'COUNT', 1)) as [string, string[]][];
   if (!entry) throw new Error('empty stream');
   return entry[0];
 }
@@ -322,7 +324,7 @@ test('a transfer made while every messaging instance is down is notified once wh
   let entryId = '';
   await until(
     async () => {
-      const entries = (await admin.xrange(`${keyPrefix}bank:events`, '-', '+')) as [string, string[]][];
+      const entries = (await admin.xrange(BANKING_STREAM, '-', '+')) as [string, string[]][];
       const found = entries.find(([, fields]) => fields[1]?.includes(transactionId));
       entryId = found?.[0] ?? '';
       return found !== undefined;
@@ -347,7 +349,7 @@ test('a transfer made while every messaging instance is down is notified once wh
   // time, and the consumer (idempotent by event id) makes nothing new.
   await until(async () => (await groupState()).pending === 0, 10_000, 'event acknowledged');
   await stopMessaging(back);
-  await admin.xgroup('SETID', `${keyPrefix}bank:events`, NOTIFICATION_CONSUMER_GROUP, '0');
+  await admin.xgroup('SETID', BANKING_STREAM, NOTIFICATION_CONSUMER_GROUP, '0');
   const last = await lastStreamId();
   await startMessaging('messaging-1-third', messagingPort);
   await until(

@@ -65,6 +65,12 @@ export function testRedisPrefix(): string {
   return `test:${randomBytes(5).toString('hex')}:`;
 }
 
+/** Deletes a Redis event bus's streams (every `<base>:<source>` key of its base, `RedisEventBus.stream`). */
+export async function deleteStreams(admin: Redis, base: string): Promise<void> {
+  const keys = await admin.keys(`${base}:*`);
+  if (keys.length > 0) await admin.del(...keys);
+}
+
 /** Resolves once a Redis at `url` answers PING. */
 async function waitForRedis(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;

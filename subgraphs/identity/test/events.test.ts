@@ -71,9 +71,13 @@ test('a refused sign-up writes no event', async () => {
 
 test('the relay publishes them to the durable stream', async () => {
   const seen: DomainEvent[] = [];
-  const stop = await h.bus.consume('identity-events-test', async (event) => {
-    seen.push(event);
-  });
+  const stop = await h.bus.consume(
+    'identity-events-test',
+    async (event) => {
+      seen.push(event);
+    },
+    { types: ['identity.user.registered'] },
+  );
   const session = await register(h, { email: 'events-owner@example.com', role: 'BUSINESS_OWNER', businessName: 'Co' });
   await h.running.outbox?.drain();
   for (let i = 0; i < 50 && !seen.some((e) => e.payload.userId === session.user.id); i += 1) {

@@ -16,7 +16,7 @@
  * starting a conversation that needs it is NOT_FOUND.
  */
 import { z } from 'zod';
-import { recordKnownUser } from '../../../../platform/known-users.ts';
+import { recordKnownUser, USER_EVENTS } from '../../../../platform/known-users.ts';
 import {
   BACKGROUND_CONSUMER,
   type DomainEvent,
@@ -46,7 +46,7 @@ export async function startDirectoryConsumer(options: {
   return options.bus.consume(
     DIRECTORY_CONSUMER_GROUP,
     (event) => recordDirectoryEvent(options.orm, options.logger, event),
-    BACKGROUND_CONSUMER,
+    { ...BACKGROUND_CONSUMER, types: [...USER_EVENTS, APPLICATION_EVENT] },
   );
 }
 

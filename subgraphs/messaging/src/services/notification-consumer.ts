@@ -78,7 +78,7 @@ export async function startNotificationConsumer(options: NotificationConsumerOpt
     async (event) => {
       await handleEvent(event, handling);
     },
-    { concurrency: NOTIFICATION_CONCURRENCY },
+    { concurrency: NOTIFICATION_CONCURRENCY, types: [...HANDLED_EVENT_TYPES] },
   );
 }
 
