@@ -107,8 +107,9 @@ export interface EventBus {
   /** Durable append of a domain event to the stream. */
   append(event: DomainEvent): Promise<void>;
   /**
-   * Consumes the durable stream as member of `group`; `handler` must be
-   * idempotent by event id. An event is acknowledged once `handler` resolves.
+   * Consumes the durable stream's events of `options.types` as member of
+   * `group`; `handler` must be idempotent by event id. An event is
+   * acknowledged once `handler` resolves.
    */
   consume(group: string, handler: (event: DomainEvent) => Promise<void>, options: ConsumeOptions): Promise<Unsubscribe>;
   /**
