@@ -529,7 +529,7 @@ class StreamConsumer {
         let read = 0;
         let full = false;
         for (const s of Array.isArray(reply) ? reply : []) {
-          if (!Array.isArray(s) || typeof s[0] !== 'string' || !streams.includes(s[0])) continue;
+          if (!Array.isArray(s) || typeof s[0] !== 'string') continue;
           const entries = parseEntries(s[1]);
           read += entries.length;
           full ||= entries.length >= this.#o.batchSize;
