@@ -6,7 +6,7 @@
  * written from the entities' metadata rather than by MikroORM's query
  * builder, which cost a fifth of a small subgraph request's CPU.
  */
-import type { EntityClass, EntityData, EntityDictionary, EntityMetadata } from '@mikro-orm/core';
+import type { EntityClass, EntityData, EntityDictionary } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import { sqlParams, type EntityManager } from './orm.ts';
 import { isUuid } from './validation.ts';
@@ -37,31 +37,68 @@ export async function selectEntities<T extends object>(
   rest: string,
   params: readonly unknown[],
 ): Promise<T[]> {
-  const meta = em.getMetadata().get<T>(entity);
-  const rows = await sqlParams<EntityDictionary<T>>(em, `${selectFrom(em, meta)} ${rest}`, [...params]);
-  // As `find` makes entities of its rows.
-  const factory = em.getEntityFactory();
-  const driver = em.getDriver();
-  return rows.map((row) =>
-    factory.create<T>(entity, driver.mapResult(row, meta) as EntityData<T>, {
-      merge: true,
-      convertCustomTypes: true,
-    }),
-  );
+  const { select } = readOf(em, entity);
+  const rows = await sqlParams<Record<string, unknown>>(em, `${select} ${rest}`, [...params]);
+  return rows.map((row) => entityOf(em, entity, row));
 }
 
-/** `select <columns> from <table>` of each entity, written once per metadata (they do not change while it lives). */
-const selects = new WeakMap<object, string>();
+/**
+ * The columns {@link selectEntities} reads of `entity`, for a statement that
+ * reads them beside another entity's (a join): each qualified with `alias`
+ * and named `<prefix><column>`. {@link entityOf} makes the entity of a row.
+ */
+export function columnsOf<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  alias: string,
+  prefix: string,
+): string {
+  const quote = (name: string) => em.getPlatform().quoteIdentifier(name);
+  return readOf(em, entity)
+    .columns.map((column) => `${alias}.${quote(column)} as "${(prefix + column).replaceAll('"', '""')}"`)
+    .join(', ');
+}
 
-function selectFrom<T extends object>(em: EntityManager, meta: EntityMetadata<T>): string {
-  let select = selects.get(meta);
-  if (select === undefined) {
-    const quote = (name: string) => em.getPlatform().quoteIdentifier(name);
-    const columns = meta.props.filter((p) => !p.lazy && p.persist !== false).flatMap((p) => p.fieldNames.map(quote));
-    select = `select ${columns.join(', ')} from ${quote(meta.tableName)}`;
-    selects.set(meta, select);
+/**
+ * The entity of `em` that `row` holds in its columns named `<prefix><column>`
+ * ({@link columnsOf}; without a prefix, a row of the entity's columns alone,
+ * as {@link selectEntities} reads them), made as `find` makes entities of
+ * its rows: a row of an entity `em` already holds updates it, keeping the
+ * changes made to it and not yet flushed.
+ */
+export function entityOf<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  row: Record<string, unknown>,
+  prefix = '',
+): T {
+  const meta = em.getMetadata().get<T>(entity);
+  let own = row;
+  if (prefix !== '') {
+    own = {};
+    for (const column of readOf(em, entity).columns) own[column] = row[`${prefix}${column}`];
   }
-  return select;
+  return em
+    .getEntityFactory()
+    .create<T>(entity, em.getDriver().mapResult(own as EntityDictionary<T>, meta) as EntityData<T>, {
+      merge: true,
+      convertCustomTypes: true,
+    });
+}
+
+/** What is read of each entity: its columns, and `select <them> from <its table>`; written once per metadata. */
+const reads = new WeakMap<object, { columns: string[]; select: string }>();
+
+function readOf<T extends object>(em: EntityManager, entity: EntityClass<T>): { columns: string[]; select: string } {
+  const meta = em.getMetadata().get<T>(entity);
+  let read = reads.get(meta);
+  if (read === undefined) {
+    const quote = (name: string) => em.getPlatform().quoteIdentifier(name);
+    const columns = meta.props.filter((p) => !p.lazy && p.persist !== false).flatMap((p) => p.fieldNames);
+    read = { columns, select: `select ${columns.map(quote).join(', ')} from ${quote(meta.tableName)}` };
+    reads.set(meta, read);
+  }
+  return read;
 }
 
 /** The column of an entity's property. */

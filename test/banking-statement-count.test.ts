@@ -210,6 +210,9 @@ test('a dashboard costs each subgraph the same number of statements with 2 or 5 
   const bySubgraph = (n: number) =>
     Object.fromEntries(IMPLEMENTED_SUBGRAPHS.map((name) => [name, counted.get(n)![name].length]));
   for (const n of DASHBOARD_SIZES) expect(bySubgraph(n)).toEqual(bySubgraph(DASHBOARD_SIZES[0]));
+  // Billing reads the bills with their billers, messaging the conversations with their last messages and unread
+  // counts: one statement each.
+  expect(bySubgraph(DASHBOARD_SIZES[0])).toMatchObject({ billing: 1, messaging: 1 });
   // Every statement of a dashboard (those counted above: a background job's of another run are not) is prepared on
   // its connection: PostgreSQL plans each shape once per connection.
   expect(

@@ -381,6 +381,15 @@ describe('a user’s conversations', () => {
     await send(h, me, b, 'bump');
     const again = await list(10);
     expect(again.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([b, a, c]);
+    // The list reads each conversation's last message and unread count with its page: they follow what happened.
+    ok(await h.gql(MARK_READ, { id: a }, me.caller));
+    const read = await list(10);
+    expect(read.edges.map((e: { node: { unreadCount: number } }) => e.node.unreadCount)).toEqual([0, 0, 1]);
+    expect(read.edges.map((e: { node: { lastMessage: { body: string } } }) => e.node.lastMessage.body)).toEqual([
+      'bump',
+      'news on A',
+      'from the banker',
+    ]);
   });
 
   test('bad page arguments are BAD_USER_INPUT', async () => {

@@ -14,11 +14,11 @@ import {
   NotFoundError,
 } from '../../../../platform/errors.ts';
 import { rolesOf } from '../../../../platform/known-users.ts';
-import { rowLoader, selectEntities } from '../../../../platform/loaders.ts';
+import { columnsOf, entityOf, rowLoader } from '../../../../platform/loaders.ts';
 import { parseAmountInput, type Currency } from '../../../../platform/money.ts';
-import type { EntityManager } from '../../../../platform/orm.ts';
+import { sqlParams, type EntityManager } from '../../../../platform/orm.ts';
 import { idInput, isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
-import { Bill, BILL_STATUSES, BillPayment, ScheduledPayment, type BillStatus } from '../entities/index.ts';
+import { Bill, BILL_STATUSES, Biller, BillPayment, ScheduledPayment, type BillStatus } from '../entities/index.ts';
 import type { Billers } from './billers.ts';
 import { addDays, calendarDay, today } from '../../../../platform/calendar.ts';
 
@@ -200,12 +200,22 @@ export class Bills {
   async listFor(ownerId: string, status: string | null | undefined): Promise<Bill[]> {
     this.#requireSelfOrAdmin(ownerId);
     const only = status ? parseInput(z.enum(BILL_STATUSES), status) : null;
-    return selectEntities(
-      this.#em,
-      Bill,
-      `where owner_id = ?${only ? ' and status = ?' : ''} order by due_date, created_at`,
+    // The bills with their billers, in one statement: a list of bills shows each one's biller.
+    const em = this.#em;
+    const rows = await sqlParams<Record<string, unknown>>(
+      em,
+      `select ${columnsOf(em, Bill, 'b', 'bill.')}, ${columnsOf(em, Biller, 'r', 'biller.')}
+         from bills b left join billers r on r.id = b.biller_id
+        where b.owner_id = ?${only ? ' and b.status = ?' : ''} order by b.due_date, b.created_at`,
       only ? [ownerId, only] : [ownerId],
     );
+    return rows.map((row) => {
+      if (row['biller.id'] !== null) {
+        const biller = entityOf(em, Biller, row, 'biller.');
+        this.#billers.byId.prime(biller.id, biller);
+      }
+      return entityOf(em, Bill, row, 'bill.');
+    });
   }
 
   /** Bills still to pay due within `days` days (overdue ones included), soonest first. */

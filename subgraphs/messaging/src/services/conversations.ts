@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { rowLoader, rowsLoader, selectEntities } from '../../../../platform/loaders.ts';
+import { columnsOf, entityOf, rowLoader, rowsLoader } from '../../../../platform/loaders.ts';
 import { z } from 'zod';
 import { hasRole, requireRole, requireUser, type Caller } from '../../../../platform/caller.ts';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../../../platform/errors.ts';
@@ -22,7 +22,7 @@ import { sqlParams, type EntityManager } from '../../../../platform/orm.ts';
 import { recordEvent } from '../../../../platform/outbox.ts';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../../../../platform/pagination.ts';
 import { isUuid, parseId, parseInput } from '../../../../platform/validation.ts';
-import { Conversation, Participant, type StartedAs } from '../entities/index.ts';
+import { Conversation, Message, Participant, type StartedAs } from '../entities/index.ts';
 import { startConversationInput } from './chat-input.ts';
 import { rolesOf } from '../../../../platform/known-users.ts';
 import { applicationBetween, serves } from './directory.ts';
@@ -41,6 +41,8 @@ export class Conversations {
   readonly participantsOf: DataLoader<string, Participant[]>;
   /** The caller's unread count by conversation id. */
   readonly #unread: DataLoader<string, number>;
+  /** Messages by `seq` (a conversation's last message). */
+  readonly messagesBySeq: DataLoader<number, Message | null>;
 
   constructor(em: EntityManager, caller: Caller, bus: EventBus, logger: Logger) {
     this.#em = em;
@@ -49,6 +51,7 @@ export class Conversations {
     this.#logger = logger;
     this.byId = rowLoader(this.#em, Conversation, 'id');
     this.participantsOf = rowsLoader(this.#em, Participant, 'conversationId', { joinedAt: 'asc', userId: 'asc' });
+    this.messagesBySeq = rowLoader(this.#em, Message, 'seq');
     this.#unread = new DataLoader(async (ids) => {
       const viewer = this.#caller.kind === 'user' ? this.#caller.userId : null;
       if (viewer === null) return ids.map(() => 0);
@@ -132,19 +135,35 @@ export class Conversations {
     let before = '';
     if (args.after) {
       const [seq] = decodeCursor(args.after, CURSOR);
-      before = 'and last_message_seq < ?';
+      before = 'and c.last_message_seq < ?';
       params.push(seq);
     }
     params.push(limit + 1);
-    // The page's conversations whole, in one statement.
-    const ordered = await selectEntities(
-      this.#em,
-      Conversation,
-      `where id in (select conversation_id from conversation_participants where user_id = ?) ${before}
-        order by last_message_seq desc limit ?`,
+    // The page's conversations whole, each with its last message and the user's unread count (what a list of
+    // conversations shows), in one statement.
+    const em = this.#em;
+    const rows = await sqlParams<Record<string, unknown>>(
+      em,
+      `select ${columnsOf(em, Conversation, 'c', 'conversation.')}, ${columnsOf(em, Message, 'l', 'last.')},
+              (select count(*)::int from messages m
+                where m.conversation_id = p.conversation_id and m.seq > p.last_read_seq and m.sender_id <> p.user_id
+              ) as unread
+         from conversation_participants p
+         join conversations c on c.id = p.conversation_id
+         left join messages l on l.seq = c.last_message_seq
+        where p.user_id = ? ${before} order by c.last_message_seq desc limit ?`,
       params,
     );
-    for (const c of ordered) this.byId.prime(c.id, c);
+    const ordered = rows.map((row) => {
+      const conversation = entityOf(em, Conversation, row, 'conversation.');
+      this.byId.prime(conversation.id, conversation);
+      this.#unread.prime(conversation.id, row.unread as number);
+      if (row['last.id'] !== null) {
+        const last = entityOf(em, Message, row, 'last.');
+        this.messagesBySeq.prime(last.seq, last);
+      }
+      return conversation;
+    });
     return toConnection(ordered, limit, (c) => [c.lastMessageSeq]);
   }
 

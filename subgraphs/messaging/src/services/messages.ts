@@ -84,7 +84,6 @@ export class Messages {
   readonly #logger: Logger;
   readonly #conversations: Conversations;
   readonly #byId: DataLoader<string, Message | null>;
-  readonly #bySeq: DataLoader<number, Message | null>;
 
   constructor(em: EntityManager, caller: Caller, bus: EventBus, logger: Logger, conversations: Conversations) {
     this.#em = em;
@@ -93,7 +92,6 @@ export class Messages {
     this.#logger = logger;
     this.#conversations = conversations;
     this.#byId = rowLoader(this.#em, Message, 'id');
-    this.#bySeq = rowLoader(this.#em, Message, 'seq');
   }
 
   /** The message if the caller takes part in its conversation; null otherwise. */
@@ -105,7 +103,7 @@ export class Messages {
 
   /** The newest message of a conversation the caller may see. */
   async last(conversation: Conversation): Promise<Message> {
-    const message = await this.#bySeq.load(conversation.lastMessageSeq);
+    const message = await this.#conversations.messagesBySeq.load(conversation.lastMessageSeq);
     if (!message) throw new Error(`conversation ${conversation.id} has no last message`);
     return message;
   }
