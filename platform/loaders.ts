@@ -45,7 +45,9 @@ export async function selectEntities<T extends object>(
 /**
  * The columns {@link selectEntities} reads of `entity`, for a statement that
  * reads them beside another entity's (a join): each qualified with `alias`
- * and named `<prefix><column>`. {@link entityOf} makes the entity of a row.
+ * and named `<prefix><column>` (a name quoted here: the platform's
+ * `quoteIdentifier` would split it at a dot of the prefix). {@link entityOf}
+ * makes the entity of a row.
  */
 export function columnsOf<T extends object>(
   em: EntityManager,

@@ -30,6 +30,13 @@ import { appendMessage, publishMessageAdded } from './messages.ts';
 
 const CURSOR = z.tuple([z.number().int().nonnegative()]);
 
+/**
+ * The unread count of the participant row `p` (of `conversation_participants`): the messages of the others
+ * after the participant's read marker. The loader of single conversations and the list share it.
+ */
+const UNREAD_COUNT = `(select count(*)::int from messages m
+   where m.conversation_id = p.conversation_id and m.seq > p.last_read_seq and m.sender_id <> p.user_id)`;
+
 export class Conversations {
   readonly #em: EntityManager;
   readonly #caller: Caller;
@@ -57,12 +64,9 @@ export class Conversations {
       if (viewer === null) return ids.map(() => 0);
       const rows = await sqlParams<{ conversation_id: string; n: number }>(
         this.#em,
-        `select p.conversation_id, count(m.seq)::int as n
+        `select p.conversation_id, ${UNREAD_COUNT} as n
            from conversation_participants p
-           left join messages m
-             on m.conversation_id = p.conversation_id and m.seq > p.last_read_seq and m.sender_id <> p.user_id
-          where p.user_id = ? and p.conversation_id = any(?)
-          group by p.conversation_id`,
+          where p.user_id = ? and p.conversation_id = any(?)`,
         [viewer, [...ids]],
       );
       const counts = new Map(rows.map((r) => [r.conversation_id, r.n]));
@@ -145,9 +149,7 @@ export class Conversations {
     const rows = await sqlParams<Record<string, unknown>>(
       em,
       `select ${columnsOf(em, Conversation, 'c', 'conversation.')}, ${columnsOf(em, Message, 'l', 'last.')},
-              (select count(*)::int from messages m
-                where m.conversation_id = p.conversation_id and m.seq > p.last_read_seq and m.sender_id <> p.user_id
-              ) as unread
+              ${UNREAD_COUNT} as unread
          from conversation_participants p
          join conversations c on c.id = p.conversation_id
          left join messages l on l.seq = c.last_message_seq
