@@ -4,9 +4,17 @@
  * them per request (with the request's EntityManager): they cache. Their
  * statements, and other plain reads of entities ({@link selectEntities}), are
  * written from the entities' metadata rather than by MikroORM's query
- * builder, which cost a fifth of a small subgraph request's CPU.
+ * builder, which cost a fifth of a small subgraph request's CPU. In a
+ * request that only reads ({@link readOnly}), they give read-only views of
+ * the rows instead of managed entities.
  */
-import type { EntityClass, EntityData, EntityDictionary, EntityMetadata } from '@mikro-orm/core';
+import {
+  ReferenceKind,
+  type EntityClass,
+  type EntityData,
+  type EntityDictionary,
+  type EntityMetadata,
+} from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import { sqlParams, type EntityManager } from './orm.ts';
 import { isUuid } from './validation.ts';
@@ -29,7 +37,8 @@ const matchKey = (key: unknown): unknown => (typeof key === 'string' && isUuid(k
  * `em`'s transaction when `em` is in one (`for update` in `rest` locks the
  * rows for it). A row of an entity `em` already holds updates it as `find`
  * does, keeping the changes made to it and not yet flushed; lazy properties
- * (a document's contents) are not read, as with `find`.
+ * (a document's contents) are not read, as with `find`. For a request that
+ * only reads, read-only plain objects instead ({@link readOnly}).
  */
 export async function selectEntities<T extends object>(
   em: EntityManager,
@@ -66,7 +75,8 @@ export function columnsOf<T extends object>(
  * ({@link columnsOf}; without a prefix, a row of the entity's columns alone,
  * as {@link selectEntities} reads them), made as `find` makes entities of
  * its rows: a row of an entity `em` already holds updates it, keeping the
- * changes made to it and not yet flushed.
+ * changes made to it and not yet flushed. For a request that only reads, a
+ * plain object with the entity's values, read-only ({@link readOnly}).
  */
 export function entityOf<T extends object>(
   em: EntityManager,
@@ -75,28 +85,68 @@ export function entityOf<T extends object>(
   prefix = '',
 ): T {
   const meta = em.getMetadata().get<T>(entity);
+  const read = readOf(em, meta);
   let own = row;
   if (prefix !== '') {
     own = {};
-    for (const column of readOf(em, meta).columns) own[column] = row[`${prefix}${column}`];
+    for (const column of read.columns) own[column] = row[`${prefix}${column}`];
   }
-  return em
-    .getEntityFactory()
-    .create<T>(entity, em.getDriver().mapResult(own as EntityDictionary<T>, meta) as EntityData<T>, {
-      merge: true,
-      convertCustomTypes: true,
-    });
+  const data = em.getDriver().mapResult(own as EntityDictionary<T>, meta) as EntityData<T>;
+  if (read.viewable && readOnlyManagers.has(em)) {
+    // The entity's values as the hydrator makes them (types converted as for the entity), each read-only.
+    const values = {} as T;
+    em.getHydrator().hydrate(values, meta, data, em.getEntityFactory(), 'full', false, true);
+    const view = {} as T;
+    for (const key in values) Object.defineProperty(view, key, { value: values[key], enumerable: true });
+    return view;
+  }
+  return em.getEntityFactory().create<T>(entity, data, { merge: true, convertCustomTypes: true });
 }
 
-/** What is read of each entity: its columns, and `select <them> from <its table>`; written once per metadata. */
-const reads = new WeakMap<object, { columns: string[]; select: string }>();
+/** The EntityManagers of requests that only read ({@link readOnly}). */
+const readOnlyManagers = new WeakSet<EntityManager>();
 
-function readOf<T extends object>(em: EntityManager, meta: EntityMetadata<T>): { columns: string[]; select: string } {
+/**
+ * Marks `em` (a query's own fork) as serving a request that only reads: from
+ * then on, what {@link selectEntities}, {@link entityOf} and the loaders
+ * read through it are plain objects with the entity's values, not entities
+ * of its unit of work. Making a managed entity of a row (MikroORM defines
+ * accessors on each new instance and snapshots it for change tracking)
+ * costs several times the rest of reading it, and a query has no changes to
+ * track. Each of the view's properties is read-only: a change to one throws
+ * (modules are strict), so code that would write through it fails loudly
+ * instead of losing the write. The object stays extensible, for what
+ * GraphQL libraries add to results (`__typename` on `_entities`). An entity
+ * with relations or embedded values is still read as an entity, and reads
+ * through `em.find` and through the EntityManagers of transactions still
+ * give entities.
+ */
+export function readOnly(em: EntityManager): void {
+  readOnlyManagers.add(em);
+}
+
+/**
+ * What is read of each entity: its columns, `select <them> from <its table>`,
+ * and whether a read-only request may read it as a plain object (its
+ * properties are all scalars); worked out once per metadata.
+ */
+interface Read {
+  columns: string[];
+  select: string;
+  viewable: boolean;
+}
+const reads = new WeakMap<object, Read>();
+
+function readOf<T extends object>(em: EntityManager, meta: EntityMetadata<T>): Read {
   let read = reads.get(meta);
   if (read === undefined) {
     const quote = (name: string) => em.getPlatform().quoteIdentifier(name);
     const columns = meta.props.filter((p) => !p.lazy && p.persist !== false).flatMap((p) => p.fieldNames);
-    read = { columns, select: `select ${columns.map(quote).join(', ')} from ${quote(meta.tableName)}` };
+    read = {
+      columns,
+      select: `select ${columns.map(quote).join(', ')} from ${quote(meta.tableName)}`,
+      viewable: meta.props.every((p) => p.kind === ReferenceKind.SCALAR),
+    };
     reads.set(meta, read);
   }
   return read;

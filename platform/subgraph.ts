@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -21,6 +21,7 @@ import { callerKeyOf, metricsPortOf, requireForService, type Config, type Subgra
 import { asRequestLevel, formatError, sendHttpError } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
 import { startHttpServer } from './http-server.ts';
+import { readOnly } from './loaders.ts';
 import { CLIENT_AGENT_HEADER, clientText, type Logger } from './logger.ts';
 import { requestLoggingPlugin } from './request-logging.ts';
 import {
@@ -126,6 +127,21 @@ export interface SubgraphDefinition<TServices> {
   onStart?(deps: StartDeps): Promise<void | (() => Promise<void>)>;
   /** Demo data for the embedded default only (`npm start`); never run in production. */
   seedDemoData?(deps: StartDeps): Promise<void>;
+}
+
+/**
+ * A query's EntityManager reads rows as read-only views (platform/loaders.ts,
+ * `readOnly`), not as entities of its unit of work: a query changes nothing.
+ * Mutations, and anything outside Apollo's pipeline (subscriptions, events),
+ * keep entities.
+ */
+export function readOnlyQueriesPlugin<TServices>(): ApolloServerPlugin<SubgraphContext<TServices>> {
+  const hooks: GraphQLRequestListener<SubgraphContext<TServices>> = {
+    async didResolveOperation({ operation, contextValue }) {
+      if (operation?.operation === 'query') readOnly(contextValue.em);
+    },
+  };
+  return { requestDidStart: async () => hooks };
 }
 
 /** Reads a subgraph's `schema.graphql` next to its `src/` folder. */
@@ -235,6 +251,7 @@ export async function startSubgraph<TServices>(
         // "no caching". Off until a subgraph gives hints.
         ApolloServerPluginCacheControlDisabled(),
         requestLoggingPlugin<SubgraphContext<TServices>>(logger, 'debug'),
+        readOnlyQueriesPlugin<TServices>(),
         operationMetricsPlugin<SubgraphContext<TServices>>(metrics),
         databaseFailuresPlugin<SubgraphContext<TServices>>(metrics),
         ...(tracingEnabled() ? [operationSpanPlugin<SubgraphContext<TServices>>()] : []),
