@@ -6,12 +6,12 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { wrap } from '@mikro-orm/core';
-import { createTestDatabases, migrateDatabase, type TestDatabases } from '../test/support/databases.ts';
+import { migratedDatabase } from '../test/support/databases.ts';
 import { banking } from '../subgraphs/banking/src/main.ts';
 import { Account } from '../subgraphs/banking/src/entities/account.ts';
 import { readOnlyQueriesPlugin, type SubgraphContext } from './subgraph.ts';
 import { readOnly, rowLoader, selectEntities } from './loaders.ts';
-import { createOrm, sqlParams, type EntityManager, type MikroORM } from './orm.ts';
+import { sqlParams, type EntityManager, type MikroORM } from './orm.ts';
 
 const ID = '00000000-0000-4000-8000-0000000000b1';
 
@@ -20,14 +20,12 @@ const readOnlyView = (value: object | undefined): boolean =>
   !(value instanceof Account) && Object.getOwnPropertyDescriptor(value, 'balance')?.writable === false;
 
 describe('reads of entities on PostgreSQL', () => {
-  let databases: TestDatabases;
+  let database: Awaited<ReturnType<typeof migratedDatabase>> | undefined;
   let orm: MikroORM;
 
   beforeAll(async () => {
-    databases = await createTestDatabases(['banking']);
-    const url = databases.urls.banking!;
-    await migrateDatabase(url, banking.database);
-    orm = await createOrm({ databaseUrl: url, definition: banking.database, poolMax: 2 });
+    database = await migratedDatabase('banking', banking.database, 2);
+    orm = database.orm;
     await sqlParams(
       orm.em.fork(),
       `insert into accounts (id, owner_id, type, currency, number, nickname, status, balance, held, low_balance_threshold, opened_at)
@@ -37,8 +35,7 @@ describe('reads of entities on PostgreSQL', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await orm?.close();
-    await databases?.drop();
+    await database?.close();
   });
 
   const read = (em: EntityManager) => selectEntities(em, Account, 'where id = ?', [ID]);

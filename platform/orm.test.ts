@@ -3,10 +3,9 @@
  * `$n` and prepared once per connection (a named statement), on a real
  * database. The ledger's own statements are covered through its tests.
  */
-import { createTestDatabases, migrateDatabase, type TestDatabases } from '../test/support/databases.ts';
+import { migratedDatabase } from '../test/support/databases.ts';
 import { banking } from '../subgraphs/banking/src/main.ts';
 import {
-  createOrm,
   MAX_NAMED_STATEMENTS,
   numbered,
   preparedStatement,
@@ -28,20 +27,17 @@ test.each([
 });
 
 describe('sqlParams on PostgreSQL', () => {
-  let databases: TestDatabases;
+  let database: Awaited<ReturnType<typeof migratedDatabase>> | undefined;
   let orm: MikroORM;
 
   beforeAll(async () => {
-    databases = await createTestDatabases(['banking']);
-    const url = databases.urls.banking!;
-    await migrateDatabase(url, banking.database);
     // One connection: every statement below runs on the same session, whose prepared statements it reads.
-    orm = await createOrm({ databaseUrl: url, definition: banking.database, poolMax: 1 });
+    database = await migratedDatabase('banking', banking.database, 1);
+    orm = database.orm;
   }, 60_000);
 
   afterAll(async () => {
-    await orm?.close();
-    await databases?.drop();
+    await database?.close();
   });
 
   /** The session's prepared statements (read with MikroORM's own, unprepared, statement). */

@@ -3,7 +3,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createOrm, migrate, type DatabaseDefinition } from '../../platform/orm.ts';
+import { createOrm, migrate, type DatabaseDefinition, type MikroORM } from '../../platform/orm.ts';
 
 /** URL of the test run's PostgreSQL server (no database). */
 export function testServerUrl(): string {
@@ -52,5 +52,33 @@ export async function migrateDatabase(url: string, definition: DatabaseDefinitio
     await migrate(orm);
   } finally {
     await orm.close();
+  }
+}
+
+/**
+ * A fresh database named after `name` with a subgraph's migrations applied,
+ * and an ORM of `poolMax` connections on it; `close` closes the ORM and
+ * drops the database.
+ */
+export async function migratedDatabase(
+  name: string,
+  definition: DatabaseDefinition,
+  poolMax: number,
+): Promise<{ orm: MikroORM; close(): Promise<void> }> {
+  const databases = await createTestDatabases([name]);
+  try {
+    const url = databases.urls[name]!;
+    await migrateDatabase(url, definition);
+    const orm = await createOrm({ databaseUrl: url, definition, poolMax });
+    return {
+      orm,
+      async close() {
+        await orm.close();
+        await databases.drop();
+      },
+    };
+  } catch (error) {
+    await databases.drop();
+    throw error;
   }
 }
