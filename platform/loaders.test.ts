@@ -6,7 +6,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { wrap } from '@mikro-orm/core';
-import { migratedDatabase } from '../test/support/databases.ts';
+import { migratedDatabase, type MigratedDatabase } from '../test/support/databases.ts';
 import { banking } from '../subgraphs/banking/src/main.ts';
 import { Account } from '../subgraphs/banking/src/entities/account.ts';
 import { readOnlyQueriesPlugin, type SubgraphContext } from './subgraph.ts';
@@ -20,7 +20,7 @@ const readOnlyView = (value: object | undefined): boolean =>
   !(value instanceof Account) && Object.getOwnPropertyDescriptor(value, 'balance')?.writable === false;
 
 describe('reads of entities on PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof migratedDatabase>> | undefined;
+  let database: MigratedDatabase | undefined;
   let orm: MikroORM;
 
   beforeAll(async () => {

@@ -3,7 +3,7 @@
  * `$n` and prepared once per connection (a named statement), on a real
  * database. The ledger's own statements are covered through its tests.
  */
-import { migratedDatabase } from '../test/support/databases.ts';
+import { migratedDatabase, type MigratedDatabase } from '../test/support/databases.ts';
 import { banking } from '../subgraphs/banking/src/main.ts';
 import {
   MAX_NAMED_STATEMENTS,
@@ -27,7 +27,7 @@ test.each([
 });
 
 describe('sqlParams on PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof migratedDatabase>> | undefined;
+  let database: MigratedDatabase | undefined;
   let orm: MikroORM;
 
   beforeAll(async () => {

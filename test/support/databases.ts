@@ -55,16 +55,22 @@ export async function migrateDatabase(url: string, definition: DatabaseDefinitio
   }
 }
 
+/** A migrated database of one subgraph with an ORM on it ({@link migratedDatabase}). */
+export interface MigratedDatabase {
+  orm: MikroORM;
+  /** Closes the ORM and drops the database. */
+  close(): Promise<void>;
+}
+
 /**
  * A fresh database named after `name` with a subgraph's migrations applied,
- * and an ORM of `poolMax` connections on it; `close` closes the ORM and
- * drops the database.
+ * and an ORM of `poolMax` connections on it.
  */
 export async function migratedDatabase(
   name: string,
   definition: DatabaseDefinition,
   poolMax: number,
-): Promise<{ orm: MikroORM; close(): Promise<void> }> {
+): Promise<MigratedDatabase> {
   const databases = await createTestDatabases([name]);
   try {
     const url = databases.urls[name]!;
