@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import type { FormattedExecutionResult } from 'graphql';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from './logger.ts';
 import { PortInUseError } from './ports.ts';
 import { traceServerRequest, tracingEnabled } from './tracing.ts';
@@ -17,6 +18,15 @@ import { traceServerRequest, tracingEnabled } from './tracing.ts';
  * documents of 2 MiB each, base64-encoded (4/3 larger), plus its fields.
  */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * How every service writes a GraphQL result (Apollo Server's `stringifyResult`):
+ * compact JSON. Apollo's default indents it (`JSON.stringify(value, null, 2)`),
+ * which is off V8's fast path: it was 7% of the banking subgraph's samples and
+ * 5% of the router's under the dashboard load, and the router then parsed the
+ * indentation back out of every subgraph's answer.
+ */
+export const stringifyResult = (result: FormattedExecutionResult): string => JSON.stringify(result);
 
 /** What the context factory learns about one HTTP request. */
 export interface HttpRequestInfo {

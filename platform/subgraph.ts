@@ -20,7 +20,7 @@ import { authenticateCaller, CALLER_HEADER, USER_TOKEN_HEADER, type Caller } fro
 import { callerKeyOf, metricsPortOf, requireForService, type Config, type SubgraphName } from './config.ts';
 import { asRequestLevel, formatError, sendHttpError } from './errors.ts';
 import type { EventBus } from './event-bus.ts';
-import { startHttpServer } from './http-server.ts';
+import { startHttpServer, stringifyResult } from './http-server.ts';
 import { readOnly } from './loaders.ts';
 import { CLIENT_AGENT_HEADER, clientText, type Logger } from './logger.ts';
 import { requestLoggingPlugin } from './request-logging.ts';
@@ -240,6 +240,7 @@ export async function startSubgraph<TServices>(
       schema,
       formatError: (formatted, error) => formatError(formatted, { exposeDetails: config.env === 'development' }, error),
       includeStacktraceInErrorResponses: config.env === 'development',
+      stringifyResult,
       // The process owns shutdown (close HTTP, then Apollo, then the database): no handlers of Apollo's own.
       stopOnTerminationSignals: false,
       plugins: [

@@ -20,7 +20,7 @@ import { metricsPortOf, requireForService, type Config, type SubgraphName } from
 import type { IncomingMessage } from 'node:http';
 import { callerKeyFor, type Caller } from '../../platform/caller.ts';
 import { asRequestLevel, formatError, RateLimitedError, sendHttpError } from '../../platform/errors.ts';
-import { startHttpServer } from '../../platform/http-server.ts';
+import { startHttpServer, stringifyResult } from '../../platform/http-server.ts';
 import { clientText, type Logger } from '../../platform/logger.ts';
 import { requestLoggingPlugin } from '../../platform/request-logging.ts';
 import {
@@ -155,6 +155,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     gateway,
     persistedQueries: { cache: trusted?.store ?? apqCache, ttl: apqTtlSeconds },
     parseOptions: { maxTokens: config.router.limits.maxTokens },
+    stringifyResult,
     validationRules: [...ROUTER_VALIDATION_RULES],
     // Sandbox is the manual in development; production serves no landing page and no introspection.
     introspection: !config.isProduction,
