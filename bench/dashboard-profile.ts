@@ -41,6 +41,7 @@ import { fileURLToPath } from 'node:url';
 import { startStack, type RunningStack } from '../bin/stack.ts';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
+import { Pool } from 'undici';
 import { CALLER_HEADER, operationHash, signCallerHeader, verifyCallerHeader, type Caller } from '../platform/caller.ts';
 import {
   SUBGRAPH_NAMES,
@@ -256,7 +257,14 @@ interface Fetch {
   query: string;
   variables: Record<string, unknown>;
   caller: Caller;
+  /** The other headers the router sent (request id, content type), replayed as they were. */
+  headers: Record<string, string>;
+  /** The body as the router sent it. */
+  body: string;
 }
+
+/** Headers of a recorded fetch that the replay sets itself: the connection's own, and the caller header it signs again. */
+const NOT_REPLAYED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', CALLER_HEADER]);
 
 /**
  * The subgraph fetches of each owner's dashboard: a second router of the
@@ -278,6 +286,12 @@ async function captureFetches(stack: RunningStack, config: Config, owners: Signe
             query,
             variables,
             caller: verifyCallerHeader(callerKeyOf(config, subgraph)!, header, query, variables),
+            headers: Object.fromEntries(
+              Object.entries(req.headers).flatMap(([name, value]): [string, string][] =>
+                NOT_REPLAYED.has(name) || value === undefined ? [] : [[name, String(value)]],
+              ),
+            ),
+            body,
           });
           const answer = await fetch(target, {
             method: 'POST',
@@ -318,7 +332,11 @@ async function captureFetches(stack: RunningStack, config: Config, owners: Signe
 /**
  * Sends each owner's fetches of `subgraph` (one dashboard's worth), signed
  * afresh, from `CONCURRENCY` loops until `until`; returns how many
- * dashboards' worth were sent and the first error.
+ * dashboards' worth were sent and the first error. Each goes as the router
+ * sends it (router/src/subgraph-fetcher.ts): undici's `request` over
+ * keep-alive connections, with the router's headers and nothing else (the
+ * global `fetch` would add `accept: *\/*` and others, which the subgraph would
+ * then parse and negotiate on every fetch).
  */
 async function replay(
   url: string,
@@ -330,25 +348,29 @@ async function replay(
   let n = 0;
   let count = 0;
   let firstError: string | undefined;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < until) {
-        for (const f of sets[n++ % sets.length]!.filter((f) => f.subgraph === subgraph)) {
-          const response = await fetch(url, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              [CALLER_HEADER]: sign(subgraph, f.caller, f.query, f.variables),
-            },
-            body: JSON.stringify({ query: f.query, variables: f.variables }),
-          });
-          const body = (await response.json()) as { errors?: unknown };
-          if (body.errors) firstError ??= JSON.stringify(body.errors).slice(0, 200);
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections: CONCURRENCY });
+  try {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (Date.now() < until) {
+          for (const f of sets[n++ % sets.length]!.filter((f) => f.subgraph === subgraph)) {
+            const response = await pool.request({
+              path: target.pathname,
+              method: 'POST',
+              headers: { ...f.headers, [CALLER_HEADER]: sign(subgraph, f.caller, f.query, f.variables) },
+              body: f.body,
+            });
+            const body = (await response.body.json()) as { errors?: unknown };
+            if (body.errors) firstError ??= JSON.stringify(body.errors).slice(0, 200);
+          }
+          count += 1;
         }
-        count += 1;
-      }
-    }),
-  );
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
   return { count, firstError };
 }
 
