@@ -40,6 +40,8 @@ afterAll(async () => {
 interface RawResponse {
   status: number;
   headers: Headers;
+  /** The body as written. */
+  text: string;
   body: {
     data?: Record<string, unknown> | null;
     errors?: { message: string; extensions?: Record<string, unknown> }[];
@@ -64,7 +66,7 @@ async function post(
   } catch {
     throw new Error(`Not JSON (HTTP ${response.status}): ${text.slice(0, 500)}`);
   }
-  return { status: response.status, headers: response.headers, body };
+  return { status: response.status, headers: response.headers, text, body };
 }
 
 function expectRefused(response: RawResponse, reason?: string): void {
@@ -247,6 +249,20 @@ describe('bad access tokens at the router', () => {
     // The typed client sees the same.
     const me = await bank.request(MeDocument, {}, customer.accessToken);
     expect(me.data?.me?.id).toBe(customer.id);
+  });
+
+  test('the router and the subgraphs write results as compact JSON, with nothing but the result', async () => {
+    const ok = await bearer(customer.accessToken);
+    expect(ok.text).toBe(JSON.stringify(ok.body));
+    const ME = '{ me { id email roles } }';
+    const header = signCallerHeader(
+      callerKeyOf(bank.config, 'identity')!,
+      { kind: 'user', userId: customer.id, roles: ['CUSTOMER'] },
+      ME,
+    );
+    const me = await post(bank.stack.subgraphs.identity!.url, ME, { headers: { [CALLER_HEADER]: header } });
+    expect(me.body.data).toEqual({ me: { id: customer.id, email: 'trust@example.com', roles: ['CUSTOMER'] } });
+    expect(me.text).toBe(JSON.stringify(me.body));
   });
 
   test('alg none is refused', async () => {
