@@ -21,9 +21,9 @@
  * (NODE_ENV=production, silent logs, the same fresh keys), and in each round
  * runs the dashboard through the router with a fixed number of requests in
  * flight, each as the next owner, for a fixed time after an uncounted
- * warm-up; then sends each subgraph, alone, its own recorded fetches (signed
- * afresh), for its CPU per dashboard without the others competing for the
- * cores. It prints each round's rate, latencies and the CPU each process
+ * warm-up; then sends each subgraph, alone, its own recorded fetches (the
+ * router's body and headers, signed afresh), for its CPU per dashboard
+ * without the others competing for the cores. It prints each round's rate, latencies and the CPU each process
  * spent per dashboard (user + system, from `process.cpuUsage()` in each
  * process; PostgreSQL's, every process of the server, from `/proc`, through
  * the router only), and the medians. With BENCH_BASELINE, the services of that
