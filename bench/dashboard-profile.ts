@@ -24,13 +24,13 @@
  * warm-up; then sends each subgraph, alone, its own recorded fetches (the
  * router's body and headers, signed afresh), for its CPU per dashboard
  * without the others competing for the cores. It prints each round's rate,
- * latencies and the CPU each process spent per dashboard (user + system,
- * from `process.cpuUsage()` in each process; PostgreSQL's, every process of
- * the server, from `/proc`, through the router only), and the medians. With BENCH_BASELINE, the services of that
- * checkout run beside this one's on the same data and every step alternates
- * between the two: before/after figures of a change, with the median of the
- * rounds' ratios. With BENCH_PROFILE_DIR, it writes a V8 CPU profile of each
- * process over the rounds.
+ * latencies and the CPU each process spent per dashboard (user + system, from
+ * `process.cpuUsage()` in each process; PostgreSQL's, every process of the
+ * server, from `/proc`, through the router only), and the medians. With
+ * BENCH_BASELINE, the services of that checkout run beside this one's on the
+ * same data and every step alternates between the two: before/after figures
+ * of a change, with the median of the rounds' ratios. With BENCH_PROFILE_DIR,
+ * it writes a V8 CPU profile of each process over the rounds.
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
