@@ -34,6 +34,7 @@ import { countQueryPlanCache, routerRefusals, type RefusalLimit } from './router
 import { operationSpanPlugin, tracingEnabled } from '../../platform/tracing.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
+import { installCompiledResultShaping } from './result-shaping.ts';
 import { corsHandler } from './cors.ts';
 import { downloadRoutes } from './downloads.ts';
 import { explorerRoutes } from './explorer.ts';
@@ -125,6 +126,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       }),
     ]),
   );
+  // The answer's final walk over the operation, compiled (result-shaping.ts).
+  installCompiledResultShaping(logger);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
