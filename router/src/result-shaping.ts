@@ -159,7 +159,9 @@ function leafCheck(schema: Schema, type: ScalarType | EnumType): (value: unknown
   if (isCustomScalarType(type)) return () => true;
   // The common answers accepted without Apollo's chain of type comparisons;
   // anything else gets Apollo's check itself.
-  if (type === schema.stringType()) return (value) => typeof value === 'string' || exact(value);
+  if (type === schema.stringType() || type === schema.idType()) {
+    return (value) => typeof value === 'string' || exact(value);
+  }
   if (type === schema.booleanType()) return (value) => typeof value === 'boolean' || exact(value);
   if (isEnumType(type)) {
     const names = new Set(type.values.map((value) => value.name));
@@ -256,12 +258,13 @@ function fragmentApplies(step: FragmentStep, schema: Schema, typename: unknown, 
   const condition = step.typeCondition;
   if (condition === undefined) return true;
   if (typename) {
-    let applies = step.byTypename.get(typename as string);
-    if (applies === undefined) {
-      const type = schema.type(typename as string);
-      applies = !!type && isSubtype(condition, type);
-      step.byTypename.set(typename as string, applies);
-    }
+    const known = step.byTypename.get(typename as string);
+    if (known !== undefined) return known;
+    const type = schema.type(typename as string);
+    if (type === undefined) return false;
+    // Kept for the schema's own types only, so the map stays as small as the schema.
+    const applies = isSubtype(condition, type);
+    step.byTypename.set(typename as string, applies);
     return applies;
   }
   let applies = step.byParentType.get(parentType);
