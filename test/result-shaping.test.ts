@@ -17,6 +17,7 @@ import federation, {
 } from '@apollo/federation-internals';
 import { computeResponse as apolloComputeResponse } from '@apollo/gateway/dist/resultShaping.js';
 import { parse, type DocumentNode } from 'graphql';
+import { DASHBOARD } from '../bench/gateways/operations.ts';
 import { SUPERGRAPH_PATH } from '../bin/compose-supergraph.ts';
 import { createLogger } from '../platform/logger.ts';
 import {
@@ -28,6 +29,7 @@ import {
   shapeResponse,
   type ComputeResponse,
 } from '../router/src/result-shaping.ts';
+import { mulberry32 } from './support/fuzz.ts';
 
 const apollo = apolloComputeResponse as unknown as ComputeResponse;
 const compiled = compiledComputeResponse(apollo);
@@ -59,24 +61,7 @@ const abstractSchema = federation.buildSchema(ABSTRACT_SDL);
 
 /** Operations of the bank's supergraph: the dashboard, aliases, repeated fields, fragments and conditions. */
 const SUPERGRAPH_OPERATIONS = [
-  `query Dashboard {
-    me {
-      id name email
-      accounts {
-        id maskedNumber type currency nickname status
-        balance { amount currency } availableBalance { amount currency }
-        transactions(first: 20) {
-          edges { node { id kind amount { amount currency } signedAmount { amount currency } status category description createdAt postedAt } }
-          pageInfo { hasNextPage endCursor }
-        }
-      }
-      bills { id biller { id name category } customerReference amount { amount currency } remaining { amount currency } dueDate status }
-      loanApplications(first: 10) {
-        edges { node { id product amount { amount currency } termMonths status submittedAt banker { id name bankerProfile { institution title } } } }
-      }
-      conversations(first: 10) { edges { node { id subject lastMessageAt unreadCount lastMessage { id body sentAt } } } }
-    }
-  }`,
+  DASHBOARD,
   `query Aliased($withBills: Boolean!, $noName: Boolean = false) {
     who: me { kind: __typename id alias: name @skip(if: $noName) }
     me {
@@ -104,18 +89,6 @@ const ABSTRACT_OPERATIONS = [
   fragment CatFields on Cat { id lives }`,
   `query One { node(id: "1") { id ... on Person { name ... on Named { name } } } }`,
 ];
-
-/** A small seeded generator, so that a failing case can be run again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = unknown;
 
@@ -287,7 +260,7 @@ describe.each(cases)('%s', (_name, schema, query) => {
   test('a well-formed answer: the compiled walk gives the same data and no errors, by itself', () => {
     const plan = compileOperation(operation);
     expect(plan).toBeDefined();
-    const next = random(query.length);
+    const next = mulberry32(query.length);
     for (let round = 0; round < 300; round++) {
       const input = answer(schema, operation.selectionSet, rootType, next);
       const variables = variablesFor(operation, next);
@@ -306,7 +279,7 @@ describe.each(cases)('%s', (_name, schema, query) => {
 
   test('an answer broken in one place: the same data, errors or thrown error as Apollo', () => {
     const plan = compileOperation(operation)!;
-    const next = random(query.length * 7);
+    const next = mulberry32(query.length * 7);
     const answeredBy = { compiled: 0, apollo: 0 };
     for (let round = 0; round < 600; round++) {
       const input = broken(answer(schema, operation.selectionSet, rootType, next), next);

@@ -6,10 +6,10 @@
  * aliases, with `@skip`/`@include` applied, and checks every value against
  * the schema. It interprets the operation afresh for each object: for every
  * field of every transaction in a dashboard it looks up the field's
- * directives, response name, type and leaf checks in the schema again. Under
- * the dashboard load that walk, with the operation it rebuilds from the
- * document for each request (`operationFromDocument`), was 16% of the
- * router's CPU.
+ * directives, response name, type and leaf checks in the schema again. In a
+ * CPU profile of the router under the dashboard load, that walk and the
+ * operation it rebuilds from the document for each request
+ * (`operationFromDocument`) were 16% of the samples.
  *
  * This module puts two things in place of those, at the router's start:
  *
@@ -24,9 +24,10 @@
  * The compiled walk handles answers that are well formed. At the first thing
  * that would make Apollo's walk report an error or throw (a null where the
  * schema says non-null, a value of the wrong kind, an unknown `__typename`,
- * a condition's variable that is not a boolean) it gives up, and Apollo's
- * own `computeResponse` runs on the same input, so errors and their messages
- * are Apollo's. Operations that select introspection fields always go to
+ * a condition's variable that is not a boolean), and at a few odd shapes
+ * Apollo's accepts (a list where an object belongs), it gives up, and
+ * Apollo's own `computeResponse` runs on the same input, so errors and their
+ * messages are Apollo's. Operations that select introspection fields always go to
  * Apollo's. Neither function changes its input, so running Apollo's after a
  * give-up is safe.
  *
