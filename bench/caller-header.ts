@@ -16,7 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as current from '../platform/caller.ts';
 import { generateAes256Key, generateEs256KeyPair } from '../platform/keys.ts';
-import { TRANSFER_FETCH, median } from './support.ts';
+import { cpuPerCall, TRANSFER_FETCH, median } from './support.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
@@ -29,14 +29,6 @@ const CALLER: current.Caller = {
   sessionId: 'de000000-0000-4000-8000-00000000c001',
   amr: ['pwd'],
 };
-
-/** This process's CPU per call of `work`, in microseconds. */
-function cpuPerCall(work: () => unknown, calls: number): number {
-  const started = process.cpuUsage();
-  for (let i = 0; i < calls; i += 1) work();
-  const used = process.cpuUsage(started);
-  return (used.user + used.system) / calls;
-}
 
 async function main(): Promise<void> {
   const keys = {
