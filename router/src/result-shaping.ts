@@ -123,7 +123,7 @@ interface OperationPlan {
   defaults: Record<string, unknown> | undefined;
 }
 
-/** Thrown while compiling an operation the compiled walk leaves to Apollo's (introspection fields). */
+/** Thrown while compiling an operation the compiled walk leaves to Apollo's (introspection fields, an odd `if`). */
 class LeftToApollo extends Error {}
 
 const {
