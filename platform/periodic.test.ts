@@ -9,6 +9,19 @@ import { startPeriodic } from './periodic.ts';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
 
+/**
+ * Waits until `done()` holds, polling: the tests wait for runs to happen,
+ * not for a fixed time, so a machine slowed by other suites delays them
+ * without failing them.
+ */
+async function until(done: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
 test('a run longer than the interval is never joined by a second one', async () => {
   let active = 0;
   let most = 0;
@@ -25,29 +38,39 @@ test('a run longer than the interval is never joined by a second one', async () 
     20,
     logger,
   );
-  await sleep(500);
+  // Each run takes six intervals: three runs are many ticks at which a second run could have joined.
+  await until(() => runs >= 3);
   await stop();
   expect(most).toBe(1);
-  expect(runs).toBeGreaterThanOrEqual(2);
   expect(active).toBe(0);
 });
 
 test('a failed run is logged and the next tick runs again; stop waits for the run in progress', async () => {
   let runs = 0;
   let finished = false;
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
   const stop = startPeriodic(
     'failing job',
     async () => {
       runs += 1;
       if (runs === 1) throw new Error('transient');
-      await sleep(50);
+      await held;
       finished = true;
     },
     10,
     logger,
   );
+  await until(() => runs === 2);
+  let stopReturned = false;
+  const stopped = stop().then(() => {
+    stopReturned = true;
+  });
   await sleep(30);
-  await stop();
-  expect(runs).toBe(2);
+  // The second run is still held, so stop has not returned.
+  expect(stopReturned).toBe(false);
+  release();
+  await stopped;
   expect(finished).toBe(true);
+  expect(runs).toBe(2);
 });
