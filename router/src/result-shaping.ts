@@ -138,6 +138,8 @@ const {
   Variable,
 } = federation;
 const hasOwn = Object.prototype.hasOwnProperty;
+/** The variables of an operation without conditions: never read. */
+const NO_VARIABLES: Record<string, unknown> = Object.freeze({});
 
 function ifArgument(value: unknown): IfArgument {
   if (value instanceof Variable) return value.name;
@@ -390,7 +392,7 @@ export function shapeResponse(
 ): Record<string, unknown> | undefined {
   const walk: Walk = {
     schema: plan.schema,
-    variables: plan.defaults === undefined ? {} : { __proto__: null, ...plan.defaults, ...variables },
+    variables: plan.defaults === undefined ? NO_VARIABLES : { __proto__: null, ...plan.defaults, ...variables },
   };
   const data = Object.create(null) as Record<string, unknown>;
   return applySteps(walk, plan.selections, input, data, plan.rootType) ? data : undefined;
@@ -455,7 +457,7 @@ interface OperationsModule {
   operationFromDocument: OperationFromDocument;
 }
 
-const installed = { done: false };
+let installed = false;
 
 /**
  * Puts the compiled walk and the operation built once per document in place
@@ -464,7 +466,7 @@ const installed = { done: false };
  * and says so. Returns whether they are in place.
  */
 export function installCompiledResultShaping(logger: Logger): boolean {
-  if (installed.done) return true;
+  if (installed) return true;
   const packages = createRequire(import.meta.url);
   const versions = ['@apollo/gateway', '@apollo/federation-internals'].map(
     (name) => (packages(`${name}/package.json`) as { version: string }).version,
@@ -480,6 +482,6 @@ export function installCompiledResultShaping(logger: Logger): boolean {
   const operations = packages('@apollo/federation-internals/dist/operations.js') as OperationsModule;
   resultShaping.computeResponse = compiledComputeResponse(resultShaping.computeResponse);
   operations.operationFromDocument = memoizedOperationFromDocument(operations.operationFromDocument);
-  installed.done = true;
+  installed = true;
   return true;
 }
