@@ -67,6 +67,13 @@ export const METRICS = define({
     labels: ['subgraph', 'reason'],
     scope: 'router',
   },
+  entityCache: {
+    name: 'bank_router_entity_cache_fetches_total',
+    type: 'counter',
+    help: 'Entity fetches the router answered from its entity cache ("hit"), and those whose public answer it kept ("stored"), by subgraph.',
+    labels: ['subgraph', 'result'],
+    scope: 'router',
+  },
   queryPlanCache: {
     name: 'bank_router_query_plan_cache_requests_total',
     type: 'counter',

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -15,7 +16,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { parse, type DocumentNode } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 import { authenticateCaller, CALLER_HEADER, USER_TOKEN_HEADER, type Caller } from './caller.ts';
 import { callerKeyOf, metricsPortOf, requireForService, type Config, type SubgraphName } from './config.ts';
 import { asRequestLevel, formatError, sendHttpError } from './errors.ts';
@@ -117,6 +118,15 @@ export interface SubgraphDefinition<TServices> {
    * (the assistant): its services receive `userToken`.
    */
   actsAsUser?: boolean;
+  /**
+   * The subgraph's SDL gives cache hints (`@cacheControl`) for what every
+   * signed-in caller may share: Apollo's cache-control plugin runs, and an
+   * entity fetch whose every field is public under the hints is answered with
+   * `cache-control: max-age=N, public`, which the router's entity cache
+   * follows (router/src/entity-cache.ts). Any other operation is answered
+   * without the header, whatever its hints.
+   */
+  cacheHints?: boolean;
   /** Builds the request's services around its EntityManager fork and caller. */
   createServices(deps: ServiceDeps): TServices;
   /**
@@ -142,6 +152,31 @@ export function readOnlyQueriesPlugin<TServices>(): ApolloServerPlugin<SubgraphC
     },
   };
   return { requestDidStart: async () => hooks };
+}
+
+/**
+ * Apollo's cache-control plugin for a subgraph with cache hints, with one
+ * rule of ours before it: only an entity fetch (the router's `_entities`
+ * query) may be cached. Any other operation's policy is made uncacheable
+ * before it runs, so that no root field (`me`, for one) ever carries a
+ * shared hint, and the plugin then computes nothing for it.
+ */
+export function entityFetchCachePlugins<TServices>(): ApolloServerPlugin<SubgraphContext<TServices>>[] {
+  const onlyEntityFetches: GraphQLRequestListener<SubgraphContext<TServices>> = {
+    async didResolveOperation({ operation, overallCachePolicy }) {
+      const selections = operation?.selectionSet.selections ?? [];
+      const entityFetch =
+        operation?.operation === 'query' &&
+        selections.length === 1 &&
+        selections[0]?.kind === Kind.FIELD &&
+        selections[0].name.value === '_entities';
+      if (!entityFetch) overallCachePolicy.restrict({ maxAge: 0 });
+    },
+  };
+  return [
+    { requestDidStart: async () => onlyEntityFetches },
+    ApolloServerPluginCacheControl({ calculateHttpHeaders: 'if-cacheable' }),
+  ];
 }
 
 /** Reads a subgraph's `schema.graphql` next to its `src/` folder. */
@@ -246,11 +281,10 @@ export async function startSubgraph<TServices>(
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginInlineTraceDisabled(),
-        // No SDL sets cache hints (`@cacheControl`), and Apollo's cache-control plugin, on by default, hooks
-        // `willResolveField`: Apollo then wraps every resolver of the schema and calls the hook on every field
-        // of every request (a dashboard's transactions alone are about 1,500 fields) to compute a policy of
-        // "no caching". Off until a subgraph gives hints.
-        ApolloServerPluginCacheControlDisabled(),
+        // Apollo's cache-control plugin, on by default, hooks `willResolveField`: Apollo then wraps every
+        // resolver of the schema and calls the hook on every field of every request (a dashboard's
+        // transactions alone are about 1,500 fields). Only for a subgraph whose SDL gives cache hints.
+        ...(definition.cacheHints ? entityFetchCachePlugins<TServices>() : [ApolloServerPluginCacheControlDisabled()]),
         requestLoggingPlugin<SubgraphContext<TServices>>(logger, 'debug'),
         readOnlyQueriesPlugin<TServices>(),
         operationMetricsPlugin<SubgraphContext<TServices>>(metrics),

@@ -11,6 +11,7 @@ import { generateAes256Key } from '../../platform/keys.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
 import type { RouterContext } from './context.ts';
+import { EntityCache } from './entity-cache.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 
 const secret = generateAes256Key();
@@ -116,6 +117,88 @@ describe('a fetch', () => {
     await expect(fetchWith()).rejects.toMatchObject({
       message: 'Bad amount.',
       extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
+
+  describe('of entities, with an entity cache', () => {
+    const ENTITIES =
+      'query E($representations:[_Any!]!){_entities(representations:$representations){...on User{name}}}';
+    const representations = [
+      { __typename: 'User', id: 'b1' },
+      { __typename: 'User', id: 'b2' },
+    ];
+    const entities = [
+      { __typename: 'User', name: 'Ana' },
+      { __typename: 'User', name: 'Ben' },
+    ];
+    const publicAnswer = (body: unknown = { data: { _entities: entities } }) => ({
+      status: 200,
+      headers: { ...json, 'cache-control': 'max-age=60, public' },
+      body: JSON.stringify(body),
+    });
+    /** Fetches the entities as `caller`; resolves with the answer and whether the subgraph was asked. */
+    const fetchEntities = async (
+      cache: EntityCache,
+      caller: RouterContext['caller'],
+      restrict?: (h: unknown) => void,
+    ) => {
+      received = undefined;
+      const response = await new CallerSigningDataSource(url, bankingKey, {
+        fetcher: fetcher.fetcher,
+        subgraph: 'identity',
+        entityCache: cache,
+      }).process({
+        kind: 'incoming operation',
+        request: { query: ENTITIES, variables: { representations }, operationName: 'E' },
+        incomingRequestContext: restrict ? { overallCachePolicy: { restrict } } : {},
+        context: { caller, requestId: 'r1', logger: createLogger({ logLevel: 'silent' }, 'test') },
+      } as unknown as GraphQLDataSourceProcessOptions<RouterContext>);
+      return { response, asked: received !== undefined };
+    };
+
+    test('a public answer for a signed-in user answers the next signed-in user without a fetch, as a copy', async () => {
+      const cache = new EntityCache();
+      answer = publicAnswer();
+      expect(await fetchEntities(cache, user)).toMatchObject({
+        asked: true,
+        response: { data: { _entities: entities } },
+      });
+      const other = { kind: 'user', userId: '00000000-0000-4000-8000-000000000002', roles: ['BANKER'] } as const;
+      const hints: unknown[] = [];
+      const second = await fetchEntities(cache, other, (hint) => hints.push(hint));
+      expect(second).toMatchObject({ asked: false, response: { data: { _entities: entities } } });
+      expect(hints).toEqual([{ maxAge: expect.any(Number), scope: 'PUBLIC' }]);
+      // The gateway merges answers into its result: changing one changes no later answer.
+      (second.response.data as { _entities: { name: string }[] })._entities[0]!.name = 'changed';
+      expect((await fetchEntities(cache, other)).response.data).toEqual({ _entities: entities });
+    });
+
+    test('an anonymous caller is never given, and never fills, the cache', async () => {
+      const cache = new EntityCache();
+      answer = publicAnswer();
+      await fetchEntities(cache, user);
+      expect((await fetchEntities(cache, { kind: 'anonymous' })).asked).toBe(true);
+      const empty = new EntityCache();
+      await fetchEntities(empty, { kind: 'anonymous' });
+      expect(empty.size).toBe(0);
+    });
+
+    test('keeps nothing of an answer that is private, has no hint, a zero max-age, or errors', async () => {
+      const cache = new EntityCache();
+      for (const kept of [
+        { ...publicAnswer(), headers: { ...json, 'cache-control': 'max-age=60, private' } },
+        { ...publicAnswer(), headers: json },
+        { ...publicAnswer(), headers: { ...json, 'cache-control': 'max-age=0, public' } },
+        publicAnswer({ data: { _entities: entities }, errors: [{ message: 'partly' }] }),
+        publicAnswer({ data: { _entities: [entities[0]] } }),
+      ]) {
+        answer = kept;
+        await fetchEntities(cache, user);
+        expect(cache.size).toBe(0);
+      }
+      answer = publicAnswer();
+      await fetchEntities(cache, user);
+      expect(cache.size).toBe(2);
     });
   });
 });

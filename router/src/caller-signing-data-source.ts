@@ -14,18 +14,40 @@ import { CLIENT_AGENT_HEADER, REQUEST_ID_HEADER } from '../../platform/logger.ts
 import type { ServiceMetrics } from '../../platform/metrics.ts';
 import { inSpan, SpanKind, traceHeaders } from '../../platform/tracing.ts';
 import type { RouterContext } from './context.ts';
+import type { EntityCache } from './entity-cache.ts';
 
 /** Errors built from a non-2xx answer ({@link CallerSigningDataSource.errorFromResponse}): "http" failures. */
 const httpFailures = new WeakSet<Error>();
 
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
+interface CacheHint {
+  maxAge: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+/** A subgraph answer's `cache-control` header as a cache hint, as the gateway reads it: none is `max-age=0`. */
+function cacheHintOf(header: string | null): CacheHint {
+  const parsed = parseCacheControlHeader(header ?? undefined);
+  const hint: CacheHint = { maxAge: 0 };
+  const maxAge = parsed['max-age'];
+  if (typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge)) hint.maxAge = Number(maxAge);
+  if (parsed.private === true) hint.scope = 'PRIVATE';
+  if (parsed.public === true) hint.scope = 'PUBLIC';
+  return hint;
+}
+
 export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #callerKey: string;
   readonly #forwardsAccessToken: boolean;
   readonly #subgraph: string;
+  readonly #entityCache: EntityCache | undefined;
   readonly #measured:
-    | { duration: Histogram.Internal<string>; failed: Record<'network' | 'http' | 'graphql', Counter.Internal> }
+    | {
+        duration: Histogram.Internal<string>;
+        failed: Record<'network' | 'http' | 'graphql', Counter.Internal>;
+        shared: Record<'hit' | 'stored', Counter.Internal>;
+      }
     | undefined;
 
   /**
@@ -33,19 +55,28 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
    * `forwardsAccessToken`: this subgraph (the assistant, alone) also receives the user's own access token.
    * `subgraph`: its name, on the fetch's span and, with `metrics`, on its timing and failures.
    * `fetcher`: how it sends requests (the router's keep-alive pools, subgraph-fetcher.ts); default the gateway's.
+   * `entityCache`: keeps the entities this subgraph marks public, for signed-in users (entity-cache.ts).
    */
   constructor(
     url: string,
     callerKey: string,
-    options: { forwardsAccessToken?: boolean; metrics?: ServiceMetrics; subgraph?: string; fetcher?: Fetcher } = {},
+    options: {
+      forwardsAccessToken?: boolean;
+      metrics?: ServiceMetrics;
+      subgraph?: string;
+      fetcher?: Fetcher;
+      entityCache?: EntityCache;
+    } = {},
   ) {
     super({ url, ...(options.fetcher ? { fetcher: options.fetcher } : {}) });
     this.#callerKey = callerKey;
     this.#forwardsAccessToken = options.forwardsAccessToken ?? false;
     this.#subgraph = options.subgraph ?? 'subgraph';
+    this.#entityCache = options.entityCache;
     const { metrics, subgraph } = options;
     if (metrics && subgraph) {
       const errors = metrics.get('subgraphFetchErrors');
+      const shared = metrics.get('entityCache');
       this.#measured = {
         duration: metrics.get('subgraphFetchDuration').labels(subgraph),
         failed: {
@@ -53,6 +84,7 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
           http: errors.labels(subgraph, 'http'),
           graphql: errors.labels(subgraph, 'graphql'),
         },
+        shared: { hit: shared.labels(subgraph, 'hit'), stored: shared.labels(subgraph, 'stored') },
       };
     }
   }
@@ -64,6 +96,17 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
   override process(
     options: GraphQLDataSourceProcessOptions<RouterContext>,
   ): ReturnType<RemoteGraphQLDataSource<RouterContext>['process']> {
+    const shared = this.#entityCacheFor(options)?.lookup(
+      this.#subgraph,
+      options.request.query ?? '',
+      options.request.variables,
+    );
+    if (shared) {
+      // Answered here: no fetch, so no fetch span and no fetch timing.
+      this.#restrictPolicy(options)?.({ maxAge: shared.maxAgeSeconds, scope: 'PUBLIC' });
+      this.#measured?.shared.hit.inc();
+      return Promise.resolve({ data: { _entities: shared.entities } });
+    }
     return inSpan(
       `fetch ${this.#subgraph}`,
       { kind: SpanKind.CLIENT, attributes: { 'bank.subgraph': this.#subgraph } },
@@ -115,21 +158,32 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     if (!response.ok) throw await this.errorFromResponse(response);
     const body = await this.parseBody(response);
     if (!isRecord(body)) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
-    const policy =
-      this.honorSubgraphCacheControlHeader && 'incomingRequestContext' in options
-        ? options.incomingRequestContext.overallCachePolicy
-        : undefined;
-    if (policy && 'restrict' in policy) {
+    const restrict = this.#restrictPolicy(options);
+    const cache = this.#entityCacheFor(options);
+    if (restrict || cache) {
+      const hint = cacheHintOf(response.headers.get('cache-control'));
       // As the gateway does: a subgraph's answer without a cache hint makes the whole operation uncacheable.
-      const parsed = parseCacheControlHeader(response.headers.get('cache-control') ?? undefined);
-      const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
-      const maxAge = parsed['max-age'];
-      if (typeof maxAge === 'string' && /^[0-9]+$/.test(maxAge)) hint.maxAge = Number(maxAge);
-      if (parsed.private === true) hint.scope = 'PRIVATE';
-      if (parsed.public === true) hint.scope = 'PUBLIC';
-      policy.restrict(hint);
+      restrict?.(hint);
+      if (cache && hint.scope === 'PUBLIC' && hint.maxAge > 0 && body.errors === undefined && isRecord(body.data)) {
+        if (cache.store(this.#subgraph, request.query, request.variables, body.data._entities, hint.maxAge)) {
+          this.#measured?.shared.stored.inc();
+        }
+      }
     }
     return { ...body, http: response } as SubgraphResponse;
+  }
+
+  /** The entity cache for this fetch: shared entities are kept from, and given to, signed-in users alone. */
+  #entityCacheFor(options: GraphQLDataSourceProcessOptions<RouterContext>): EntityCache | undefined {
+    const { context } = options;
+    return this.#entityCache && 'caller' in context && context.caller?.kind === 'user' ? this.#entityCache : undefined;
+  }
+
+  /** The client operation's cache policy, to restrict with each fetch's hint, when the gateway follows hints. */
+  #restrictPolicy(options: GraphQLDataSourceProcessOptions<RouterContext>): ((hint: CacheHint) => void) | undefined {
+    if (!this.honorSubgraphCacheControlHeader || !('incomingRequestContext' in options)) return undefined;
+    const policy = options.incomingRequestContext.overallCachePolicy;
+    return policy && 'restrict' in policy ? (hint) => policy.restrict(hint) : undefined;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {

@@ -33,6 +33,7 @@ import {
 import { countQueryPlanCache, routerRefusals, type RefusalLimit } from './router-metrics.ts';
 import { operationSpanPlugin, tracingEnabled } from '../../platform/tracing.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
+import { EntityCache } from './entity-cache.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { installCompiledResultShaping } from './result-shaping.ts';
 import { corsHandler } from './cors.ts';
@@ -115,6 +116,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
 
   const subgraphFetcher = createSubgraphFetcher();
   const composed = [...supergraphSdl.matchAll(/@join__graph\(name: "([a-z]+)"/g)].map((m) => m[1] as string);
+  // Entities a subgraph marks public (identity's users' names and bankers' profiles), shared between signed-in users.
+  const entityCache = new EntityCache();
   const dataSources = Object.fromEntries(
     composed.map((name) => [
       name,
@@ -123,6 +126,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         metrics,
         subgraph: name,
         fetcher: subgraphFetcher.fetcher,
+        entityCache,
       }),
     ]),
   );

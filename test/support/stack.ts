@@ -172,6 +172,17 @@ export async function callSubgraph(
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<JsonResponse> {
+  return (await callSubgraphWithHeaders(bank, subgraph, caller, query, variables)).body;
+}
+
+/** {@link callSubgraph} with the answer's HTTP headers (its `cache-control`, say). */
+export async function callSubgraphWithHeaders(
+  bank: TestStack,
+  subgraph: SubgraphName,
+  caller: Caller,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ headers: Headers; body: JsonResponse }> {
   const running = bank.stack.subgraphs[subgraph];
   if (!running) throw new Error(`${subgraph} is not running`);
   const response = await fetch(running.url, {
@@ -182,5 +193,5 @@ export async function callSubgraph(
     },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as JsonResponse;
+  return { headers: response.headers, body: (await response.json()) as JsonResponse };
 }

@@ -18,6 +18,8 @@ export const identity: SubgraphDefinition<IdentityServices> = {
   resolvers,
   database: { entities, migrations, migrationsPath: new URL('./migrations', import.meta.url).pathname },
   outbox: true,
+  // Users' public fields (names, bankers' profiles) are shared between signed-in callers by the router's entity cache.
+  cacheHints: true,
   createServices: createIdentityServices,
   // The archive of a data export, for its owner only, through the router's download route.
   httpRoutes: {

@@ -87,6 +87,11 @@ export type BusinessProfile = {
   registrationNumber?: Maybe<Scalars['String']['output']>;
 };
 
+/** Who may share a cached answer (Apollo's cache hints, identity's alone): PUBLIC, every signed-in caller; PRIVATE, the caller alone. */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /** A staff user created by an ADMIN. */
 export type CreateStaffUserInput = {
   /** Email address of the new staff member. */
@@ -650,17 +655,16 @@ export type ResolversTypes = ResolversObject<{
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
   BankerProfile: ResolverTypeWrapper<BankerProfile>;
   BusinessProfile: ResolverTypeWrapper<BusinessProfile>;
+  CacheControlScope: CacheControlScope;
   CreateStaffUserInput: CreateStaffUserInput;
   DataErasure: ResolverTypeWrapper<DataErasure>;
   DataExport: ResolverTypeWrapper<DataExportModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DataExportStatus: DataExportStatus;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   IdentityProvider: ResolverTypeWrapper<IdentityProvider>;
   IdentityProviderRedirect: ResolverTypeWrapper<IdentityProviderRedirect>;
   LinkedIdentityProvider: ResolverTypeWrapper<FederatedIdentityModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PasskeyAdded: ResolverTypeWrapper<Omit<PasskeyAdded, 'factor'> & { factor: ResolversTypes['SecondFactor'] }>;
   PasskeyChallenge: ResolverTypeWrapper<PasskeyChallenge>;
@@ -676,6 +680,8 @@ export type ResolversTypes = ResolversObject<{
   StepUpConfirmation: ResolverTypeWrapper<StepUpConfirmation>;
   TotpEnrollment: ResolverTypeWrapper<TotpEnrollment>;
   User: ResolverTypeWrapper<UserModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -691,13 +697,11 @@ export type ResolversParentTypes = ResolversObject<{
   CreateStaffUserInput: CreateStaffUserInput;
   DataErasure: DataErasure;
   DataExport: DataExportModel;
-  Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   IdentityProvider: IdentityProvider;
   IdentityProviderRedirect: IdentityProviderRedirect;
   LinkedIdentityProvider: FederatedIdentityModel;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   PageInfo: PageInfo;
   PasskeyAdded: Omit<PasskeyAdded, 'factor'> & { factor: ResolversParentTypes['SecondFactor'] };
   PasskeyChallenge: PasskeyChallenge;
@@ -711,7 +715,17 @@ export type ResolversParentTypes = ResolversObject<{
   StepUpConfirmation: StepUpConfirmation;
   TotpEnrollment: TotpEnrollment;
   User: UserModel;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AuditEventResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
   actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -917,3 +931,6 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   User?: UserResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = IdentityContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,0 +1,131 @@
+/**
+ * Entities a subgraph said every signed-in caller may share, kept by the
+ * router for as long as the subgraph said, so that the next fetch of the
+ * same entities is answered without calling it (the dashboard's bankers:
+ * their names and public profiles, asked of identity on every dashboard).
+ *
+ * What may be shared is the subgraph's decision, never the router's: a
+ * subgraph with cache hints (platform/subgraph.ts, `cacheHints`) answers an
+ * entity fetch whose every field is public under its `@cacheControl` hints
+ * with `cache-control: max-age=N, public`, and any other operation without
+ * one. Only such answers, without errors, are kept, and only answers
+ * fetched for a signed-in user are kept and given, to signed-in users alone:
+ * a subgraph may refuse anonymous callers what it shows every user.
+ *
+ * Each entity is kept as the JSON it came as, per subgraph, operation text,
+ * the fetch's other variables and representation, and is parsed again for
+ * each request that uses it: the gateway merges what a fetch returns into
+ * the request's own result, by reference, and later fetches add to it.
+ */
+
+/** A fetch answered from the cache: its entities, and the seconds left of the shortest-lived. */
+export interface SharedEntities {
+  entities: unknown[];
+  maxAgeSeconds: number;
+}
+
+export interface EntityCacheOptions {
+  /** Most entities kept; the oldest go first. */
+  maxEntries?: number;
+  /** Longest a subgraph's hint is followed, in seconds. */
+  maxAgeSeconds?: number;
+  /** The clock, in milliseconds (tests). */
+  now?: () => number;
+}
+
+interface Entry {
+  json: string;
+  expiresAt: number;
+}
+
+/** The variables of an entity fetch: its representations, and the rest of them, as a key. */
+function splitVariables(
+  variables: Record<string, unknown> | undefined,
+): { representations: unknown[]; rest: string } | undefined {
+  if (variables === undefined || !Array.isArray(variables.representations)) return undefined;
+  const { representations, ...rest } = variables;
+  return { representations, rest: JSON.stringify(rest) };
+}
+
+export class EntityCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
+
+  constructor(options: EntityCacheOptions = {}) {
+    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#maxAgeMs = (options.maxAgeSeconds ?? 60) * 1000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** How many entities are kept (expired ones included until they are next asked for or pushed out). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The kept answer of every representation of this entity fetch, or
+   * undefined when one of them is missing or stale (the fetch is then sent
+   * as a whole).
+   */
+  lookup(subgraph: string, query: string, variables: Record<string, unknown> | undefined): SharedEntities | undefined {
+    const split = splitVariables(variables);
+    if (split === undefined || split.representations.length === 0) return undefined;
+    const prefix = `${subgraph}\0${query}\0${split.rest}\0`;
+    const now = this.#now();
+    const entities: unknown[] = [];
+    let expiresAt = Infinity;
+    for (const representation of split.representations) {
+      const key = prefix + JSON.stringify(representation);
+      const entry = this.#entries.get(key);
+      if (entry === undefined) return undefined;
+      if (entry.expiresAt <= now) {
+        this.#entries.delete(key);
+        return undefined;
+      }
+      entities.push(JSON.parse(entry.json));
+      expiresAt = Math.min(expiresAt, entry.expiresAt);
+    }
+    return { entities, maxAgeSeconds: Math.floor((expiresAt - now) / 1000) };
+  }
+
+  /**
+   * Keeps each entity of an answer the subgraph marked public for
+   * `maxAgeSeconds` (at most the cache's own limit); an answer whose
+   * entities do not match its representations one for one is not kept.
+   * True when it was kept.
+   */
+  store(
+    subgraph: string,
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    entities: unknown,
+    maxAgeSeconds: number,
+  ): boolean {
+    const split = splitVariables(variables);
+    if (
+      split === undefined ||
+      split.representations.length === 0 ||
+      !Array.isArray(entities) ||
+      entities.length !== split.representations.length
+    ) {
+      return false;
+    }
+    const ttl = Math.min(maxAgeSeconds * 1000, this.#maxAgeMs);
+    if (!(ttl > 0)) return false;
+    const prefix = `${subgraph}\0${query}\0${split.rest}\0`;
+    const expiresAt = this.#now() + ttl;
+    split.representations.forEach((representation, i) => {
+      const key = prefix + JSON.stringify(representation);
+      // Re-inserted at the end: the oldest entries are the first of the map.
+      this.#entries.delete(key);
+      this.#entries.set(key, { json: JSON.stringify(entities[i] ?? null), expiresAt });
+    });
+    for (const key of this.#entries.keys()) {
+      if (this.#entries.size <= this.#maxEntries) break;
+      this.#entries.delete(key);
+    }
+    return true;
+  }
+}
