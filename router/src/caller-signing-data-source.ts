@@ -91,7 +91,8 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
 
   /**
    * Each fetch in a client span (when tracing), whose context goes to the subgraph as `traceparent`;
-   * timed, and its failures counted, when measured.
+   * timed, and its failures counted, when measured. An entity fetch the entity cache holds every
+   * entity of is answered from it instead.
    */
   override process(
     options: GraphQLDataSourceProcessOptions<RouterContext>,

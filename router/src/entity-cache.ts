@@ -49,6 +49,8 @@ function splitVariables(
 
 export class EntityCache {
   readonly #entries = new Map<string, Entry>();
+  /** Subgraphs that have marked an answer public: the entity fetches of others are not looked up. */
+  readonly #sharing = new Set<string>();
   readonly #maxEntries: number;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
@@ -70,6 +72,7 @@ export class EntityCache {
    * as a whole).
    */
   lookup(subgraph: string, query: string, variables: Record<string, unknown> | undefined): SharedEntities | undefined {
+    if (!this.#sharing.has(subgraph)) return undefined;
     const split = splitVariables(variables);
     if (split === undefined || split.representations.length === 0) return undefined;
     const prefix = `${subgraph}\0${query}\0${split.rest}\0`;
@@ -116,6 +119,7 @@ export class EntityCache {
     if (!(ttl > 0)) return false;
     const prefix = `${subgraph}\0${query}\0${split.rest}\0`;
     const expiresAt = this.#now() + ttl;
+    this.#sharing.add(subgraph);
     split.representations.forEach((representation, i) => {
       const key = prefix + JSON.stringify(representation);
       // Re-inserted at the end: the oldest entries are the first of the map.
