@@ -14,6 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { Kind, parse, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
 import type { Caller } from '../platform/caller.ts';
+import { USER_ERASED } from '../platform/data-rights.ts';
+import { eventTopic } from '../platform/outbox.ts';
 import { bankerWithProfile, businessOwner, submitApplication } from './support/lending.ts';
 import { createStaff, must, signInAdmin, signUp, type SignedUp } from './support/people.ts';
 import { callSubgraphWithHeaders, startTestStack, type TestStack } from './support/stack.ts';
@@ -197,4 +199,26 @@ test("through the router, the next signed-in user's bankers come from the cache,
     me: { loanApplications: { edges: [{ node: { banker: { email: null } } }] } },
   });
   expect(await identityHits()).toBe(count);
+});
+
+test("identity's erasure event takes the user out of the router's cache at once", async () => {
+  await must(bank.routerUrl, BANKERS, {}, owner.token);
+  const before = await identityHits();
+  await must(bank.routerUrl, BANKERS, {}, owner.token);
+  expect(await identityHits()).toBe(before + 1);
+  // As identity's outbox relay publishes it (the banker is not erased: only the router's copy goes).
+  await bank.stack.bus.publish(eventTopic(USER_ERASED), { type: USER_ERASED, payload: { userId: banker.id } });
+  // The event arrives a moment later (over Redis when the stack has it): until then, a dashboard may still hit.
+  let asked = false;
+  for (const deadline = Date.now() + 5_000; !asked && Date.now() < deadline;) {
+    const hits = await identityHits();
+    await must(bank.routerUrl, BANKERS, {}, owner.token);
+    asked = (await identityHits()) === hits;
+    if (!asked) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(asked).toBe(true);
+  // And the answer it fetched is kept again.
+  const hits = await identityHits();
+  await must(bank.routerUrl, BANKERS, {}, owner.token);
+  expect(await identityHits()).toBe(hits + 1);
 });

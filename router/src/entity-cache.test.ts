@@ -73,3 +73,13 @@ test('gives a new copy each time, and pushes out the oldest past its size', () =
   expect(cache.lookup('identity', QUERY, { representations: [ana] })).toBeUndefined();
   expect(cache.lookup('identity', QUERY, { representations: [ben] })).toBeDefined();
 });
+
+test('forgets every entity whose representation names an id', () => {
+  const cache = new EntityCache();
+  cache.store('identity', QUERY, { representations: [ana, ben] }, [{ name: 'Ana' }, { name: 'Ben' }], 60);
+  cache.store('identity', `${QUERY} `, { representations: [ana] }, [{ name: 'Ana' }], 60);
+  cache.forget('a');
+  expect(cache.size).toBe(1);
+  expect(cache.lookup('identity', QUERY, { representations: [ben] })).toBeDefined();
+  expect(cache.lookup('identity', QUERY, { representations: [ana] })).toBeUndefined();
+});

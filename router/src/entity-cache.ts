@@ -18,6 +18,11 @@
  * the request's own result, by reference, and later fetches add to it.
  */
 
+import { USER_ERASED } from '../../platform/data-rights.ts';
+import type { EventBus, Unsubscribe } from '../../platform/event-bus.ts';
+import { isRecord } from '../../platform/http-server.ts';
+import { eventTopic } from '../../platform/outbox.ts';
+
 /** A fetch answered from the cache: its entities, and the seconds left of the shortest-lived. */
 export interface SharedEntities {
   entities: unknown[];
@@ -94,6 +99,18 @@ export class EntityCache {
   }
 
   /**
+   * Drops every entity whose representation names `id` (a user identity
+   * erased, say), in every subgraph and operation.
+   */
+  forget(id: string): void {
+    const needle = JSON.stringify(id);
+    for (const key of this.#entries.keys()) {
+      // The representation is the key's last part (JSON holds no NUL of its own).
+      if (key.slice(key.lastIndexOf('\0') + 1).includes(needle)) this.#entries.delete(key);
+    }
+  }
+
+  /**
    * Keeps each entity of an answer the subgraph marked public for
    * `maxAgeSeconds` (at most the cache's own limit); an answer whose
    * entities do not match its representations one for one is not kept.
@@ -132,4 +149,16 @@ export class EntityCache {
     }
     return true;
   }
+}
+
+/**
+ * Forgets each user identity erases as soon as the event reaches this
+ * router (live, at most once: one missed is still gone within its max-age),
+ * so that an erased name is not shown from the cache.
+ */
+export function forgetErasedUsers(bus: EventBus, cache: EntityCache): Promise<Unsubscribe> {
+  return bus.subscribe(eventTopic(USER_ERASED), (message) => {
+    const userId = isRecord(message) && isRecord(message.payload) ? message.payload.userId : undefined;
+    if (typeof userId === 'string') cache.forget(userId);
+  });
 }

@@ -33,7 +33,7 @@ import {
 import { countQueryPlanCache, routerRefusals, type RefusalLimit } from './router-metrics.ts';
 import { operationSpanPlugin, tracingEnabled } from '../../platform/tracing.ts';
 import { CallerSigningDataSource } from './caller-signing-data-source.ts';
-import { EntityCache } from './entity-cache.ts';
+import { EntityCache, forgetErasedUsers } from './entity-cache.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { installCompiledResultShaping } from './result-shaping.ts';
 import { corsHandler } from './cors.ts';
@@ -309,6 +309,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     ...subscriptions.stats(),
     multipart: multipart.count(),
   }));
+  const stopForgetting = await forgetErasedUsers(options.bus, entityCache);
   logger.info({ url: http.url }, 'router listening');
   return {
     url: http.url,
@@ -323,6 +324,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       await rateLimiter.close();
       await apqCache?.close();
       await subgraphFetcher.close();
+      await stopForgetting();
       stopMeasuring();
     },
   };
