@@ -57,8 +57,9 @@ test('keeps nothing of an answer that does not match its representations one for
   expect(cache.size).toBe(0);
 });
 
-test('gives a new copy each time, and pushes out the oldest past its size', () => {
-  const cache = new EntityCache({ maxEntries: 2 });
+test('gives a new copy each time, and pushes out the oldest past its size in characters', () => {
+  // Each key is a SHA-256 in base64 (44), a NUL and the representation: 75 characters for these.
+  const cache = new EntityCache({ maxCharacters: 250 });
   cache.store('identity', QUERY, { representations: [ana] }, [{ name: 'Ana', profile: { title: 't' } }], 60);
   const first = cache.lookup('identity', QUERY, { representations: [ana] })?.entities[0] as {
     profile: { title: string };
@@ -69,9 +70,13 @@ test('gives a new copy each time, and pushes out the oldest past its size', () =
   ]);
   cache.store('identity', QUERY, { representations: [ben] }, [{ name: 'Ben' }], 60);
   cache.store('identity', QUERY, { representations: [{ __typename: 'User', id: 'c' }] }, [{ name: 'Cy' }], 60);
+  // 113 + 89 + 88 characters: Ana's goes.
   expect(cache.size).toBe(2);
   expect(cache.lookup('identity', QUERY, { representations: [ana] })).toBeUndefined();
   expect(cache.lookup('identity', QUERY, { representations: [ben] })).toBeDefined();
+  // An answer larger than the whole cache is not kept at all.
+  cache.store('identity', QUERY, { representations: [ana] }, [{ name: 'A'.repeat(300) }], 60);
+  expect(cache.size).toBe(0);
 });
 
 test('forgets every entity whose representation names an id', () => {

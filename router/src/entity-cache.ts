@@ -13,11 +13,14 @@
  * a subgraph may refuse anonymous callers what it shows every user.
  *
  * Each entity is kept as the JSON it came as, per subgraph, operation text,
- * the fetch's other variables and representation, and is parsed again for
- * each request that uses it: the gateway merges what a fetch returns into
- * the request's own result, by reference, and later fetches add to it.
+ * the fetch's other variables (these three as one SHA-256, so that a long
+ * operation does not weigh on every entry) and representation, and is
+ * parsed again for each request that uses it: the gateway merges what a
+ * fetch returns into the request's own result, by reference, and later
+ * fetches add to it. What is kept is bounded in characters, the oldest out
+ * first: a client choosing its operation cannot grow it past that.
  */
-
+import { hash } from 'node:crypto';
 import { USER_ERASED } from '../../platform/data-rights.ts';
 import type { EventBus, Unsubscribe } from '../../platform/event-bus.ts';
 import { isRecord } from '../../platform/http-server.ts';
@@ -30,8 +33,8 @@ export interface SharedEntities {
 }
 
 export interface EntityCacheOptions {
-  /** Most entities kept; the oldest go first. */
-  maxEntries?: number;
+  /** Most characters kept, keys and entities together; the oldest go first. */
+  maxCharacters?: number;
   /** Longest a subgraph's hint is followed, in seconds. */
   maxAgeSeconds?: number;
   /** The clock, in milliseconds (tests). */
@@ -43,25 +46,34 @@ interface Entry {
   expiresAt: number;
 }
 
-/** The variables of an entity fetch: its representations, and the rest of them, as a key. */
-function splitVariables(
+/**
+ * An entity fetch's representations, and the key of everything else that
+ * shapes its answer (the subgraph, the operation, the other variables);
+ * undefined when it is not an entity fetch.
+ */
+function entityFetch(
+  subgraph: string,
+  query: string,
   variables: Record<string, unknown> | undefined,
-): { representations: unknown[]; rest: string } | undefined {
+): { representations: unknown[]; prefix: string } | undefined {
   if (variables === undefined || !Array.isArray(variables.representations)) return undefined;
   const { representations, ...rest } = variables;
-  return { representations, rest: JSON.stringify(rest) };
+  if (representations.length === 0) return undefined;
+  // base64 holds no NUL, nor does JSON: the representation is what follows the key's last NUL.
+  return { representations, prefix: `${hash('sha256', `${subgraph}\0${query}\0${JSON.stringify(rest)}`, 'base64')}\0` };
 }
 
 export class EntityCache {
   readonly #entries = new Map<string, Entry>();
   /** Subgraphs that have marked an answer public: the entity fetches of others are not looked up. */
   readonly #sharing = new Set<string>();
-  readonly #maxEntries: number;
+  readonly #maxCharacters: number;
+  #characters = 0;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
 
   constructor(options: EntityCacheOptions = {}) {
-    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#maxCharacters = options.maxCharacters ?? 16 * 1024 * 1024;
     this.#maxAgeMs = (options.maxAgeSeconds ?? 60) * 1000;
     this.#now = options.now ?? Date.now;
   }
@@ -78,18 +90,17 @@ export class EntityCache {
    */
   lookup(subgraph: string, query: string, variables: Record<string, unknown> | undefined): SharedEntities | undefined {
     if (!this.#sharing.has(subgraph)) return undefined;
-    const split = splitVariables(variables);
-    if (split === undefined || split.representations.length === 0) return undefined;
-    const prefix = `${subgraph}\0${query}\0${split.rest}\0`;
+    const fetch = entityFetch(subgraph, query, variables);
+    if (fetch === undefined) return undefined;
     const now = this.#now();
     const entities: unknown[] = [];
     let expiresAt = Infinity;
-    for (const representation of split.representations) {
-      const key = prefix + JSON.stringify(representation);
+    for (const representation of fetch.representations) {
+      const key = fetch.prefix + JSON.stringify(representation);
       const entry = this.#entries.get(key);
       if (entry === undefined) return undefined;
       if (entry.expiresAt <= now) {
-        this.#entries.delete(key);
+        this.#delete(key);
         return undefined;
       }
       entities.push(JSON.parse(entry.json));
@@ -106,8 +117,15 @@ export class EntityCache {
     const needle = JSON.stringify(id);
     for (const key of this.#entries.keys()) {
       // The representation is the key's last part (JSON holds no NUL of its own).
-      if (key.slice(key.lastIndexOf('\0') + 1).includes(needle)) this.#entries.delete(key);
+      if (key.slice(key.lastIndexOf('\0') + 1).includes(needle)) this.#delete(key);
     }
+  }
+
+  #delete(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
+    this.#entries.delete(key);
+    this.#characters -= key.length + entry.json.length;
   }
 
   /**
@@ -123,29 +141,23 @@ export class EntityCache {
     entities: unknown,
     maxAgeSeconds: number,
   ): boolean {
-    const split = splitVariables(variables);
-    if (
-      split === undefined ||
-      split.representations.length === 0 ||
-      !Array.isArray(entities) ||
-      entities.length !== split.representations.length
-    ) {
-      return false;
-    }
     const ttl = Math.min(maxAgeSeconds * 1000, this.#maxAgeMs);
-    if (!(ttl > 0)) return false;
-    const prefix = `${subgraph}\0${query}\0${split.rest}\0`;
+    if (!(ttl > 0) || !Array.isArray(entities)) return false;
+    const fetch = entityFetch(subgraph, query, variables);
+    if (fetch === undefined || entities.length !== fetch.representations.length) return false;
     const expiresAt = this.#now() + ttl;
     this.#sharing.add(subgraph);
-    split.representations.forEach((representation, i) => {
-      const key = prefix + JSON.stringify(representation);
+    fetch.representations.forEach((representation, i) => {
+      const key = fetch.prefix + JSON.stringify(representation);
+      const json = JSON.stringify(entities[i] ?? null);
       // Re-inserted at the end: the oldest entries are the first of the map.
-      this.#entries.delete(key);
-      this.#entries.set(key, { json: JSON.stringify(entities[i] ?? null), expiresAt });
+      this.#delete(key);
+      this.#entries.set(key, { json, expiresAt });
+      this.#characters += key.length + json.length;
     });
     for (const key of this.#entries.keys()) {
-      if (this.#entries.size <= this.#maxEntries) break;
-      this.#entries.delete(key);
+      if (this.#characters <= this.#maxCharacters) break;
+      this.#delete(key);
     }
     return true;
   }
