@@ -14,6 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { Kind, parse, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
 import type { Caller } from '../platform/caller.ts';
+import { createLogger } from '../platform/logger.ts';
+import { startRouter } from '../router/src/router.ts';
 import { USER_ERASED } from '../platform/data-rights.ts';
 import { eventTopic } from '../platform/outbox.ts';
 import { bankerWithProfile, businessOwner, submitApplication } from './support/lending.ts';
@@ -222,3 +224,27 @@ test("identity's erasure event takes the user out of the router's cache at once"
   await must(bank.routerUrl, BANKERS, {}, owner.token);
   expect(await identityHits()).toBe(hits + 1);
 });
+
+test('a router starts, serves and stops while its event bus cannot subscribe', async () => {
+  // As a RedisEventBus does while Redis is away: `subscribe` waits for a connection that does not come.
+  const stack = bank.stack.bus;
+  const bus = new Proxy(stack, {
+    get: (target, name) =>
+      name === 'subscribe'
+        ? () => new Promise<never>(() => undefined)
+        : (Reflect.get(target, name) as unknown as { bind?: (self: unknown) => unknown }).bind?.(target),
+  });
+  const router = await startRouter({
+    config: bank.config,
+    logger: createLogger({ logLevel: 'silent' }, 'test'),
+    bus,
+    port: 0,
+    metricsPort: null,
+    subgraphUrls: Object.fromEntries(Object.entries(bank.stack.subgraphs).map(([name, s]) => [name, s.url])),
+  });
+  try {
+    expect(await must(router.url, BANKERS, {}, owner.token)).toMatchObject({ me: { loanApplications: {} } });
+  } finally {
+    await router.close();
+  }
+}, 20_000);

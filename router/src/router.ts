@@ -309,7 +309,11 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     ...subscriptions.stats(),
     multipart: multipart.count(),
   }));
-  const stopForgetting = await forgetErasedUsers(options.bus, entityCache);
+  // Not waited for: the router starts while Redis is away (an erasure missed meanwhile goes with its max-age).
+  const forgetting = forgetErasedUsers(options.bus, entityCache).catch((error: unknown) => {
+    logger.warn({ err: error }, 'erasure events not followed: erased users leave the entity cache with its max-age');
+    return async () => undefined;
+  });
   logger.info({ url: http.url }, 'router listening');
   return {
     url: http.url,
@@ -324,7 +328,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       await rateLimiter.close();
       await apqCache?.close();
       await subgraphFetcher.close();
-      await stopForgetting();
+      // Not waited for either: a subscription still waiting for Redis would hold the shutdown.
+      void forgetting.then((stop) => stop()).catch(() => undefined);
       stopMeasuring();
     },
   };
