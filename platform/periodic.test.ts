@@ -4,23 +4,11 @@
  * waits for the run in progress.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '../test/support/ws.ts';
 import { createLogger } from './logger.ts';
 import { startPeriodic } from './periodic.ts';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
-
-/**
- * Waits until `done()` holds, polling: the tests wait for runs to happen,
- * not for a fixed time, so a machine slowed by other suites delays them
- * without failing them.
- */
-async function until(done: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
-    await sleep(5);
-  }
-}
 
 test('a run longer than the interval is never joined by a second one', async () => {
   let active = 0;

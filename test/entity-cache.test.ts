@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Kind, parse, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
-import type { Caller } from '../platform/caller.ts';
+import type { Caller, Role } from '../platform/caller.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startRouter } from '../router/src/router.ts';
 import { USER_ERASED } from '../platform/data-rights.ts';
@@ -21,6 +21,7 @@ import { eventTopic } from '../platform/outbox.ts';
 import { bankerWithProfile, businessOwner, submitApplication } from './support/lending.ts';
 import { createStaff, must, signInAdmin, signUp, type SignedUp } from './support/people.ts';
 import { callSubgraphWithHeaders, startTestStack, type TestStack } from './support/stack.ts';
+import { until } from './support/ws.ts';
 
 let bank: TestStack;
 let owner: SignedUp;
@@ -50,13 +51,10 @@ afterAll(async () => {
 
 const SCHEMA = parse(readFileSync(new URL('../subgraphs/identity/schema.graphql', import.meta.url), 'utf8'));
 
-function objectType(name: string): ObjectTypeDefinitionNode {
-  const found = SCHEMA.definitions.find(
+const objectType = (name: string): ObjectTypeDefinitionNode | undefined =>
+  SCHEMA.definitions.find(
     (d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === name,
   );
-  if (!found) throw new Error(`identity has no type ${name}`);
-  return found;
-}
 
 const isPrivate = (field: FieldDefinitionNode): boolean =>
   (field.directives ?? []).some(
@@ -69,25 +67,18 @@ const isPrivate = (field: FieldDefinitionNode): boolean =>
 function selectionOf(field: FieldDefinitionNode): string {
   let type = field.type;
   while (type.kind !== Kind.NAMED_TYPE) type = type.type;
-  const named = SCHEMA.definitions.some(
-    (d) =>
-      d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === (type.kind === Kind.NAMED_TYPE && type.name.value),
-  );
-  if (!named) return field.name.value;
-  return `${field.name.value} { ${objectType(type.name.value)
-    .fields?.map((f) => selectionOf(f))
-    .join(' ')} }`;
+  const object = objectType(type.name.value);
+  return object ? `${field.name.value} { ${object.fields?.map(selectionOf).join(' ')} }` : field.name.value;
 }
 
-const USER_FIELDS = objectType('User').fields ?? [];
+const USER_FIELDS = objectType('User')?.fields ?? [];
 const PUBLIC_FIELDS = USER_FIELDS.filter((f) => !isPrivate(f));
 const PRIVATE_FIELDS = USER_FIELDS.filter(isPrivate);
 
 const entities = (selection: string) =>
   `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { ${selection} } } }`;
 
-const asUser = (who: SignedUp, roles: string[]): Caller =>
-  ({ kind: 'user', userId: who.id, roles }) as unknown as Caller;
+const asUser = (who: SignedUp, roles: Role[]): Caller => ({ kind: 'user', userId: who.id, roles });
 
 async function fetchUsers(caller: Caller, selection: string, users: SignedUp[]) {
   return callSubgraphWithHeaders(bank, 'identity', caller, entities(selection), {
@@ -211,14 +202,15 @@ test("identity's erasure event takes the user out of the router's cache at once"
   // As identity's outbox relay publishes it (the banker is not erased: only the router's copy goes).
   await bank.stack.bus.publish(eventTopic(USER_ERASED), { type: USER_ERASED, payload: { userId: banker.id } });
   // The event arrives a moment later (over Redis when the stack has it): until then, a dashboard may still hit.
-  let asked = false;
-  for (const deadline = Date.now() + 5_000; !asked && Date.now() < deadline;) {
-    const hits = await identityHits();
-    await must(bank.routerUrl, BANKERS, {}, owner.token);
-    asked = (await identityHits()) === hits;
-    if (!asked) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  expect(asked).toBe(true);
+  await until(
+    async () => {
+      const hits = await identityHits();
+      await must(bank.routerUrl, BANKERS, {}, owner.token);
+      return (await identityHits()) === hits;
+    },
+    5_000,
+    'a dashboard that asks identity',
+  );
   // And the answer it fetched is kept again.
   const hits = await identityHits();
   await must(bank.routerUrl, BANKERS, {}, owner.token);
@@ -229,10 +221,11 @@ test('a router starts, serves and stops while its event bus cannot subscribe', a
   // As a RedisEventBus does while Redis is away: `subscribe` waits for a connection that does not come.
   const stack = bank.stack.bus;
   const bus = new Proxy(stack, {
-    get: (target, name) =>
-      name === 'subscribe'
-        ? () => new Promise<never>(() => undefined)
-        : (Reflect.get(target, name) as unknown as { bind?: (self: unknown) => unknown }).bind?.(target),
+    get: (target, name) => {
+      if (name === 'subscribe') return () => new Promise<never>(() => undefined);
+      const value: unknown = Reflect.get(target, name);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
   const router = await startRouter({
     config: bank.config,

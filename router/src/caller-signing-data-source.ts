@@ -104,7 +104,7 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     );
     if (shared) {
       // Answered here: no fetch, so no fetch span and no fetch timing.
-      this.#restrictPolicy(options)?.({ maxAge: shared.maxAgeSeconds, scope: 'PUBLIC' });
+      this.#cachePolicy(options)?.restrict({ maxAge: shared.maxAgeSeconds, scope: 'PUBLIC' });
       this.#measured?.shared.hit.inc();
       return Promise.resolve({ data: { _entities: shared.entities } });
     }
@@ -159,12 +159,12 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     if (!response.ok) throw await this.errorFromResponse(response);
     const body = await this.parseBody(response);
     if (!isRecord(body)) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
-    const restrict = this.#restrictPolicy(options);
+    const policy = this.#cachePolicy(options);
     const cache = this.#entityCacheFor(options);
-    if (restrict || cache) {
+    if (policy || cache) {
       const hint = cacheHintOf(response.headers.get('cache-control'));
       // As the gateway does: a subgraph's answer without a cache hint makes the whole operation uncacheable.
-      restrict?.(hint);
+      policy?.restrict(hint);
       if (cache && hint.scope === 'PUBLIC' && hint.maxAge > 0 && body.errors === undefined && isRecord(body.data)) {
         if (cache.store(this.#subgraph, request.query, request.variables, body.data._entities, hint.maxAge)) {
           this.#measured?.shared.stored.inc();
@@ -180,11 +180,13 @@ export class CallerSigningDataSource extends RemoteGraphQLDataSource<RouterConte
     return this.#entityCache && 'caller' in context && context.caller?.kind === 'user' ? this.#entityCache : undefined;
   }
 
-  /** The client operation's cache policy, to restrict with each fetch's hint, when the gateway follows hints. */
-  #restrictPolicy(options: GraphQLDataSourceProcessOptions<RouterContext>): ((hint: CacheHint) => void) | undefined {
+  /** The client operation's cache policy, which each fetch's hint restricts, when the gateway follows hints. */
+  #cachePolicy(
+    options: GraphQLDataSourceProcessOptions<RouterContext>,
+  ): { restrict(hint: CacheHint): void } | undefined {
     if (!this.honorSubgraphCacheControlHeader || !('incomingRequestContext' in options)) return undefined;
     const policy = options.incomingRequestContext.overallCachePolicy;
-    return policy && 'restrict' in policy ? (hint) => policy.restrict(hint) : undefined;
+    return policy && 'restrict' in policy ? policy : undefined;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
