@@ -514,21 +514,33 @@ describe('connection loss', () => {
     expect(handled).toEqual([1, 2]);
   });
 
-  test('close returns when Redis cannot be reached, failing what was queued', async () => {
-    const bus = new RedisEventBus({ url: `redis://127.0.0.1:${await freePort()}`, logger });
-    const failure = (promise: Promise<unknown>) =>
-      promise.then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-    const published = failure(bus.publish('a', 1));
-    const consumed = failure(bus.consume('g', async () => undefined, THINGS));
-    await sleep(300);
-    const started = Date.now();
-    await bus.close();
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(await published).toEqual(new Error('Connection is closed.'));
-    expect(await consumed).toEqual(new Error('Connection is closed.'));
+  test('close returns when Redis cannot be reached, failing what was queued, and leaves no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const bus = new RedisEventBus({ url: `redis://127.0.0.1:${await freePort()}`, logger });
+      const failure = (promise: Promise<unknown>) =>
+        promise.then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      const published = failure(bus.publish('a', 1));
+      const consumed = failure(bus.consume('g', async () => undefined, THINGS));
+      const subscribed = failure(bus.subscribe('live', () => undefined));
+      await sleep(300);
+      const started = Date.now();
+      await bus.close();
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(await published).toEqual(new Error('Connection is closed.'));
+      expect(await consumed).toEqual(new Error('Connection is closed.'));
+      expect(await subscribed).toEqual(new Error('Connection is closed.'));
+      // Node reports an unhandled rejection after the microtasks of the turn that made it.
+      await sleep(50);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
 

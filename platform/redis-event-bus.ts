@@ -118,6 +118,22 @@ function parseEvent(fields: string[] | null): DomainEvent | undefined {
   return event;
 }
 
+/**
+ * For a channel's first SUBSCRIBE, `RedisPubSub.subscribe` keeps a deferred
+ * promise on which later subscribers to the channel wait, and rejects it when
+ * that SUBSCRIBE fails (the bus closed before Redis could be reached). With
+ * no later subscriber nobody handles it, and an unhandled rejection ends the
+ * process (a service stopping while Redis is away). The subscriber still
+ * gets the failure from `subscribe` itself. Reads graphql-redis-subscriptions'
+ * own map (2.7.0, pinned; platform/redis-event-bus.test.ts fails if it goes).
+ */
+function handleFirstSubscribe(pubsub: RedisPubSub, channel: string): void {
+  const pending = (
+    pubsub as unknown as { subsPendingRefsMap: Map<string, { pending: Promise<unknown> }> }
+  ).subsPendingRefsMap.get(channel)?.pending;
+  pending?.catch(() => undefined);
+}
+
 function errorCode(error: unknown): string {
   return error instanceof Error ? (error.message.split(' ')[0] ?? '') : '';
 }
@@ -200,13 +216,15 @@ export class RedisEventBus implements EventBus {
     this.#assertOpen();
     const channel = this.channel(topic);
     this.#listeners.set(channel, (this.#listeners.get(channel) ?? 0) + 1);
-    const id = await this.#pubsub.subscribe<unknown>(channel, (message) => {
+    const subscribing = this.#pubsub.subscribe<unknown>(channel, (message) => {
       try {
         listener(message);
       } catch (error) {
         this.#logger.warn({ err: error, topic }, 'event listener failed');
       }
     });
+    handleFirstSubscribe(this.#pubsub, channel);
+    const id = await subscribing;
     let done = false;
     return async () => {
       if (done || this.#closed) return;
