@@ -17,9 +17,9 @@ const config: Config = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Two cores: two workers; integration tests wait on PostgreSQL more than on CPU.
   maxWorkers: 2,
-  // A worker that has run half the suites holds a heap of vm contexts that takes Node longer than
-  // Jest's default 500 ms to free as it exits; Jest then kills it and says it "failed to exit
-  // gracefully". A worker kept alive by a leaked handle would still be reported, after 10 s.
+  // Jest's default 500 ms was too short for a worker that had run half the suites: its event loop
+  // had ended (no timer of its ran after Jest's END), yet it was still exiting, and Jest killed it
+  // as "failed to exit gracefully". A worker kept alive by a leaked handle is still reported, after 10 s.
   workerGracefulExitTimeout: 10_000,
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
